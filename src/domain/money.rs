@@ -1,0 +1,81 @@
+//! Money: exact decimals (never f64), rounded to céntimos once, half away from zero,
+//! where SUNAT expects two decimals.
+
+use crate::domain::DomainError;
+use rust_decimal::{Decimal, RoundingStrategy};
+use std::str::FromStr;
+
+pub use rust_decimal::Decimal as Amount;
+
+/// Rounds to two decimals, half away from zero (the usual commercial rule in Peru).
+pub fn round2(d: Decimal) -> Decimal {
+    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// `S/ 1,234.50`.
+pub fn soles(d: Decimal) -> String {
+    format!("S/ {}", plain(d))
+}
+
+/// `1,234.50` (thousands separated by commas, two decimals, as on Peruvian receipts).
+pub fn plain(d: Decimal) -> String {
+    let r = round2(d);
+    let neg = r.is_sign_negative() && !r.is_zero();
+    let s = format!("{:.2}", r.abs());
+    let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{}{grouped}.{frac}", if neg { "-" } else { "" })
+}
+
+/// Parses what a cashier types: `12`, `12.5`, `12,50`, `S/ 1,234.50`.
+pub fn parse_amount(text: &str) -> Result<Decimal, DomainError> {
+    let t = text.trim().trim_start_matches("S/").trim();
+    if t.is_empty() {
+        return Err(DomainError::BadAmount(text.to_string()));
+    }
+    // A single comma with up to two digits after it is a decimal comma; otherwise commas
+    // group thousands.
+    let normalised = match t.rfind(',') {
+        Some(i) if !t.contains('.') && t.len() - i - 1 <= 2 && t.matches(',').count() == 1 => {
+            t.replace(',', ".")
+        }
+        _ => t.replace(',', ""),
+    };
+    Decimal::from_str(&normalised).map_err(|_| DomainError::BadAmount(text.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn rounds_half_away_from_zero() {
+        assert_eq!(round2(dec!(2.345)), dec!(2.35));
+        assert_eq!(round2(dec!(2.344)), dec!(2.34));
+        assert_eq!(round2(dec!(-2.345)), dec!(-2.35));
+    }
+
+    #[test]
+    fn formats_like_a_receipt() {
+        assert_eq!(soles(dec!(1234.5)), "S/ 1,234.50");
+        assert_eq!(plain(dec!(999999999.99)), "999,999,999.99");
+        assert_eq!(plain(dec!(0)), "0.00");
+        assert_eq!(plain(dec!(-10.1)), "-10.10");
+    }
+
+    #[test]
+    fn parses_cashier_input() {
+        assert_eq!(parse_amount("12,50").unwrap(), dec!(12.50));
+        assert_eq!(parse_amount("S/ 1,234.50").unwrap(), dec!(1234.50));
+        assert_eq!(parse_amount(" 7 ").unwrap(), dec!(7));
+        assert!(parse_amount("abc").is_err());
+        assert!(parse_amount("").is_err());
+    }
+}

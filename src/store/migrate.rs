@@ -1,0 +1,49 @@
+//! Schema version and migration hook. Each step upgrades from version N to N+1 inside
+//! one write transaction; `run` applies the missing steps in order at unlock.
+
+use crate::store::error::StoreResult;
+use crate::store::tables::META;
+use crate::store::{Store, StoreError};
+use redb::{ReadableDatabase, WriteTransaction};
+
+/// The schema this build writes.
+pub const CURRENT: u32 = 1;
+
+type Step = fn(&Store, &WriteTransaction) -> StoreResult<()>;
+
+/// `STEPS[i]` upgrades version `i + 1` to `i + 2`. Empty while there is one schema.
+const STEPS: &[Step] = &[];
+
+pub fn version(store: &Store) -> StoreResult<u32> {
+    let r = store.db().begin_read()?;
+    let meta = r.open_table(META)?;
+    Ok(match meta.get("schema_version")? {
+        Some(v) => u32::from_be_bytes(v.value().try_into().unwrap_or([0, 0, 0, 1])),
+        None => 1,
+    })
+}
+
+pub fn run(store: &Store) -> StoreResult<()> {
+    run_steps(store, STEPS)
+}
+
+/// Applies `steps` from the stored version on; refuses a file from a newer build.
+pub fn run_steps(store: &Store, steps: &[Step]) -> StoreResult<()> {
+    let target = 1 + steps.len() as u32;
+    let mut v = version(store)?;
+    if v > target {
+        return Err(StoreError::Db(format!(
+            "database schema {v} is newer than this program ({target}); update MotorDesk"
+        )));
+    }
+    while v < target {
+        let txn = store.db().begin_write()?;
+        steps[(v - 1) as usize](store, &txn)?;
+        v += 1;
+        txn.open_table(META)?
+            .insert("schema_version", v.to_be_bytes().as_slice())?;
+        txn.commit()?;
+        log::info!("store migrated to schema {v}");
+    }
+    Ok(())
+}

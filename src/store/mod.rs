@@ -1,0 +1,414 @@
+//! The local store: one redb file, the single source of truth. Every save writes the
+//! record and its outbox entry in one write transaction; every value is sealed.
+
+pub mod error;
+pub mod keyslots;
+pub mod migrate;
+pub mod outbox;
+pub mod queries;
+pub mod record;
+pub mod seal;
+pub mod settings;
+pub mod shop;
+pub mod tables;
+pub mod user;
+
+pub use error::{StoreError, StoreResult};
+pub use record::{Record, RecordKind, RecordMeta, Stored, SyncStatus};
+
+use crate::store::keyslots::KeySlot;
+use crate::store::seal::{DataKey, Sealer};
+use crate::store::settings::ShopSettings;
+use crate::store::tables::*;
+use crate::store::user::{Role, User};
+use crate::sync::clock::Hlc;
+use chrono::{DateTime, Utc};
+use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::path::{Path, PathBuf};
+use uuid::Uuid;
+
+/// The file name inside the data dir.
+pub const DB_FILE: &str = "motordesk.redb";
+
+pub struct Store {
+    db: Database,
+    sealer: Sealer,
+    device_id: Uuid,
+    account: String,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .field("device_id", &self.device_id)
+            .field("account", &self.account)
+            .finish()
+    }
+}
+
+fn now() -> DateTime<Utc> {
+    Utc::now()
+}
+
+fn open_db(path: &Path) -> StoreResult<Database> {
+    if let Some(dir) = path.parent() {
+        if !dir.as_os_str().is_empty() {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Db(e.to_string()))?;
+        }
+    }
+    Ok(Database::create(path)?)
+}
+
+impl Store {
+    /// Whether a store with at least one account exists at `path`.
+    pub fn is_initialized(path: &Path) -> StoreResult<bool> {
+        if !path.exists() {
+            return Ok(false);
+        }
+        let db = open_db(path)?;
+        let r = db.begin_read()?;
+        match r.open_table(KEY_SLOTS) {
+            Ok(t) => Ok(t.first()?.is_some()),
+            Err(redb::TableError::TableDoesNotExist(_)) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Creates a new store with its first (administrator) account.
+    pub fn create(path: &Path, admin: &str, password: &str, display_name: &str) -> StoreResult<Store> {
+        if Store::is_initialized(path)? {
+            return Err(StoreError::UserExists(admin.to_string()));
+        }
+        let db = open_db(path)?;
+        let key = DataKey::generate();
+        let slot = KeySlot::wrap(admin, password, &key)?;
+        let device_id = Uuid::now_v7();
+        let txn = db.begin_write()?;
+        {
+            let mut meta = txn.open_table(META)?;
+            meta.insert("schema_version", migrate::CURRENT.to_be_bytes().as_slice())?;
+            meta.insert("device_id", device_id.as_bytes().as_slice())?;
+            let mut slots = txn.open_table(KEY_SLOTS)?;
+            slots.insert(admin, serde_json::to_vec(&slot)?.as_slice())?;
+        }
+        txn.commit()?;
+        let store = Store {
+            db,
+            sealer: Sealer::new(key),
+            device_id,
+            account: admin.to_string(),
+            path: path.to_path_buf(),
+        };
+        store.init_tables()?;
+        store.put_user(&User {
+            username: admin.to_string(),
+            display_name: display_name.to_string(),
+            role: Role::Administrador,
+            active: true,
+            created_at: now(),
+        })?;
+        store.save_settings(&ShopSettings::default())?;
+        Ok(store)
+    }
+
+    /// Opens the store as `username`: unwraps the data key from that user's key slot.
+    pub fn unlock(path: &Path, username: &str, password: &str) -> StoreResult<Store> {
+        if !path.exists() {
+            return Err(StoreError::UnknownUser(username.to_string()));
+        }
+        let db = open_db(path)?;
+        let (slot, device_id) = {
+            let r = db.begin_read()?;
+            let slots = r.open_table(KEY_SLOTS)?;
+            let slot: KeySlot = match slots.get(username)? {
+                Some(v) => serde_json::from_slice(v.value())
+                    .map_err(|_| StoreError::Tampered("key slot"))?,
+                None => return Err(StoreError::UnknownUser(username.to_string())),
+            };
+            let meta = r.open_table(META)?;
+            let device = meta
+                .get("device_id")?
+                .and_then(|v| Uuid::from_slice(v.value()).ok())
+                .ok_or(StoreError::Tampered("device id"))?;
+            (slot, device)
+        };
+        let key = slot.unwrap(username, password)?;
+        let store = Store {
+            db,
+            sealer: Sealer::new(key),
+            device_id,
+            account: username.to_string(),
+            path: path.to_path_buf(),
+        };
+        migrate::run(&store)?;
+        store.init_tables()?;
+        if let Some(u) = store.user(username)? {
+            if !u.active {
+                return Err(StoreError::WrongPassword);
+            }
+        }
+        Ok(store)
+    }
+
+    /// Creates every table so read transactions never meet a missing one.
+    fn init_tables(&self) -> StoreResult<()> {
+        let txn = self.db.begin_write()?;
+        {
+            txn.open_table(META)?;
+            txn.open_table(KEY_SLOTS)?;
+            txn.open_table(USERS)?;
+            txn.open_table(SETTINGS)?;
+            for kind in RecordKind::ALL {
+                txn.open_table(records(kind))?;
+            }
+            txn.open_table(INVOICE_SUMMARIES)?;
+            txn.open_table(OUTBOX)?;
+            txn.open_table(OUTBOX_BY_STATUS)?;
+            txn.open_table(OUTBOX_BY_RECORD)?;
+            txn.open_table(CUSTOMER_BY_DOC)?;
+            txn.open_table(VEHICLE_BY_PLATE)?;
+            txn.open_table(INVOICE_BY_NUMBER)?;
+            txn.open_table(INVOICES_BY_CUSTOMER)?;
+            txn.open_table(INVOICES_BY_VEHICLE)?;
+            txn.open_table(ODOMETER_BY_VEHICLE)?;
+            txn.open_table(VEHICLES_BY_OWNER)?;
+            txn.open_table(CORRELATIVES)?;
+            txn.open_table(CONFLICTS)?;
+        }
+        txn.commit()?;
+        Ok(())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+    pub fn device_id(&self) -> Uuid {
+        self.device_id
+    }
+    /// The logged-in account.
+    pub fn account(&self) -> &str {
+        &self.account
+    }
+    pub(crate) fn db(&self) -> &Database {
+        &self.db
+    }
+    pub(crate) fn sealer(&self) -> &Sealer {
+        &self.sealer
+    }
+
+    // ---- accounts ------------------------------------------------------------------
+
+    /// Adds a user with their own key slot. Only an unlocked store can do this, because
+    /// wrapping needs the data key.
+    pub fn add_user(&self, username: &str, password: &str, display_name: &str, role: Role) -> StoreResult<User> {
+        let username = username.trim();
+        if username.is_empty() {
+            return Err(StoreError::Domain(crate::domain::DomainError::NameRequired));
+        }
+        if self.user(username)?.is_some() {
+            return Err(StoreError::UserExists(username.to_string()));
+        }
+        let slot = KeySlot::wrap(username, password, &self.sealer_key())?;
+        let user = User {
+            username: username.to_string(),
+            display_name: display_name.to_string(),
+            role,
+            active: true,
+            created_at: now(),
+        };
+        let txn = self.db.begin_write()?;
+        {
+            let mut slots = txn.open_table(KEY_SLOTS)?;
+            slots.insert(username, serde_json::to_vec(&slot)?.as_slice())?;
+            let mut users = txn.open_table(USERS)?;
+            let sealed = self.seal_json("users", username.as_bytes(), &user)?;
+            users.insert(username, sealed.as_slice())?;
+        }
+        txn.commit()?;
+        Ok(user)
+    }
+
+    /// Changes a user's password: re-wraps the same data key under the new password.
+    pub fn set_password(&self, username: &str, password: &str) -> StoreResult<()> {
+        if self.user(username)?.is_none() {
+            return Err(StoreError::UnknownUser(username.to_string()));
+        }
+        let slot = KeySlot::wrap(username, password, &self.sealer_key())?;
+        let txn = self.db.begin_write()?;
+        txn.open_table(KEY_SLOTS)?
+            .insert(username, serde_json::to_vec(&slot)?.as_slice())?;
+        txn.commit()?;
+        Ok(())
+    }
+
+    fn sealer_key(&self) -> DataKey {
+        self.sealer.data_key().clone()
+    }
+
+    fn put_user(&self, user: &User) -> StoreResult<()> {
+        let txn = self.db.begin_write()?;
+        {
+            let mut users = txn.open_table(USERS)?;
+            let sealed = self.seal_json("users", user.username.as_bytes(), user)?;
+            users.insert(user.username.as_str(), sealed.as_slice())?;
+        }
+        txn.commit()?;
+        Ok(())
+    }
+
+    pub fn user(&self, username: &str) -> StoreResult<Option<User>> {
+        let r = self.db.begin_read()?;
+        let t = r.open_table(USERS)?;
+        match t.get(username)? {
+            Some(v) => Ok(Some(self.open_json("users", username.as_bytes(), v.value())?)),
+            None => Ok(None),
+        }
+    }
+
+    pub fn users(&self) -> StoreResult<Vec<User>> {
+        let r = self.db.begin_read()?;
+        let t = r.open_table(USERS)?;
+        let mut out = Vec::new();
+        for row in t.iter()? {
+            let (k, v) = row?;
+            out.push(self.open_json("users", k.value().as_bytes(), v.value())?);
+        }
+        Ok(out)
+    }
+
+    // ---- settings ------------------------------------------------------------------
+
+    pub fn settings(&self) -> StoreResult<ShopSettings> {
+        let r = self.db.begin_read()?;
+        let t = r.open_table(SETTINGS)?;
+        match t.get("shop")? {
+            Some(v) => self.open_json("settings", b"shop", v.value()),
+            None => Ok(ShopSettings::default()),
+        }
+    }
+
+    pub fn save_settings(&self, s: &ShopSettings) -> StoreResult<()> {
+        for series in [
+            &s.series.factura,
+            &s.series.boleta,
+            &s.series.nota_de_venta,
+            &s.series.credito_factura,
+            &s.series.credito_boleta,
+        ] {
+            crate::domain::document::Series::new(series.as_str())?;
+        }
+        let txn = self.db.begin_write()?;
+        {
+            let sealed = self.seal_json("settings", b"shop", s)?;
+            txn.open_table(SETTINGS)?.insert("shop", sealed.as_slice())?;
+        }
+        txn.commit()?;
+        Ok(())
+    }
+
+    // ---- sealing helpers -----------------------------------------------------------
+
+    pub(crate) fn seal_json<T: Serialize>(&self, table: &str, row: &[u8], value: &T) -> StoreResult<Vec<u8>> {
+        Ok(self.sealer.seal(table, row, &serde_json::to_vec(value)?))
+    }
+
+    pub(crate) fn open_json<T: DeserializeOwned>(&self, table: &'static str, row: &[u8], sealed: &[u8]) -> StoreResult<T> {
+        let plain = self.sealer.open(table, row, sealed)?;
+        serde_json::from_slice(&plain).map_err(|_| StoreError::Tampered(table))
+    }
+
+    // ---- generic records -----------------------------------------------------------
+
+    pub(crate) fn read_record<T: Record>(
+        &self,
+        table: &impl ReadableTable<u128, &'static [u8]>,
+        id: Uuid,
+    ) -> StoreResult<Option<Stored<T>>> {
+        let key = id.as_u128();
+        match table.get(key)? {
+            Some(v) => Ok(Some(self.open_json(
+                records_name(T::KIND),
+                &key.to_be_bytes(),
+                v.value(),
+            )?)),
+            None => Ok(None),
+        }
+    }
+
+    pub(crate) fn write_record<T: Record>(&self, txn: &WriteTransaction, rec: &Stored<T>) -> StoreResult<()> {
+        let key = rec.data.id().as_u128();
+        let sealed = self.seal_json(records_name(T::KIND), &key.to_be_bytes(), rec)?;
+        txn.open_table(records(T::KIND))?.insert(key, sealed.as_slice())?;
+        if T::KIND == RecordKind::Invoice {
+            queries::write_invoice_summary(self, txn, rec)?;
+        }
+        Ok(())
+    }
+
+    /// Reads a record inside a write transaction.
+    pub(crate) fn read_in<T: Record>(&self, txn: &WriteTransaction, id: Uuid) -> StoreResult<Option<Stored<T>>> {
+        let t = txn.open_table(records(T::KIND))?;
+        self.read_record(&t, id)
+    }
+
+    /// Next clock stamp for a local change, persisted in the same transaction.
+    pub(crate) fn tick(&self, txn: &WriteTransaction) -> StoreResult<Hlc> {
+        let mut meta = txn.open_table(META)?;
+        let last: Hlc = match meta.get("hlc")? {
+            Some(v) => serde_json::from_slice(v.value()).unwrap_or_default(),
+            None => Hlc::default(),
+        };
+        let next = Hlc::tick(last, now().timestamp_millis(), self.device_id);
+        meta.insert("hlc", serde_json::to_vec(&next)?.as_slice())?;
+        Ok(next)
+    }
+
+    /// Writes a local change: the record (version + 1, PENDING) and its outbox entry,
+    /// in the caller's transaction, so both land or neither does.
+    pub(crate) fn save_local<T: Record>(&self, txn: &WriteTransaction, data: T, summary: String) -> StoreResult<Stored<T>> {
+        let at = now();
+        let hlc = self.tick(txn)?;
+        let old = self.read_in::<T>(txn, data.id())?;
+        let meta = RecordMeta {
+            created_at: old.as_ref().map_or(at, |o| o.meta.created_at),
+            modified_at: at,
+            synced_at: old.as_ref().and_then(|o| o.meta.synced_at),
+            status: SyncStatus::Pending,
+            hlc,
+            version: old.as_ref().map_or(1, |o| o.meta.version + 1),
+            account: self.account.clone(),
+        };
+        let rec = Stored { meta, data };
+        self.write_record(txn, &rec)?;
+        outbox::enqueue(self, txn, T::KIND, rec.data.id(), rec.meta.version, summary, at)?;
+        Ok(rec)
+    }
+
+    /// Reads one record by id.
+    pub fn get<T: Record>(&self, id: Uuid) -> StoreResult<Option<Stored<T>>> {
+        let r = self.db.begin_read()?;
+        let t = r.open_table(records(T::KIND))?;
+        self.read_record(&t, id)
+    }
+
+    /// Every record of a kind (opened and decoded). For big tables prefer the summaries.
+    pub fn list<T: Record>(&self) -> StoreResult<Vec<Stored<T>>> {
+        let r = self.db.begin_read()?;
+        let t = r.open_table(records(T::KIND))?;
+        let mut out = Vec::new();
+        for row in t.iter()? {
+            let (k, v) = row?;
+            out.push(self.open_json(records_name(T::KIND), &k.value().to_be_bytes(), v.value())?);
+        }
+        Ok(out)
+    }
+
+    pub fn count(&self, kind: RecordKind) -> StoreResult<u64> {
+        let r = self.db.begin_read()?;
+        Ok(r.open_table(records(kind))?.len()?)
+    }
+}

@@ -1,0 +1,122 @@
+//! What every stored record carries: its sync status and timestamps, around the data.
+
+use crate::domain::customer::Customer;
+use crate::domain::invoice::Invoice;
+use crate::domain::product::Product;
+use crate::domain::vehicle::{OdometerReading, Vehicle};
+use crate::sync::clock::Hlc;
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+pub enum SyncStatus {
+    Pending,
+    Syncing,
+    Synced,
+    Failed,
+}
+
+impl SyncStatus {
+    pub fn code(self) -> u8 {
+        match self {
+            SyncStatus::Pending => 0,
+            SyncStatus::Syncing => 1,
+            SyncStatus::Synced => 2,
+            SyncStatus::Failed => 3,
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            SyncStatus::Pending => "PENDIENTE",
+            SyncStatus::Syncing => "SINCRONIZANDO",
+            SyncStatus::Synced => "SINCRONIZADO",
+            SyncStatus::Failed => "FALLIDO",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+pub enum RecordKind {
+    Customer,
+    Vehicle,
+    Product,
+    Odometer,
+    Invoice,
+}
+
+impl RecordKind {
+    pub const ALL: [RecordKind; 5] = [
+        RecordKind::Customer,
+        RecordKind::Vehicle,
+        RecordKind::Product,
+        RecordKind::Odometer,
+        RecordKind::Invoice,
+    ];
+    pub fn label(self) -> &'static str {
+        match self {
+            RecordKind::Customer => "Cliente",
+            RecordKind::Vehicle => "Vehículo",
+            RecordKind::Product => "Producto",
+            RecordKind::Odometer => "Kilometraje",
+            RecordKind::Invoice => "Comprobante",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordMeta {
+    pub created_at: DateTime<Utc>,
+    pub modified_at: DateTime<Utc>,
+    pub synced_at: Option<DateTime<Utc>>,
+    pub status: SyncStatus,
+    /// Last-writer-wins stamp of the latest change.
+    pub hlc: Hlc,
+    /// Bumped on every local change; an outbox entry pushes one version.
+    pub version: u64,
+    /// The account that made the latest change (pending work stays tied to it).
+    pub account: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stored<T> {
+    pub meta: RecordMeta,
+    pub data: T,
+}
+
+pub trait Record: Serialize + DeserializeOwned + Clone + Send + 'static {
+    const KIND: RecordKind;
+    fn id(&self) -> Uuid;
+}
+
+impl Record for Customer {
+    const KIND: RecordKind = RecordKind::Customer;
+    fn id(&self) -> Uuid {
+        self.id
+    }
+}
+impl Record for Vehicle {
+    const KIND: RecordKind = RecordKind::Vehicle;
+    fn id(&self) -> Uuid {
+        self.id
+    }
+}
+impl Record for Product {
+    const KIND: RecordKind = RecordKind::Product;
+    fn id(&self) -> Uuid {
+        self.id
+    }
+}
+impl Record for OdometerReading {
+    const KIND: RecordKind = RecordKind::Odometer;
+    fn id(&self) -> Uuid {
+        self.id
+    }
+}
+impl Record for Invoice {
+    const KIND: RecordKind = RecordKind::Invoice;
+    fn id(&self) -> Uuid {
+        self.id
+    }
+}

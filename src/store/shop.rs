@@ -1,0 +1,240 @@
+//! The shop's commands: each is one write transaction (record + indexes + outbox).
+
+use crate::domain::DomainError;
+use crate::domain::customer::Customer;
+use crate::domain::document::{DocumentKind, DocumentNumber, MAX_CORRELATIVE};
+use crate::domain::identity::IdKind;
+use crate::domain::invoice::{Invoice, InvoiceDraft};
+use crate::domain::money::soles;
+use crate::domain::product::Product;
+use crate::domain::time::lima_date;
+use crate::domain::vehicle::{OdometerCheck, OdometerReading, Vehicle, check_odometer};
+use crate::store::error::StoreResult;
+use crate::store::record::Stored;
+use crate::store::tables::*;
+use crate::store::{Store, StoreError};
+use chrono::{DateTime, Utc};
+use redb::{ReadableTable, WriteTransaction};
+use uuid::Uuid;
+
+pub(crate) fn doc_key(kind: IdKind, number: &str) -> String {
+    format!("{}:{}", kind.code(), number)
+}
+
+impl Store {
+    /// Creates or updates a customer. Document numbers are unique.
+    pub fn save_customer(&self, c: Customer) -> StoreResult<Stored<Customer>> {
+        let txn = self.db().begin_write()?;
+        let rec = self.save_customer_in(&txn, c)?;
+        txn.commit()?;
+        Ok(rec)
+    }
+
+    fn save_customer_in(&self, txn: &WriteTransaction, c: Customer) -> StoreResult<Stored<Customer>> {
+        if c.name.trim().is_empty() {
+            return Err(DomainError::NameRequired.into());
+        }
+        let old = self.read_in::<Customer>(txn, c.id)?;
+        {
+            let mut idx = txn.open_table(CUSTOMER_BY_DOC)?;
+            if c.doc.identifies_buyer() {
+                let key = self.sealer().blind("doc", &doc_key(c.doc.kind, &c.doc.number));
+                if let Some(other) = idx.get(key)?.map(|v| v.value()) {
+                    if other != c.id.as_u128() {
+                        let name = self
+                            .read_in::<Customer>(txn, Uuid::from_u128(other))?
+                            .map(|o| o.data.name)
+                            .unwrap_or_default();
+                        return Err(StoreError::DuplicateDocument {
+                            number: c.doc.number.clone(),
+                            name,
+                        });
+                    }
+                }
+                idx.insert(key, c.id.as_u128())?;
+            }
+            if let Some(o) = &old {
+                if o.data.doc != c.doc && o.data.doc.identifies_buyer() {
+                    idx.remove(self.sealer().blind("doc", &doc_key(o.data.doc.kind, &o.data.doc.number)))?;
+                }
+            }
+        }
+        let summary = format!("Cliente {} {}", c.doc.number, c.name);
+        self.save_local(txn, c, summary)
+    }
+
+    /// Creates or updates a vehicle. Plates are unique. The odometer is not changed here
+    /// (see `update_odometer`), so an edit can never lower it.
+    pub fn save_vehicle(&self, mut v: Vehicle) -> StoreResult<Stored<Vehicle>> {
+        let txn = self.db().begin_write()?;
+        let old = self.read_in::<Vehicle>(&txn, v.id)?;
+        if let Some(o) = &old {
+            v.odometer_km = o.data.odometer_km;
+        }
+        {
+            let mut idx = txn.open_table(VEHICLE_BY_PLATE)?;
+            let key = self.sealer().blind("plate", v.plate.key());
+            if let Some(other) = idx.get(key)?.map(|x| x.value()) {
+                if other != v.id.as_u128() {
+                    return Err(StoreError::DuplicatePlate {
+                        plate: v.plate.display(),
+                    });
+                }
+            }
+            idx.insert(key, v.id.as_u128())?;
+            if let Some(o) = &old {
+                if o.data.plate != v.plate {
+                    idx.remove(self.sealer().blind("plate", o.data.plate.key()))?;
+                }
+            }
+            let mut owners = txn.open_table(VEHICLES_BY_OWNER)?;
+            if let Some(o) = old.as_ref().and_then(|o| o.data.owner_id) {
+                owners.remove((o.as_u128(), v.id.as_u128()))?;
+            }
+            if let Some(o) = v.owner_id {
+                owners.insert((o.as_u128(), v.id.as_u128()), ())?;
+            }
+        }
+        let summary = format!("Vehículo {} {} {}", v.plate, v.brand, v.model);
+        let rec = self.save_local(&txn, v, summary)?;
+        txn.commit()?;
+        Ok(rec)
+    }
+
+    pub fn save_product(&self, p: Product) -> StoreResult<Stored<Product>> {
+        let txn = self.db().begin_write()?;
+        let summary = format!("Producto {} {}", p.code, p.name);
+        let rec = self.save_local(&txn, p, summary)?;
+        txn.commit()?;
+        Ok(rec)
+    }
+
+    /// Records a new odometer reading: refuses one below the last, warns on a big jump.
+    pub fn update_odometer(&self, vehicle_id: Uuid, km: u32) -> StoreResult<OdometerCheck> {
+        let txn = self.db().begin_write()?;
+        let check = self.update_odometer_in(&txn, vehicle_id, km, None, Utc::now())?;
+        txn.commit()?;
+        Ok(check)
+    }
+
+    fn update_odometer_in(
+        &self,
+        txn: &WriteTransaction,
+        vehicle_id: Uuid,
+        km: u32,
+        invoice_id: Option<Uuid>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<OdometerCheck> {
+        let mut v = self
+            .read_in::<Vehicle>(txn, vehicle_id)?
+            .ok_or(StoreError::NotFound("el vehículo"))?
+            .data;
+        let check = check_odometer(v.odometer_km, km)?;
+        let reading = OdometerReading {
+            id: Uuid::now_v7(),
+            vehicle_id,
+            km,
+            read_at: at,
+            invoice_id,
+        };
+        txn.open_table(ODOMETER_BY_VEHICLE)?
+            .insert((vehicle_id.as_u128(), reading.id.as_u128()), ())?;
+        let summary = format!("Kilometraje {} {} km", v.plate, km);
+        self.save_local(txn, reading, summary)?;
+        if km != v.odometer_km {
+            v.odometer_km = km;
+            let summary = format!("Vehículo {} {} {}", v.plate, v.brand, v.model);
+            self.save_local(txn, v, summary)?;
+        }
+        Ok(check)
+    }
+
+    /// Issues a document: takes the next number of this kiosk's series, checks every
+    /// rule, and writes the invoice, its indexes, the odometer reading of the serviced
+    /// vehicle and all outbox entries in one transaction. Nothing is half-saved.
+    pub fn issue_invoice(&self, draft: InvoiceDraft) -> StoreResult<Invoice> {
+        draft.check()?;
+        let settings = self.settings()?;
+        let modifies_kind = draft.modifies.as_ref().map(|m| m.kind);
+        let series = settings.series.series_for(draft.kind, modifies_kind).clone();
+        let at = Utc::now();
+        let txn = self.db().begin_write()?;
+        if let Some(m) = &draft.modifies {
+            let orig = self
+                .read_in::<Invoice>(&txn, m.invoice_id)?
+                .ok_or(StoreError::NotFound("el comprobante original"))?
+                .data;
+            if orig.number != m.number || orig.kind != m.kind || orig.totals.total != m.total {
+                return Err(DomainError::CreditNoteNeedsReference.into());
+            }
+        }
+        let correlative = {
+            let mut t = txn.open_table(CORRELATIVES)?;
+            let last = t.get(series.as_str())?.map_or(0, |v| v.value());
+            if last >= MAX_CORRELATIVE {
+                return Err(StoreError::Db(format!("series {series} exhausted")));
+            }
+            t.insert(series.as_str(), last + 1)?;
+            last + 1
+        };
+        let number = DocumentNumber {
+            series,
+            correlative,
+        };
+        let inv = Invoice::from_draft(draft, Uuid::now_v7(), number, at, self.device_id(), self.account())?;
+        let id = inv.id.as_u128();
+        if txn.open_table(INVOICES)?.get(id)?.is_some() {
+            return Err(StoreError::InvoiceImmutable);
+        }
+        txn.open_table(INVOICE_BY_NUMBER)?
+            .insert(self.sealer().blind("number", &inv.number.to_string()), id)?;
+        if let Some(c) = inv.buyer.customer_id {
+            txn.open_table(INVOICES_BY_CUSTOMER)?.insert((c.as_u128(), id), ())?;
+        }
+        if let Some(v) = &inv.vehicle {
+            txn.open_table(INVOICES_BY_VEHICLE)?
+                .insert((v.vehicle_id.as_u128(), id), ())?;
+            if let Some(km) = v.odometer_km {
+                self.update_odometer_in(&txn, v.vehicle_id, km, Some(inv.id), at)?;
+                self.record_service(&txn, &inv, km)?;
+            }
+        }
+        let summary = format!(
+            "{} {} {}",
+            inv.kind.short(),
+            inv.number,
+            soles(inv.totals.total)
+        );
+        let rec = self.save_local(&txn, inv, summary)?;
+        txn.commit()?;
+        Ok(rec.data)
+    }
+
+    /// An invoice that sold a product with a change interval (oil, filters) resets the
+    /// vehicle's service counter.
+    fn record_service(&self, txn: &WriteTransaction, inv: &Invoice, km: u32) -> StoreResult<()> {
+        if inv.kind == DocumentKind::NotaDeCredito {
+            return Ok(());
+        }
+        let mut interval = None;
+        for line in &inv.lines {
+            if let Some(pid) = line.product_id {
+                if let Some(p) = self.read_in::<Product>(txn, pid)? {
+                    if let Some(every) = p.data.change_every_km {
+                        interval = Some(interval.map_or(every, |i: u32| i.min(every)));
+                    }
+                }
+            }
+        }
+        let Some(every) = interval else { return Ok(()) };
+        let Some(vehicle) = &inv.vehicle else { return Ok(()) };
+        if let Some(mut v) = self.read_in::<Vehicle>(txn, vehicle.vehicle_id)? {
+            v.data.last_service_km = Some(km);
+            v.data.last_service_date = Some(lima_date(inv.issued_at));
+            v.data.service_interval_km = every;
+            let summary = format!("Vehículo {} {} {}", v.data.plate, v.data.brand, v.data.model);
+            self.save_local(txn, v.data, summary)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,77 @@
+//! redb tables. Values are sealed bytes (see `seal`); keys are ids, sequence numbers or
+//! blind-index hashes, never personal data.
+
+use crate::store::record::RecordKind;
+use redb::TableDefinition;
+
+/// Plain metadata: schema version, device id, clock. Nothing personal.
+pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+/// username → key slot (JSON).
+pub const KEY_SLOTS: TableDefinition<&str, &[u8]> = TableDefinition::new("key_slots");
+/// username → sealed `User`.
+pub const USERS: TableDefinition<&str, &[u8]> = TableDefinition::new("users");
+/// name → sealed settings JSON.
+pub const SETTINGS: TableDefinition<&str, &[u8]> = TableDefinition::new("settings");
+
+pub const CUSTOMERS: TableDefinition<u128, &[u8]> = TableDefinition::new("customers");
+pub const VEHICLES: TableDefinition<u128, &[u8]> = TableDefinition::new("vehicles");
+pub const PRODUCTS: TableDefinition<u128, &[u8]> = TableDefinition::new("products");
+pub const ODOMETER: TableDefinition<u128, &[u8]> = TableDefinition::new("odometer_readings");
+pub const INVOICES: TableDefinition<u128, &[u8]> = TableDefinition::new("invoices");
+
+/// invoice id → sealed `InvoiceSummary`: what the list of 100k documents needs, small.
+pub const INVOICE_SUMMARIES: TableDefinition<u128, &[u8]> = TableDefinition::new("invoice_summaries");
+
+/// seq → sealed outbox entry. seq is this device's push sequence number.
+pub const OUTBOX: TableDefinition<u64, &[u8]> = TableDefinition::new("outbox");
+/// (status, seq) → () : counts and queue listing without opening entries.
+pub const OUTBOX_BY_STATUS: TableDefinition<(u8, u64), ()> = TableDefinition::new("outbox_by_status");
+/// (kind, record id) → seq of the record's newest unsynced outbox entry.
+pub const OUTBOX_BY_RECORD: TableDefinition<(u8, u128), u64> = TableDefinition::new("outbox_by_record");
+
+/// Blind index of a customer's document number → customer id (unique).
+pub const CUSTOMER_BY_DOC: TableDefinition<u128, u128> = TableDefinition::new("idx_customer_doc");
+/// Blind index of a plate → vehicle id (unique).
+pub const VEHICLE_BY_PLATE: TableDefinition<u128, u128> = TableDefinition::new("idx_vehicle_plate");
+/// Blind index of a document number (B001-00000042) → invoice id.
+pub const INVOICE_BY_NUMBER: TableDefinition<u128, u128> = TableDefinition::new("idx_invoice_number");
+/// (customer, invoice) → ()
+pub const INVOICES_BY_CUSTOMER: TableDefinition<(u128, u128), ()> =
+    TableDefinition::new("idx_invoices_customer");
+/// (vehicle, invoice) → ()
+pub const INVOICES_BY_VEHICLE: TableDefinition<(u128, u128), ()> =
+    TableDefinition::new("idx_invoices_vehicle");
+/// (vehicle, reading) → ()
+pub const ODOMETER_BY_VEHICLE: TableDefinition<(u128, u128), ()> =
+    TableDefinition::new("idx_odometer_vehicle");
+/// (owner, vehicle) → ()
+pub const VEHICLES_BY_OWNER: TableDefinition<(u128, u128), ()> =
+    TableDefinition::new("idx_vehicles_owner");
+/// series → last correlative issued.
+pub const CORRELATIVES: TableDefinition<&str, u32> = TableDefinition::new("correlatives");
+/// conflict id → sealed conflict for review.
+pub const CONFLICTS: TableDefinition<u128, &[u8]> = TableDefinition::new("conflicts");
+
+pub fn records(kind: RecordKind) -> TableDefinition<'static, u128, &'static [u8]> {
+    match kind {
+        RecordKind::Customer => CUSTOMERS,
+        RecordKind::Vehicle => VEHICLES,
+        RecordKind::Product => PRODUCTS,
+        RecordKind::Odometer => ODOMETER,
+        RecordKind::Invoice => INVOICES,
+    }
+}
+
+pub fn records_name(kind: RecordKind) -> &'static str {
+    match kind {
+        RecordKind::Customer => "customers",
+        RecordKind::Vehicle => "vehicles",
+        RecordKind::Product => "products",
+        RecordKind::Odometer => "odometer_readings",
+        RecordKind::Invoice => "invoices",
+    }
+}
+
+pub fn kind_code(kind: RecordKind) -> u8 {
+    kind as u8
+}

@@ -1,0 +1,4 @@
+//! Sync with the MotorDesk server: protocol, clock, client worker, merge.
+
+pub mod clock;
+pub mod status;
