@@ -1,1 +1,73 @@
-fn main() {}
+//! Store benchmark: prints a table. `cargo bench --bench store [-- N]` (default 100,000).
+//! Measures demo generation (bulk issue in 500-document transactions), one-by-one issue
+//! (one durable transaction each, as the kiosk does), loading the document list, search.
+
+use motordesk::demo;
+use motordesk::domain::document::DocumentKind;
+use motordesk::domain::invoice::InvoiceDraft;
+use motordesk::domain::product::Product;
+use motordesk::store::{RecordKind, Store};
+use rust_decimal::Decimal;
+use std::time::Instant;
+
+fn main() {
+    let n: usize = std::env::args()
+        .filter_map(|a| a.parse().ok())
+        .next()
+        .unwrap_or(100_000);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("bench.redb");
+    let t = Instant::now();
+    let store = Store::create(&path, "admin", "bench", "Bench").expect("create");
+    let create = t.elapsed();
+
+    let t = Instant::now();
+    let report = demo::generate(&store, n, 42).expect("demo");
+    let gen_time = t.elapsed();
+
+    let products = store.list::<Product>().expect("products");
+    let single = 200;
+    let t = Instant::now();
+    for _ in 0..single {
+        let mut d = InvoiceDraft::new(DocumentKind::Boleta);
+        d.lines.push(products[0].data.line(Decimal::ONE));
+        d.lines.push(products[6].data.line(Decimal::ONE));
+        store.issue_invoice(d).expect("issue");
+    }
+    let issue_each = t.elapsed() / single;
+
+    let t = Instant::now();
+    let list = store.invoice_summaries().expect("summaries");
+    let list_time = t.elapsed();
+
+    let t = Instant::now();
+    let hits = store.search_customers("quispe", 50).expect("search");
+    let search_time = t.elapsed();
+
+    let t = Instant::now();
+    let counts = store.sync_counts().expect("counts");
+    let counts_time = t.elapsed();
+
+    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    println!("| what | result |");
+    println!("|---|---|");
+    println!("| create store (Argon2id key slot) | {:.1} ms |", create.as_secs_f64() * 1e3);
+    println!(
+        "| demo: {} documents, {} customers, {} vehicles | {:.2} s ({:.0} docs/s) |",
+        report.invoices,
+        report.customers,
+        report.vehicles,
+        gen_time.as_secs_f64(),
+        report.invoices as f64 / gen_time.as_secs_f64()
+    );
+    println!("| issue one document (own durable txn) | {:.2} ms |", issue_each.as_secs_f64() * 1e3);
+    println!("| load {} document summaries | {:.0} ms |", list.len(), list_time.as_secs_f64() * 1e3);
+    println!(
+        "| search customers 'quispe' over {} ({} hits) | {:.1} ms |",
+        store.count(RecordKind::Customer).unwrap_or(0),
+        hits.len(),
+        search_time.as_secs_f64() * 1e3
+    );
+    println!("| sync counts ({:?}) | {:.2} ms |", counts, counts_time.as_secs_f64() * 1e3);
+    println!("| file size | {:.1} MiB ({:.2} KiB/document) |", size as f64 / 1048576.0, size as f64 / 1024.0 / list.len().max(1) as f64);
+}

@@ -17,6 +17,7 @@ pub enum StoreError {
     Tampered(&'static str),
     DiskFull,
     Locked,
+    ShiftRefused(crate::store::shift::ShiftRefusal),
     Db(String),
 }
 
@@ -46,6 +47,7 @@ impl StoreError {
             StoreError::Locked => {
                 "La base de datos está abierta en otro programa MotorDesk.".into()
             }
+            StoreError::ShiftRefused(r) => r.mensaje(),
             StoreError::Db(_) => {
                 "Error al guardar en la base de datos local; lo ya guardado está a salvo.".into()
             }
@@ -69,6 +71,7 @@ impl fmt::Display for StoreError {
             StoreError::Tampered(what) => write!(f, "authentication failed on sealed {what}"),
             StoreError::DiskFull => write!(f, "disk full"),
             StoreError::Locked => write!(f, "database is locked by another process"),
+            StoreError::ShiftRefused(r) => write!(f, "shift close refused: {r:?}"),
             StoreError::Db(e) => write!(f, "database error: {e}"),
         }
     }

@@ -9,7 +9,7 @@ use redb::{ReadableDatabase, WriteTransaction};
 /// The schema this build writes.
 pub const CURRENT: u32 = 1;
 
-type Step = fn(&Store, &WriteTransaction) -> StoreResult<()>;
+pub type Step = fn(&Store, &WriteTransaction) -> StoreResult<()>;
 
 /// `STEPS[i]` upgrades version `i + 1` to `i + 2`. Empty while there is one schema.
 const STEPS: &[Step] = &[];

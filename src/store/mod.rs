@@ -9,6 +9,7 @@ pub mod queries;
 pub mod record;
 pub mod seal;
 pub mod settings;
+pub mod shift;
 pub mod shop;
 pub mod tables;
 pub mod user;

@@ -153,15 +153,28 @@ impl Store {
     /// rule, and writes the invoice, its indexes, the odometer reading of the serviced
     /// vehicle and all outbox entries in one transaction. Nothing is half-saved.
     pub fn issue_invoice(&self, draft: InvoiceDraft) -> StoreResult<Invoice> {
-        draft.check()?;
         let settings = self.settings()?;
+        let txn = self.db().begin_write()?;
+        let inv = self.issue_invoice_in(&txn, draft, &settings, Utc::now())?;
+        txn.commit()?;
+        Ok(inv)
+    }
+
+    /// `issue_invoice` inside the caller's transaction, issued at `at` (the demo data
+    /// generator backdates history; the kiosk always passes now).
+    pub(crate) fn issue_invoice_in(
+        &self,
+        txn: &WriteTransaction,
+        draft: InvoiceDraft,
+        settings: &crate::store::settings::ShopSettings,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Invoice> {
+        draft.check()?;
         let modifies_kind = draft.modifies.as_ref().map(|m| m.kind);
         let series = settings.series.series_for(draft.kind, modifies_kind).clone();
-        let at = Utc::now();
-        let txn = self.db().begin_write()?;
         if let Some(m) = &draft.modifies {
             let orig = self
-                .read_in::<Invoice>(&txn, m.invoice_id)?
+                .read_in::<Invoice>(txn, m.invoice_id)?
                 .ok_or(StoreError::NotFound("el comprobante original"))?
                 .data;
             if orig.number != m.number || orig.kind != m.kind || orig.totals.total != m.total {
@@ -195,8 +208,8 @@ impl Store {
             txn.open_table(INVOICES_BY_VEHICLE)?
                 .insert((v.vehicle_id.as_u128(), id), ())?;
             if let Some(km) = v.odometer_km {
-                self.update_odometer_in(&txn, v.vehicle_id, km, Some(inv.id), at)?;
-                self.record_service(&txn, &inv, km)?;
+                self.update_odometer_in(txn, v.vehicle_id, km, Some(inv.id), at)?;
+                self.record_service(txn, &inv, km)?;
             }
         }
         let summary = format!(
@@ -205,8 +218,7 @@ impl Store {
             inv.number,
             soles(inv.totals.total)
         );
-        let rec = self.save_local(&txn, inv, summary)?;
-        txn.commit()?;
+        let rec = self.save_local(txn, inv, summary)?;
         Ok(rec.data)
     }
 

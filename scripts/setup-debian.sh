@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# System packages MotorDesk needs on Debian 12 for building, tests, screenshots and
+# receipts. The kiosk binary itself only dlopens X11/Wayland, EGL/GL and fontconfig.
+set -euo pipefail
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends \
+  gcc pkg-config ca-certificates \
+  libx11-6 libxcursor1 libxrandr2 libxi6 libxkbcommon0 libxkbcommon-x11-0 libwayland-client0 \
+  libegl1 libegl-mesa0 libgl1-mesa-dri libfontconfig1 \
+  poppler-utils cups-client \
+  xvfb xauth imagemagick xdotool x11-utils
+echo "setup-debian: done"
