@@ -18,12 +18,16 @@ fn main() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("bench.redb");
     let t = Instant::now();
-    let store = Store::create(&path, "admin", "bench", "Bench").expect("create");
+    let mut store = Store::create(&path, "admin", "bench", "Bench").expect("create");
     let create = t.elapsed();
 
     let t = Instant::now();
     let report = demo::generate(&store, n, 42).expect("demo");
     let gen_time = t.elapsed();
+    let before = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    let t = Instant::now();
+    store.compact().expect("compact");
+    let compact_time = t.elapsed();
 
     let products = store.list::<Product>().expect("products");
     let single = 200;
@@ -69,5 +73,11 @@ fn main() {
         search_time.as_secs_f64() * 1e3
     );
     println!("| sync counts ({:?}) | {:.2} ms |", counts, counts_time.as_secs_f64() * 1e3);
+    println!(
+        "| compact after demo: {:.1} MiB -> {:.1} MiB | {:.2} s |",
+        before as f64 / 1048576.0,
+        size as f64 / 1048576.0,
+        compact_time.as_secs_f64()
+    );
     println!("| file size | {:.1} MiB ({:.2} KiB/document) |", size as f64 / 1048576.0, size as f64 / 1024.0 / list.len().max(1) as f64);
 }

@@ -3,6 +3,7 @@
 
 pub mod error;
 pub mod keyslots;
+pub mod merge;
 pub mod migrate;
 pub mod outbox;
 pub mod queries;
@@ -406,6 +407,13 @@ impl Store {
             out.push(self.open_json(records_name(T::KIND), &k.value().to_be_bytes(), v.value())?);
         }
         Ok(out)
+    }
+
+    /// Gives freed pages back to the file system (after bulk loads such as the demo).
+    pub fn compact(&mut self) -> StoreResult<bool> {
+        self.db
+            .compact()
+            .map_err(|e| StoreError::Db(format!("compact: {e}")))
     }
 
     pub fn count(&self, kind: RecordKind) -> StoreResult<u64> {

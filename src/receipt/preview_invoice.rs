@@ -1,0 +1,26 @@
+//! The document a draft would become, for VISTA PREVIA before it is issued.
+
+use crate::domain::DomainError;
+use crate::domain::document::DocumentNumber;
+use crate::domain::invoice::{Invoice, InvoiceDraft};
+use crate::store::settings::ShopSettings;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+/// Checks the draft like issuing would and builds the invoice with this kiosk's series
+/// and correlative 0, which no issued document has: the layout prints the number as
+/// `B001-????????`, adds "VISTA PREVIA — sin valor" and leaves the QR out.
+pub fn preview_invoice(
+    draft: &InvoiceDraft,
+    settings: &ShopSettings,
+    now: DateTime<Utc>,
+    device_id: Uuid,
+    cashier: &str,
+) -> Result<Invoice, DomainError> {
+    let modifies = draft.modifies.as_ref().map(|m| m.kind);
+    let number = DocumentNumber {
+        series: settings.series.series_for(draft.kind, modifies).clone(),
+        correlative: 0,
+    };
+    Invoice::from_draft(draft.clone(), Uuid::nil(), number, now, device_id, cashier)
+}

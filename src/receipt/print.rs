@@ -1,0 +1,307 @@
+//! Saving and printing receipts.
+//!
+//! Every receipt is saved as a PDF first (so it can always be reprinted), then handed to
+//! the operating system's print path: CUPS `lp` on Linux and macOS, the shell "Print" /
+//! "PrintTo" verb on Windows. Callers run `print_pdf` on a worker thread after the
+//! invoice is committed; a printer problem never touches the sale.
+
+use crate::domain::invoice::Invoice;
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A print job that takes longer than this to be accepted is abandoned (the PDF stays).
+const PRINT_TIMEOUT: Duration = Duration::from_secs(30);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrintError {
+    /// No printer named and the system has no default printer.
+    NoPrinter,
+    /// The named printer is not known to the system.
+    UnknownPrinter(String),
+    /// The print command (`lp`, `powershell`) is not installed.
+    CommandMissing(String),
+    /// The print service (CUPS) is not running or does not answer.
+    ServiceUnavailable(String),
+    /// The print system refused the job.
+    Refused(String),
+    /// The PDF to print does not exist.
+    FileMissing(PathBuf),
+    /// Windows: no program is registered to print PDF files.
+    NoPdfHandler,
+    /// The print command did not finish in time.
+    Timeout,
+    Io(String),
+}
+
+impl PrintError {
+    /// What the cashier reads on screen (Spanish).
+    pub fn mensaje(&self) -> String {
+        const SAVED: &str =
+            "La venta está guardada y el PDF también; puede reimprimirlo desde el historial.";
+        match self {
+            PrintError::NoPrinter => {
+                format!("No hay ninguna impresora configurada ni predeterminada. {SAVED}")
+            }
+            PrintError::UnknownPrinter(p) => {
+                format!("No existe la impresora «{p}». Elija otra en Configuración. {SAVED}")
+            }
+            PrintError::CommandMissing(c) => format!(
+                "No se encontró el sistema de impresión ({c}). Instale o active el servicio de impresión. {SAVED}"
+            ),
+            PrintError::ServiceUnavailable(d) => {
+                format!("El servicio de impresión no responde ({d}). {SAVED}")
+            }
+            PrintError::Refused(d) => format!("La impresora rechazó el trabajo: {d}. {SAVED}"),
+            PrintError::FileMissing(p) => {
+                format!("No se encontró el PDF del comprobante ({}).", p.display())
+            }
+            PrintError::NoPdfHandler => format!(
+                "No hay un programa instalado que imprima PDF (por ejemplo SumatraPDF o Adobe Acrobat Reader). {SAVED}"
+            ),
+            PrintError::Timeout => format!("La impresora no respondió a tiempo. {SAVED}"),
+            PrintError::Io(e) => format!("No se pudo enviar a imprimir: {e}. {SAVED}"),
+        }
+    }
+}
+
+impl fmt::Display for PrintError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PrintError::NoPrinter => write!(f, "no printer given and no system default printer"),
+            PrintError::UnknownPrinter(p) => write!(f, "printer {p:?} does not exist"),
+            PrintError::CommandMissing(c) => write!(f, "print command {c:?} not found"),
+            PrintError::ServiceUnavailable(d) => write!(f, "print service unavailable: {d}"),
+            PrintError::Refused(d) => write!(f, "print job refused: {d}"),
+            PrintError::FileMissing(p) => write!(f, "PDF not found: {}", p.display()),
+            PrintError::NoPdfHandler => {
+                write!(f, "no application is registered to print PDF files")
+            }
+            PrintError::Timeout => write!(f, "print command timed out after {PRINT_TIMEOUT:?}"),
+            PrintError::Io(e) => write!(f, "print I/O error: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for PrintError {}
+
+/// Where the PDF of `inv` lives in `dir`: `B001-00000042.pdf`
+/// (a preview, correlative 0, is `B001-vista-previa.pdf`).
+pub fn pdf_path(dir: &Path, inv: &Invoice) -> PathBuf {
+    let name = if inv.number.correlative == 0 {
+        format!("{}-vista-previa.pdf", inv.number.series)
+    } else {
+        format!("{}.pdf", inv.number)
+    };
+    dir.join(name)
+}
+
+/// Writes the PDF into `dir` (created if needed) under the document number. Written to
+/// a temporary file and renamed, so a crash never leaves half a receipt.
+pub fn save_pdf(dir: &Path, inv: &Invoice, pdf: &[u8]) -> std::io::Result<PathBuf> {
+    std::fs::create_dir_all(dir)?;
+    let path = pdf_path(dir, inv);
+    let tmp = path.with_extension("pdf.tmp");
+    std::fs::write(&tmp, pdf)?;
+    std::fs::rename(&tmp, &path)?;
+    Ok(path)
+}
+
+/// Sends a saved PDF to `printer` (or the system default). Blocks until the print
+/// system has accepted or refused the job, at most 30 s; call it from a worker thread.
+pub fn print_pdf(path: &Path, printer: Option<&str>) -> Result<(), PrintError> {
+    if !path.is_file() {
+        return Err(PrintError::FileMissing(path.to_path_buf()));
+    }
+    let printer = printer.map(str::trim).filter(|p| !p.is_empty());
+    let (program, mut cmd) = print_command(path, printer);
+    let child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => PrintError::CommandMissing(program.to_string()),
+            _ => PrintError::Io(e.to_string()),
+        })?;
+    let (ok, output) = wait_with_timeout(child, PRINT_TIMEOUT)?;
+    if ok {
+        log::info!(
+            "sent {} to {}",
+            path.display(),
+            printer.unwrap_or("default printer")
+        );
+        Ok(())
+    } else {
+        let err = classify(&output, printer);
+        log::warn!("printing {} failed: {err}", path.display());
+        Err(err)
+    }
+}
+
+#[cfg(not(windows))]
+fn print_command(path: &Path, printer: Option<&str>) -> (&'static str, Command) {
+    let mut cmd = Command::new("lp");
+    if let Some(p) = printer {
+        cmd.arg("-d").arg(p);
+    }
+    cmd.arg("--").arg(path);
+    ("lp", cmd)
+}
+
+/// PowerShell single-quoted string literal.
+#[cfg(windows)]
+fn ps_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+#[cfg(windows)]
+fn print_command(path: &Path, printer: Option<&str>) -> (&'static str, Command) {
+    use std::os::windows::process::CommandExt;
+    const CREATE_NO_WINDOW: u32 = 0x0800_0000;
+    let file = ps_quote(&path.to_string_lossy());
+    // The PDF viewer registered for .pdf does the printing: "Print" goes to the default
+    // printer, "PrintTo" takes the printer name as its argument.
+    let script = match printer {
+        Some(p) => format!(
+            "$ErrorActionPreference='Stop'; if (-not (Get-Printer -Name {name} -ErrorAction SilentlyContinue)) {{ Write-Error 'printer does not exist'; exit 3 }}; Start-Process -FilePath {file} -Verb PrintTo -ArgumentList {arg} -WindowStyle Hidden",
+            name = ps_quote(p),
+            arg = ps_quote(&format!("\"{p}\"")),
+        ),
+        None => format!(
+            "$ErrorActionPreference='Stop'; Start-Process -FilePath {file} -Verb Print -WindowStyle Hidden"
+        ),
+    };
+    let mut cmd = Command::new("powershell");
+    cmd.args(["-NoProfile", "-NonInteractive", "-Command", script.as_str()])
+        .creation_flags(CREATE_NO_WINDOW);
+    ("powershell", cmd)
+}
+
+/// Waits for the child, killing it after `timeout`. Returns success and stderr+stdout.
+fn wait_with_timeout(mut child: Child, timeout: Duration) -> Result<(bool, String), PrintError> {
+    let start = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if start.elapsed() >= timeout => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(PrintError::Timeout);
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => return Err(PrintError::Io(e.to_string())),
+        }
+    };
+    let mut text = String::new();
+    if let Some(mut e) = child.stderr.take() {
+        let _ = e.read_to_string(&mut text);
+    }
+    if let Some(mut o) = child.stdout.take() {
+        let _ = o.read_to_string(&mut text);
+    }
+    Ok((status.success(), text.trim().to_string()))
+}
+
+/// Turns the print command's complaint into something a cashier can act on.
+fn classify(output: &str, printer: Option<&str>) -> PrintError {
+    let lower = output.to_lowercase();
+    let detail = if output.is_empty() {
+        "sin detalle".to_string()
+    } else {
+        output.lines().next().unwrap_or_default().to_string()
+    };
+    if lower.contains("does not exist")
+        || lower.contains("unknown printer")
+        || lower.contains("no existe")
+    {
+        match printer {
+            Some(p) => PrintError::UnknownPrinter(p.to_string()),
+            None => PrintError::NoPrinter,
+        }
+    } else if lower.contains("no application is associated") {
+        PrintError::NoPdfHandler
+    } else if lower.contains("no default destination") || lower.contains("no system default") {
+        PrintError::NoPrinter
+    } else if lower.contains("scheduler not responding")
+        || lower.contains("connection refused")
+        || lower.contains("unable to connect")
+        || lower.contains("no such file or directory")
+    {
+        PrintError::ServiceUnavailable(detail)
+    } else {
+        PrintError::Refused(detail)
+    }
+}
+
+/// Printer names the system knows, for the settings screen. Empty when there are none
+/// or the print system is not available.
+pub fn list_printers() -> Vec<String> {
+    #[cfg(not(windows))]
+    let mut cmd = {
+        let mut c = Command::new("lpstat");
+        c.arg("-e");
+        c
+    };
+    #[cfg(windows)]
+    let mut cmd = {
+        use std::os::windows::process::CommandExt;
+        let mut c = Command::new("powershell");
+        c.args([
+            "-NoProfile",
+            "-NonInteractive",
+            "-Command",
+            "Get-Printer | Select-Object -ExpandProperty Name",
+        ])
+        .creation_flags(0x0800_0000);
+        c
+    };
+    let Ok(child) = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+    else {
+        return Vec::new();
+    };
+    match wait_with_timeout(child, Duration::from_secs(10)) {
+        Ok((true, out)) => out
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cups_messages_are_classified() {
+        assert_eq!(
+            classify("lp: The printer or class does not exist.", Some("X")),
+            PrintError::UnknownPrinter("X".into())
+        );
+        assert_eq!(
+            classify("lp: Error - No default destination.", None),
+            PrintError::NoPrinter
+        );
+        assert!(matches!(
+            classify("lp: Error - Scheduler Not Responding.", None),
+            PrintError::ServiceUnavailable(_)
+        ));
+        assert!(matches!(classify("", None), PrintError::Refused(_)));
+    }
+
+    #[test]
+    fn messages_are_spanish() {
+        let e = PrintError::UnknownPrinter("EPSON".into());
+        assert!(e.mensaje().contains("No existe la impresora «EPSON»"));
+        assert!(e.to_string().contains("does not exist"));
+    }
+}

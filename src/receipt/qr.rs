@@ -1,0 +1,95 @@
+//! The SUNAT QR code printed on fiscal receipts.
+//!
+//! Payload: `RUC|TT|SERIE|NUMERO|IGV|TOTAL|YYYY-MM-DD|TIPODOC|NUMDOC|`
+//! - NUMERO is the correlative **without** zero padding (`42`, as in the UBL `cbc:ID`
+//!   `B001-42` and greenter's QR), always.
+//! - IGV and TOTAL with two decimals, no thousands separator.
+//! - The date is the issue date in Lima, not in UTC.
+//! - TIPODOC/NUMDOC are the buyer's Catálogo 06 code and number (`0|00000000` for
+//!   "clientes varios").
+//! - The digest value (hash) of the signed XML is left out: the kiosk does not sign XML
+//!   yet. The field list still ends with `|`.
+//!
+//! The nota de venta is not a SUNAT document and has no QR (`None`).
+
+use crate::domain::invoice::Invoice;
+use crate::domain::time::lima_date;
+use qrcode::{EcLevel, QrCode};
+
+pub fn sunat_qr_payload(inv: &Invoice, issuer_ruc: &str) -> Option<String> {
+    let tt = inv.kind.sunat_code()?;
+    Some(format!(
+        "{}|{}|{}|{}|{:.2}|{:.2}|{}|{}|{}|",
+        issuer_ruc.trim(),
+        tt,
+        inv.number.series,
+        inv.number.correlative,
+        inv.totals.igv,
+        inv.totals.total,
+        lima_date(inv.issued_at).format("%Y-%m-%d"),
+        inv.buyer.id.kind.code(),
+        inv.buyer.id.number,
+    ))
+}
+
+/// A QR symbol as a square grid of modules, row by row (`true` = dark). No quiet zone:
+/// the layout keeps the margin around it white.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QrMatrix {
+    pub width: usize,
+    pub dark: Vec<bool>,
+}
+
+impl QrMatrix {
+    pub fn is_dark(&self, x: usize, y: usize) -> bool {
+        x < self.width && y < self.width && self.dark[y * self.width + x]
+    }
+
+    /// Horizontal runs of dark modules `(row, first column, length)`: one filled
+    /// rectangle per run instead of per module keeps the PDF small and the preview fast.
+    pub fn dark_runs(&self) -> Vec<(usize, usize, usize)> {
+        let mut runs = Vec::new();
+        for y in 0..self.width {
+            let mut x = 0;
+            while x < self.width {
+                if self.is_dark(x, y) {
+                    let start = x;
+                    while x < self.width && self.is_dark(x, y) {
+                        x += 1;
+                    }
+                    runs.push((y, start, x - start));
+                } else {
+                    x += 1;
+                }
+            }
+        }
+        runs
+    }
+}
+
+/// Encodes at error-correction level Q (what SUNAT asks for printed receipts).
+pub fn qr_matrix(payload: &str) -> Option<QrMatrix> {
+    let code = QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::Q).ok()?;
+    let width = code.width();
+    let dark = code
+        .to_colors()
+        .into_iter()
+        .map(|c| c == qrcode::Color::Dark)
+        .collect();
+    Some(QrMatrix { width, dark })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matrix_has_finder_patterns() {
+        let m = qr_matrix("20000000001|03|B001|1|18.00|118.00|2026-11-25|1|45678912|").unwrap();
+        assert!(m.width >= 21);
+        // Top-left finder: a 7×7 dark ring.
+        assert!(m.is_dark(0, 0) && m.is_dark(6, 0) && m.is_dark(0, 6) && !m.is_dark(1, 1));
+        let dark_count: usize = m.dark_runs().iter().map(|r| r.2).sum();
+        assert_eq!(dark_count, m.dark.iter().filter(|d| **d).count());
+    }
+}
