@@ -11,7 +11,6 @@ use crate::domain::tax::TaxAffectation;
 use crate::domain::time::lima_date;
 use crate::domain::vehicle::Vehicle;
 use crate::store::error::StoreResult;
-use crate::store::record::SyncStatus;
 use crate::store::{Store, StoreError};
 use chrono::{Duration, Utc};
 use rust_decimal::Decimal;
@@ -52,51 +51,264 @@ impl Dice {
 }
 
 /// (code, name, category, unit, price, quick key, change every km)
-const CATALOG: &[(&str, &str, &str, Unit, &str, bool, Option<u32>)] = &[
-    ("SRV-001", "Cambio de aceite (mano de obra)", "Servicio", Unit::Servicio, "35.00", true, None),
-    ("SRV-002", "Lavado de motor", "Servicio", Unit::Servicio, "45.00", true, None),
-    ("SRV-003", "Alineamiento y balanceo", "Servicio", Unit::Servicio, "80.00", true, None),
-    ("SRV-004", "Afinamiento completo", "Servicio", Unit::Servicio, "250.00", true, None),
-    ("SRV-005", "Revisión de frenos", "Servicio", Unit::Servicio, "60.00", false, None),
-    ("SRV-006", "Scanner y diagnóstico", "Servicio", Unit::Servicio, "70.00", false, None),
-    ("ACE-001", "Aceite Castrol Magnatec 10W-40 (1 gl)", "Aceites", Unit::Galon, "125.00", true, Some(5_000)),
-    ("ACE-002", "Aceite Mobil Super 20W-50 (1 gl)", "Aceites", Unit::Galon, "98.00", true, Some(5_000)),
-    ("ACE-003", "Aceite Shell Helix HX7 10W-40 (1 gl)", "Aceites", Unit::Galon, "132.00", false, Some(10_000)),
-    ("ACE-004", "Aceite sintético Mobil 1 5W-30 (1 L)", "Aceites", Unit::Litro, "58.00", false, Some(10_000)),
-    ("FIL-001", "Filtro de aceite Toyota", "Filtros", Unit::Unidad, "28.00", true, None),
-    ("FIL-002", "Filtro de aire Hyundai", "Filtros", Unit::Unidad, "45.00", false, None),
-    ("FIL-003", "Filtro de combustible", "Filtros", Unit::Unidad, "38.50", false, None),
-    ("FIL-004", "Filtro de cabina", "Filtros", Unit::Unidad, "42.00", false, None),
-    ("REP-001", "Pastillas de freno delanteras", "Repuestos", Unit::Kit, "165.00", false, None),
-    ("REP-002", "Bujías NGK (juego x4)", "Repuestos", Unit::Kit, "96.00", false, None),
-    ("REP-003", "Refrigerante Prestone (1 gl)", "Repuestos", Unit::Galon, "55.00", false, None),
-    ("REP-004", "Líquido de frenos DOT4 (500 ml)", "Repuestos", Unit::Unidad, "29.90", false, None),
-    ("REP-005", "Batería Etna 13 placas", "Repuestos", Unit::Unidad, "389.00", false, None),
-    ("REP-006", "Plumillas limpiaparabrisas (par)", "Repuestos", Unit::Unidad, "39.90", false, None),
+type CatalogItem = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Unit,
+    &'static str,
+    bool,
+    Option<u32>,
+);
+
+const CATALOG: &[CatalogItem] = &[
+    (
+        "SRV-001",
+        "Cambio de aceite (mano de obra)",
+        "Servicio",
+        Unit::Servicio,
+        "35.00",
+        true,
+        None,
+    ),
+    (
+        "SRV-002",
+        "Lavado de motor",
+        "Servicio",
+        Unit::Servicio,
+        "45.00",
+        true,
+        None,
+    ),
+    (
+        "SRV-003",
+        "Alineamiento y balanceo",
+        "Servicio",
+        Unit::Servicio,
+        "80.00",
+        true,
+        None,
+    ),
+    (
+        "SRV-004",
+        "Afinamiento completo",
+        "Servicio",
+        Unit::Servicio,
+        "250.00",
+        true,
+        None,
+    ),
+    (
+        "SRV-005",
+        "Revisión de frenos",
+        "Servicio",
+        Unit::Servicio,
+        "60.00",
+        false,
+        None,
+    ),
+    (
+        "SRV-006",
+        "Scanner y diagnóstico",
+        "Servicio",
+        Unit::Servicio,
+        "70.00",
+        false,
+        None,
+    ),
+    (
+        "ACE-001",
+        "Aceite Castrol Magnatec 10W-40 (1 gl)",
+        "Aceites",
+        Unit::Galon,
+        "125.00",
+        true,
+        Some(5_000),
+    ),
+    (
+        "ACE-002",
+        "Aceite Mobil Super 20W-50 (1 gl)",
+        "Aceites",
+        Unit::Galon,
+        "98.00",
+        true,
+        Some(5_000),
+    ),
+    (
+        "ACE-003",
+        "Aceite Shell Helix HX7 10W-40 (1 gl)",
+        "Aceites",
+        Unit::Galon,
+        "132.00",
+        false,
+        Some(10_000),
+    ),
+    (
+        "ACE-004",
+        "Aceite sintético Mobil 1 5W-30 (1 L)",
+        "Aceites",
+        Unit::Litro,
+        "58.00",
+        false,
+        Some(10_000),
+    ),
+    (
+        "FIL-001",
+        "Filtro de aceite Toyota",
+        "Filtros",
+        Unit::Unidad,
+        "28.00",
+        true,
+        None,
+    ),
+    (
+        "FIL-002",
+        "Filtro de aire Hyundai",
+        "Filtros",
+        Unit::Unidad,
+        "45.00",
+        false,
+        None,
+    ),
+    (
+        "FIL-003",
+        "Filtro de combustible",
+        "Filtros",
+        Unit::Unidad,
+        "38.50",
+        false,
+        None,
+    ),
+    (
+        "FIL-004",
+        "Filtro de cabina",
+        "Filtros",
+        Unit::Unidad,
+        "42.00",
+        false,
+        None,
+    ),
+    (
+        "REP-001",
+        "Pastillas de freno delanteras",
+        "Repuestos",
+        Unit::Kit,
+        "165.00",
+        false,
+        None,
+    ),
+    (
+        "REP-002",
+        "Bujías NGK (juego x4)",
+        "Repuestos",
+        Unit::Kit,
+        "96.00",
+        false,
+        None,
+    ),
+    (
+        "REP-003",
+        "Refrigerante Prestone (1 gl)",
+        "Repuestos",
+        Unit::Galon,
+        "55.00",
+        false,
+        None,
+    ),
+    (
+        "REP-004",
+        "Líquido de frenos DOT4 (500 ml)",
+        "Repuestos",
+        Unit::Unidad,
+        "29.90",
+        false,
+        None,
+    ),
+    (
+        "REP-005",
+        "Batería Etna 13 placas",
+        "Repuestos",
+        Unit::Unidad,
+        "389.00",
+        false,
+        None,
+    ),
+    (
+        "REP-006",
+        "Plumillas limpiaparabrisas (par)",
+        "Repuestos",
+        Unit::Unidad,
+        "39.90",
+        false,
+        None,
+    ),
 ];
 
 const FIRST: &[&str] = &[
-    "José", "María", "Luis", "Rosa", "Carlos", "Ana", "Jorge", "Carmen", "Miguel", "Lucía",
-    "Juan", "Elena", "Pedro", "Patricia", "Víctor", "Gladys", "César", "Milagros", "Raúl", "Sofía",
+    "José", "María", "Luis", "Rosa", "Carlos", "Ana", "Jorge", "Carmen", "Miguel", "Lucía", "Juan",
+    "Elena", "Pedro", "Patricia", "Víctor", "Gladys", "César", "Milagros", "Raúl", "Sofía",
 ];
 const LAST: &[&str] = &[
-    "Quispe", "Flores", "Sánchez", "Rodríguez", "García", "Huamán", "Mamani", "Chávez", "Ramos",
-    "Torres", "Castillo", "Vásquez", "Mendoza", "Rojas", "Díaz", "Gutiérrez", "Núñez", "Paredes",
+    "Quispe",
+    "Flores",
+    "Sánchez",
+    "Rodríguez",
+    "García",
+    "Huamán",
+    "Mamani",
+    "Chávez",
+    "Ramos",
+    "Torres",
+    "Castillo",
+    "Vásquez",
+    "Mendoza",
+    "Rojas",
+    "Díaz",
+    "Gutiérrez",
+    "Núñez",
+    "Paredes",
 ];
 const COMPANY: &[&str] = &[
-    "Transportes", "Inversiones", "Distribuidora", "Comercial", "Servicios Generales", "Logística",
-    "Agroindustrias", "Constructora",
+    "Transportes",
+    "Inversiones",
+    "Distribuidora",
+    "Comercial",
+    "Servicios Generales",
+    "Logística",
+    "Agroindustrias",
+    "Constructora",
 ];
 const COMPANY_TAIL: &[&str] = &[
-    "Rímac", "Los Andes", "Santa Rosa", "del Pacífico", "San Martín", "El Sol", "Chavín",
-    "Miraflores", "Callao", "Norte Chico",
+    "Rímac",
+    "Los Andes",
+    "Santa Rosa",
+    "del Pacífico",
+    "San Martín",
+    "El Sol",
+    "Chavín",
+    "Miraflores",
+    "Callao",
+    "Norte Chico",
 ];
 const STREETS: &[&str] = &[
-    "Av. Argentina", "Av. Túpac Amaru", "Jr. Huallaga", "Av. Javier Prado", "Av. Colonial",
-    "Calle Los Pinos", "Av. Universitaria", "Jr. Ica",
+    "Av. Argentina",
+    "Av. Túpac Amaru",
+    "Jr. Huallaga",
+    "Av. Javier Prado",
+    "Av. Colonial",
+    "Calle Los Pinos",
+    "Av. Universitaria",
+    "Jr. Ica",
 ];
 const DISTRICTS: &[&str] = &[
-    "Lima", "San Martín de Porres", "Los Olivos", "Surquillo", "Ate", "Callao", "Comas", "Breña",
+    "Lima",
+    "San Martín de Porres",
+    "Los Olivos",
+    "Surquillo",
+    "Ate",
+    "Callao",
+    "Comas",
+    "Breña",
 ];
 const CARS: &[(&str, &str)] = &[
     ("Toyota", "Hilux"),
@@ -165,18 +377,47 @@ pub fn generate(store: &Store, invoices: usize, seed: u64) -> StoreResult<DemoRe
     let n_customers = (invoices / 8).clamp(20, 5_000);
     let mut customers = Vec::new();
     for i in 0..n_customers {
-        let street = format!("{} {}, {}", d.pick(STREETS), 100 + d.below(3000), d.pick(DISTRICTS));
+        let street = format!(
+            "{} {}, {}",
+            d.pick(STREETS),
+            100 + d.below(3000),
+            d.pick(DISTRICTS)
+        );
         let phone = format!("9{:08}", d.below(100_000_000));
         let c = if i % 4 == 0 {
             let name = format!("{} {} S.A.C.", d.pick(COMPANY), d.pick(COMPANY_TAIL));
-            Customer::new(Uuid::now_v7(), IdKind::Ruc, &company_ruc(&mut d), &name, &street, &phone, "")?
+            Customer::new(
+                Uuid::now_v7(),
+                IdKind::Ruc,
+                &company_ruc(&mut d),
+                &name,
+                &street,
+                &phone,
+                "",
+            )?
         } else if i % 4 == 1 {
             // A natural person with business: RUC 10 + DNI.
             let name = format!("{} {} {}", d.pick(FIRST), d.pick(LAST), d.pick(LAST));
-            Customer::new(Uuid::now_v7(), IdKind::Ruc, &ruc_from_dni(&dni(&mut d))?, &name, &street, &phone, "")?
+            Customer::new(
+                Uuid::now_v7(),
+                IdKind::Ruc,
+                &ruc_from_dni(&dni(&mut d))?,
+                &name,
+                &street,
+                &phone,
+                "",
+            )?
         } else {
             let name = format!("{} {} {}", d.pick(FIRST), d.pick(LAST), d.pick(LAST));
-            Customer::new(Uuid::now_v7(), IdKind::Dni, &dni(&mut d), &name, &street, &phone, "")?
+            Customer::new(
+                Uuid::now_v7(),
+                IdKind::Dni,
+                &dni(&mut d),
+                &name,
+                &street,
+                &phone,
+                "",
+            )?
         };
         match store.save_customer(c.clone()) {
             Ok(_) => customers.push(c),
@@ -208,14 +449,28 @@ pub fn generate(store: &Store, invoices: usize, seed: u64) -> StoreResult<DemoRe
 
     let settings = store.settings()?;
     let start = Utc::now() - Duration::days(730);
-    let step_secs = if invoices > 0 { (730 * 86_400) / invoices as i64 } else { 0 };
+    let step_secs = if invoices > 0 {
+        (730 * 86_400) / invoices as i64
+    } else {
+        0
+    };
+    // History is already synced: each batch is settled in its own transaction (cheap,
+    // no second rewrite). The newest dozen documents are left as real PENDING work.
     let keep_pending = invoices.min(12);
+    let history = invoices - keep_pending;
     let mut issued = 0;
     while issued < invoices {
         let txn = store.db().begin_write()?;
-        let batch_end = (issued + 500).min(invoices);
+        let batch_end = if issued < history {
+            (issued + 500).min(history)
+        } else {
+            invoices
+        };
         while issued < batch_end {
-            let at = start + Duration::seconds(step_secs * issued as i64 + d.below(step_secs.max(1) as u64) as i64);
+            let at = start
+                + Duration::seconds(
+                    step_secs * issued as i64 + d.below(step_secs.max(1) as u64) as i64,
+                );
             let vi = d.below(vehicles.len() as u64) as usize;
             let (vehicle, owner, km) = &mut vehicles[vi];
             *km += 1_500 + d.below(4_000) as u32;
@@ -225,7 +480,9 @@ pub fn generate(store: &Store, invoices: usize, seed: u64) -> StoreResult<DemoRe
             draft.lines.push(oil.line(Decimal::ONE));
             draft.lines.push(products[10].line(Decimal::ONE));
             for _ in 0..d.below(3) {
-                draft.lines.push(d.pick(&products).line(Decimal::from(1 + d.below(2))));
+                draft
+                    .lines
+                    .push(d.pick(&products).line(Decimal::from(1 + d.below(2))));
             }
             let named = d.chance(85);
             draft.kind = if owner.doc.kind == IdKind::Ruc && d.chance(70) {
@@ -235,7 +492,10 @@ pub fn generate(store: &Store, invoices: usize, seed: u64) -> StoreResult<DemoRe
             } else {
                 DocumentKind::Boleta
             };
-            if named || draft.kind == DocumentKind::Factura || draft.totals()?.total > Decimal::from(700) {
+            if named
+                || draft.kind == DocumentKind::Factura
+                || draft.totals()?.total > Decimal::from(700)
+            {
                 draft.buyer = Buyer {
                     customer_id: Some(owner.id),
                     id: owner.doc.clone(),
@@ -258,31 +518,13 @@ pub fn generate(store: &Store, invoices: usize, seed: u64) -> StoreResult<DemoRe
             store.issue_invoice_in(&txn, draft, &settings, at)?;
             issued += 1;
         }
+        if issued <= history {
+            let seqs = store.pending_seqs_in(&txn)?;
+            store.mark_synced_in(&txn, &seqs, Utc::now())?;
+        }
         txn.commit()?;
     }
     report.invoices = issued;
-
-    // History is already synced; leave the newest few (and the catalog, customers and
-    // vehicles) as real PENDING work.
-    let history: Vec<u64> = store
-        .outbox_with_status(SyncStatus::Pending, usize::MAX)?
-        .into_iter()
-        .filter(|e| e.kind == crate::store::RecordKind::Invoice || e.kind == crate::store::RecordKind::Odometer)
-        .map(|e| e.seq)
-        .collect();
-    let cut = history.len().saturating_sub(keep_pending * 2);
-    for chunk in history[..cut].chunks(2_000) {
-        store.mark_synced(chunk, Utc::now())?;
-    }
-    let others: Vec<u64> = store
-        .outbox_with_status(SyncStatus::Pending, usize::MAX)?
-        .into_iter()
-        .filter(|e| e.kind != crate::store::RecordKind::Invoice && e.kind != crate::store::RecordKind::Odometer)
-        .map(|e| e.seq)
-        .collect();
-    for chunk in others.chunks(2_000) {
-        store.mark_synced(chunk, Utc::now())?;
-    }
     report.pending = store.sync_counts()?.pending as usize;
     Ok(report)
 }

@@ -68,8 +68,8 @@ mod tests {
 
     #[test]
     fn bad_ruc_is_refused_with_spanish_message() {
-        let e = Customer::new(Uuid::now_v7(), IdKind::Ruc, "20512333798", "X", "", "", "")
-            .unwrap_err();
+        let e =
+            Customer::new(Uuid::now_v7(), IdKind::Ruc, "20512333798", "X", "", "", "").unwrap_err();
         assert!(matches!(e, DomainError::RucCheckDigit { .. }));
         assert!(e.mensaje().starts_with("RUC inválido"));
     }
@@ -84,8 +84,16 @@ mod tests {
 
     #[test]
     fn search_ignores_accents() {
-        let c = Customer::new(Uuid::now_v7(), IdKind::Dni, "45678912", "José Núñez", "", "", "")
-            .unwrap();
+        let c = Customer::new(
+            Uuid::now_v7(),
+            IdKind::Dni,
+            "45678912",
+            "José Núñez",
+            "",
+            "",
+            "",
+        )
+        .unwrap();
         assert!(c.search_text().contains("jose nunez"));
         assert!(c.search_text().contains(&fold("NÚÑEZ")));
     }

@@ -86,7 +86,11 @@ impl Series {
     /// Factura series start with F, boleta series with B, credit notes with the letter of
     /// the document they modify; nota de venta series are anything but F/B so they can
     /// never be confused with fiscal numbering.
-    pub fn check_for(&self, kind: DocumentKind, modifies: Option<DocumentKind>) -> Result<(), DomainError> {
+    pub fn check_for(
+        &self,
+        kind: DocumentKind,
+        modifies: Option<DocumentKind>,
+    ) -> Result<(), DomainError> {
         let first = self.0.as_bytes()[0];
         let ok = match kind {
             DocumentKind::Factura => first == b'F',
@@ -219,6 +223,9 @@ mod tests {
                 .check_for(DocumentKind::Boleta, None)
                 .is_err()
         );
-        assert!(Series::new("0001").is_err(), "contingency series are not for the kiosk");
+        assert!(
+            Series::new("0001").is_err(),
+            "contingency series are not for the kiosk"
+        );
     }
 }

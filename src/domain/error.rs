@@ -41,12 +41,12 @@ impl DomainError {
         match self {
             RucLength => "El RUC debe tener 11 dígitos.".into(),
             RucNotDigits => "El RUC solo puede contener números.".into(),
-            RucPrefix(p) => format!(
-                "El RUC debe empezar con 10, 15, 16, 17 o 20 (empieza con {p})."
-            ),
-            RucCheckDigit { expected } => format!(
-                "RUC inválido: el dígito verificador no coincide (debería ser {expected})."
-            ),
+            RucPrefix(p) => {
+                format!("El RUC debe empezar con 10, 15, 16, 17 o 20 (empieza con {p}).")
+            }
+            RucCheckDigit { expected } => {
+                format!("RUC inválido: el dígito verificador no coincide (debería ser {expected}).")
+            }
             DniFormat => "El DNI debe tener exactamente 8 dígitos.".into(),
             OtherIdFormat => "El documento debe tener entre 1 y 15 letras o números.".into(),
             NegativeQuantity => "La cantidad no puede ser negativa.".into(),
@@ -79,12 +79,12 @@ impl DomainError {
             DocumentNumberFormat(s) => {
                 format!("Número de comprobante «{s}» inválido (ejemplo: B001-00000042).")
             }
-            PlateFormat(p) => format!(
-                "Placa «{p}» inválida: use 6 o 7 letras y números (ejemplo: ABC-123)."
-            ),
-            OdometerBelowLast { last_km, new_km } => format!(
-                "El kilometraje {new_km} km es menor que la última lectura ({last_km} km)."
-            ),
+            PlateFormat(p) => {
+                format!("Placa «{p}» inválida: use 6 o 7 letras y números (ejemplo: ABC-123).")
+            }
+            OdometerBelowLast { last_km, new_km } => {
+                format!("El kilometraje {new_km} km es menor que la última lectura ({last_km} km).")
+            }
             NameRequired => "Ingrese el nombre o razón social.".into(),
             AmountTooLarge => "El importe es demasiado grande.".into(),
             BadAmount(s) => format!("«{s}» no es un importe válido."),
@@ -100,7 +100,9 @@ impl fmt::Display for DomainError {
             RucLength => write!(f, "RUC must have 11 digits"),
             RucNotDigits => write!(f, "RUC must be digits only"),
             RucPrefix(p) => write!(f, "RUC prefix {p} is not a valid taxpayer type"),
-            RucCheckDigit { expected } => write!(f, "RUC check digit mismatch (expected {expected})"),
+            RucCheckDigit { expected } => {
+                write!(f, "RUC check digit mismatch (expected {expected})")
+            }
             DniFormat => write!(f, "DNI must be exactly 8 digits"),
             OtherIdFormat => write!(f, "identity document must be 1-15 alphanumerics"),
             NegativeQuantity => write!(f, "quantity is negative"),

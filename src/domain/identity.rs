@@ -181,7 +181,11 @@ mod tests {
     #[test]
     fn wrong_check_digit_message_is_spanish() {
         let e = IdDocument::new(IdKind::Ruc, "20512333798").unwrap_err();
-        assert!(e.mensaje().contains("dígito verificador"), "{}", e.mensaje());
+        assert!(
+            e.mensaje().contains("dígito verificador"),
+            "{}",
+            e.mensaje()
+        );
     }
 
     #[test]

@@ -312,7 +312,9 @@ impl Invoice {
         cashier: &str,
     ) -> Result<Invoice, DomainError> {
         let totals = draft.check()?;
-        number.series.check_for(draft.kind, draft.modifies.as_ref().map(|m| m.kind))?;
+        number
+            .series
+            .check_for(draft.kind, draft.modifies.as_ref().map(|m| m.kind))?;
         Ok(Invoice {
             id,
             kind: draft.kind,

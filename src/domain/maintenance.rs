@@ -79,33 +79,32 @@ pub fn alerts(v: &Vehicle, today: NaiveDate) -> Vec<Alert> {
             });
         }
     }
-    if let (Some(last), true) = (v.last_service_date, v.service_interval_months > 0) {
-        if let Some(due) = last.checked_add_months(Months::new(v.service_interval_months)) {
-            if let Some(urgency) = by_date(due, today) {
-                out.push(Alert {
-                    kind: AlertKind::ServiceByDate { due },
-                    urgency,
-                });
-            }
-        }
+    if let (Some(last), true) = (v.last_service_date, v.service_interval_months > 0)
+        && let Some(due) = last.checked_add_months(Months::new(v.service_interval_months))
+        && let Some(urgency) = by_date(due, today)
+    {
+        out.push(Alert {
+            kind: AlertKind::ServiceByDate { due },
+            urgency,
+        });
     }
-    if let Some(expires) = v.soat_expires {
-        if let Some(urgency) = by_date(expires, today) {
-            out.push(Alert {
-                kind: AlertKind::Soat { expires },
-                urgency,
-            });
-        }
+    if let Some(expires) = v.soat_expires
+        && let Some(urgency) = by_date(expires, today)
+    {
+        out.push(Alert {
+            kind: AlertKind::Soat { expires },
+            urgency,
+        });
     }
-    if let Some(expires) = v.revision_tecnica_expires {
-        if let Some(urgency) = by_date(expires, today) {
-            out.push(Alert {
-                kind: AlertKind::RevisionTecnica { expires },
-                urgency,
-            });
-        }
+    if let Some(expires) = v.revision_tecnica_expires
+        && let Some(urgency) = by_date(expires, today)
+    {
+        out.push(Alert {
+            kind: AlertKind::RevisionTecnica { expires },
+            urgency,
+        });
     }
-    out.sort_by(|a, b| b.urgency.cmp(&a.urgency));
+    out.sort_by_key(|a| std::cmp::Reverse(a.urgency));
     out
 }
 
@@ -158,7 +157,12 @@ mod tests {
         v.last_service_date = Some(d("2026-05-20"));
         v.service_interval_months = 6;
         let a = alerts(&v, d("2026-11-25"));
-        assert_eq!(a[0].kind, AlertKind::ServiceByDate { due: d("2026-11-20") });
+        assert_eq!(
+            a[0].kind,
+            AlertKind::ServiceByDate {
+                due: d("2026-11-20")
+            }
+        );
         assert_eq!(a[0].urgency, Urgency::Overdue);
     }
 }

@@ -104,7 +104,10 @@ fn check_line(l: &LineInput) -> Result<Decimal, DomainError> {
 }
 
 /// Totals for a document. `global_discount_pct` (0–100) applies to every line.
-pub fn compute_totals(lines: &[LineInput], global_discount_pct: Decimal) -> Result<Totals, DomainError> {
+pub fn compute_totals(
+    lines: &[LineInput],
+    global_discount_pct: Decimal,
+) -> Result<Totals, DomainError> {
     if lines.is_empty() {
         return Err(DomainError::NoLines);
     }
@@ -165,7 +168,10 @@ mod tests {
     fn greenter_boleta_example() {
         // 2 × 59.00 (IGV incl.) = 118.00 → base 100.00, IGV 18.00.
         let t = compute_totals(&[line(dec!(2), dec!(59))], Decimal::ZERO).unwrap();
-        assert_eq!((t.gravada, t.igv, t.total), (dec!(100.00), dec!(18.00), dec!(118.00)));
+        assert_eq!(
+            (t.gravada, t.igv, t.total),
+            (dec!(100.00), dec!(18.00), dec!(118.00))
+        );
     }
 
     #[test]
@@ -178,7 +184,10 @@ mod tests {
     fn shelf_price_is_kept_where_base_times_rate_drifts() {
         // 10.00 → base 8.47; 8.47 × 0.18 = 1.5246 would print 9.99. We keep 10.00.
         let t = compute_totals(&[line(dec!(1), dec!(10))], Decimal::ZERO).unwrap();
-        assert_eq!((t.gravada, t.igv, t.total), (dec!(8.47), dec!(1.53), dec!(10.00)));
+        assert_eq!(
+            (t.gravada, t.igv, t.total),
+            (dec!(8.47), dec!(1.53), dec!(10.00))
+        );
     }
 
     #[test]
@@ -223,12 +232,18 @@ mod tests {
             compute_totals(&[line(dec!(1), dec!(-10))], Decimal::ZERO),
             Err(DomainError::NegativePrice)
         );
-        assert_eq!(compute_totals(&[], Decimal::ZERO), Err(DomainError::NoLines));
+        assert_eq!(
+            compute_totals(&[], Decimal::ZERO),
+            Err(DomainError::NoLines)
+        );
         let over = LineInput {
             discount: dec!(11),
             ..line(dec!(1), dec!(10))
         };
-        assert_eq!(compute_totals(&[over], Decimal::ZERO), Err(DomainError::DiscountTooLarge));
+        assert_eq!(
+            compute_totals(&[over], Decimal::ZERO),
+            Err(DomainError::DiscountTooLarge)
+        );
         assert_eq!(
             compute_totals(&[line(dec!(1), dec!(10))], dec!(101)),
             Err(DomainError::DiscountTooLarge)

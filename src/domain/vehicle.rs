@@ -112,7 +112,9 @@ pub struct OdometerReading {
 pub enum OdometerCheck {
     Ok,
     /// Accepted, but the jump is so big the cashier should double-check.
-    ImplausibleJump { delta_km: u32 },
+    ImplausibleJump {
+        delta_km: u32,
+    },
 }
 
 /// A reading below the last one is refused; an implausible jump is accepted with a warning.

@@ -1,1 +1,56 @@
-//! (being written)
+//! The reference sync server (library part): axum routes over its own redb file.
+//! `src/bin/motordesk-server.rs` parses flags and calls `serve`.
+
+pub mod db;
+pub mod routes;
+pub mod validate;
+
+use crate::sync::protocol::FaultPlan;
+use db::ServerDb;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8787";
+pub const DEFAULT_ENROLLMENT_CODE: &str = "motordesk-demo";
+pub const DB_FILE: &str = "motordesk-server.redb";
+
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub db_path: PathBuf,
+    pub enrollment_code: String,
+    /// Enables `/v1/test/*` (fault injection and listings). Never in production.
+    pub test_faults: bool,
+}
+
+pub struct AppState {
+    pub db: ServerDb,
+    pub enrollment_code: String,
+    /// `Some` only with `--test-faults`.
+    pub faults: Option<Mutex<FaultPlan>>,
+}
+
+/// Where the server keeps its database when no `--db`/`--data-dir` is given.
+pub fn default_db_path() -> PathBuf {
+    directories::ProjectDirs::from("pe", "MotorDesk", "motordesk-server")
+        .map(|d| d.data_dir().join(DB_FILE))
+        .unwrap_or_else(|| PathBuf::from(DB_FILE))
+}
+
+/// Opens the database (fails if another server holds it).
+pub fn open(config: ServerConfig) -> Result<Arc<AppState>, db::DbError> {
+    let db = ServerDb::open(&config.db_path)?;
+    Ok(Arc::new(AppState {
+        db,
+        enrollment_code: config.enrollment_code,
+        faults: config.test_faults.then(|| Mutex::new(FaultPlan::default())),
+    }))
+}
+
+/// Serves on `listener` until ctrl-c.
+pub async fn serve(listener: tokio::net::TcpListener, state: Arc<AppState>) -> std::io::Result<()> {
+    axum::serve(listener, routes::router(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}

@@ -6,8 +6,13 @@ use std::fmt;
 #[derive(Debug)]
 pub enum StoreError {
     Domain(DomainError),
-    DuplicateDocument { number: String, name: String },
-    DuplicatePlate { plate: String },
+    DuplicateDocument {
+        number: String,
+        name: String,
+    },
+    DuplicatePlate {
+        plate: String,
+    },
     NotFound(&'static str),
     InvoiceImmutable,
     WrongPassword,

@@ -63,8 +63,17 @@ mod tests {
     fn right_password_unwraps_wrong_one_does_not() {
         let key = DataKey::generate();
         let slot = KeySlot::wrap("caja1", "s3creta!", &key).unwrap();
-        assert_eq!(slot.unwrap("caja1", "s3creta!").unwrap().as_bytes(), key.as_bytes());
-        assert!(matches!(slot.unwrap("caja1", "secreta"), Err(StoreError::WrongPassword)));
-        assert!(matches!(slot.unwrap("caja2", "s3creta!"), Err(StoreError::WrongPassword)));
+        assert_eq!(
+            slot.unwrap("caja1", "s3creta!").unwrap().as_bytes(),
+            key.as_bytes()
+        );
+        assert!(matches!(
+            slot.unwrap("caja1", "secreta"),
+            Err(StoreError::WrongPassword)
+        ));
+        assert!(matches!(
+            slot.unwrap("caja2", "s3creta!"),
+            Err(StoreError::WrongPassword)
+        ));
     }
 }

@@ -57,10 +57,10 @@ fn now() -> DateTime<Utc> {
 }
 
 fn open_db(path: &Path) -> StoreResult<Database> {
-    if let Some(dir) = path.parent() {
-        if !dir.as_os_str().is_empty() {
-            std::fs::create_dir_all(dir).map_err(|e| StoreError::Db(e.to_string()))?;
-        }
+    if let Some(dir) = path.parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::Db(e.to_string()))?;
     }
     Ok(Database::create(path)?)
 }
@@ -81,7 +81,12 @@ impl Store {
     }
 
     /// Creates a new store with its first (administrator) account.
-    pub fn create(path: &Path, admin: &str, password: &str, display_name: &str) -> StoreResult<Store> {
+    pub fn create(
+        path: &Path,
+        admin: &str,
+        password: &str,
+        display_name: &str,
+    ) -> StoreResult<Store> {
         if Store::is_initialized(path)? {
             return Err(StoreError::UserExists(admin.to_string()));
         }
@@ -148,10 +153,10 @@ impl Store {
         };
         migrate::run(&store)?;
         store.init_tables()?;
-        if let Some(u) = store.user(username)? {
-            if !u.active {
-                return Err(StoreError::WrongPassword);
-            }
+        if let Some(u) = store.user(username)?
+            && !u.active
+        {
+            return Err(StoreError::WrongPassword);
         }
         Ok(store)
     }
@@ -206,7 +211,13 @@ impl Store {
 
     /// Adds a user with their own key slot. Only an unlocked store can do this, because
     /// wrapping needs the data key.
-    pub fn add_user(&self, username: &str, password: &str, display_name: &str, role: Role) -> StoreResult<User> {
+    pub fn add_user(
+        &self,
+        username: &str,
+        password: &str,
+        display_name: &str,
+        role: Role,
+    ) -> StoreResult<User> {
         let username = username.trim();
         if username.is_empty() {
             return Err(StoreError::Domain(crate::domain::DomainError::NameRequired));
@@ -266,7 +277,11 @@ impl Store {
         let r = self.db.begin_read()?;
         let t = r.open_table(USERS)?;
         match t.get(username)? {
-            Some(v) => Ok(Some(self.open_json("users", username.as_bytes(), v.value())?)),
+            Some(v) => Ok(Some(self.open_json(
+                "users",
+                username.as_bytes(),
+                v.value(),
+            )?)),
             None => Ok(None),
         }
     }
@@ -306,7 +321,8 @@ impl Store {
         let txn = self.db.begin_write()?;
         {
             let sealed = self.seal_json("settings", b"shop", s)?;
-            txn.open_table(SETTINGS)?.insert("shop", sealed.as_slice())?;
+            txn.open_table(SETTINGS)?
+                .insert("shop", sealed.as_slice())?;
         }
         txn.commit()?;
         Ok(())
@@ -314,11 +330,21 @@ impl Store {
 
     // ---- sealing helpers -----------------------------------------------------------
 
-    pub(crate) fn seal_json<T: Serialize>(&self, table: &str, row: &[u8], value: &T) -> StoreResult<Vec<u8>> {
+    pub(crate) fn seal_json<T: Serialize>(
+        &self,
+        table: &str,
+        row: &[u8],
+        value: &T,
+    ) -> StoreResult<Vec<u8>> {
         Ok(self.sealer.seal(table, row, &serde_json::to_vec(value)?))
     }
 
-    pub(crate) fn open_json<T: DeserializeOwned>(&self, table: &'static str, row: &[u8], sealed: &[u8]) -> StoreResult<T> {
+    pub(crate) fn open_json<T: DeserializeOwned>(
+        &self,
+        table: &'static str,
+        row: &[u8],
+        sealed: &[u8],
+    ) -> StoreResult<T> {
         let plain = self.sealer.open(table, row, sealed)?;
         serde_json::from_slice(&plain).map_err(|_| StoreError::Tampered(table))
     }
@@ -341,10 +367,15 @@ impl Store {
         }
     }
 
-    pub(crate) fn write_record<T: Record>(&self, txn: &WriteTransaction, rec: &Stored<T>) -> StoreResult<()> {
+    pub(crate) fn write_record<T: Record>(
+        &self,
+        txn: &WriteTransaction,
+        rec: &Stored<T>,
+    ) -> StoreResult<()> {
         let key = rec.data.id().as_u128();
         let sealed = self.seal_json(records_name(T::KIND), &key.to_be_bytes(), rec)?;
-        txn.open_table(records(T::KIND))?.insert(key, sealed.as_slice())?;
+        txn.open_table(records(T::KIND))?
+            .insert(key, sealed.as_slice())?;
         if T::KIND == RecordKind::Invoice {
             queries::write_invoice_summary(self, txn, rec)?;
         }
@@ -352,7 +383,11 @@ impl Store {
     }
 
     /// Reads a record inside a write transaction.
-    pub(crate) fn read_in<T: Record>(&self, txn: &WriteTransaction, id: Uuid) -> StoreResult<Option<Stored<T>>> {
+    pub(crate) fn read_in<T: Record>(
+        &self,
+        txn: &WriteTransaction,
+        id: Uuid,
+    ) -> StoreResult<Option<Stored<T>>> {
         let t = txn.open_table(records(T::KIND))?;
         self.read_record(&t, id)
     }
@@ -371,7 +406,12 @@ impl Store {
 
     /// Writes a local change: the record (version + 1, PENDING) and its outbox entry,
     /// in the caller's transaction, so both land or neither does.
-    pub(crate) fn save_local<T: Record>(&self, txn: &WriteTransaction, data: T, summary: String) -> StoreResult<Stored<T>> {
+    pub(crate) fn save_local<T: Record>(
+        &self,
+        txn: &WriteTransaction,
+        data: T,
+        summary: String,
+    ) -> StoreResult<Stored<T>> {
         let at = now();
         let hlc = self.tick(txn)?;
         let old = self.read_in::<T>(txn, data.id())?;
@@ -386,7 +426,15 @@ impl Store {
         };
         let rec = Stored { meta, data };
         self.write_record(txn, &rec)?;
-        outbox::enqueue(self, txn, T::KIND, rec.data.id(), rec.meta.version, summary, at)?;
+        outbox::enqueue(
+            self,
+            txn,
+            T::KIND,
+            rec.data.id(),
+            rec.meta.version,
+            summary,
+            at,
+        )?;
         Ok(rec)
     }
 

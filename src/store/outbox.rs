@@ -52,14 +52,23 @@ fn row(seq: u64) -> [u8; 8] {
     seq.to_be_bytes()
 }
 
-fn read_entry(store: &Store, t: &impl ReadableTable<u64, &'static [u8]>, seq: u64) -> StoreResult<Option<OutboxEntry>> {
+fn read_entry(
+    store: &Store,
+    t: &impl ReadableTable<u64, &'static [u8]>,
+    seq: u64,
+) -> StoreResult<Option<OutboxEntry>> {
     match t.get(seq)? {
         Some(v) => Ok(Some(store.open_json("outbox", &row(seq), v.value())?)),
         None => Ok(None),
     }
 }
 
-fn write_entry(store: &Store, txn: &WriteTransaction, old_status: Option<SyncStatus>, e: &OutboxEntry) -> StoreResult<()> {
+fn write_entry(
+    store: &Store,
+    txn: &WriteTransaction,
+    old_status: Option<SyncStatus>,
+    e: &OutboxEntry,
+) -> StoreResult<()> {
     let sealed = store.seal_json("outbox", &row(e.seq), e)?;
     txn.open_table(OUTBOX)?.insert(e.seq, sealed.as_slice())?;
     let mut by_status = txn.open_table(OUTBOX_BY_STATUS)?;
@@ -72,7 +81,8 @@ fn write_entry(store: &Store, txn: &WriteTransaction, old_status: Option<SyncSta
 
 fn remove_entry(txn: &WriteTransaction, e: &OutboxEntry) -> StoreResult<()> {
     txn.open_table(OUTBOX)?.remove(e.seq)?;
-    txn.open_table(OUTBOX_BY_STATUS)?.remove((e.status.code(), e.seq))?;
+    txn.open_table(OUTBOX_BY_STATUS)?
+        .remove((e.status.code(), e.seq))?;
     let mut by_record = txn.open_table(OUTBOX_BY_RECORD)?;
     let key = (kind_code(e.kind), e.record_id.as_u128());
     if by_record.get(key)?.map(|v| v.value()) == Some(e.seq) {
@@ -106,24 +116,27 @@ pub(crate) fn enqueue(
     at: DateTime<Utc>,
 ) -> StoreResult<u64> {
     let key = (kind_code(kind), record_id.as_u128());
-    let existing = txn.open_table(OUTBOX_BY_RECORD)?.get(key)?.map(|v| v.value());
+    let existing = txn
+        .open_table(OUTBOX_BY_RECORD)?
+        .get(key)?
+        .map(|v| v.value());
     if let Some(seq) = existing {
         let t = txn.open_table(OUTBOX)?;
         let entry = read_entry(store, &t, seq)?;
         drop(t);
-        if let Some(mut e) = entry {
-            if matches!(e.status, SyncStatus::Pending | SyncStatus::Failed) {
-                let old = e.status;
-                e.version = version;
-                e.status = SyncStatus::Pending;
-                e.summary = summary;
-                e.modified_at = at;
-                e.rejected = false;
-                e.next_attempt_at = None;
-                e.account = store.account().to_string();
-                write_entry(store, txn, Some(old), &e)?;
-                return Ok(e.seq);
-            }
+        if let Some(mut e) = entry
+            && matches!(e.status, SyncStatus::Pending | SyncStatus::Failed)
+        {
+            let old = e.status;
+            e.version = version;
+            e.status = SyncStatus::Pending;
+            e.summary = summary;
+            e.modified_at = at;
+            e.rejected = false;
+            e.next_attempt_at = None;
+            e.account = store.account().to_string();
+            write_entry(store, txn, Some(old), &e)?;
+            return Ok(e.seq);
         }
     }
     let seq = next_seq(txn)?;
@@ -164,14 +177,14 @@ fn set_record_status(
         status: SyncStatus,
         synced_at: Option<DateTime<Utc>>,
     ) -> StoreResult<()> {
-        if let Some(mut rec) = store.read_in::<T>(txn, e.record_id)? {
-            if rec.meta.version == e.version {
-                rec.meta.status = status;
-                if synced_at.is_some() {
-                    rec.meta.synced_at = synced_at;
-                }
-                store.write_record(txn, &rec)?;
+        if let Some(mut rec) = store.read_in::<T>(txn, e.record_id)?
+            && rec.meta.version == e.version
+        {
+            rec.meta.status = status;
+            if synced_at.is_some() {
+                rec.meta.synced_at = synced_at;
             }
+            store.write_record(txn, &rec)?;
         }
         Ok(())
     }
@@ -212,7 +225,11 @@ impl Store {
     }
 
     /// Entries with the given status, oldest first, at most `limit`.
-    pub fn outbox_with_status(&self, status: SyncStatus, limit: usize) -> StoreResult<Vec<OutboxEntry>> {
+    pub fn outbox_with_status(
+        &self,
+        status: SyncStatus,
+        limit: usize,
+    ) -> StoreResult<Vec<OutboxEntry>> {
         let r = self.db().begin_read()?;
         let idx = r.open_table(OUTBOX_BY_STATUS)?;
         let t = r.open_table(OUTBOX)?;
@@ -244,6 +261,17 @@ impl Store {
             }
         }
         out.sort_by_key(|e| e.seq);
+        Ok(out)
+    }
+
+    /// Every PENDING seq, read inside a write transaction.
+    pub(crate) fn pending_seqs_in(&self, txn: &WriteTransaction) -> StoreResult<Vec<u64>> {
+        let idx = txn.open_table(OUTBOX_BY_STATUS)?;
+        let code = SyncStatus::Pending.code();
+        let mut out = Vec::new();
+        for row in idx.range((code, 0)..=(code, u64::MAX))? {
+            out.push(row?.0.value().1);
+        }
         Ok(out)
     }
 
@@ -279,6 +307,17 @@ impl Store {
         mut f: impl FnMut(&Store, &WriteTransaction, &mut OutboxEntry) -> StoreResult<bool>,
     ) -> StoreResult<()> {
         let txn = self.db().begin_write()?;
+        self.update_entries_in(&txn, seqs, &mut f)?;
+        txn.commit()?;
+        Ok(())
+    }
+
+    fn update_entries_in(
+        &self,
+        txn: &WriteTransaction,
+        seqs: &[u64],
+        f: &mut impl FnMut(&Store, &WriteTransaction, &mut OutboxEntry) -> StoreResult<bool>,
+    ) -> StoreResult<()> {
         for &seq in seqs {
             let entry = {
                 let t = txn.open_table(OUTBOX)?;
@@ -286,11 +325,10 @@ impl Store {
             };
             let Some(mut e) = entry else { continue };
             let old = e.status;
-            if f(self, &txn, &mut e)? {
-                write_entry(self, &txn, Some(old), &e)?;
+            if f(self, txn, &mut e)? {
+                write_entry(self, txn, Some(old), &e)?;
             }
         }
-        txn.commit()?;
         Ok(())
     }
 
@@ -309,7 +347,20 @@ impl Store {
     /// The server acknowledged (applied or duplicate): the entry leaves the outbox and
     /// the record becomes SYNCED with `synced_at`, unless it changed again meanwhile.
     pub fn mark_synced(&self, seqs: &[u64], at: DateTime<Utc>) -> StoreResult<()> {
-        self.update_entries(seqs, |s, txn, e| {
+        let txn = self.db().begin_write()?;
+        self.mark_synced_in(&txn, seqs, at)?;
+        txn.commit()?;
+        Ok(())
+    }
+
+    /// `mark_synced` inside the caller's transaction.
+    pub(crate) fn mark_synced_in(
+        &self,
+        txn: &WriteTransaction,
+        seqs: &[u64],
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.update_entries_in(txn, seqs, &mut |s, txn, e| {
             e.status = SyncStatus::Synced;
             e.synced_at = Some(at);
             set_record_status(s, txn, e, SyncStatus::Synced, Some(at))?;
@@ -318,14 +369,20 @@ impl Store {
             remove_entry(txn, &old)?;
             // Also clear a stale PENDING/FAILED index row, whatever it was.
             for st in [SyncStatus::Pending, SyncStatus::Failed] {
-                txn.open_table(OUTBOX_BY_STATUS)?.remove((st.code(), e.seq))?;
+                txn.open_table(OUTBOX_BY_STATUS)?
+                    .remove((st.code(), e.seq))?;
             }
             Ok(false)
         })
     }
 
     /// A transient failure: FAILED, retried automatically at `next_attempt_at`.
-    pub fn mark_failed(&self, seq: u64, error: &str, next_attempt_at: DateTime<Utc>) -> StoreResult<()> {
+    pub fn mark_failed(
+        &self,
+        seq: u64,
+        error: &str,
+        next_attempt_at: DateTime<Utc>,
+    ) -> StoreResult<()> {
         self.update_entries(&[seq], |s, txn, e| {
             e.status = SyncStatus::Failed;
             e.last_error = Some(error.to_string());

@@ -6,11 +6,11 @@ use crate::domain::document::{DocumentKind, DocumentNumber};
 use crate::domain::identity::IdKind;
 use crate::domain::invoice::Invoice;
 use crate::domain::vehicle::{OdometerReading, Plate, Vehicle};
+use crate::store::Store;
 use crate::store::error::StoreResult;
 use crate::store::record::{Record, Stored, SyncStatus};
 use crate::store::shop::doc_key;
 use crate::store::tables::*;
-use crate::store::Store;
 use chrono::{DateTime, Utc};
 use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction};
 use rust_decimal::Decimal;
@@ -31,7 +31,11 @@ pub struct InvoiceSummary {
     pub credited_by: Option<Uuid>,
 }
 
-pub(crate) fn write_invoice_summary<T: Record>(store: &Store, txn: &WriteTransaction, rec: &Stored<T>) -> StoreResult<()> {
+pub(crate) fn write_invoice_summary<T: Record>(
+    store: &Store,
+    txn: &WriteTransaction,
+    rec: &Stored<T>,
+) -> StoreResult<()> {
     // Generic over T so `write_record` can call it; only invoices get here.
     let value = serde_json::to_value(&rec.data)?;
     let inv: Invoice = serde_json::from_value(value)?;
@@ -49,7 +53,8 @@ pub(crate) fn write_invoice_summary<T: Record>(store: &Store, txn: &WriteTransac
     };
     let key = inv.id.as_u128();
     let sealed = store.seal_json("invoice_summaries", &key.to_be_bytes(), &summary)?;
-    txn.open_table(INVOICE_SUMMARIES)?.insert(key, sealed.as_slice())?;
+    txn.open_table(INVOICE_SUMMARIES)?
+        .insert(key, sealed.as_slice())?;
     Ok(())
 }
 
@@ -66,7 +71,11 @@ impl Store {
         Ok(out)
     }
 
-    pub fn customer_by_doc(&self, kind: IdKind, number: &str) -> StoreResult<Option<Stored<Customer>>> {
+    pub fn customer_by_doc(
+        &self,
+        kind: IdKind,
+        number: &str,
+    ) -> StoreResult<Option<Stored<Customer>>> {
         let key = self.sealer().blind("doc", &doc_key(kind, number.trim()));
         let id = {
             let r = self.db().begin_read()?;
@@ -92,7 +101,10 @@ impl Store {
         }
     }
 
-    pub fn invoice_by_number(&self, number: &DocumentNumber) -> StoreResult<Option<Stored<Invoice>>> {
+    pub fn invoice_by_number(
+        &self,
+        number: &DocumentNumber,
+    ) -> StoreResult<Option<Stored<Invoice>>> {
         let key = self.sealer().blind("number", &number.to_string());
         let id = {
             let r = self.db().begin_read()?;
@@ -105,7 +117,11 @@ impl Store {
         }
     }
 
-    fn ids_under(&self, table: redb::TableDefinition<(u128, u128), ()>, owner: Uuid) -> StoreResult<Vec<Uuid>> {
+    fn ids_under(
+        &self,
+        table: redb::TableDefinition<(u128, u128), ()>,
+        owner: Uuid,
+    ) -> StoreResult<Vec<Uuid>> {
         let r = self.db().begin_read()?;
         let t = r.open_table(table)?;
         let o = owner.as_u128();
@@ -116,7 +132,11 @@ impl Store {
         Ok(out)
     }
 
-    fn records_under<T: Record>(&self, table: redb::TableDefinition<(u128, u128), ()>, owner: Uuid) -> StoreResult<Vec<Stored<T>>> {
+    fn records_under<T: Record>(
+        &self,
+        table: redb::TableDefinition<(u128, u128), ()>,
+        owner: Uuid,
+    ) -> StoreResult<Vec<Stored<T>>> {
         let mut out = Vec::new();
         for id in self.ids_under(table, owner)? {
             if let Some(r) = self.get::<T>(id)? {
@@ -151,7 +171,11 @@ impl Store {
     /// Search as you type: every word must match name or document (accents ignored).
     /// Runs on a worker thread in the kiosk; names are sealed, so there is no plaintext
     /// index to consult.
-    pub fn search_customers(&self, query: &str, limit: usize) -> StoreResult<Vec<Stored<Customer>>> {
+    pub fn search_customers(
+        &self,
+        query: &str,
+        limit: usize,
+    ) -> StoreResult<Vec<Stored<Customer>>> {
         let words: Vec<String> = fold(query).split_whitespace().map(str::to_string).collect();
         let mut out: Vec<Stored<Customer>> = self
             .list::<Customer>()?

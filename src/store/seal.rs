@@ -4,8 +4,8 @@
 //! document numbers and plates never appear in the file either.
 
 use crate::store::error::{StoreError, StoreResult};
-use blake2::digest::consts::U16;
 use blake2::digest::Mac;
+use blake2::digest::consts::U16;
 use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 
@@ -45,7 +45,12 @@ pub fn seal_with(key: &[u8; 32], aad: &[u8], plain: &[u8]) -> Vec<u8> {
     out
 }
 
-pub fn open_with(key: &[u8; 32], aad: &[u8], sealed: &[u8], what: &'static str) -> StoreResult<Vec<u8>> {
+pub fn open_with(
+    key: &[u8; 32],
+    aad: &[u8],
+    sealed: &[u8],
+    what: &'static str,
+) -> StoreResult<Vec<u8>> {
     if sealed.len() < NONCE_LEN + 16 {
         return Err(StoreError::Tampered(what));
     }
@@ -64,8 +69,9 @@ pub struct Sealer {
 
 impl Sealer {
     pub fn new(key: DataKey) -> Sealer {
-        let mut mac = <blake2::Blake2bMac<blake2::digest::consts::U32> as Mac>::new_from_slice(&key.0)
-            .expect("32-byte key fits blake2b");
+        let mut mac =
+            <blake2::Blake2bMac<blake2::digest::consts::U32> as Mac>::new_from_slice(&key.0)
+                .expect("32-byte key fits blake2b");
         mac.update(b"motordesk blind index v1");
         let index_key: [u8; 32] = mac.finalize().into_bytes().into();
         Sealer { key, index_key }
@@ -111,13 +117,22 @@ mod tests {
         let s = Sealer::new(DataKey::generate());
         let sealed = s.seal("customers", b"k1", b"Jose Perez 45678912");
         assert!(!sealed.windows(4).any(|w| w == b"Jose"));
-        assert_eq!(s.open("customers", b"k1", &sealed).unwrap(), b"Jose Perez 45678912");
+        assert_eq!(
+            s.open("customers", b"k1", &sealed).unwrap(),
+            b"Jose Perez 45678912"
+        );
         // moved to another row
-        assert!(matches!(s.open("customers", b"k2", &sealed), Err(StoreError::Tampered(_))));
+        assert!(matches!(
+            s.open("customers", b"k2", &sealed),
+            Err(StoreError::Tampered(_))
+        ));
         // flipped bit
         let mut bad = sealed.clone();
         bad[20] ^= 1;
-        assert!(matches!(s.open("customers", b"k1", &bad), Err(StoreError::Tampered(_))));
+        assert!(matches!(
+            s.open("customers", b"k1", &bad),
+            Err(StoreError::Tampered(_))
+        ));
         // other key
         let other = Sealer::new(DataKey::generate());
         assert!(other.open("customers", b"k1", &sealed).is_err());

@@ -98,16 +98,23 @@ impl Store {
         {
             let row = format!("shift:{}", closed_at.to_rfc3339());
             let sealed = self.seal_json("settings", row.as_bytes(), &report)?;
-            txn.open_table(SETTINGS)?.insert(row.as_str(), sealed.as_slice())?;
-            txn.open_table(META)?
-                .insert("last_shift_close", serde_json::to_vec(&closed_at)?.as_slice())?;
+            txn.open_table(SETTINGS)?
+                .insert(row.as_str(), sealed.as_slice())?;
+            txn.open_table(META)?.insert(
+                "last_shift_close",
+                serde_json::to_vec(&closed_at)?.as_slice(),
+            )?;
         }
         txn.commit()?;
         log::info!(
             "shift closed by {} with {} unsynced{}",
             report.account,
             unsynced,
-            if report.override_reason.is_some() { " (admin override)" } else { "" }
+            if report.override_reason.is_some() {
+                " (admin override)"
+            } else {
+                ""
+            }
         );
         Ok(report)
     }

@@ -30,7 +30,11 @@ impl Store {
         Ok(rec)
     }
 
-    fn save_customer_in(&self, txn: &WriteTransaction, c: Customer) -> StoreResult<Stored<Customer>> {
+    fn save_customer_in(
+        &self,
+        txn: &WriteTransaction,
+        c: Customer,
+    ) -> StoreResult<Stored<Customer>> {
         if c.name.trim().is_empty() {
             return Err(DomainError::NameRequired.into());
         }
@@ -38,25 +42,31 @@ impl Store {
         {
             let mut idx = txn.open_table(CUSTOMER_BY_DOC)?;
             if c.doc.identifies_buyer() {
-                let key = self.sealer().blind("doc", &doc_key(c.doc.kind, &c.doc.number));
-                if let Some(other) = idx.get(key)?.map(|v| v.value()) {
-                    if other != c.id.as_u128() {
-                        let name = self
-                            .read_in::<Customer>(txn, Uuid::from_u128(other))?
-                            .map(|o| o.data.name)
-                            .unwrap_or_default();
-                        return Err(StoreError::DuplicateDocument {
-                            number: c.doc.number.clone(),
-                            name,
-                        });
-                    }
+                let key = self
+                    .sealer()
+                    .blind("doc", &doc_key(c.doc.kind, &c.doc.number));
+                if let Some(other) = idx.get(key)?.map(|v| v.value())
+                    && other != c.id.as_u128()
+                {
+                    let name = self
+                        .read_in::<Customer>(txn, Uuid::from_u128(other))?
+                        .map(|o| o.data.name)
+                        .unwrap_or_default();
+                    return Err(StoreError::DuplicateDocument {
+                        number: c.doc.number.clone(),
+                        name,
+                    });
                 }
                 idx.insert(key, c.id.as_u128())?;
             }
-            if let Some(o) = &old {
-                if o.data.doc != c.doc && o.data.doc.identifies_buyer() {
-                    idx.remove(self.sealer().blind("doc", &doc_key(o.data.doc.kind, &o.data.doc.number)))?;
-                }
+            if let Some(o) = &old
+                && o.data.doc != c.doc
+                && o.data.doc.identifies_buyer()
+            {
+                idx.remove(
+                    self.sealer()
+                        .blind("doc", &doc_key(o.data.doc.kind, &o.data.doc.number)),
+                )?;
             }
         }
         let summary = format!("Cliente {} {}", c.doc.number, c.name);
@@ -74,18 +84,18 @@ impl Store {
         {
             let mut idx = txn.open_table(VEHICLE_BY_PLATE)?;
             let key = self.sealer().blind("plate", v.plate.key());
-            if let Some(other) = idx.get(key)?.map(|x| x.value()) {
-                if other != v.id.as_u128() {
-                    return Err(StoreError::DuplicatePlate {
-                        plate: v.plate.display(),
-                    });
-                }
+            if let Some(other) = idx.get(key)?.map(|x| x.value())
+                && other != v.id.as_u128()
+            {
+                return Err(StoreError::DuplicatePlate {
+                    plate: v.plate.display(),
+                });
             }
             idx.insert(key, v.id.as_u128())?;
-            if let Some(o) = &old {
-                if o.data.plate != v.plate {
-                    idx.remove(self.sealer().blind("plate", o.data.plate.key()))?;
-                }
+            if let Some(o) = &old
+                && o.data.plate != v.plate
+            {
+                idx.remove(self.sealer().blind("plate", o.data.plate.key()))?;
             }
             let mut owners = txn.open_table(VEHICLES_BY_OWNER)?;
             if let Some(o) = old.as_ref().and_then(|o| o.data.owner_id) {
@@ -171,7 +181,10 @@ impl Store {
     ) -> StoreResult<Invoice> {
         draft.check()?;
         let modifies_kind = draft.modifies.as_ref().map(|m| m.kind);
-        let series = settings.series.series_for(draft.kind, modifies_kind).clone();
+        let series = settings
+            .series
+            .series_for(draft.kind, modifies_kind)
+            .clone();
         if let Some(m) = &draft.modifies {
             let orig = self
                 .read_in::<Invoice>(txn, m.invoice_id)?
@@ -194,7 +207,14 @@ impl Store {
             series,
             correlative,
         };
-        let inv = Invoice::from_draft(draft, Uuid::now_v7(), number, at, self.device_id(), self.account())?;
+        let inv = Invoice::from_draft(
+            draft,
+            Uuid::now_v7(),
+            number,
+            at,
+            self.device_id(),
+            self.account(),
+        )?;
         let id = inv.id.as_u128();
         if txn.open_table(INVOICES)?.get(id)?.is_some() {
             return Err(StoreError::InvoiceImmutable);
@@ -202,7 +222,8 @@ impl Store {
         txn.open_table(INVOICE_BY_NUMBER)?
             .insert(self.sealer().blind("number", &inv.number.to_string()), id)?;
         if let Some(c) = inv.buyer.customer_id {
-            txn.open_table(INVOICES_BY_CUSTOMER)?.insert((c.as_u128(), id), ())?;
+            txn.open_table(INVOICES_BY_CUSTOMER)?
+                .insert((c.as_u128(), id), ())?;
         }
         if let Some(v) = &inv.vehicle {
             txn.open_table(INVOICES_BY_VEHICLE)?
@@ -230,21 +251,25 @@ impl Store {
         }
         let mut interval = None;
         for line in &inv.lines {
-            if let Some(pid) = line.product_id {
-                if let Some(p) = self.read_in::<Product>(txn, pid)? {
-                    if let Some(every) = p.data.change_every_km {
-                        interval = Some(interval.map_or(every, |i: u32| i.min(every)));
-                    }
-                }
+            if let Some(pid) = line.product_id
+                && let Some(p) = self.read_in::<Product>(txn, pid)?
+                && let Some(every) = p.data.change_every_km
+            {
+                interval = Some(interval.map_or(every, |i: u32| i.min(every)));
             }
         }
         let Some(every) = interval else { return Ok(()) };
-        let Some(vehicle) = &inv.vehicle else { return Ok(()) };
+        let Some(vehicle) = &inv.vehicle else {
+            return Ok(());
+        };
         if let Some(mut v) = self.read_in::<Vehicle>(txn, vehicle.vehicle_id)? {
             v.data.last_service_km = Some(km);
             v.data.last_service_date = Some(lima_date(inv.issued_at));
             v.data.service_interval_km = every;
-            let summary = format!("Vehículo {} {} {}", v.data.plate, v.data.brand, v.data.model);
+            let summary = format!(
+                "Vehículo {} {} {}",
+                v.data.plate, v.data.brand, v.data.model
+            );
             self.save_local(txn, v.data, summary)?;
         }
         Ok(())

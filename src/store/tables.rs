@@ -20,21 +20,25 @@ pub const ODOMETER: TableDefinition<u128, &[u8]> = TableDefinition::new("odomete
 pub const INVOICES: TableDefinition<u128, &[u8]> = TableDefinition::new("invoices");
 
 /// invoice id → sealed `InvoiceSummary`: what the list of 100k documents needs, small.
-pub const INVOICE_SUMMARIES: TableDefinition<u128, &[u8]> = TableDefinition::new("invoice_summaries");
+pub const INVOICE_SUMMARIES: TableDefinition<u128, &[u8]> =
+    TableDefinition::new("invoice_summaries");
 
 /// seq → sealed outbox entry. seq is this device's push sequence number.
 pub const OUTBOX: TableDefinition<u64, &[u8]> = TableDefinition::new("outbox");
 /// (status, seq) → () : counts and queue listing without opening entries.
-pub const OUTBOX_BY_STATUS: TableDefinition<(u8, u64), ()> = TableDefinition::new("outbox_by_status");
+pub const OUTBOX_BY_STATUS: TableDefinition<(u8, u64), ()> =
+    TableDefinition::new("outbox_by_status");
 /// (kind, record id) → seq of the record's newest unsynced outbox entry.
-pub const OUTBOX_BY_RECORD: TableDefinition<(u8, u128), u64> = TableDefinition::new("outbox_by_record");
+pub const OUTBOX_BY_RECORD: TableDefinition<(u8, u128), u64> =
+    TableDefinition::new("outbox_by_record");
 
 /// Blind index of a customer's document number → customer id (unique).
 pub const CUSTOMER_BY_DOC: TableDefinition<u128, u128> = TableDefinition::new("idx_customer_doc");
 /// Blind index of a plate → vehicle id (unique).
 pub const VEHICLE_BY_PLATE: TableDefinition<u128, u128> = TableDefinition::new("idx_vehicle_plate");
 /// Blind index of a document number (B001-00000042) → invoice id.
-pub const INVOICE_BY_NUMBER: TableDefinition<u128, u128> = TableDefinition::new("idx_invoice_number");
+pub const INVOICE_BY_NUMBER: TableDefinition<u128, u128> =
+    TableDefinition::new("idx_invoice_number");
 /// (customer, invoice) → ()
 pub const INVOICES_BY_CUSTOMER: TableDefinition<(u128, u128), ()> =
     TableDefinition::new("idx_invoices_customer");

@@ -1,11 +1,16 @@
 //! The kiosk's handle on the background sync thread. The UI reads `state()` every frame
 //! (a cheap copy) and calls `nudge()` after a local save or a Reintentar; it never waits.
 //!
-//! This version only keeps the queue counts fresh (no server configured); the network
-//! worker plugs in here.
+//! Without a server URL and device token the thread only keeps the queue counts fresh.
+//! With them it checks connectivity, then runs `worker::sync_once` on reconnect, every
+//! `period`, on `nudge()` and when a FAILED entry's backoff is over.
 
 use crate::store::Store;
+use crate::sync::client::{Client, DEFAULT_TIMEOUT};
+use crate::sync::error::SyncError;
 use crate::sync::status::{Connectivity, SyncState};
+use crate::sync::worker::{self, SyncOptions};
+use chrono::Utc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
@@ -13,11 +18,40 @@ use std::time::Duration;
 
 pub type Repaint = Arc<dyn Fn() + Send + Sync>;
 
+/// Timing of the sync thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncConfig {
+    pub options: SyncOptions,
+    /// Sync this often when nothing else wakes the thread.
+    pub period: Duration,
+    /// While offline, probe the server this often.
+    pub offline_probe: Duration,
+    /// A whole HTTP call may take this long.
+    pub timeout: Duration,
+}
+
+impl Default for SyncConfig {
+    fn default() -> Self {
+        SyncConfig {
+            options: SyncOptions::default(),
+            period: Duration::from_secs(15),
+            offline_probe: Duration::from_secs(5),
+            timeout: DEFAULT_TIMEOUT,
+        }
+    }
+}
+
 struct Shared {
     state: Mutex<SyncState>,
     nudged: Mutex<bool>,
     wake: Condvar,
     stop: AtomicBool,
+}
+
+impl Shared {
+    fn update(&self, f: impl FnOnce(&mut SyncState)) {
+        f(&mut self.state.lock().unwrap_or_else(|e| e.into_inner()));
+    }
 }
 
 pub struct SyncHandle {
@@ -27,6 +61,10 @@ pub struct SyncHandle {
 
 impl SyncHandle {
     pub fn start(store: Arc<Store>, repaint: Repaint) -> SyncHandle {
+        SyncHandle::start_with(store, repaint, SyncConfig::default())
+    }
+
+    pub fn start_with(store: Arc<Store>, repaint: Repaint, config: SyncConfig) -> SyncHandle {
         let shared = Arc::new(Shared {
             state: Mutex::new(SyncState::default()),
             nudged: Mutex::new(true),
@@ -36,28 +74,7 @@ impl SyncHandle {
         let s = shared.clone();
         let thread = std::thread::Builder::new()
             .name("sync".into())
-            .spawn(move || {
-                while !s.stop.load(Ordering::Relaxed) {
-                    match store.sync_counts() {
-                        Ok(counts) => {
-                            let mut st = s.state.lock().unwrap_or_else(|e| e.into_inner());
-                            st.counts = counts;
-                            st.connectivity = Connectivity::Disabled;
-                        }
-                        Err(e) => log::warn!("sync counts: {e}"),
-                    }
-                    repaint();
-                    let mut n = s.nudged.lock().unwrap_or_else(|e| e.into_inner());
-                    if !*n {
-                        n = s
-                            .wake
-                            .wait_timeout(n, Duration::from_secs(2))
-                            .unwrap_or_else(|e| e.into_inner())
-                            .0;
-                    }
-                    *n = false;
-                }
-            })
+            .spawn(move || run(&store, &s, &repaint, config))
             .expect("spawn sync thread");
         SyncHandle {
             shared,
@@ -78,6 +95,14 @@ impl SyncHandle {
         *self.shared.nudged.lock().unwrap_or_else(|e| e.into_inner()) = true;
         self.shared.wake.notify_all();
     }
+
+    /// Reintentar: FAILED entries (also rejected ones) go back to PENDING and the
+    /// thread wakes up to push them.
+    pub fn retry_now(&self, store: &Store, seqs: &[u64]) -> Result<(), crate::store::StoreError> {
+        store.retry_now(seqs)?;
+        self.nudge();
+        Ok(())
+    }
 }
 
 impl Drop for SyncHandle {
@@ -88,4 +113,131 @@ impl Drop for SyncHandle {
             let _ = t.join();
         }
     }
+}
+
+fn run(store: &Store, shared: &Shared, repaint: &Repaint, config: SyncConfig) {
+    // Nothing is in flight at startup: SYNCING left by a crash goes back to PENDING.
+    if let Err(e) = store.reset_syncing() {
+        log::warn!("sync: reset_syncing: {e}");
+    }
+    let mut client: Option<Client> = None;
+    let mut was_offline = false;
+    while !shared.stop.load(Ordering::Relaxed) {
+        let wait;
+        let target = store.settings().ok().and_then(|s| {
+            let url = s.server_url.trim().to_string();
+            match (url.is_empty(), s.device_token) {
+                (false, Some(t)) if !t.is_empty() => Some((url, t)),
+                _ => None,
+            }
+        });
+        match target {
+            None => {
+                client = None;
+                shared.update(|st| st.connectivity = Connectivity::Disabled);
+                wait = Duration::from_secs(2);
+            }
+            Some((url, token)) => {
+                let c = match &client {
+                    Some(c)
+                        if c.base_url() == crate::sync::client::normalize_url(&url)
+                            && c.token() == Some(&token) =>
+                    {
+                        c
+                    }
+                    _ => client.insert(Client::new(&url, Some(token), config.timeout)),
+                };
+                wait = cycle(store, c, shared, repaint, &config, &mut was_offline);
+            }
+        }
+        refresh_counts(store, shared);
+        repaint();
+        let mut n = shared.nudged.lock().unwrap_or_else(|e| e.into_inner());
+        if !*n && !shared.stop.load(Ordering::Relaxed) {
+            n = shared
+                .wake
+                .wait_timeout(n, wait)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+        *n = false;
+    }
+}
+
+/// One health check + sync; returns how long to sleep before the next one.
+fn cycle(
+    store: &Store,
+    client: &Client,
+    shared: &Shared,
+    repaint: &Repaint,
+    config: &SyncConfig,
+    was_offline: &mut bool,
+) -> Duration {
+    if let Err(e) = client.health() {
+        log::info!("sync: server unreachable: {e}");
+        *was_offline = true;
+        shared.update(|st| {
+            st.connectivity = Connectivity::Offline;
+            st.last_error = Some(e.to_string());
+        });
+        return config.offline_probe;
+    }
+    if *was_offline {
+        shared.update(|st| st.connectivity = Connectivity::Reconnected);
+        repaint();
+    }
+    let result = worker::sync_once_with(store, client, &config.options);
+    let mut wait = config.period;
+    match result {
+        Ok(report) => {
+            let reconnected = std::mem::take(was_offline);
+            shared.update(|st| {
+                // Stays RECONECTADO for one period after catching up, then EN LÍNEA.
+                st.connectivity = if reconnected {
+                    Connectivity::Reconnected
+                } else {
+                    Connectivity::Online
+                };
+                st.last_sync_at = Some(Utc::now());
+                st.last_error = None;
+            });
+            if report.requests > 0 || report.pulled > 0 {
+                log::info!("sync: {report:?}");
+            }
+        }
+        Err(e) => {
+            log::warn!("sync: {e}");
+            let offline = matches!(e, SyncError::Transport(_));
+            if offline {
+                *was_offline = true;
+            }
+            shared.update(|st| {
+                if offline {
+                    st.connectivity = Connectivity::Offline;
+                }
+                st.last_error = Some(e.to_string());
+            });
+            wait = config.offline_probe;
+        }
+    }
+    // Wake up when the earliest FAILED entry's backoff is over.
+    if let Ok(Some(at)) = store.next_retry_at() {
+        let until = (at - Utc::now()).to_std().unwrap_or_default();
+        wait = wait.min(until.max(Duration::from_millis(500)));
+    }
+    wait
+}
+
+fn refresh_counts(store: &Store, shared: &Shared) {
+    let counts = store.sync_counts();
+    let conflicts = store.conflict_count();
+    shared.update(|st| {
+        match counts {
+            Ok(c) => st.counts = c,
+            Err(e) => log::warn!("sync counts: {e}"),
+        }
+        if let Ok(n) = conflicts {
+            st.conflicts = n;
+        }
+    });
 }

@@ -1,0 +1,484 @@
+//! The server's own redb file: devices, records (current version per record), the
+//! change feed, applied idempotency keys and the invoice-number registry. A push batch
+//! is one write transaction: mutations and their idempotency keys land together.
+
+use crate::domain::document::SeriesSet;
+use crate::server::validate;
+use crate::store::record::RecordKind;
+use crate::sync::clock::Hlc;
+use crate::sync::protocol::*;
+use blake2::{Blake2s256, Digest};
+use chrono::{DateTime, Utc};
+use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition, WriteTransaction};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+use uuid::Uuid;
+
+/// name → u64 counters ("next_kiosk", "change_seq").
+const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
+/// device id → JSON `Device`.
+const DEVICES: TableDefinition<u128, &[u8]> = TableDefinition::new("devices");
+/// hex(blake2s(token)) → device id. Tokens themselves are never stored.
+const TOKENS: TableDefinition<&str, u128> = TableDefinition::new("tokens");
+/// idempotency key → JSON `AppliedKey`.
+const APPLIED: TableDefinition<u128, &[u8]> = TableDefinition::new("applied_keys");
+/// (kind, record id) → JSON `ServerRecord`: the current version.
+const RECORDS: TableDefinition<(u8, u128), &[u8]> = TableDefinition::new("records");
+/// change seq → JSON `Change`.
+const CHANGES: TableDefinition<u64, &[u8]> = TableDefinition::new("changes");
+/// "B001-00000042" → invoice id: each number exists once.
+const INVOICE_NUMBERS: TableDefinition<&str, u128> = TableDefinition::new("invoice_numbers");
+
+/// Most kiosks one shop can register: series are `B001`..`B099`.
+pub const MAX_KIOSKS: u64 = 99;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Device {
+    pub device_id: Uuid,
+    pub kiosk_number: u16,
+    pub series: SeriesSet,
+    pub name: String,
+    pub token_hash: String,
+    pub registered_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct AppliedKey {
+    device: Uuid,
+    device_seq: u64,
+    kind: RecordKind,
+    record_id: Uuid,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct ServerRecord {
+    hlc: Hlc,
+    origin: Uuid,
+    payload: serde_json::Value,
+}
+
+#[derive(Debug)]
+pub enum DbError {
+    Db(String),
+    TooManyKiosks,
+}
+
+impl std::fmt::Display for DbError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DbError::Db(e) => write!(f, "database: {e}"),
+            DbError::TooManyKiosks => write!(f, "no series left: {MAX_KIOSKS} kiosks registered"),
+        }
+    }
+}
+
+impl std::error::Error for DbError {}
+
+macro_rules! db_err {
+    ($($t:ty),*) => {$(
+        impl From<$t> for DbError {
+            fn from(e: $t) -> Self {
+                DbError::Db(e.to_string())
+            }
+        }
+    )*};
+}
+db_err!(
+    redb::Error,
+    redb::DatabaseError,
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError,
+    serde_json::Error
+);
+
+pub type DbResult<T> = Result<T, DbError>;
+
+pub struct ServerDb {
+    db: Database,
+}
+
+fn token_hash(token: &str) -> String {
+    Blake2s256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn new_token() -> String {
+    use chacha20poly1305::aead::{OsRng, rand_core::RngCore};
+    let mut b = [0u8; 32];
+    OsRng.fill_bytes(&mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn next(txn: &WriteTransaction, name: &str) -> DbResult<u64> {
+    let mut meta = txn.open_table(META)?;
+    let n = meta.get(name)?.map_or(0, |v| v.value()) + 1;
+    meta.insert(name, n)?;
+    Ok(n)
+}
+
+impl ServerDb {
+    pub fn open(path: &Path) -> DbResult<ServerDb> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| DbError::Db(e.to_string()))?;
+        }
+        let db = Database::create(path)?;
+        let txn = db.begin_write()?;
+        {
+            txn.open_table(META)?;
+            txn.open_table(DEVICES)?;
+            txn.open_table(TOKENS)?;
+            txn.open_table(APPLIED)?;
+            txn.open_table(RECORDS)?;
+            txn.open_table(CHANGES)?;
+            txn.open_table(INVOICE_NUMBERS)?;
+        }
+        txn.commit()?;
+        Ok(ServerDb { db })
+    }
+
+    /// Registers a device (or re-registers it: same kiosk number and series, new token,
+    /// the old token stops working).
+    pub fn register(&self, device_id: Uuid, name: &str) -> DbResult<(Device, String)> {
+        let token = new_token();
+        let hash = token_hash(&token);
+        let txn = self.db.begin_write()?;
+        let existing: Option<Device> = {
+            let t = txn.open_table(DEVICES)?;
+            match t.get(device_id.as_u128())? {
+                Some(v) => Some(serde_json::from_slice(v.value())?),
+                None => None,
+            }
+        };
+        let device = match existing {
+            Some(mut d) => {
+                txn.open_table(TOKENS)?.remove(d.token_hash.as_str())?;
+                d.token_hash = hash.clone();
+                d.name = name.to_string();
+                d
+            }
+            None => {
+                let n = next(&txn, "next_kiosk")?;
+                if n > MAX_KIOSKS {
+                    return Err(DbError::TooManyKiosks);
+                }
+                let series =
+                    SeriesSet::for_kiosk(n as u16).map_err(|e| DbError::Db(e.to_string()))?;
+                Device {
+                    device_id,
+                    kiosk_number: n as u16,
+                    series,
+                    name: name.to_string(),
+                    token_hash: hash.clone(),
+                    registered_at: Utc::now(),
+                }
+            }
+        };
+        txn.open_table(DEVICES)?
+            .insert(device_id.as_u128(), serde_json::to_vec(&device)?.as_slice())?;
+        txn.open_table(TOKENS)?
+            .insert(hash.as_str(), device_id.as_u128())?;
+        txn.commit()?;
+        Ok((device, token))
+    }
+
+    /// The device a bearer token belongs to.
+    pub fn authenticate(&self, token: &str) -> DbResult<Option<Device>> {
+        let r = self.db.begin_read()?;
+        let Some(id) = r
+            .open_table(TOKENS)?
+            .get(token_hash(token).as_str())?
+            .map(|v| v.value())
+        else {
+            return Ok(None);
+        };
+        match r.open_table(DEVICES)?.get(id)? {
+            Some(v) => Ok(Some(serde_json::from_slice(v.value())?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Applies a batch in one write transaction and answers per item.
+    pub fn apply(&self, device: &Device, mutations: &[Mutation]) -> DbResult<Vec<PushResult>> {
+        let txn = self.db.begin_write()?;
+        let mut out = Vec::with_capacity(mutations.len());
+        for m in mutations {
+            let outcome = apply_one(&txn, device, m)?;
+            out.push(PushResult {
+                idempotency_key: m.idempotency_key,
+                device_seq: m.device_seq,
+                outcome,
+            });
+        }
+        txn.commit()?;
+        Ok(out)
+    }
+
+    /// Changes after `cursor` made by other devices, at most `limit`.
+    pub fn changes(&self, device: Uuid, cursor: u64, limit: usize) -> DbResult<ChangesResponse> {
+        let r = self.db.begin_read()?;
+        let t = r.open_table(CHANGES)?;
+        let mut changes = Vec::new();
+        let mut last = cursor;
+        let mut more = false;
+        for row in t.range(cursor.saturating_add(1)..)? {
+            let (k, v) = row?;
+            if changes.len() >= limit {
+                more = true;
+                break;
+            }
+            last = k.value();
+            let c: Change = serde_json::from_slice(v.value())?;
+            if c.origin_device != device {
+                changes.push(c);
+            }
+        }
+        Ok(ChangesResponse {
+            changes,
+            cursor: last.to_string(),
+            more,
+        })
+    }
+
+    /// Every invoice the server holds (test endpoint).
+    pub fn invoices(&self) -> DbResult<Vec<ServerInvoice>> {
+        let r = self.db.begin_read()?;
+        let t = r.open_table(RECORDS)?;
+        let code = crate::store::tables::kind_code(RecordKind::Invoice);
+        let mut out = Vec::new();
+        for row in t.range((code, 0)..=(code, u128::MAX))? {
+            let (_, v) = row?;
+            let rec: ServerRecord = serde_json::from_slice(v.value())?;
+            let data = &rec.payload["data"];
+            let inv: crate::domain::invoice::Invoice = serde_json::from_value(data.clone())?;
+            out.push(ServerInvoice {
+                id: inv.id,
+                number: inv.number.to_string(),
+                device_id: inv.device_id,
+            });
+        }
+        Ok(out)
+    }
+}
+
+fn read_record(
+    txn: &WriteTransaction,
+    kind: RecordKind,
+    id: Uuid,
+) -> DbResult<Option<ServerRecord>> {
+    let t = txn.open_table(RECORDS)?;
+    let key = (crate::store::tables::kind_code(kind), id.as_u128());
+    match t.get(key)? {
+        Some(v) => Ok(Some(serde_json::from_slice(v.value())?)),
+        None => Ok(None),
+    }
+}
+
+/// Makes `m` the current version of its record and appends it to the change feed.
+fn write_current(txn: &WriteTransaction, device: &Device, m: &Mutation) -> DbResult<()> {
+    let rec = ServerRecord {
+        hlc: m.hlc,
+        origin: device.device_id,
+        payload: m.payload.clone(),
+    };
+    let key = (
+        crate::store::tables::kind_code(m.kind),
+        m.record_id.as_u128(),
+    );
+    txn.open_table(RECORDS)?
+        .insert(key, serde_json::to_vec(&rec)?.as_slice())?;
+    let seq = next(txn, "change_seq")?;
+    let change = Change {
+        seq,
+        origin_device: device.device_id,
+        kind: m.kind,
+        record_id: m.record_id,
+        hlc: m.hlc,
+        payload: m.payload.clone(),
+    };
+    txn.open_table(CHANGES)?
+        .insert(seq, serde_json::to_vec(&change)?.as_slice())?;
+    Ok(())
+}
+
+fn remember_key(txn: &WriteTransaction, device: &Device, m: &Mutation) -> DbResult<()> {
+    let k = AppliedKey {
+        device: device.device_id,
+        device_seq: m.device_seq,
+        kind: m.kind,
+        record_id: m.record_id,
+    };
+    txn.open_table(APPLIED)?.insert(
+        m.idempotency_key.as_u128(),
+        serde_json::to_vec(&k)?.as_slice(),
+    )?;
+    Ok(())
+}
+
+fn rejected(reason: impl Into<String>) -> Outcome {
+    Outcome::Rejected {
+        reason: reason.into(),
+    }
+}
+
+fn apply_one(txn: &WriteTransaction, device: &Device, m: &Mutation) -> DbResult<Outcome> {
+    let seen: Option<AppliedKey> = {
+        let t = txn.open_table(APPLIED)?;
+        match t.get(m.idempotency_key.as_u128())? {
+            Some(v) => Some(serde_json::from_slice(v.value())?),
+            None => None,
+        }
+    };
+    if let Some(k) = seen {
+        if k.device == device.device_id && k.record_id == m.record_id {
+            return Ok(Outcome::Duplicate);
+        }
+        return Ok(rejected(
+            "Clave de idempotencia ya usada por otro registro.",
+        ));
+    }
+    if let Err(reason) = validate::check(device, m) {
+        return Ok(rejected(reason));
+    }
+    let current = read_record(txn, m.kind, m.record_id)?;
+    match m.kind {
+        RecordKind::Invoice | RecordKind::Odometer => {
+            if let Some(cur) = current {
+                // Immutable: the same document again is a duplicate, anything else is
+                // an attempt to change an issued document.
+                if validate::same_data(m.kind, &cur.payload, &m.payload) {
+                    remember_key(txn, device, m)?;
+                    return Ok(Outcome::Duplicate);
+                }
+                return Ok(rejected(format!(
+                    "{} ya registrado con otro contenido: un comprobante emitido no se modifica.",
+                    m.kind.label()
+                )));
+            }
+            if m.kind == RecordKind::Invoice {
+                let inv = validate::invoice(device, m).map_err(DbError::Db)?;
+                let number = inv.number.to_string();
+                let mut numbers = txn.open_table(INVOICE_NUMBERS)?;
+                let taken = numbers.get(number.as_str())?.map(|v| v.value());
+                if let Some(other) = taken.filter(|o| *o != inv.id.as_u128()) {
+                    return Ok(rejected(format!(
+                        "El número {number} ya pertenece a otro comprobante ({}).",
+                        Uuid::from_u128(other)
+                    )));
+                }
+                numbers.insert(number.as_str(), inv.id.as_u128())?;
+            }
+        }
+        RecordKind::Customer | RecordKind::Vehicle | RecordKind::Product => {
+            if current.is_some_and(|c| c.hlc >= m.hlc) {
+                // Last writer wins: an older stamp is accepted but does not replace
+                // the newer version (the device gets it on its next pull).
+                remember_key(txn, device, m)?;
+                return Ok(Outcome::Applied);
+            }
+        }
+    }
+    write_current(txn, device, m)?;
+    remember_key(txn, device, m)?;
+    Ok(Outcome::Applied)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::customer::Customer;
+    use crate::domain::identity::IdKind;
+    use crate::store::record::{RecordMeta, Stored, SyncStatus};
+
+    fn customer_mutation(device: Uuid, c: &Customer, wall_ms: i64) -> Mutation {
+        let hlc = Hlc {
+            wall_ms,
+            counter: 0,
+            device,
+        };
+        let rec = Stored {
+            meta: RecordMeta {
+                created_at: Utc::now(),
+                modified_at: Utc::now(),
+                synced_at: None,
+                status: SyncStatus::Pending,
+                hlc,
+                version: 1,
+                account: "caja".into(),
+            },
+            data: c.clone(),
+        };
+        Mutation {
+            idempotency_key: Uuid::now_v7(),
+            device_seq: 1,
+            kind: RecordKind::Customer,
+            record_id: c.id,
+            version: 1,
+            hlc,
+            payload: serde_json::to_value(rec).unwrap(),
+        }
+    }
+
+    #[test]
+    fn last_writer_wins_and_the_feed_skips_the_asking_device() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = ServerDb::open(&dir.path().join("s.redb")).unwrap();
+        let (a, _) = db.register(Uuid::now_v7(), "a").unwrap();
+        let (b, _) = db.register(Uuid::now_v7(), "b").unwrap();
+        assert_eq!((a.kiosk_number, b.kiosk_number), (1, 2));
+        let c = Customer::new(Uuid::now_v7(), IdKind::Dni, "45678912", "Ana", "", "", "").unwrap();
+        let newer = customer_mutation(
+            a.device_id,
+            &Customer {
+                phone: "1".into(),
+                ..c.clone()
+            },
+            2_000,
+        );
+        let older = customer_mutation(
+            b.device_id,
+            &Customer {
+                phone: "2".into(),
+                ..c.clone()
+            },
+            1_000,
+        );
+        assert_eq!(
+            db.apply(&a, std::slice::from_ref(&newer)).unwrap()[0].outcome,
+            Outcome::Applied
+        );
+        assert_eq!(
+            db.apply(&b, std::slice::from_ref(&older)).unwrap()[0].outcome,
+            Outcome::Applied
+        );
+        assert_eq!(
+            db.apply(&b, &[older]).unwrap()[0].outcome,
+            Outcome::Duplicate
+        );
+
+        // B sees A's (winning) version; A sees nothing, since B's older stamp lost.
+        let for_b = db.changes(b.device_id, 0, 10).unwrap();
+        assert_eq!(for_b.changes.len(), 1);
+        assert_eq!(for_b.changes[0].payload["data"]["phone"], "1");
+        assert!(db.changes(a.device_id, 0, 10).unwrap().changes.is_empty());
+        let after = db
+            .changes(b.device_id, for_b.cursor.parse().unwrap(), 10)
+            .unwrap();
+        assert!(after.changes.is_empty() && !after.more);
+    }
+
+    #[test]
+    fn re_registering_keeps_the_series_and_revokes_the_old_token() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = ServerDb::open(&dir.path().join("s.redb")).unwrap();
+        let id = Uuid::now_v7();
+        let (first, old_token) = db.register(id, "caja").unwrap();
+        let (again, new_token) = db.register(id, "caja").unwrap();
+        assert_eq!(first.series, again.series);
+        assert!(db.authenticate(&old_token).unwrap().is_none());
+        assert_eq!(db.authenticate(&new_token).unwrap().unwrap().device_id, id);
+    }
+}

@@ -1,0 +1,110 @@
+//! What the server checks before it accepts a mutation. The kiosk already checked all of
+//! this, but the server trusts nothing it did not compute itself. Reasons are Spanish:
+//! the kiosk shows them in its review queue.
+
+use crate::domain::customer::Customer;
+use crate::domain::identity::{IdDocument, IdKind};
+use crate::domain::invoice::Invoice;
+use crate::domain::product::Product;
+use crate::domain::vehicle::{OdometerReading, Plate, Vehicle};
+use crate::server::db::Device;
+use crate::store::record::{Record, RecordKind, Stored};
+use crate::sync::protocol::Mutation;
+use rust_decimal::Decimal;
+
+fn decode<T: Record>(m: &Mutation) -> Result<Stored<T>, String> {
+    let rec: Stored<T> = serde_json::from_value(m.payload.clone())
+        .map_err(|e| format!("Datos ilegibles para {}: {e}", m.kind.label()))?;
+    if rec.data.id() != m.record_id {
+        return Err("El identificador del registro no coincide con los datos.".into());
+    }
+    if rec.meta.hlc != m.hlc {
+        return Err("La marca de tiempo (HLC) no coincide con los datos.".into());
+    }
+    Ok(rec)
+}
+
+fn check_doc(doc: &IdDocument) -> Result<(), String> {
+    if doc.kind == IdKind::SinDocumento {
+        return Ok(());
+    }
+    let again = IdDocument::new(doc.kind, &doc.number).map_err(|e| e.mensaje())?;
+    if &again != doc {
+        return Err(format!("Documento {} sin normalizar.", doc.number));
+    }
+    Ok(())
+}
+
+pub fn invoice(device: &Device, m: &Mutation) -> Result<Invoice, String> {
+    let inv = decode::<Invoice>(m)?.data;
+    inv.verify()
+        .map_err(|e| format!("{} {}: {}", inv.kind.short(), inv.number, e.mensaje()))?;
+    let s = &device.series;
+    let owned = [
+        &s.factura,
+        &s.boleta,
+        &s.nota_de_venta,
+        &s.credito_factura,
+        &s.credito_boleta,
+    ];
+    if !owned.contains(&&inv.number.series) {
+        return Err(format!(
+            "La serie {} no pertenece a este equipo (kiosco {}).",
+            inv.number.series, device.kiosk_number
+        ));
+    }
+    if inv.device_id != device.device_id {
+        return Err("El comprobante fue emitido por otro equipo.".into());
+    }
+    Ok(inv)
+}
+
+pub fn check(device: &Device, m: &Mutation) -> Result<(), String> {
+    match m.kind {
+        RecordKind::Invoice => invoice(device, m).map(|_| ()),
+        RecordKind::Customer => {
+            let c = decode::<Customer>(m)?.data;
+            if c.name.trim().is_empty() {
+                return Err("El cliente no tiene nombre.".into());
+            }
+            check_doc(&c.doc)
+        }
+        RecordKind::Vehicle => {
+            let v = decode::<Vehicle>(m)?.data;
+            Plate::new(v.plate.key()).map_err(|e| e.mensaje())?;
+            Ok(())
+        }
+        RecordKind::Product => {
+            let p = decode::<Product>(m)?.data;
+            if p.name.trim().is_empty() {
+                return Err("El producto no tiene nombre.".into());
+            }
+            if p.price < Decimal::ZERO {
+                return Err("El precio no puede ser negativo.".into());
+            }
+            Ok(())
+        }
+        RecordKind::Odometer => decode::<OdometerReading>(m).map(|_| ()),
+    }
+}
+
+/// Whether two payloads of an immutable kind carry the same document (metadata such as
+/// the sync status may differ between attempts; the data may not).
+pub fn same_data(kind: RecordKind, a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    fn eq<T: Record + PartialEq>(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+        match (
+            serde_json::from_value::<Stored<T>>(a.clone()),
+            serde_json::from_value::<Stored<T>>(b.clone()),
+        ) {
+            (Ok(x), Ok(y)) => x.data == y.data,
+            _ => false,
+        }
+    }
+    match kind {
+        RecordKind::Invoice => eq::<Invoice>(a, b),
+        RecordKind::Odometer => eq::<OdometerReading>(a, b),
+        RecordKind::Customer => eq::<Customer>(a, b),
+        RecordKind::Vehicle => eq::<Vehicle>(a, b),
+        RecordKind::Product => eq::<Product>(a, b),
+    }
+}

@@ -1,0 +1,142 @@
+//! Blocking HTTP client for the sync protocol (ureq). Runs on the sync thread only.
+
+use crate::sync::error::{SyncError, SyncResult};
+use crate::sync::protocol::*;
+use serde::de::DeserializeOwned;
+use std::time::Duration;
+use uuid::Uuid;
+
+/// Default time a whole call may take before it counts as failed.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20);
+
+#[derive(Debug, Clone)]
+pub struct Client {
+    agent: ureq::Agent,
+    base: String,
+    token: Option<String>,
+}
+
+/// Trims and drops a trailing slash so paths can be appended.
+pub fn normalize_url(url: &str) -> String {
+    url.trim().trim_end_matches('/').to_string()
+}
+
+impl Client {
+    pub fn new(base_url: &str, token: Option<String>, timeout: Duration) -> Client {
+        let config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(timeout))
+            .timeout_connect(Some(timeout.min(Duration::from_secs(5))))
+            .build();
+        Client {
+            agent: ureq::Agent::new_with_config(config),
+            base: normalize_url(base_url),
+            token,
+        }
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    pub fn token(&self) -> Option<&String> {
+        self.token.as_ref()
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    fn bearer(&self) -> SyncResult<String> {
+        match &self.token {
+            Some(t) => Ok(format!("Bearer {t}")),
+            None => Err(SyncError::NotConfigured),
+        }
+    }
+
+    /// `GET /v1/health`: is the server reachable and answering?
+    pub fn health(&self) -> SyncResult<()> {
+        let resp = self.agent.get(self.url(HEALTH)).call().map_err(transport)?;
+        let status = resp.status().as_u16();
+        if (200..300).contains(&status) {
+            Ok(())
+        } else {
+            Err(status_error(status, resp))
+        }
+    }
+
+    pub fn register(
+        &self,
+        enrollment_code: &str,
+        device_id: Uuid,
+        name: &str,
+    ) -> SyncResult<RegisterResponse> {
+        let req = RegisterRequest {
+            enrollment_code: enrollment_code.trim().to_string(),
+            device_id,
+            name: name.to_string(),
+        };
+        let resp = self
+            .agent
+            .post(self.url(REGISTER))
+            .send_json(&req)
+            .map_err(transport)?;
+        if resp.status().as_u16() == 403 {
+            return Err(SyncError::EnrollmentRefused);
+        }
+        read(resp)
+    }
+
+    pub fn push(&self, req: &PushRequest) -> SyncResult<PushResponse> {
+        let resp = self
+            .agent
+            .post(self.url(PUSH))
+            .header("Authorization", self.bearer()?)
+            .send_json(req)
+            .map_err(transport)?;
+        read(resp)
+    }
+
+    pub fn changes(&self, cursor: &str, limit: usize) -> SyncResult<ChangesResponse> {
+        let resp = self
+            .agent
+            .get(self.url(CHANGES))
+            .header("Authorization", self.bearer()?)
+            .query("cursor", cursor)
+            .query("limit", limit.to_string())
+            .call()
+            .map_err(transport)?;
+        read(resp)
+    }
+}
+
+fn transport(e: ureq::Error) -> SyncError {
+    SyncError::Transport(e.to_string())
+}
+
+fn read<T: DeserializeOwned>(mut resp: ureq::http::Response<ureq::Body>) -> SyncResult<T> {
+    let status = resp.status().as_u16();
+    if !(200..300).contains(&status) {
+        return Err(status_error(status, resp));
+    }
+    // A 2xx whose body cannot be read (cut connection, garbage) is a transport failure:
+    // the outcome is unknown, so the entries are retried and deduplicated by key.
+    resp.body_mut()
+        .with_config()
+        .limit(64 * 1024 * 1024)
+        .read_json::<T>()
+        .map_err(|e| SyncError::Transport(format!("unreadable answer: {e}")))
+}
+
+fn status_error(status: u16, mut resp: ureq::http::Response<ureq::Body>) -> SyncError {
+    let message = resp
+        .body_mut()
+        .read_json::<ErrorBody>()
+        .map(|b| b.error)
+        .unwrap_or_else(|_| format!("HTTP {status}"));
+    match status {
+        401 => SyncError::Unauthorized,
+        400..=499 => SyncError::Refused { status, message },
+        _ => SyncError::Server { status, message },
+    }
+}

@@ -1,0 +1,219 @@
+//! One sync cycle: pull the server's change feed and merge it, then push the due outbox
+//! entries in batches. The sync thread calls `sync_once` in a loop; tests call it
+//! directly to drive sync step by step.
+
+use crate::store::outbox::OutboxEntry;
+use crate::store::record::RecordMeta;
+use crate::store::{Store, StoreError};
+use crate::sync::backoff;
+use crate::sync::client::Client;
+use crate::sync::error::{SyncError, SyncResult};
+use crate::sync::protocol::{Mutation, Outcome, PushRequest};
+use chrono::{DateTime, Utc};
+use std::collections::{HashMap, HashSet};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncOptions {
+    /// Outbox entries per push request.
+    pub batch_size: usize,
+    /// Changes per pull page.
+    pub pull_limit: usize,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions {
+            batch_size: 200,
+            pull_limit: 500,
+        }
+    }
+}
+
+/// What one cycle did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Report {
+    /// Push requests sent (answered or not).
+    pub requests: usize,
+    pub applied: usize,
+    pub duplicates: usize,
+    pub rejected: usize,
+    /// Entries that failed transiently and wait for their backoff.
+    pub failed: usize,
+    pub pulled: usize,
+    pub conflicts: usize,
+    /// Outbox entries still unsynced after the cycle.
+    pub remaining: u64,
+}
+
+/// Pull, then push everything due, with the default options.
+pub fn sync_once(store: &Store, client: &Client) -> SyncResult<Report> {
+    sync_once_with(store, client, &SyncOptions::default())
+}
+
+/// Pull first, so a concurrent remote edit is seen (and recorded as a conflict) before
+/// our own older edit would be pushed over it; then push.
+pub fn sync_once_with(store: &Store, client: &Client, opts: &SyncOptions) -> SyncResult<Report> {
+    let mut report = Report::default();
+    pull(store, client, opts, &mut report)?;
+    let pushed = push_all(store, client, opts, &mut report);
+    report.remaining = store.sync_counts()?.unsynced();
+    pushed.map(|_| report)
+}
+
+/// Pulls and merges pages until the feed is drained.
+pub fn pull(
+    store: &Store,
+    client: &Client,
+    opts: &SyncOptions,
+    report: &mut Report,
+) -> SyncResult<()> {
+    loop {
+        let cursor = store.sync_cursor()?;
+        let page = client.changes(&cursor, opts.pull_limit.max(1))?;
+        let merged = store.merge_remote(&page.changes, &page.cursor)?;
+        report.pulled += page.changes.len();
+        report.conflicts += merged.conflicts;
+        if !page.more || page.cursor == cursor {
+            return Ok(());
+        }
+    }
+}
+
+/// Pushes due entries batch after batch. Stops at the first transient failure (the
+/// failed entries wait for their backoff); entries already tried in this cycle are not
+/// tried again, so a misbehaving server cannot spin the loop.
+pub fn push_all(
+    store: &Store,
+    client: &Client,
+    opts: &SyncOptions,
+    report: &mut Report,
+) -> SyncResult<()> {
+    let mut tried = HashSet::new();
+    loop {
+        let due: Vec<OutboxEntry> = store
+            .outbox_due(Utc::now(), opts.batch_size.max(1))?
+            .into_iter()
+            .filter(|e| !tried.contains(&e.seq))
+            .collect();
+        if due.is_empty() {
+            return Ok(());
+        }
+        tried.extend(due.iter().map(|e| e.seq));
+        push_batch(store, client, &due, report)?;
+    }
+}
+
+fn retry_at(attempt: u32) -> DateTime<Utc> {
+    let d = backoff::next_delay(attempt);
+    Utc::now() + chrono::Duration::milliseconds(d.as_millis() as i64)
+}
+
+fn fail_all(
+    store: &Store,
+    entries: &[OutboxEntry],
+    error: &str,
+    report: &mut Report,
+) -> SyncResult<()> {
+    for e in entries {
+        store.mark_failed(e.seq, error, retry_at(e.attempts + 1))?;
+        report.failed += 1;
+    }
+    Ok(())
+}
+
+/// Sends one batch and records every answer: applied/duplicate → SYNCED, rejected →
+/// FAILED for review, no answer → FAILED with backoff.
+pub fn push_batch(
+    store: &Store,
+    client: &Client,
+    entries: &[OutboxEntry],
+    report: &mut Report,
+) -> SyncResult<()> {
+    let mut sent = Vec::with_capacity(entries.len());
+    let mut mutations = Vec::with_capacity(entries.len());
+    for e in entries {
+        let payload = match store.outbox_payload(e) {
+            Ok(p) => p,
+            Err(StoreError::NotFound(_)) => {
+                store.mark_rejected(e.seq, "record missing on this kiosk")?;
+                report.rejected += 1;
+                continue;
+            }
+            Err(err) => return Err(err.into()),
+        };
+        let meta: RecordMeta = match payload.get("meta").cloned().map(serde_json::from_value) {
+            Some(Ok(m)) => m,
+            _ => {
+                store.mark_rejected(e.seq, "record metadata unreadable")?;
+                report.rejected += 1;
+                continue;
+            }
+        };
+        mutations.push(Mutation {
+            idempotency_key: e.idempotency_key,
+            device_seq: e.seq,
+            kind: e.kind,
+            record_id: e.record_id,
+            version: meta.version,
+            hlc: meta.hlc,
+            payload,
+        });
+        sent.push(e.clone());
+    }
+    if sent.is_empty() {
+        return Ok(());
+    }
+    let seqs: Vec<u64> = sent.iter().map(|e| e.seq).collect();
+    store.mark_syncing(&seqs)?;
+    report.requests += 1;
+    let answer = client.push(&PushRequest { mutations });
+    let resp = match answer {
+        Ok(r) => r,
+        Err(SyncError::Refused { status, message }) => {
+            // The server refused the request as a whole (4xx): keep it for review and let
+            // the rest of the queue go on.
+            let reason = format!("{status}: {message}");
+            for e in &sent {
+                store.mark_rejected(e.seq, &reason)?;
+                report.rejected += 1;
+            }
+            return Ok(());
+        }
+        Err(err) => {
+            fail_all(store, &sent, &err.to_string(), report)?;
+            return Err(err);
+        }
+    };
+    let outcomes: HashMap<uuid::Uuid, Outcome> = resp
+        .results
+        .into_iter()
+        .map(|r| (r.idempotency_key, r.outcome))
+        .collect();
+    let mut synced = Vec::new();
+    let mut unanswered = Vec::new();
+    for e in &sent {
+        match outcomes.get(&e.idempotency_key) {
+            Some(Outcome::Applied) => {
+                report.applied += 1;
+                synced.push(e.seq);
+            }
+            Some(Outcome::Duplicate) => {
+                report.duplicates += 1;
+                synced.push(e.seq);
+            }
+            Some(Outcome::Rejected { reason }) => {
+                log::warn!(
+                    "sync: server rejected {:?} {}: {reason}",
+                    e.kind,
+                    e.record_id
+                );
+                store.mark_rejected(e.seq, reason)?;
+                report.rejected += 1;
+            }
+            None => unanswered.push(e.clone()),
+        }
+    }
+    store.mark_synced(&synced, Utc::now())?;
+    fail_all(store, &unanswered, "no answer for this item", report)?;
+    Ok(())
+}

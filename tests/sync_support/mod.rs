@@ -1,0 +1,286 @@
+//! Shared by the sync tests: a real `motordesk-server` process on an ephemeral loopback
+//! port with its own redb file, and real kiosk stores in temp dirs.
+#![allow(dead_code)]
+
+use motordesk::domain::customer::Customer;
+use motordesk::domain::document::DocumentKind;
+use motordesk::domain::identity::IdKind;
+use motordesk::domain::invoice::{Invoice, InvoiceDraft, SaleLine, Unit};
+use motordesk::domain::tax::TaxAffectation;
+use motordesk::store::Store;
+use motordesk::sync::client::Client;
+use motordesk::sync::protocol::{FaultPlan, ServerInvoice, TEST_FAULTS, TEST_INVOICES};
+use rust_decimal::Decimal;
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use uuid::Uuid;
+
+pub const ENROLLMENT: &str = "taller-test-2024";
+
+pub struct Server {
+    child: Option<Child>,
+    pub addr: String,
+    pub url: String,
+    pub db: PathBuf,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl Server {
+    /// A fresh server with its own temp database.
+    pub fn start() -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("server.redb");
+        let mut s = Server::start_on(&db, "127.0.0.1:0");
+        s._dir = Some(dir);
+        s
+    }
+
+    /// A server on `db` at `addr` (port 0 = any free port).
+    pub fn start_on(db: &Path, addr: &str) -> Server {
+        let (child, bound) = spawn(db, addr).expect("server printed its address");
+        Server {
+            child: Some(child),
+            url: format!("http://{bound}"),
+            addr: bound,
+            db: db.to_path_buf(),
+            _dir: None,
+        }
+    }
+
+    /// Kills the process (no graceful shutdown) and waits for it to be gone.
+    pub fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// Kill, then start again on the same database and the same port.
+    pub fn restart(&mut self) {
+        self.kill();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            match spawn(&self.db, &self.addr) {
+                Some((child, _)) => {
+                    self.child = Some(child);
+                    return;
+                }
+                // The port or the database file was not free yet.
+                None => {
+                    assert!(Instant::now() < deadline, "server did not come back");
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+            }
+        }
+    }
+
+    fn agent() -> ureq::Agent {
+        ureq::Agent::new_with_config(
+            ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .timeout_global(Some(Duration::from_secs(30)))
+                .build(),
+        )
+    }
+
+    pub fn faults(&self, plan: FaultPlan) {
+        let resp = Server::agent()
+            .post(format!("{}{TEST_FAULTS}", self.url))
+            .send_json(plan)
+            .unwrap();
+        assert_eq!(resp.status().as_u16(), 200);
+    }
+
+    pub fn invoices(&self) -> Vec<ServerInvoice> {
+        Server::agent()
+            .get(format!("{}{TEST_INVOICES}", self.url))
+            .call()
+            .unwrap()
+            .body_mut()
+            .read_json()
+            .unwrap()
+    }
+}
+
+/// Starts a server process; returns it and its bound address once it printed
+/// `listening on ADDR`, or `None` (process reaped) if it exited first.
+fn spawn(db: &Path, addr: &str) -> Option<(Child, String)> {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_motordesk-server"))
+        .args(["--addr", addr, "--db"])
+        .arg(db)
+        .args(["--enrollment-code", ENROLLMENT, "--test-faults"])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start motordesk-server");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    match rx.recv_timeout(Duration::from_secs(60)) {
+        Ok(line) if line.starts_with("listening on ") => {
+            let bound = line.trim().trim_start_matches("listening on ").to_string();
+            Some((child, bound))
+        }
+        _ => {
+            let _ = child.kill();
+            let _ = child.wait();
+            None
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+pub struct Kiosk {
+    pub store: Arc<Store>,
+    _dir: tempfile::TempDir,
+}
+
+impl Kiosk {
+    pub fn new() -> Kiosk {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create(
+            &dir.path().join("motordesk.redb"),
+            "admin",
+            "clave-segura-1",
+            "Admin",
+        )
+        .unwrap();
+        Kiosk {
+            store: Arc::new(store),
+            _dir: dir,
+        }
+    }
+
+    /// A kiosk registered with `server`.
+    pub fn registered(server: &Server) -> Kiosk {
+        let k = Kiosk::new();
+        motordesk::sync::register(&server.url, ENROLLMENT, &k.store).unwrap();
+        k
+    }
+
+    pub fn client(&self) -> Client {
+        self.client_with_timeout(Duration::from_secs(20))
+    }
+
+    pub fn client_with_timeout(&self, timeout: Duration) -> Client {
+        let s = self.store.settings().unwrap();
+        Client::new(&s.server_url, s.device_token, timeout)
+    }
+
+    /// Issues `n` boletas; returns their numbers.
+    pub fn issue(&self, n: usize) -> Vec<String> {
+        (0..n)
+            .map(|i| self.issue_one(i).number.to_string())
+            .collect()
+    }
+
+    pub fn issue_one(&self, i: usize) -> Invoice {
+        issue_boleta(&self.store, i)
+    }
+
+    pub fn customer(&self, dni: &str, name: &str) -> Customer {
+        let c = Customer::new(
+            Uuid::now_v7(),
+            IdKind::Dni,
+            dni,
+            name,
+            "Av. Arequipa 100",
+            "",
+            "",
+        )
+        .unwrap();
+        self.store.save_customer(c).unwrap().data
+    }
+
+    /// Every unsynced outbox seq (PENDING, SYNCING, FAILED).
+    pub fn unsynced_seqs(&self) -> Vec<u64> {
+        use motordesk::store::SyncStatus::*;
+        let mut v = Vec::new();
+        for s in [Pending, Syncing, Failed] {
+            v.extend(
+                self.store
+                    .outbox_with_status(s, usize::MAX)
+                    .unwrap()
+                    .iter()
+                    .map(|e| e.seq),
+            );
+        }
+        v
+    }
+
+    /// Manual retry of everything (what "Reintentar todo" does).
+    pub fn retry_all(&self) {
+        self.store.retry_now(&self.unsynced_seqs()).unwrap();
+    }
+
+    /// Nothing unsynced, and every invoice is SYNCED with `synced_at`.
+    pub fn assert_all_synced(&self) {
+        let counts = self.store.sync_counts().unwrap();
+        assert_eq!(counts.unsynced(), 0, "{counts:?}");
+        for inv in self.store.list::<Invoice>().unwrap() {
+            assert_eq!(
+                inv.meta.status,
+                motordesk::store::SyncStatus::Synced,
+                "{}",
+                inv.data.number
+            );
+            assert!(inv.meta.synced_at.is_some(), "{}", inv.data.number);
+        }
+    }
+}
+
+/// Issues one small boleta (the price varies with `i`).
+pub fn issue_boleta(store: &Store, i: usize) -> Invoice {
+    let mut draft = InvoiceDraft::new(DocumentKind::Boleta);
+    draft.lines.push(SaleLine {
+        product_id: None,
+        code: "SRV-001".into(),
+        description: "Cambio de aceite".into(),
+        unit: Unit::Servicio,
+        quantity: Decimal::ONE,
+        unit_price: Decimal::new(3500 + i as i64 % 500, 2),
+        discount: Decimal::ZERO,
+        affectation: TaxAffectation::Gravado,
+    });
+    store.issue_invoice(draft).unwrap()
+}
+
+/// The server holds exactly `issued`: each number once, no other.
+pub fn assert_server_has_exactly(server: &Server, issued: &[String]) {
+    let on_server = server.invoices();
+    let numbers: Vec<&str> = on_server.iter().map(|i| i.number.as_str()).collect();
+    let unique: HashSet<&str> = numbers.iter().copied().collect();
+    assert_eq!(
+        numbers.len(),
+        unique.len(),
+        "a number appears twice: {numbers:?}"
+    );
+    let expected: HashSet<&str> = issued.iter().map(String::as_str).collect();
+    assert_eq!(unique, expected);
+}
+
+/// Polls `f` until it returns `Some`, or panics after `secs`.
+pub fn wait_for<T>(secs: u64, what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
