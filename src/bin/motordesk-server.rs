@@ -2,6 +2,7 @@
 //!
 //! motordesk-server [--addr 127.0.0.1:8787] [--data-dir DIR | --db FILE]
 //!                  [--enrollment-code CODE] [--test-faults]
+//!                  [--add-user NAME:PASSWORD:ROLE]... [--user-token-ttl SECS]
 //!
 //! The first stdout line is `listening on ADDR` (the real port when `--addr` ends in :0).
 
@@ -9,13 +10,15 @@ use motordesk::server::{self, DEFAULT_ADDR, DEFAULT_ENROLLMENT_CODE, ServerConfi
 use std::io::Write;
 use std::path::PathBuf;
 
-const USAGE: &str = "usage: motordesk-server [--addr HOST:PORT] [--data-dir DIR | --db FILE] [--enrollment-code CODE] [--test-faults]";
+const USAGE: &str = "usage: motordesk-server [--addr HOST:PORT] [--data-dir DIR | --db FILE] [--enrollment-code CODE] [--test-faults] [--add-user NAME:PASSWORD:ROLE]... [--user-token-ttl SECS]";
 
 struct Args {
     addr: String,
     db: PathBuf,
     enrollment_code: String,
     test_faults: bool,
+    users: Vec<(String, String, motordesk::store::user::Role)>,
+    user_token_ttl_secs: i64,
 }
 
 fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
@@ -24,6 +27,8 @@ fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
         db: server::default_db_path(),
         enrollment_code: DEFAULT_ENROLLMENT_CODE.into(),
         test_faults: false,
+        users: Vec::new(),
+        user_token_ttl_secs: 12 * 3600,
     };
     while let Some(flag) = it.next() {
         let mut value = |name: &str| it.next().ok_or(format!("{name} needs a value"));
@@ -33,6 +38,14 @@ fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
             "--db" => args.db = PathBuf::from(value("--db")?),
             "--enrollment-code" => args.enrollment_code = value("--enrollment-code")?,
             "--test-faults" => args.test_faults = true,
+            "--add-user" => args
+                .users
+                .push(server::accounts::parse_user_spec(&value("--add-user")?)?),
+            "--user-token-ttl" => {
+                args.user_token_ttl_secs = value("--user-token-ttl")?
+                    .parse()
+                    .map_err(|_| "--user-token-ttl wants seconds".to_string())?
+            }
             "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown flag {other}\n{USAGE}")),
         }
@@ -66,6 +79,7 @@ fn main() {
         db_path: args.db.clone(),
         enrollment_code: args.enrollment_code,
         test_faults: args.test_faults,
+        user_token_ttl_secs: args.user_token_ttl_secs,
     }) {
         Ok(s) => s,
         Err(e) => {
@@ -73,6 +87,13 @@ fn main() {
             std::process::exit(1);
         }
     };
+    for (name, password, role) in &args.users {
+        if let Err(e) = state.db.put_user(name, password, name, *role) {
+            eprintln!("motordesk-server: cannot add user {name}: {e}");
+            std::process::exit(1);
+        }
+        log::info!("user {name} ({}) ready", role.label());
+    }
     let result: Result<(), Box<dyn std::error::Error>> = runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(&args.addr).await?;
         let addr = listener.local_addr()?;

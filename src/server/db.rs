@@ -99,14 +99,14 @@ pub struct ServerDb {
     db: Database,
 }
 
-fn token_hash(token: &str) -> String {
+pub(crate) fn token_hash(token: &str) -> String {
     Blake2s256::digest(token.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
 }
 
-fn new_token() -> String {
+pub(crate) fn new_token() -> String {
     use chacha20poly1305::aead::{OsRng, rand_core::RngCore};
     let mut b = [0u8; 32];
     OsRng.fill_bytes(&mut b);
@@ -121,6 +121,10 @@ fn next(txn: &WriteTransaction, name: &str) -> DbResult<u64> {
 }
 
 impl ServerDb {
+    pub(crate) fn database(&self) -> &Database {
+        &self.db
+    }
+
     pub fn open(path: &Path) -> DbResult<ServerDb> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| DbError::Db(e.to_string()))?;

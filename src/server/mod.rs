@@ -1,6 +1,7 @@
 //! The reference sync server (library part): axum routes over its own redb file.
 //! `src/bin/motordesk-server.rs` parses flags and calls `serve`.
 
+pub mod accounts;
 pub mod db;
 pub mod routes;
 pub mod validate;
@@ -20,6 +21,8 @@ pub struct ServerConfig {
     pub enrollment_code: String,
     /// Enables `/v1/test/*` (fault injection and listings). Never in production.
     pub test_faults: bool,
+    /// How long a user session token lasts.
+    pub user_token_ttl_secs: i64,
 }
 
 pub struct AppState {
@@ -27,6 +30,7 @@ pub struct AppState {
     pub enrollment_code: String,
     /// `Some` only with `--test-faults`.
     pub faults: Option<Mutex<FaultPlan>>,
+    pub user_token_ttl: chrono::Duration,
 }
 
 /// Where the server keeps its database when no `--db`/`--data-dir` is given.
@@ -43,6 +47,7 @@ pub fn open(config: ServerConfig) -> Result<Arc<AppState>, db::DbError> {
         db,
         enrollment_code: config.enrollment_code,
         faults: config.test_faults.then(|| Mutex::new(FaultPlan::default())),
+        user_token_ttl: chrono::Duration::seconds(config.user_token_ttl_secs.max(1)),
     }))
 }
 

@@ -21,7 +21,8 @@ pub fn router(state: Shared) -> Router {
         .route(HEALTH, get(health))
         .route(REGISTER, post(register))
         .route(PUSH, post(push))
-        .route(CHANGES, get(changes));
+        .route(CHANGES, get(changes))
+        .merge(crate::server::accounts::routes());
     if state.faults.is_some() {
         r = r
             .route(TEST_FAULTS, post(set_faults))
@@ -31,7 +32,7 @@ pub fn router(state: Shared) -> Router {
         .with_state(state)
 }
 
-fn error(status: StatusCode, message: impl Into<String>) -> Response {
+pub(crate) fn error(status: StatusCode, message: impl Into<String>) -> Response {
     (
         status,
         Json(ErrorBody {
@@ -51,7 +52,7 @@ async fn health() -> Response {
 }
 
 /// Runs blocking database work off the async workers.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, DbError> + Send + 'static,
 ) -> Result<T, Response> {
     match tokio::task::spawn_blocking(f).await {
@@ -61,7 +62,7 @@ async fn blocking<T: Send + 'static>(
     }
 }
 
-async fn authenticate(state: &Shared, headers: &HeaderMap) -> Result<Device, Response> {
+pub(crate) async fn authenticate(state: &Shared, headers: &HeaderMap) -> Result<Device, Response> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())

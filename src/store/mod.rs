@@ -9,6 +9,7 @@ pub mod outbox;
 pub mod queries;
 pub mod record;
 pub mod seal;
+pub mod server_slot;
 pub mod settings;
 pub mod shift;
 pub mod shop;
@@ -124,7 +125,7 @@ impl Store {
 
     /// Opens the store as `username`: unwraps the data key from that user's key slot.
     pub fn unlock(path: &Path, username: &str, password: &str) -> StoreResult<Store> {
-        if !path.exists() {
+        if !path.exists() || username.starts_with('@') {
             return Err(StoreError::UnknownUser(username.to_string()));
         }
         let db = open_db(path)?;
@@ -144,13 +145,7 @@ impl Store {
             (slot, device)
         };
         let key = slot.unwrap(username, password)?;
-        let store = Store {
-            db,
-            sealer: Sealer::new(key),
-            device_id,
-            account: username.to_string(),
-            path: path.to_path_buf(),
-        };
+        let store = Store::from_parts(db, key, device_id, username, path);
         migrate::run(&store)?;
         store.init_tables()?;
         if let Some(u) = store.user(username)?
@@ -158,6 +153,38 @@ impl Store {
         {
             return Err(StoreError::WrongPassword);
         }
+        Ok(store)
+    }
+
+    fn from_parts(
+        db: Database,
+        key: DataKey,
+        device_id: Uuid,
+        account: &str,
+        path: &Path,
+    ) -> Store {
+        Store {
+            db,
+            sealer: Sealer::new(key),
+            device_id,
+            account: account.to_string(),
+            path: path.to_path_buf(),
+        }
+    }
+
+    /// Opens with an already unwrapped data key (the server key slot path).
+    pub(crate) fn open_with_key(path: &Path, key: DataKey, account: &str) -> StoreResult<Store> {
+        let db = open_db(path)?;
+        let device_id = {
+            let r = db.begin_read()?;
+            let meta = r.open_table(META)?;
+            meta.get("device_id")?
+                .and_then(|v| Uuid::from_slice(v.value()).ok())
+                .ok_or(StoreError::Tampered("device id"))?
+        };
+        let store = Store::from_parts(db, key, device_id, account, path);
+        migrate::run(&store)?;
+        store.init_tables()?;
         Ok(store)
     }
 
@@ -219,7 +246,7 @@ impl Store {
         role: Role,
     ) -> StoreResult<User> {
         let username = username.trim();
-        if username.is_empty() {
+        if username.is_empty() || username.starts_with('@') {
             return Err(StoreError::Domain(crate::domain::DomainError::NameRequired));
         }
         if self.user(username)?.is_some() {

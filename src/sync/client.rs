@@ -97,6 +97,39 @@ impl Client {
         read(resp)
     }
 
+    /// POST a JSON body; the device token is sent when there is one, a user session
+    /// token when given.
+    pub fn post_json<B: serde::Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+        user_token: Option<&str>,
+    ) -> SyncResult<T> {
+        let mut req = self.agent.post(self.url(path));
+        if let Some(t) = &self.token {
+            req = req.header("Authorization", format!("Bearer {t}"));
+        }
+        if let Some(u) = user_token {
+            req = req.header(crate::sync::accounts::USER_TOKEN_HEADER, u);
+        }
+        read(req.send_json(body).map_err(transport)?)
+    }
+
+    pub fn get_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        user_token: Option<&str>,
+    ) -> SyncResult<T> {
+        let mut req = self.agent.get(self.url(path));
+        if let Some(t) = &self.token {
+            req = req.header("Authorization", format!("Bearer {t}"));
+        }
+        if let Some(u) = user_token {
+            req = req.header(crate::sync::accounts::USER_TOKEN_HEADER, u);
+        }
+        read(req.call().map_err(transport)?)
+    }
+
     pub fn changes(&self, cursor: &str, limit: usize) -> SyncResult<ChangesResponse> {
         let resp = self
             .agent

@@ -1,5 +1,6 @@
 //! Sync with the MotorDesk server: protocol, clock, client worker, merge.
 
+pub mod accounts;
 pub mod backoff;
 pub mod client;
 pub mod clock;

@@ -37,6 +37,8 @@ pub fn register(url: &str, enrollment_code: &str, store: &Store) -> SyncResult<R
     settings.device_token = Some(resp.token);
     settings.series = resp.series.clone();
     store.save_settings(&settings)?;
+    // Let users the server knows log in here the first time (see store::server_slot).
+    crate::sync::accounts::enable_server_login(store)?;
     log::info!(
         "registered as kiosk {} ({})",
         resp.kiosk_number,

@@ -39,6 +39,21 @@ impl Server {
         s
     }
 
+    /// A fresh server started with extra flags (e.g. `--add-user`).
+    pub fn start_with(extra: &[&str]) -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("server.redb");
+        let (child, bound) =
+            spawn_with(&db, "127.0.0.1:0", extra).expect("server printed its address");
+        Server {
+            child: Some(child),
+            url: format!("http://{bound}"),
+            addr: bound,
+            db,
+            _dir: Some(dir),
+        }
+    }
+
     /// A server on `db` at `addr` (port 0 = any free port).
     pub fn start_on(db: &Path, addr: &str) -> Server {
         let (child, bound) = spawn(db, addr).expect("server printed its address");
@@ -109,10 +124,15 @@ impl Server {
 /// Starts a server process; returns it and its bound address once it printed
 /// `listening on ADDR`, or `None` (process reaped) if it exited first.
 fn spawn(db: &Path, addr: &str) -> Option<(Child, String)> {
+    spawn_with(db, addr, &[])
+}
+
+fn spawn_with(db: &Path, addr: &str, extra: &[&str]) -> Option<(Child, String)> {
     let mut child = Command::new(env!("CARGO_BIN_EXE_motordesk-server"))
         .args(["--addr", addr, "--db"])
         .arg(db)
         .args(["--enrollment-code", ENROLLMENT, "--test-faults"])
+        .args(extra)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

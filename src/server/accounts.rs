@@ -1,0 +1,264 @@
+//! Server accounts: users with Argon2id password hashes (PHC strings), session tokens
+//! with an expiry, and each kiosk's escrow key (see `store::server_slot`), released only
+//! to a user who logs in with the right password.
+
+use crate::server::AppState;
+use crate::server::db::{DbError, DbResult, ServerDb, new_token, token_hash};
+use crate::server::routes::{authenticate, blocking, error};
+use crate::store::user::Role;
+use crate::sync::accounts::*;
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Json, Response};
+use axum::routing::{get, post};
+use chacha20poly1305::aead::OsRng;
+use chrono::{DateTime, Utc};
+use redb::{ReadableDatabase, TableDefinition};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// username → JSON `ServerUser`.
+const USERS: TableDefinition<&str, &[u8]> = TableDefinition::new("users");
+/// hex(blake2s(session token)) → JSON `Session`.
+const SESSIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("sessions");
+/// device id → 32-byte escrow key.
+const ESCROWS: TableDefinition<u128, &[u8]> = TableDefinition::new("escrows");
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ServerUser {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    /// Argon2id PHC string.
+    pub password_hash: String,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Session {
+    username: String,
+    role: Role,
+    expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug)]
+pub enum LoginOutcome {
+    Ok(LoginResponse),
+    BadCredentials,
+    /// The device never handed over its escrow key (registered before accounts existed).
+    NoEscrow,
+}
+
+fn hash_password(password: &str) -> DbResult<String> {
+    Argon2::default()
+        .hash_password(password.as_bytes(), &SaltString::generate(&mut OsRng))
+        .map(|h| h.to_string())
+        .map_err(|e| DbError::Db(format!("argon2: {e}")))
+}
+
+fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// `name:password:role` (role `admin` or `cajero`) from the command line.
+pub fn parse_user_spec(spec: &str) -> Result<(String, String, Role), String> {
+    let mut parts = spec.splitn(3, ':');
+    let (Some(name), Some(pw), Some(role)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(format!("--add-user wants NAME:PASSWORD:ROLE, got {spec:?}"));
+    };
+    let role = match role.to_ascii_lowercase().as_str() {
+        "admin" | "administrador" => Role::Administrador,
+        "cajero" | "cashier" => Role::Cajero,
+        other => return Err(format!("unknown role {other:?} (admin or cajero)")),
+    };
+    if name.trim().is_empty() || name.starts_with('@') || pw.is_empty() {
+        return Err("user name and password must not be empty".into());
+    }
+    Ok((name.trim().to_string(), pw.to_string(), role))
+}
+
+impl ServerDb {
+    fn ensure_account_tables(&self) -> DbResult<()> {
+        let txn = self.database().begin_write()?;
+        txn.open_table(USERS)?;
+        txn.open_table(SESSIONS)?;
+        txn.open_table(ESCROWS)?;
+        txn.commit()?;
+        Ok(())
+    }
+
+    /// Creates or replaces a user (password re-hashed).
+    pub fn put_user(
+        &self,
+        username: &str,
+        password: &str,
+        display_name: &str,
+        role: Role,
+    ) -> DbResult<()> {
+        self.ensure_account_tables()?;
+        let user = ServerUser {
+            username: username.to_string(),
+            display_name: display_name.to_string(),
+            role,
+            password_hash: hash_password(password)?,
+            active: true,
+        };
+        let txn = self.database().begin_write()?;
+        txn.open_table(USERS)?
+            .insert(username, serde_json::to_vec(&user)?.as_slice())?;
+        txn.commit()?;
+        Ok(())
+    }
+
+    pub fn set_escrow(&self, device: Uuid, key: &[u8; 32]) -> DbResult<()> {
+        self.ensure_account_tables()?;
+        let txn = self.database().begin_write()?;
+        txn.open_table(ESCROWS)?
+            .insert(device.as_u128(), key.as_slice())?;
+        txn.commit()?;
+        Ok(())
+    }
+
+    pub fn login(&self, req: &LoginRequest, ttl: chrono::Duration) -> DbResult<LoginOutcome> {
+        self.ensure_account_tables()?;
+        let (user, escrow) = {
+            let r = self.database().begin_read()?;
+            let user: Option<ServerUser> = match r.open_table(USERS)?.get(req.username.as_str())? {
+                Some(v) => Some(serde_json::from_slice(v.value())?),
+                None => None,
+            };
+            let escrow = r
+                .open_table(ESCROWS)?
+                .get(req.device_id.as_u128())?
+                .map(|v| v.value().to_vec());
+            (user, escrow)
+        };
+        // Verify even for unknown users so timing does not tell who exists.
+        static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let dummy = DUMMY.get_or_init(|| hash_password("not a password").unwrap_or_default());
+        let ok = verify_password(
+            &req.password,
+            user.as_ref()
+                .map_or(dummy.as_str(), |u| u.password_hash.as_str()),
+        );
+        let Some(user) = user.filter(|u| ok && u.active) else {
+            return Ok(LoginOutcome::BadCredentials);
+        };
+        let Some(escrow) = escrow else {
+            return Ok(LoginOutcome::NoEscrow);
+        };
+        let token = new_token();
+        let session = Session {
+            username: user.username.clone(),
+            role: user.role,
+            expires_at: Utc::now() + ttl,
+        };
+        let txn = self.database().begin_write()?;
+        txn.open_table(SESSIONS)?.insert(
+            token_hash(&token).as_str(),
+            serde_json::to_vec(&session)?.as_slice(),
+        )?;
+        txn.commit()?;
+        Ok(LoginOutcome::Ok(LoginResponse {
+            username: user.username,
+            display_name: user.display_name,
+            role: user.role,
+            token,
+            expires_at: session.expires_at,
+            escrow_key: to_hex(&escrow),
+        }))
+    }
+
+    /// The session behind a token, if it exists and has not expired.
+    pub fn session(&self, token: &str) -> DbResult<Option<Me>> {
+        self.ensure_account_tables()?;
+        let r = self.database().begin_read()?;
+        let Some(v) = r.open_table(SESSIONS)?.get(token_hash(token).as_str())? else {
+            return Ok(None);
+        };
+        let s: Session = serde_json::from_slice(v.value())?;
+        Ok((s.expires_at > Utc::now()).then_some(Me {
+            username: s.username,
+            role: s.role,
+            expires_at: s.expires_at,
+        }))
+    }
+}
+
+type Shared = Arc<AppState>;
+
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route(LOGIN, post(login))
+        .route(ME, get(me))
+        .route(ESCROW, post(escrow))
+}
+
+async fn login(State(state): State<Shared>, body: Bytes) -> Response {
+    let req: LoginRequest = match serde_json::from_slice(&body) {
+        Ok(r) => r,
+        Err(e) => return error(StatusCode::BAD_REQUEST, format!("malformed login: {e}")),
+    };
+    let s = state.clone();
+    let ttl = state.user_token_ttl;
+    match blocking(move || s.db.login(&req, ttl)).await {
+        Ok(LoginOutcome::Ok(resp)) => Json(resp).into_response(),
+        Ok(LoginOutcome::BadCredentials) => {
+            error(StatusCode::UNAUTHORIZED, "wrong user or password")
+        }
+        Ok(LoginOutcome::NoEscrow) => error(
+            StatusCode::CONFLICT,
+            "this kiosk has no escrow key: register it again",
+        ),
+        Err(r) => r,
+    }
+}
+
+async fn me(State(state): State<Shared>, headers: HeaderMap) -> Response {
+    let Some(token) = headers
+        .get(USER_TOKEN_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+    else {
+        return error(StatusCode::UNAUTHORIZED, "missing user token");
+    };
+    let s = state.clone();
+    match blocking(move || s.db.session(&token)).await {
+        Ok(Some(me)) => Json(me).into_response(),
+        Ok(None) => error(StatusCode::UNAUTHORIZED, "unknown or expired user token"),
+        Err(r) => r,
+    }
+}
+
+async fn escrow(State(state): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    let device = match authenticate(&state, &headers).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let req: EscrowRequest = match serde_json::from_slice(&body) {
+        Ok(r) => r,
+        Err(e) => return error(StatusCode::BAD_REQUEST, format!("malformed escrow: {e}")),
+    };
+    let Some(key) = from_hex32(&req.escrow_key) else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "escrow_key must be 64 hex characters",
+        );
+    };
+    let s = state.clone();
+    match blocking(move || s.db.set_escrow(device.device_id, &key)).await {
+        Ok(()) => Json(serde_json::json!({"status": "ok"})).into_response(),
+        Err(r) => r,
+    }
+}
