@@ -3,6 +3,7 @@
 //! motordesk-server [--addr 127.0.0.1:8787] [--data-dir DIR | --db FILE]
 //!                  [--enrollment-code CODE] [--test-faults]
 //!                  [--add-user NAME:PASSWORD:ROLE]... [--user-token-ttl SECS]
+//!                  [--tls-cert CHAIN.pem --tls-key KEY.pem]
 //!
 //! The first stdout line is `listening on ADDR` (the real port when `--addr` ends in :0).
 
@@ -10,7 +11,7 @@ use motordesk::server::{self, DEFAULT_ADDR, DEFAULT_ENROLLMENT_CODE, ServerConfi
 use std::io::Write;
 use std::path::PathBuf;
 
-const USAGE: &str = "usage: motordesk-server [--addr HOST:PORT] [--data-dir DIR | --db FILE] [--enrollment-code CODE] [--test-faults] [--add-user NAME:PASSWORD:ROLE]... [--user-token-ttl SECS]";
+const USAGE: &str = "usage: motordesk-server [--addr HOST:PORT] [--data-dir DIR | --db FILE] [--enrollment-code CODE] [--test-faults] [--add-user NAME:PASSWORD:ROLE]... [--user-token-ttl SECS] [--tls-cert CHAIN.pem --tls-key KEY.pem]";
 
 struct Args {
     addr: String,
@@ -19,6 +20,7 @@ struct Args {
     test_faults: bool,
     users: Vec<(String, String, motordesk::store::user::Role)>,
     user_token_ttl_secs: i64,
+    tls: (Option<PathBuf>, Option<PathBuf>),
 }
 
 fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
@@ -29,6 +31,7 @@ fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
         test_faults: false,
         users: Vec::new(),
         user_token_ttl_secs: 12 * 3600,
+        tls: (None, None),
     };
     while let Some(flag) = it.next() {
         let mut value = |name: &str| it.next().ok_or(format!("{name} needs a value"));
@@ -38,6 +41,8 @@ fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
             "--db" => args.db = PathBuf::from(value("--db")?),
             "--enrollment-code" => args.enrollment_code = value("--enrollment-code")?,
             "--test-faults" => args.test_faults = true,
+            "--tls-cert" => args.tls.0 = Some(PathBuf::from(value("--tls-cert")?)),
+            "--tls-key" => args.tls.1 = Some(PathBuf::from(value("--tls-key")?)),
             "--add-user" => args
                 .users
                 .push(server::accounts::parse_user_spec(&value("--add-user")?)?),
@@ -49,6 +54,9 @@ fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
             "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown flag {other}\n{USAGE}")),
         }
+    }
+    if args.tls.0.is_some() != args.tls.1.is_some() {
+        return Err("--tls-cert and --tls-key go together".into());
     }
     if args.enrollment_code.trim().is_empty() {
         return Err("--enrollment-code must not be empty".into());
@@ -106,7 +114,13 @@ fn main() {
         if args.test_faults {
             log::warn!("test fault injection is ON (/v1/test/*)");
         }
-        server::serve(listener, state).await?;
+        match &args.tls {
+            (Some(cert), Some(key)) => {
+                log::info!("TLS on, certificate {}", cert.display());
+                server::serve_tls(listener, state, cert, key).await?
+            }
+            _ => server::serve(listener, state).await?,
+        }
         Ok(())
     });
     if let Err(e) = result {

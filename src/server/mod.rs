@@ -59,3 +59,23 @@ pub async fn serve(listener: tokio::net::TcpListener, state: Arc<AppState>) -> s
         })
         .await
 }
+
+/// Serves HTTPS on `listener` with the PEM certificate chain and key until ctrl-c.
+pub async fn serve_tls(
+    listener: tokio::net::TcpListener,
+    state: Arc<AppState>,
+    cert: &std::path::Path,
+    key: &std::path::Path,
+) -> std::io::Result<()> {
+    let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key).await?;
+    let handle = axum_server::Handle::new();
+    let h = handle.clone();
+    tokio::spawn(async move {
+        let _ = tokio::signal::ctrl_c().await;
+        h.graceful_shutdown(Some(std::time::Duration::from_secs(5)));
+    });
+    axum_server::tls_rustls::from_tcp_rustls(listener.into_std()?, config)?
+        .handle(handle)
+        .serve(routes::router(state).into_make_service())
+        .await
+}

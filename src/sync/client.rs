@@ -24,6 +24,7 @@ pub fn normalize_url(url: &str) -> String {
 impl Client {
     pub fn new(base_url: &str, token: Option<String>, timeout: Duration) -> Client {
         let config = ureq::Agent::config_builder()
+            .tls_config(tls_config())
             .http_status_as_error(false)
             .timeout_global(Some(timeout))
             .timeout_connect(Some(timeout.min(Duration::from_secs(5))))
@@ -141,6 +142,35 @@ impl Client {
             .map_err(transport)?;
         read(resp)
     }
+}
+
+/// Env var naming a PEM file of extra trusted certificates, for a shop server with its
+/// own (self-signed) certificate. Without it the bundled web roots are used.
+pub const CA_CERT_ENV: &str = "MOTORDESK_CA_CERT";
+
+fn tls_config() -> ureq::tls::TlsConfig {
+    use ureq::tls::{Certificate, RootCerts, TlsConfig};
+    let Some(path) = std::env::var_os(CA_CERT_ENV) else {
+        return TlsConfig::default();
+    };
+    let certs: Vec<Certificate<'static>> = match std::fs::read(&path) {
+        Ok(pem) => ureq::tls::parse_pem(&pem)
+            .filter_map(|item| match item {
+                Ok(ureq::tls::PemItem::Certificate(c)) => Some(c),
+                _ => None,
+            })
+            .collect(),
+        Err(e) => {
+            log::warn!("{CA_CERT_ENV}: cannot read {}: {e}", path.to_string_lossy());
+            Vec::new()
+        }
+    };
+    if certs.is_empty() {
+        return TlsConfig::default();
+    }
+    TlsConfig::builder()
+        .root_certs(RootCerts::new_with_certs(&certs))
+        .build()
 }
 
 fn transport(e: ureq::Error) -> SyncError {
