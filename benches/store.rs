@@ -55,7 +55,10 @@ fn main() {
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     println!("| what | result |");
     println!("|---|---|");
-    println!("| create store (Argon2id key slot) | {:.1} ms |", create.as_secs_f64() * 1e3);
+    println!(
+        "| create store (Argon2id key slot) | {:.1} ms |",
+        create.as_secs_f64() * 1e3
+    );
     println!(
         "| demo: {} documents, {} customers, {} vehicles | {:.2} s ({:.0} docs/s) |",
         report.invoices,
@@ -64,20 +67,35 @@ fn main() {
         gen_time.as_secs_f64(),
         report.invoices as f64 / gen_time.as_secs_f64()
     );
-    println!("| issue one document (own durable txn) | {:.2} ms |", issue_each.as_secs_f64() * 1e3);
-    println!("| load {} document summaries | {:.0} ms |", list.len(), list_time.as_secs_f64() * 1e3);
+    println!(
+        "| issue one document (own durable txn) | {:.2} ms |",
+        issue_each.as_secs_f64() * 1e3
+    );
+    println!(
+        "| load {} document summaries | {:.0} ms |",
+        list.len(),
+        list_time.as_secs_f64() * 1e3
+    );
     println!(
         "| search customers 'quispe' over {} ({} hits) | {:.1} ms |",
         store.count(RecordKind::Customer).unwrap_or(0),
         hits.len(),
         search_time.as_secs_f64() * 1e3
     );
-    println!("| sync counts ({:?}) | {:.2} ms |", counts, counts_time.as_secs_f64() * 1e3);
+    println!(
+        "| sync counts ({:?}) | {:.2} ms |",
+        counts,
+        counts_time.as_secs_f64() * 1e3
+    );
     println!(
         "| compact after demo: {:.1} MiB -> {:.1} MiB | {:.2} s |",
         before as f64 / 1048576.0,
         size as f64 / 1048576.0,
         compact_time.as_secs_f64()
     );
-    println!("| file size | {:.1} MiB ({:.2} KiB/document) |", size as f64 / 1048576.0, size as f64 / 1024.0 / list.len().max(1) as f64);
+    println!(
+        "| file size | {:.1} MiB ({:.2} KiB/document) |",
+        size as f64 / 1048576.0,
+        size as f64 / 1024.0 / list.len().max(1) as f64
+    );
 }

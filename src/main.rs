@@ -1,1 +1,198 @@
-fn main() {}
+//! The MotorDesk kiosk: flags, data dir, optional demo store, then the eframe window.
+#![cfg_attr(all(windows, not(debug_assertions)), windows_subsystem = "windows")]
+
+use motordesk::store::{DB_FILE, Store};
+use motordesk::ui::{AppOptions, KioskApp, PanelId};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "motordesk [--data-dir DIR] [--demo] [--demo-invoices N] [--kiosk] [--server URL]
+          [--panel ventas|comprobantes|clientes|flota|sincronizacion|ajustes] [--autologin] [--no-print]
+
+  --data-dir DIR      where the store and saved receipts live (default: the user's data dir)
+  --demo              create a demo store (admin / motordesk) if none exists
+  --demo-invoices N   documents in the demo history (default 2000)
+  --kiosk             fullscreen, no window decorations
+  --server URL        MotorDesk server to sync with (saved in the settings)
+  --panel NAME        panel shown after login
+  --autologin         with --demo only: log in as admin straight away (screenshots)
+  --no-print          save receipt PDFs but do not send them to the printer";
+
+#[derive(Debug, Default)]
+struct Args {
+    data_dir: Option<PathBuf>,
+    demo: bool,
+    demo_invoices: usize,
+    kiosk: bool,
+    server: Option<String>,
+    panel: Option<PanelId>,
+    autologin: bool,
+    no_print: bool,
+}
+
+fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
+    let mut a = Args {
+        demo_invoices: 2000,
+        ..Args::default()
+    };
+    while let Some(flag) = it.next() {
+        let mut value = |name: &str| it.next().ok_or(format!("{name} needs a value"));
+        match flag.as_str() {
+            "--data-dir" => a.data_dir = Some(PathBuf::from(value("--data-dir")?)),
+            "--demo" => a.demo = true,
+            "--demo-invoices" => {
+                let v = value("--demo-invoices")?;
+                a.demo_invoices = v
+                    .parse()
+                    .map_err(|_| format!("--demo-invoices: not a number: {v}"))?;
+            }
+            "--kiosk" => a.kiosk = true,
+            "--server" => a.server = Some(value("--server")?),
+            "--panel" => {
+                let v = value("--panel")?;
+                a.panel = Some(PanelId::parse(&v).ok_or(format!("unknown panel {v:?}"))?);
+            }
+            "--autologin" => a.autologin = true,
+            "--no-print" => a.no_print = true,
+            "-h" | "--help" => return Err(String::new()),
+            other => return Err(format!("unknown flag {other:?}")),
+        }
+    }
+    Ok(a)
+}
+
+fn default_data_dir() -> PathBuf {
+    directories::ProjectDirs::from("pe", "MotorDesk", "MotorDesk")
+        .map(|p| p.data_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from("motordesk-data"))
+}
+
+/// `--demo`: creates and fills a store if there is none. Returns the open store when
+/// `--autologin` asked for it.
+fn prepare_demo(
+    data_dir: &std::path::Path,
+    invoices: usize,
+    autologin: bool,
+) -> Result<Option<Store>, String> {
+    let db = data_dir.join(DB_FILE);
+    let exists = Store::is_initialized(&db).map_err(|e| e.to_string())?;
+    let store = if exists {
+        log::info!("demo: using existing store at {}", db.display());
+        None
+    } else {
+        log::info!(
+            "demo: creating store at {} with {invoices} documents",
+            db.display()
+        );
+        let mut store =
+            Store::create(&db, "admin", "motordesk", "Administrador").map_err(|e| e.to_string())?;
+        let started = std::time::Instant::now();
+        let report = motordesk::demo::generate(&store, invoices, 42).map_err(|e| e.to_string())?;
+        // The bulk load leaves freed pages behind; give them back once.
+        store.compact().map_err(|e| e.to_string())?;
+        log::info!(
+            "demo data ready in {:.1} s: {report:?}",
+            started.elapsed().as_secs_f32()
+        );
+        Some(store)
+    };
+    if !autologin {
+        return Ok(None);
+    }
+    match store {
+        Some(s) => Ok(Some(s)),
+        None => Store::unlock(&db, "admin", "motordesk")
+            .map(Some)
+            .map_err(|e| format!("demo autologin: {e}")),
+    }
+}
+
+fn main() -> ExitCode {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    let args = match parse_args(std::env::args().skip(1)) {
+        Ok(a) => a,
+        Err(e) => {
+            if !e.is_empty() {
+                eprintln!("error: {e}");
+            }
+            eprintln!("{USAGE}");
+            return if e.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(2)
+            };
+        }
+    };
+    let data_dir = args.data_dir.clone().unwrap_or_else(default_data_dir);
+    if let Err(e) = std::fs::create_dir_all(&data_dir) {
+        log::error!("cannot create data dir {}: {e}", data_dir.display());
+        return ExitCode::FAILURE;
+    }
+    log::info!("data dir: {}", data_dir.display());
+    if args.autologin && !args.demo {
+        log::warn!("--autologin is only honoured together with --demo; ignoring it");
+    }
+    let preopened = if args.demo {
+        match prepare_demo(&data_dir, args.demo_invoices, args.autologin) {
+            Ok(s) => s,
+            Err(e) => {
+                log::error!("demo: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        None
+    };
+
+    let mut opts = AppOptions::new(data_dir);
+    opts.server_url = args.server.clone();
+    opts.print = !args.no_print;
+    if let Some(p) = args.panel {
+        opts.start_panel = p;
+    }
+    let app = match preopened {
+        Some(store) => KioskApp::with_store(opts, store),
+        None => KioskApp::new(opts),
+    };
+
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("MotorDesk")
+        .with_inner_size([1280.0, 800.0])
+        .with_min_inner_size([1024.0, 700.0]);
+    if args.kiosk {
+        viewport = viewport.with_fullscreen(true).with_decorations(false);
+    }
+    let native = eframe::NativeOptions {
+        viewport,
+        renderer: eframe::Renderer::Glow,
+        ..Default::default()
+    };
+    match eframe::run_native("MotorDesk", native, Box::new(move |_cc| Ok(Box::new(app)))) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            log::error!("window: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &str) -> Result<Args, String> {
+        parse_args(s.split_whitespace().map(str::to_string))
+    }
+
+    #[test]
+    fn flags_parse() {
+        let a =
+            args("--demo --demo-invoices 50 --panel flota --autologin --data-dir /tmp/x").unwrap();
+        assert!(a.demo && a.autologin);
+        assert_eq!(a.demo_invoices, 50);
+        assert_eq!(a.panel, Some(PanelId::Flota));
+        assert_eq!(a.data_dir, Some(PathBuf::from("/tmp/x")));
+        assert!(args("--panel nada").is_err());
+        assert!(args("--demo-invoices").is_err());
+    }
+}

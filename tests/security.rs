@@ -13,7 +13,9 @@ use rust_decimal_macros::dec;
 use uuid::Uuid;
 
 fn contains(haystack: &[u8], needle: &str) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
 }
 
 #[test]
@@ -23,11 +25,28 @@ fn the_raw_file_holds_no_names_documents_or_plates() {
     let store = Store::create(&path, "admin", "clave-segura", "Admin").unwrap();
     let secrets = [
         ("45678912", "Gladys Huamán Torres", "Jr. Huallaga 321"),
-        ("20131312955", "Transportes Rímac S.A.C.", "Av. Argentina 1234"),
+        (
+            "20131312955",
+            "Transportes Rímac S.A.C.",
+            "Av. Argentina 1234",
+        ),
     ];
     for (doc, name, addr) in secrets {
-        let kind = if doc.len() == 11 { IdKind::Ruc } else { IdKind::Dni };
-        let c = Customer::new(Uuid::now_v7(), kind, doc, name, addr, "987654321", "gladys@example.pe").unwrap();
+        let kind = if doc.len() == 11 {
+            IdKind::Ruc
+        } else {
+            IdKind::Dni
+        };
+        let c = Customer::new(
+            Uuid::now_v7(),
+            kind,
+            doc,
+            name,
+            addr,
+            "987654321",
+            "gladys@example.pe",
+        )
+        .unwrap();
         store.save_customer(c).unwrap();
     }
     let v = Vehicle::new(Uuid::now_v7(), "XYZ-987", "Toyota", "Hilux").unwrap();
@@ -53,10 +72,24 @@ fn the_raw_file_holds_no_names_documents_or_plates() {
     let raw = std::fs::read(&path).unwrap();
     assert!(raw.len() > 10_000);
     for needle in [
-        "45678912", "20131312955", "Gladys", "Huam", "Rímac", "Rimac", "Huallaga", "987654321",
-        "gladys@", "XYZ987", "XYZ-987", "Hilux", "Afinamiento",
+        "45678912",
+        "20131312955",
+        "Gladys",
+        "Huam",
+        "Rímac",
+        "Rimac",
+        "Huallaga",
+        "987654321",
+        "gladys@",
+        "XYZ987",
+        "XYZ-987",
+        "Hilux",
+        "Afinamiento",
     ] {
-        assert!(!contains(&raw, needle), "{needle:?} is readable in the raw file");
+        assert!(
+            !contains(&raw, needle),
+            "{needle:?} is readable in the raw file"
+        );
     }
     // Sanity check of the check itself: the table names are there in the clear.
     assert!(contains(&raw, "customers"));
@@ -73,14 +106,20 @@ fn wrong_password_and_unknown_user_are_refused_without_harm() {
     let path = dir.path().join("motordesk.redb");
     let store = Store::create(&path, "admin", "clave-segura", "Admin").unwrap();
     store
-        .save_customer(Customer::new(Uuid::now_v7(), IdKind::Dni, "45678912", "Rosa", "", "", "").unwrap())
+        .save_customer(
+            Customer::new(Uuid::now_v7(), IdKind::Dni, "45678912", "Rosa", "", "", "").unwrap(),
+        )
         .unwrap();
     drop(store);
     let e = Store::unlock(&path, "admin", "clave-equivocada").unwrap_err();
     assert!(matches!(e, StoreError::WrongPassword));
     assert_eq!(e.mensaje(), "Usuario o contraseña incorrectos.");
     let e = Store::unlock(&path, "nadie", "clave-segura").unwrap_err();
-    assert_eq!(e.mensaje(), "Usuario o contraseña incorrectos.", "no hint that the user exists");
+    assert_eq!(
+        e.mensaje(),
+        "Usuario o contraseña incorrectos.",
+        "no hint that the user exists"
+    );
     let store = Store::unlock(&path, "admin", "clave-segura").unwrap();
     assert_eq!(store.count(RecordKind::Customer).unwrap(), 1);
 }
@@ -90,13 +129,17 @@ fn every_user_opens_the_same_data_with_their_own_password() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("motordesk.redb");
     let store = Store::create(&path, "admin", "clave-segura", "Admin").unwrap();
-    store.add_user("caja1", "turno-mañana", "Cajera Lucía", Role::Cajero).unwrap();
+    store
+        .add_user("caja1", "turno-mañana", "Cajera Lucía", Role::Cajero)
+        .unwrap();
     assert!(matches!(
         store.add_user("caja1", "x", "Otra", Role::Cajero),
         Err(StoreError::UserExists(_))
     ));
     store
-        .save_customer(Customer::new(Uuid::now_v7(), IdKind::Dni, "45678912", "Rosa", "", "", "").unwrap())
+        .save_customer(
+            Customer::new(Uuid::now_v7(), IdKind::Dni, "45678912", "Rosa", "", "", "").unwrap(),
+        )
         .unwrap();
     drop(store);
     let cajera = Store::unlock(&path, "caja1", "turno-mañana").unwrap();
@@ -132,14 +175,20 @@ fn tampered_ciphertext_is_reported_and_the_rest_still_opens() {
         let n = bytes.len();
         bytes[n / 2] ^= 0x40;
         let w = db.begin_write().unwrap();
-        w.open_table(CUSTOMERS).unwrap().insert(a.id.as_u128(), bytes.as_slice()).unwrap();
+        w.open_table(CUSTOMERS)
+            .unwrap()
+            .insert(a.id.as_u128(), bytes.as_slice())
+            .unwrap();
         w.commit().unwrap();
     }
     let store = Store::unlock(&path, "admin", "clave-segura").unwrap();
     let e = store.get::<Customer>(a.id).unwrap_err();
     assert!(matches!(e, StoreError::Tampered("customers")), "{e}");
     assert!(e.mensaje().contains("alterados"));
-    assert_eq!(store.get::<Customer>(b.id).unwrap().unwrap().data.name, "Luis");
+    assert_eq!(
+        store.get::<Customer>(b.id).unwrap().unwrap().data.name,
+        "Luis"
+    );
 }
 
 #[test]
@@ -147,7 +196,9 @@ fn logout_keeps_pending_work_tied_to_its_account_and_shift_close_guards_it() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("motordesk.redb");
     let admin = Store::create(&path, "admin", "clave-segura", "Admin").unwrap();
-    admin.add_user("caja1", "turno", "Cajera", Role::Cajero).unwrap();
+    admin
+        .add_user("caja1", "turno", "Cajera", Role::Cajero)
+        .unwrap();
     drop(admin);
 
     let cajera = Store::unlock(&path, "caja1", "turno").unwrap();
@@ -155,18 +206,40 @@ fn logout_keeps_pending_work_tied_to_its_account_and_shift_close_guards_it() {
     cajera.save_customer(c.clone()).unwrap();
     // A cashier cannot close a shift with unsynced work.
     let e = cajera.close_shift(Some("me voy".into())).unwrap_err();
-    assert!(e.mensaje().contains("1 registros sin sincronizar"), "{}", e.mensaje());
+    assert!(
+        e.mensaje().contains("1 registros sin sincronizar"),
+        "{}",
+        e.mensaje()
+    );
     drop(cajera); // logout
 
     let admin = Store::unlock(&path, "admin", "clave-segura").unwrap();
     let pending = admin.outbox_due(chrono::Utc::now(), 10).unwrap();
     assert_eq!(pending.len(), 1, "pending work survives logout");
     assert_eq!(pending[0].account, "caja1", "and stays tied to who made it");
-    assert_eq!(admin.get::<Customer>(c.id).unwrap().unwrap().meta.account, "caja1");
+    assert_eq!(
+        admin.get::<Customer>(c.id).unwrap().unwrap().meta.account,
+        "caja1"
+    );
     // An admin may close, but only with a reason, which is kept.
-    assert!(admin.close_shift(None).unwrap_err().mensaje().contains("motivo"));
-    let report = admin.close_shift(Some("Sin internet todo el día".into())).unwrap();
+    assert!(
+        admin
+            .close_shift(None)
+            .unwrap_err()
+            .mensaje()
+            .contains("motivo")
+    );
+    let report = admin
+        .close_shift(Some("Sin internet todo el día".into()))
+        .unwrap();
     assert_eq!(report.unsynced, 1);
-    assert_eq!(report.override_reason.as_deref(), Some("Sin internet todo el día"));
-    assert_eq!(admin.sync_counts().unwrap().pending, 1, "closing loses nothing");
+    assert_eq!(
+        report.override_reason.as_deref(),
+        Some("Sin internet todo el día")
+    );
+    assert_eq!(
+        admin.sync_counts().unwrap().pending,
+        1,
+        "closing loses nothing"
+    );
 }

@@ -16,18 +16,20 @@ fn affectation() -> impl Strategy<Value = TaxAffectation> {
 
 fn line() -> impl Strategy<Value = LineInput> {
     // quantity 0.001–999.999, price 0.00–99,999.99, discount up to the gross amount
-    (1u64..1_000_000, 0u64..10_000_000, affectation(), 0u64..=100).prop_map(|(q, p, a, disc_pct)| {
-        let quantity = Decimal::new(q as i64, 3);
-        let unit_price = Decimal::new(p as i64, 2);
-        let gross = round2(quantity * unit_price);
-        let discount = round2(gross * Decimal::new(disc_pct as i64, 2));
-        LineInput {
-            quantity,
-            unit_price,
-            discount,
-            affectation: a,
-        }
-    })
+    (1u64..1_000_000, 0u64..10_000_000, affectation(), 0u64..=100).prop_map(
+        |(q, p, a, disc_pct)| {
+            let quantity = Decimal::new(q as i64, 3);
+            let unit_price = Decimal::new(p as i64, 2);
+            let gross = round2(quantity * unit_price);
+            let discount = round2(gross * Decimal::new(disc_pct as i64, 2));
+            LineInput {
+                quantity,
+                unit_price,
+                discount,
+                affectation: a,
+            }
+        },
+    )
 }
 
 proptest! {

@@ -1,6 +1,7 @@
 //! The local store: one redb file, the single source of truth. Every save writes the
 //! record and its outbox entry in one write transaction; every value is sealed.
 
+pub mod codec;
 pub mod error;
 pub mod keyslots;
 pub mod merge;
@@ -363,7 +364,8 @@ impl Store {
         row: &[u8],
         value: &T,
     ) -> StoreResult<Vec<u8>> {
-        Ok(self.sealer.seal(table, row, &serde_json::to_vec(value)?))
+        let json = serde_json::to_vec(value)?;
+        Ok(self.sealer.seal(table, row, &codec::pack(json)))
     }
 
     pub(crate) fn open_json<T: DeserializeOwned>(
@@ -372,7 +374,8 @@ impl Store {
         row: &[u8],
         sealed: &[u8],
     ) -> StoreResult<T> {
-        let plain = self.sealer.open(table, row, sealed)?;
+        let plain = codec::unpack(self.sealer.open(table, row, sealed)?)
+            .ok_or(StoreError::Tampered(table))?;
         serde_json::from_slice(&plain).map_err(|_| StoreError::Tampered(table))
     }
 

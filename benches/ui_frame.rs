@@ -1,0 +1,174 @@
+//! Frame time of the documents list while scrolling, at 1k and 100k issued documents.
+//!
+//! A real store (demo data) in a temp dir, the kiosk in an egui_kittest harness (CPU
+//! side only: layout, tessellation and the accessibility tree; no GPU), the
+//! Comprobantes panel open, then 300 frames each with one mouse-wheel step. Prints
+//! mean / p95 / max of `harness.step()`.
+//!
+//!     cargo bench --bench ui_frame            (UI_BENCH_SIZES=1000,100000 by default)
+
+use egui::{Event, Modifiers, MouseWheelUnit, TouchPhase, pos2, vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use motordesk::store::{DB_FILE, Store};
+use motordesk::ui::{AppOptions, KioskApp, PanelId};
+use std::time::{Duration, Instant};
+
+const FRAMES: usize = 300;
+
+struct Row {
+    invoices: usize,
+    generate: Duration,
+    load: Duration,
+    mean: Duration,
+    p95: Duration,
+    max: Duration,
+    first_before: String,
+    first_after: String,
+    /// Frames while typing a search (each key refilters the whole list).
+    type_mean: Duration,
+    type_max: Duration,
+    matches: String,
+}
+
+/// The document number in the top visible row.
+fn first_number(h: &Harness<'_, KioskApp>) -> String {
+    let mut best: Option<(f64, String)> = None;
+    for n in h.query_all_by(|n| {
+        n.value().is_some_and(|v| {
+            v.len() == 13 && v.as_bytes()[4] == b'-' && v[5..].bytes().all(|b| b.is_ascii_digit())
+        })
+    }) {
+        let y = n.accesskit_node().raw_bounds().map_or(f64::MAX, |b| b.y0);
+        let v = n.accesskit_node().value().unwrap_or_default();
+        if best.as_ref().is_none_or(|(by, _)| y < *by) {
+            best = Some((y, v));
+        }
+    }
+    best.map(|b| b.1).unwrap_or_default()
+}
+
+fn run(invoices: usize) -> Row {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store =
+        Store::create(&dir.path().join(DB_FILE), "admin", "bench-pass", "Bench").expect("store");
+    let t = Instant::now();
+    motordesk::demo::generate(&store, invoices, 42).expect("demo data");
+    let generate = t.elapsed();
+
+    let mut opts = AppOptions::new(dir.path().to_path_buf());
+    opts.start_panel = PanelId::Comprobantes;
+    opts.print = false;
+    let app = KioskApp::with_store(opts, store);
+    let mut h = Harness::builder()
+        .with_size(vec2(1280.0, 800.0))
+        .build_ui_state(|ui, app: &mut KioskApp| app.ui(ui), app);
+
+    let t = Instant::now();
+    let loaded = format!("{invoices} de {invoices} comprobantes");
+    loop {
+        h.step();
+        if h.query_by_label(&loaded).is_some() {
+            break;
+        }
+        assert!(
+            t.elapsed() < Duration::from_secs(300),
+            "documents never loaded"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let load = t.elapsed();
+    h.run_ok();
+    let first_before = first_number(&h);
+
+    let over_table = pos2(700.0, 500.0);
+    let mut times = Vec::with_capacity(FRAMES);
+    for _ in 0..FRAMES {
+        h.event(Event::PointerMoved(over_table));
+        h.event(Event::MouseWheel {
+            unit: MouseWheelUnit::Point,
+            delta: vec2(0.0, -90.0),
+            phase: TouchPhase::Move,
+            source: egui::MouseWheelSource::Unknown,
+            modifiers: Modifiers::NONE,
+        });
+        let t = Instant::now();
+        h.step();
+        times.push(t.elapsed());
+    }
+    h.run_ok();
+    let first_after = first_number(&h);
+    times.sort();
+    let mean = times.iter().sum::<Duration>() / FRAMES as u32;
+
+    // Search as you type: one frame per key, each one refilters every document.
+    h.get_by_label("Buscar (número, cliente, placa)").click();
+    h.run_ok();
+    let mut typing = Vec::new();
+    for c in "rojas".chars() {
+        h.event(Event::Text(c.to_string()));
+        let t = Instant::now();
+        h.step();
+        typing.push(t.elapsed());
+    }
+    h.run_ok();
+    let matches = h
+        .query_all_by(|n| n.value().is_some_and(|v| v.ends_with(" comprobantes")))
+        .filter_map(|n| n.accesskit_node().value())
+        .next()
+        .unwrap_or_default();
+    let type_mean = typing.iter().sum::<Duration>() / typing.len() as u32;
+    let type_max = typing.iter().copied().max().unwrap_or_default();
+    let p95 = times[(FRAMES * 95 / 100).min(FRAMES - 1)];
+    let max = *times.last().expect("frames");
+    Row {
+        invoices,
+        generate,
+        load,
+        mean,
+        p95,
+        max,
+        first_before,
+        first_after,
+        type_mean,
+        type_max,
+        matches,
+    }
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2}", d.as_secs_f64() * 1000.0)
+}
+
+fn main() {
+    let sizes: Vec<usize> = std::env::var("UI_BENCH_SIZES")
+        .unwrap_or_else(|_| "1000,100000".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let rows: Vec<Row> = sizes.into_iter().map(run).collect();
+    println!();
+    println!(
+        "Documents list, {FRAMES} frames of mouse-wheel scrolling, 1280x800, egui_kittest (CPU only)"
+    );
+    println!(
+        "| documents | demo data (s) | list load (ms) | frame mean (ms) | frame p95 (ms) | frame max (ms) | top row before → after | typing frame mean / max (ms) | \"rojas\" |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|---|---:|---|");
+    for r in &rows {
+        println!(
+            "| {} | {:.1} | {} | {} | {} | {} | {} → {} | {} / {} | {} |",
+            r.invoices,
+            r.generate.as_secs_f64(),
+            ms(r.load),
+            ms(r.mean),
+            ms(r.p95),
+            ms(r.max),
+            r.first_before,
+            r.first_after,
+            ms(r.type_mean),
+            ms(r.type_max),
+            r.matches
+        );
+    }
+}

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Screenshots of every kiosk panel in a real window under Xvfb (no GPU needed).
+#
+#   scripts/screenshots.sh OUTDIR
+#
+# Env: SIZE=1280x800 (screen size), INVOICES=2000 (demo history), PROFILE=debug|release.
+# Needs xvfb, imagemagick (import) and xdotool (apt-get install xvfb imagemagick xdotool).
+set -euo pipefail
+
+OUT=${1:?usage: scripts/screenshots.sh OUTDIR}
+SIZE=${SIZE:-1280x800}
+INVOICES=${INVOICES:-2000}
+PROFILE=${PROFILE:-debug}
+PANELS=(ventas comprobantes clientes flota sincronizacion ajustes)
+
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+cd "$(dirname "$0")/.."
+
+for tool in xvfb-run import xdotool; do
+    command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install xvfb imagemagick xdotool)" >&2; exit 1; }
+done
+
+if [ "$PROFILE" = release ]; then
+    cargo build --release --bin motordesk
+else
+    cargo build --bin motordesk
+fi
+BIN="$PWD/target/$PROFILE/motordesk"
+
+DATA=$(mktemp -d)
+RUNTIME=$(mktemp -d)
+chmod 700 "$RUNTIME"
+trap 'rm -rf "$DATA" "$RUNTIME"' EXIT
+
+# One shot: start the kiosk on PANEL, wait for its window, let the workers load, grab
+# the screen, stop the kiosk. $2 = optional xdotool steps run before the grab.
+shoot() {
+    local panel=$1 name=$2 steps=${3:-}
+    XDG_RUNTIME_DIR="$RUNTIME" BIN="$BIN" DATA="$DATA" PANEL="$panel" N="$INVOICES" \
+        SHOT="$OUT/$name.png" STEPS="$steps" \
+        xvfb-run -a -s "-screen 0 ${SIZE}x24 -nolisten tcp" bash -c '
+            "$BIN" --demo --demo-invoices "$N" --autologin --no-print \
+                --data-dir "$DATA" --panel "$PANEL" >"$DATA/kiosk-$PANEL.log" 2>&1 &
+            PID=$!
+            # The first run also generates the demo store, so allow time for that.
+            for _ in $(seq 1 600); do
+                if xdotool search --name "^MotorDesk$" >/dev/null 2>&1; then break; fi
+                if ! kill -0 $PID 2>/dev/null; then echo "kiosk exited:"; cat "$DATA/kiosk-$PANEL.log"; exit 1; fi
+                sleep 0.2
+            done
+            sleep 3
+            if [ -n "$STEPS" ]; then eval "$STEPS"; sleep 2; fi
+            import -window root "$SHOT"
+            kill $PID
+            wait $PID 2>/dev/null || true
+        '
+    echo "wrote $OUT/$name.png"
+}
+
+for p in "${PANELS[@]}"; do
+    shoot "$p" "$p"
+done
+
+# Detail views and a sale on the ticket, by touch (xdotool). Coordinates are for the
+# 1280x800 layout.
+if [ "$SIZE" = 1280x800 ]; then
+    FOCUS='W=$(xdotool search --name "^MotorDesk$" | head -1); xdotool windowfocus --sync "$W" || true;'
+    shoot ventas ventas-venta "$FOCUS"'
+        xdotool mousemove 340 470 click 1; sleep 0.4
+        xdotool mousemove 530 470 click 1; sleep 0.4
+        xdotool mousemove 340 470 click 1; sleep 0.4
+        xdotool mousemove 500 264 click 1; sleep 0.3
+        xdotool type --delay 80 "rojas"; sleep 1
+    '
+    shoot ventas ventas-teclado "$FOCUS"'
+        xdotool mousemove 340 470 click 1; sleep 0.5
+        xdotool mousemove 870 223 click 1; sleep 0.5
+        xdotool mousemove 640 400 click 1
+    '
+    shoot ventas ventas-vista-previa "$FOCUS"'
+        xdotool mousemove 340 470 click 1; sleep 0.4
+        xdotool mousemove 530 470 click 1; sleep 0.4
+        xdotool mousemove 920 700 click 1; sleep 1
+    '
+    shoot comprobantes comprobantes-detalle "$FOCUS"'
+        xdotool mousemove 700 356 click 1; sleep 1
+    '
+    shoot flota flota-detalle "$FOCUS"'
+        xdotool mousemove 420 326 click 1; sleep 1
+    '
+fi

@@ -1,0 +1,236 @@
+//! The kiosk shell: login first, then the top bar (sync indicator, user, Salir), the
+//! side navigation and one panel. `KioskApp::ui` takes a `Ui`, so the UI tests drive
+//! exactly what eframe draws.
+
+use crate::store::Store;
+use crate::ui::customers::CustomersPanel;
+use crate::ui::documents::DocumentsPanel;
+use crate::ui::fleet::FleetPanel;
+use crate::ui::login::LoginScreen;
+use crate::ui::sales::SalesPanel;
+use crate::ui::session::{PanelId, Session};
+use crate::ui::settings::SettingsPanel;
+use crate::ui::sync_panel::SyncPanel;
+use crate::ui::{sync_indicator, theme};
+use egui::{Button, RichText, Ui, vec2};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Debug, Clone)]
+pub struct AppOptions {
+    pub data_dir: PathBuf,
+    /// The panel shown after login.
+    pub start_panel: PanelId,
+    /// `--server URL`: saved into the settings after login.
+    pub server_url: Option<String>,
+    /// Send receipts to the printer after issuing (off in tests; the PDF is always saved).
+    pub print: bool,
+}
+
+impl AppOptions {
+    pub fn new(data_dir: PathBuf) -> AppOptions {
+        AppOptions {
+            data_dir,
+            start_panel: PanelId::Ventas,
+            server_url: None,
+            print: true,
+        }
+    }
+}
+
+enum Screen {
+    Login(LoginScreen),
+    Main(Box<MainScreen>),
+}
+
+pub struct KioskApp {
+    opts: AppOptions,
+    screen: Screen,
+    styled: bool,
+}
+
+impl KioskApp {
+    /// Starts at the login screen.
+    pub fn new(opts: AppOptions) -> KioskApp {
+        let login = LoginScreen::new(&opts.data_dir);
+        KioskApp {
+            opts,
+            screen: Screen::Login(login),
+            styled: false,
+        }
+    }
+
+    /// Starts already logged in (demo autologin, tests).
+    pub fn with_store(opts: AppOptions, store: Store) -> KioskApp {
+        let main = MainScreen::new(Arc::new(store), &opts);
+        KioskApp {
+            opts,
+            screen: Screen::Main(Box::new(main)),
+            styled: false,
+        }
+    }
+
+    /// The open store, when logged in.
+    pub fn store(&self) -> Option<&Arc<Store>> {
+        match &self.screen {
+            Screen::Main(m) => Some(&m.session.store),
+            Screen::Login(_) => None,
+        }
+    }
+
+    pub fn panel(&self) -> Option<PanelId> {
+        match &self.screen {
+            Screen::Main(m) => Some(m.panel),
+            Screen::Login(_) => None,
+        }
+    }
+
+    pub fn ui(&mut self, ui: &mut Ui) {
+        if !self.styled {
+            theme::apply(ui.ctx());
+            self.styled = true;
+        }
+        let next = match &mut self.screen {
+            Screen::Login(login) => login
+                .ui(ui)
+                .map(|store| Screen::Main(Box::new(MainScreen::new(Arc::new(store), &self.opts)))),
+            Screen::Main(main) => {
+                if main.ui(ui) {
+                    log::info!("logout");
+                    Some(Screen::Login(LoginScreen::after_logout(
+                        &self.opts.data_dir,
+                    )))
+                } else {
+                    None
+                }
+            }
+        };
+        if let Some(s) = next {
+            // Dropping the old screen drops the store and joins the sync thread; pending
+            // work stays in the store for the next login.
+            self.screen = s;
+            ui.ctx().request_repaint();
+        }
+    }
+}
+
+impl eframe::App for KioskApp {
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        KioskApp::ui(self, ui);
+    }
+}
+
+pub struct MainScreen {
+    session: Session,
+    panel: PanelId,
+    sales: SalesPanel,
+    documents: DocumentsPanel,
+    customers: CustomersPanel,
+    fleet: FleetPanel,
+    sync: SyncPanel,
+    settings: SettingsPanel,
+}
+
+impl MainScreen {
+    fn new(store: Arc<Store>, opts: &AppOptions) -> MainScreen {
+        let mut session = Session::new(store, opts.data_dir.clone());
+        session.print = opts.print;
+        if let Some(url) = &opts.server_url
+            && session.settings.server_url != *url
+        {
+            session.settings.server_url = url.clone();
+            if let Err(e) = session.store.save_settings(&session.settings) {
+                log::error!("saving server url: {e}");
+            }
+        }
+        MainScreen {
+            session,
+            panel: opts.start_panel,
+            sales: SalesPanel::default(),
+            documents: DocumentsPanel::default(),
+            customers: CustomersPanel::default(),
+            fleet: FleetPanel::default(),
+            sync: SyncPanel::default(),
+            settings: SettingsPanel::default(),
+        }
+    }
+
+    /// Returns true when the person pressed Salir.
+    fn ui(&mut self, ui: &mut Ui) -> bool {
+        self.session.ensure_sync(ui.ctx());
+        let mut logout = false;
+        // 1024x768 gets a tighter top bar and navigation than 1280x800.
+        let narrow = ui.available_width() < 1200.0;
+        egui::Panel::top("top_bar")
+            .frame(
+                egui::Frame::side_top_panel(ui.style())
+                    .inner_margin(vec2(12.0, 8.0))
+                    .fill(ui.visuals().faint_bg_color),
+            )
+            .show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    ui.label(
+                        RichText::new("MotorDesk")
+                            .size(if narrow { 22.0 } else { 26.0 })
+                            .strong()
+                            .color(theme::BLUE),
+                    );
+                    ui.add_space(8.0);
+                    let state = self.session.sync_state();
+                    if sync_indicator::show(ui, &state, if narrow { 16.0 } else { 20.0 }) {
+                        self.panel = PanelId::Sincronizacion;
+                    }
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        if ui
+                            .add(Button::new("Salir").min_size(vec2(90.0, theme::TOUCH)))
+                            .clicked()
+                        {
+                            logout = true;
+                        }
+                        let who = if narrow {
+                            self.session.user.display_name.clone()
+                        } else {
+                            format!(
+                                "{} · {}",
+                                self.session.user.display_name,
+                                self.session.user.role.label()
+                            )
+                        };
+                        ui.add(egui::Label::new(RichText::new(who).strong()).truncate());
+                    });
+                });
+            });
+        egui::Panel::left("nav")
+            .resizable(false)
+            .exact_size(if narrow { 190.0 } else { 230.0 })
+            .show(ui, |ui| {
+                ui.add_space(8.0);
+                for p in PanelId::ALL {
+                    let b = Button::selectable(
+                        self.panel == p,
+                        RichText::new(p.label()).size(if narrow { 18.0 } else { 20.0 }),
+                    )
+                    .min_size(vec2(ui.available_width(), 56.0));
+                    if ui.add(b).clicked() {
+                        self.panel = p;
+                    }
+                }
+            });
+        egui::CentralPanel::default().show(ui, |ui| {
+            let s = &mut self.session;
+            match self.panel {
+                PanelId::Ventas => self.sales.ui(ui, s),
+                PanelId::Comprobantes => self.documents.ui(ui, s),
+                PanelId::Clientes => self.customers.ui(ui, s),
+                PanelId::Flota => self.fleet.ui(ui, s),
+                PanelId::Sincronizacion => self.sync.ui(ui, s),
+                PanelId::Ajustes => self.settings.ui(ui, s),
+            }
+        });
+        if let Some(p) = self.session.goto.take() {
+            self.panel = p;
+            ui.ctx().request_repaint();
+        }
+        logout
+    }
+}

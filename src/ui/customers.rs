@@ -1,0 +1,220 @@
+//! Clientes: search-as-you-type list and the create/edit form. The document number is
+//! checked as it is typed (RUC check digit, DNI length) with the rule's Spanish text.
+
+use crate::domain::customer::Customer;
+use crate::domain::identity::{IdDocument, IdKind};
+use crate::store::{StoreResult, Stored};
+use crate::ui::session::Session;
+use crate::ui::widgets::{self, Msg};
+use crate::ui::{theme, worker::Job};
+use egui::{Button, RichText, Ui, vec2};
+use uuid::Uuid;
+
+struct CustomerForm {
+    id: Option<Uuid>,
+    kind: IdKind,
+    number: String,
+    name: String,
+    address: String,
+    phone: String,
+    email: String,
+}
+
+impl Default for CustomerForm {
+    fn default() -> Self {
+        CustomerForm {
+            id: None,
+            kind: IdKind::Dni,
+            number: String::new(),
+            name: String::new(),
+            address: String::new(),
+            phone: String::new(),
+            email: String::new(),
+        }
+    }
+}
+
+impl CustomerForm {
+    fn from(c: &Customer) -> CustomerForm {
+        CustomerForm {
+            id: Some(c.id),
+            kind: c.doc.kind,
+            number: c.doc.number.clone(),
+            name: c.name.clone(),
+            address: c.address.clone(),
+            phone: c.phone.clone(),
+            email: c.email.clone(),
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct CustomersPanel {
+    query: String,
+    /// (query, revision) of the last search started.
+    searched: Option<(String, u64)>,
+    search: Job<StoreResult<Vec<Stored<Customer>>>>,
+    hits: Vec<Stored<Customer>>,
+    form: CustomerForm,
+    save: Job<StoreResult<Stored<Customer>>>,
+    msg: Option<Msg>,
+}
+
+pub const ID_KINDS: [IdKind; 4] = [
+    IdKind::Dni,
+    IdKind::Ruc,
+    IdKind::CarnetExtranjeria,
+    IdKind::Pasaporte,
+];
+
+impl CustomersPanel {
+    pub fn ui(&mut self, ui: &mut Ui, s: &mut Session) {
+        self.poll(s);
+        let key = (self.query.clone(), s.revision);
+        if self.searched.as_ref() != Some(&key) {
+            let store = s.store.clone();
+            let q = self.query.clone();
+            self.search
+                .start(ui.ctx(), move || store.search_customers(&q, 300));
+            self.searched = Some(key);
+        }
+        egui::Panel::left("customers_list")
+            .resizable(false)
+            .exact_size((ui.available_width() * 0.42).clamp(300.0, 460.0))
+            .show(ui, |ui| self.list(ui));
+        egui::CentralPanel::default().show(ui, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| self.form_ui(ui, s));
+        });
+    }
+
+    fn poll(&mut self, s: &mut Session) {
+        if let Some(r) = self.search.poll() {
+            match r {
+                Ok(h) => self.hits = h,
+                Err(e) => self.msg = Some(Msg::error(e.mensaje())),
+            }
+        }
+        if let Some(r) = self.save.poll() {
+            match r {
+                Ok(saved) => {
+                    self.msg = Some(Msg::ok(format!("Cliente guardado: {}.", saved.data.name)));
+                    self.form = CustomerForm::from(&saved.data);
+                    s.changed();
+                }
+                Err(e) => {
+                    log::warn!("saving customer: {e}");
+                    self.msg = Some(Msg::error(e.mensaje()));
+                }
+            }
+        }
+    }
+
+    fn list(&mut self, ui: &mut Ui) {
+        ui.heading("Clientes");
+        widgets::field(
+            ui,
+            "Buscar cliente (nombre o documento)",
+            &mut self.query,
+            ui.available_width() - 8.0,
+        );
+        if ui
+            .add(Button::new("Nuevo cliente").min_size(vec2(200.0, theme::TOUCH)))
+            .clicked()
+        {
+            self.form = CustomerForm::default();
+            self.msg = None;
+        }
+        ui.label(RichText::new(format!("{} resultados", self.hits.len())).small());
+        let row_h = 52.0;
+        let n = self.hits.len();
+        ui.spacing_mut().item_spacing.y = 4.0;
+        egui::ScrollArea::vertical()
+            .auto_shrink(false)
+            .show_rows(ui, row_h, n, |ui, range| {
+                for i in range {
+                    let c = &self.hits[i].data;
+                    let selected = self.form.id == Some(c.id);
+                    let text = format!("{} {} · {}", c.doc.kind.label(), c.doc.number, c.name);
+                    let b = Button::selectable(selected, RichText::new(text).size(18.0))
+                        .min_size(vec2(ui.available_width(), row_h))
+                        .truncate();
+                    if ui.add(b).clicked() {
+                        self.form = CustomerForm::from(c);
+                        self.msg = None;
+                    }
+                }
+            });
+    }
+
+    fn form_ui(&mut self, ui: &mut Ui, s: &mut Session) {
+        let f = &mut self.form;
+        ui.heading(if f.id.is_some() {
+            "Editar cliente"
+        } else {
+            "Nuevo cliente"
+        });
+        ui.label("Tipo de documento");
+        ui.horizontal_wrapped(|ui| {
+            for k in ID_KINDS {
+                if widgets::choice(ui, f.kind == k, k.label()).clicked() {
+                    f.kind = k;
+                }
+            }
+        });
+        widgets::field(ui, "Número de documento", &mut f.number, 300.0);
+        // Validated as typed: the same rule the store applies on save.
+        if !f.number.trim().is_empty() {
+            match IdDocument::new(f.kind, &f.number) {
+                Ok(d) => {
+                    ui.label(
+                        RichText::new(format!("{} válido: {}", d.kind.label(), d.number))
+                            .color(theme::GREEN),
+                    );
+                }
+                Err(e) => {
+                    ui.label(RichText::new(e.mensaje()).color(theme::RED).strong());
+                }
+            }
+        }
+        let name_label = if f.kind == IdKind::Ruc {
+            "Razón social"
+        } else {
+            "Nombre"
+        };
+        let w = ui.available_width().min(560.0);
+        widgets::field(ui, name_label, &mut f.name, w);
+        widgets::field(ui, "Dirección", &mut f.address, w);
+        ui.horizontal(|ui| {
+            widgets::field(ui, "Teléfono", &mut f.phone, 220.0);
+            widgets::field(ui, "Email", &mut f.email, (w - 240.0).max(200.0));
+        });
+        ui.add_space(8.0);
+        widgets::maybe_message(ui, &self.msg);
+        let busy = self.save.busy();
+        let clicked = ui
+            .add_enabled_ui(!busy, |ui| {
+                widgets::big_button(ui, "Guardar cliente", Some(theme::GREEN), 260.0)
+            })
+            .inner
+            .clicked();
+        if clicked {
+            let f = &self.form;
+            match Customer::new(
+                f.id.unwrap_or_else(Uuid::now_v7),
+                f.kind,
+                &f.number,
+                &f.name,
+                &f.address,
+                &f.phone,
+                &f.email,
+            ) {
+                Ok(c) => {
+                    let store = s.store.clone();
+                    self.msg = None;
+                    self.save.start(ui.ctx(), move || store.save_customer(c));
+                }
+                Err(e) => self.msg = Some(Msg::error(e.mensaje())),
+            }
+        }
+    }
+}

@@ -1,0 +1,364 @@
+//! Comprobantes: every issued document, newest first, with its sync status. The list is
+//! virtualised (only visible rows are laid out), so 100k documents scroll like 100. The
+//! summaries load on a worker; filtering happens only when the query changes.
+
+use crate::domain::customer::fold;
+use crate::domain::document::DocumentKind;
+use crate::domain::invoice::Invoice;
+use crate::domain::money::soles;
+use crate::domain::time::lima_display;
+use crate::receipt::layout::ReceiptLayout;
+use crate::store::queries::InvoiceSummary;
+use crate::store::{StoreResult, Stored};
+use crate::ui::session::{PanelId, Session};
+use crate::ui::widgets::{self, Msg};
+use crate::ui::{printing, theme, worker::Job};
+use egui::{Button, RichText, Ui, vec2};
+use egui_extras::{Column, TableBuilder};
+use uuid::Uuid;
+
+pub const ROW_HEIGHT: f32 = 44.0;
+
+#[derive(Default)]
+pub struct DocumentsPanel {
+    all: Vec<InvoiceSummary>,
+    loaded_rev: Option<u64>,
+    load: Job<StoreResult<(Vec<InvoiceSummary>, Vec<String>)>>,
+    /// `search_text` of each row of `all`.
+    texts: Vec<String>,
+    query: String,
+    kind: Option<DocumentKind>,
+    /// Indexes into `all` that pass the filter.
+    filtered: Vec<usize>,
+    filter_key: Option<(String, Option<DocumentKind>, usize)>,
+    selected: Option<Uuid>,
+    detail: Option<Stored<Invoice>>,
+    detail_job: Job<StoreResult<Option<Stored<Invoice>>>>,
+    preview: Option<ReceiptLayout>,
+    print_job: Job<Result<String, String>>,
+    msg: Option<Msg>,
+}
+
+/// What the search box matches against: number, customer, document and plate, folded
+/// (no accents, lower case) and with dashes removed, so "b001 42" and "abc123" match.
+/// Built once per load on the worker, not per keystroke.
+fn search_text(s: &InvoiceSummary) -> String {
+    fold(&format!(
+        "{} {} {} {}",
+        s.number,
+        s.buyer_name,
+        s.buyer_doc,
+        s.plate.as_deref().unwrap_or("")
+    ))
+    .replace('-', "")
+}
+
+impl DocumentsPanel {
+    /// Number of documents loaded and shown after filtering.
+    pub fn counts(&self) -> (usize, usize) {
+        (self.all.len(), self.filtered.len())
+    }
+
+    pub fn ui(&mut self, ui: &mut Ui, s: &mut Session) {
+        self.poll(s);
+        if self.loaded_rev != Some(s.revision) && !self.load.busy() {
+            let store = s.store.clone();
+            self.load.start(ui.ctx(), move || {
+                let all = store.invoice_summaries()?;
+                let texts = all.iter().map(search_text).collect();
+                Ok((all, texts))
+            });
+            self.loaded_rev = Some(s.revision);
+        }
+        self.refilter();
+
+        ui.horizontal_wrapped(|ui| {
+            ui.heading("Comprobantes emitidos");
+            if self.load.busy() {
+                ui.spinner();
+                ui.label("Cargando…");
+            }
+        });
+        ui.horizontal_wrapped(|ui| {
+            widgets::inline_field(
+                ui,
+                "Buscar (número, cliente, placa)",
+                &mut self.query,
+                260.0,
+            );
+            let kinds: [(Option<DocumentKind>, &str); 5] = [
+                (None, "Todos"),
+                (Some(DocumentKind::Boleta), "Boletas"),
+                (Some(DocumentKind::Factura), "Facturas"),
+                (Some(DocumentKind::NotaDeVenta), "N. de venta"),
+                (Some(DocumentKind::NotaDeCredito), "N. de crédito"),
+            ];
+            for (k, label) in kinds {
+                if widgets::choice(ui, self.kind == k, label).clicked() {
+                    self.kind = k;
+                }
+            }
+        });
+        ui.label(
+            RichText::new(format!(
+                "{} de {} comprobantes",
+                self.filtered.len(),
+                self.all.len()
+            ))
+            .color(theme::GREY),
+        );
+        widgets::maybe_message(ui, &self.msg);
+
+        if self.selected.is_some() {
+            egui::Panel::right("doc_detail")
+                .resizable(false)
+                .exact_size((ui.available_width() * 0.4).clamp(300.0, 400.0))
+                .show(ui, |ui| self.detail_ui(ui, s));
+        }
+        egui::CentralPanel::default().show(ui, |ui| self.table(ui, s));
+        self.preview_ui(ui.ctx());
+    }
+
+    fn poll(&mut self, s: &mut Session) {
+        if let Some(r) = self.load.poll() {
+            match r {
+                Ok((all, texts)) => {
+                    self.all = all;
+                    self.texts = texts;
+                    self.filter_key = None;
+                }
+                Err(e) => self.msg = Some(Msg::error(e.mensaje())),
+            }
+        }
+        if let Some(r) = self.detail_job.poll() {
+            match r {
+                Ok(d) => self.detail = d,
+                Err(e) => self.msg = Some(Msg::error(e.mensaje())),
+            }
+        }
+        if let Some(r) = self.print_job.poll() {
+            self.msg = Some(match r {
+                Ok(t) => Msg::ok(t),
+                Err(t) => Msg::warn(t),
+            });
+        }
+        let _ = s;
+    }
+
+    fn refilter(&mut self) {
+        let key = (self.query.clone(), self.kind, self.all.len());
+        if self.filter_key.as_ref() == Some(&key) {
+            return;
+        }
+        let words: Vec<String> = fold(self.query.trim())
+            .replace('-', "")
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
+        let kind = self.kind;
+        self.filtered = (0..self.all.len())
+            .filter(|&i| kind.is_none_or(|k| k == self.all[i].kind))
+            .filter(|&i| words.iter().all(|w| self.texts[i].contains(w.as_str())))
+            .collect();
+        self.filter_key = Some(key);
+    }
+
+    fn table(&mut self, ui: &mut Ui, s: &mut Session) {
+        let mut clicked = None;
+        // Narrower screens (or the detail pane open) drop the plate, then the date.
+        let w = ui.available_width();
+        let show_plate = w >= 900.0;
+        let show_date = w >= 700.0;
+        let long_date = show_plate;
+        let mut t = TableBuilder::new(ui)
+            .id_salt("documents")
+            .striped(true)
+            .sense(egui::Sense::click())
+            .auto_shrink(false)
+            .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+            .column(Column::exact(165.0));
+        if show_date {
+            t = t.column(Column::exact(if long_date { 185.0 } else { 120.0 }));
+        }
+        t = t.column(Column::remainder().at_least(90.0).clip(true));
+        if show_plate {
+            t = t.column(Column::exact(105.0));
+        }
+        t = t.column(Column::exact(125.0)).column(Column::exact(135.0));
+        t.header(36.0, |mut h| {
+            let mut head = |text: &str| {
+                h.col(|ui| {
+                    ui.strong(text);
+                });
+            };
+            head("Número");
+            if show_date {
+                head("Fecha");
+            }
+            head("Cliente");
+            if show_plate {
+                head("Placa");
+            }
+            head("Total");
+            head("Estado");
+        })
+        .body(|body| {
+            body.rows(ROW_HEIGHT, self.filtered.len(), |mut row| {
+                let d = &self.all[self.filtered[row.index()]];
+                row.set_selected(self.selected == Some(d.id));
+                row.col(|ui| {
+                    ui.label(RichText::new(d.number.to_string()).monospace().strong());
+                });
+                if show_date {
+                    row.col(|ui| {
+                        let when = lima_display(d.issued_at);
+                        ui.label(if long_date {
+                            when
+                        } else {
+                            when[..10].to_string()
+                        });
+                    });
+                }
+                row.col(|ui| {
+                    ui.add(egui::Label::new(&d.buyer_name).truncate());
+                });
+                if show_plate {
+                    row.col(|ui| {
+                        ui.label(d.plate.as_deref().unwrap_or(""));
+                    });
+                }
+                row.col(|ui| {
+                    ui.label(soles(d.total));
+                });
+                row.col(|ui| {
+                    let label = if d.credited_by.is_some() {
+                        "ANULADO"
+                    } else {
+                        d.status.label()
+                    };
+                    widgets::badge(ui, label, theme::status_colour(d.status));
+                });
+                if row.response().clicked() {
+                    clicked = Some(d.id);
+                }
+            });
+        });
+        if let Some(id) = clicked {
+            self.select(ui.ctx(), s, id);
+        }
+    }
+
+    fn select(&mut self, ctx: &egui::Context, s: &Session, id: Uuid) {
+        self.selected = Some(id);
+        self.detail = None;
+        self.msg = None;
+        let store = s.store.clone();
+        self.detail_job.start(ctx, move || store.get::<Invoice>(id));
+    }
+
+    fn detail_ui(&mut self, ui: &mut Ui, s: &mut Session) {
+        ui.horizontal(|ui| {
+            ui.heading("Detalle");
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui
+                    .add(Button::new("Cerrar detalle").min_size(vec2(0.0, theme::TOUCH)))
+                    .clicked()
+                {
+                    self.selected = None;
+                    self.detail = None;
+                }
+            });
+        });
+        let Some(rec) = &self.detail else {
+            if self.detail_job.busy() {
+                ui.spinner();
+            }
+            return;
+        };
+        let inv = &rec.data;
+        ui.label(
+            RichText::new(format!("{} {}", inv.kind.short(), inv.number))
+                .size(24.0)
+                .strong(),
+        );
+        widgets::badge(
+            ui,
+            rec.meta.status.label(),
+            theme::status_colour(rec.meta.status),
+        );
+        ui.label(lima_display(inv.issued_at));
+        ui.label(format!(
+            "{} · {} {}",
+            inv.buyer.name,
+            inv.buyer.id.kind.label(),
+            inv.buyer.id.number
+        ));
+        if let Some(v) = &inv.vehicle {
+            let km = v
+                .odometer_km
+                .map(|k| format!(" · {} km", crate::ui::sales::thousands(k)))
+                .unwrap_or_default();
+            ui.label(format!("Placa {}{km}", v.plate));
+        }
+        if let Some(m) = &inv.modifies {
+            ui.label(format!(
+                "Modifica: {} {} ({})",
+                m.kind.short(),
+                m.number,
+                m.reason.label()
+            ));
+        }
+        ui.label(
+            RichText::new(format!("TOTAL {}", soles(inv.totals.total)))
+                .size(24.0)
+                .strong(),
+        );
+        ui.add_space(6.0);
+        let w = ui.available_width();
+        if ui
+            .add(Button::new("Ver comprobante").min_size(vec2(w, 56.0)))
+            .clicked()
+        {
+            self.preview = Some(printing::layout(inv, &s.settings));
+        }
+        let printing_now = self.print_job.busy();
+        let label = if printing_now {
+            "Imprimiendo…"
+        } else {
+            "Reimprimir"
+        };
+        if ui
+            .add_enabled(!printing_now, Button::new(label).min_size(vec2(w, 56.0)))
+            .clicked()
+        {
+            let (inv, settings, dir, on) =
+                (inv.clone(), s.settings.clone(), s.receipts_dir(), s.print);
+            self.print_job.start(ui.ctx(), move || {
+                printing::save_and_print(&inv, &settings, &dir, on)
+            });
+        }
+        let creditable = matches!(inv.kind, DocumentKind::Boleta | DocumentKind::Factura);
+        if creditable
+            && ui
+                .add(
+                    Button::new(RichText::new("Nota de crédito").color(theme::RED))
+                        .min_size(vec2(w, 56.0)),
+                )
+                .clicked()
+        {
+            s.credit_note_of = Some(inv.clone());
+            s.goto = Some(PanelId::Ventas);
+        }
+    }
+
+    fn preview_ui(&mut self, ctx: &egui::Context) {
+        let Some(layout) = &self.preview else { return };
+        let mut close = false;
+        let modal = egui::Modal::new(egui::Id::unique("doc_preview")).show(ctx, |ui| {
+            crate::ui::sales::preview_window(ui, layout, &mut close);
+        });
+        if close || modal.should_close() {
+            self.preview = None;
+        }
+    }
+}

@@ -1,0 +1,559 @@
+//! Flota: the shop's vehicles with their maintenance alerts (coloured by urgency), the
+//! add/edit form, odometer updates (a lower reading is refused, a big jump is accepted
+//! with a warning) and each vehicle's service history.
+
+use crate::domain::customer::{Customer, fold};
+use crate::domain::identity::IdKind;
+use crate::domain::invoice::Invoice;
+use crate::domain::maintenance::{Alert, Urgency, alerts};
+use crate::domain::money::soles;
+use crate::domain::time::lima_display;
+use crate::domain::vehicle::{OdometerCheck, Plate, Vehicle};
+use crate::store::{StoreError, StoreResult, Stored};
+use crate::ui::keypad::{Keypad, KeypadOutcome};
+use crate::ui::sales::thousands;
+use crate::ui::session::Session;
+use crate::ui::widgets::{self, Msg};
+use crate::ui::{theme, worker::Job};
+use chrono::NaiveDate;
+use egui::{Button, Color32, RichText, Ui, vec2};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+struct VehicleRow {
+    v: Vehicle,
+    owner: Option<(String, String)>,
+    alerts: Vec<Alert>,
+}
+
+#[derive(Default)]
+struct VehicleForm {
+    id: Option<Uuid>,
+    plate: String,
+    brand: String,
+    model: String,
+    year: String,
+    owner_doc: String,
+    interval_km: String,
+    odometer: String,
+    soat: String,
+    revision: String,
+}
+
+type Loaded = (Vec<Stored<Vehicle>>, HashMap<Uuid, (String, String)>);
+
+#[derive(Default)]
+pub struct FleetPanel {
+    rows: Vec<VehicleRow>,
+    loaded_rev: Option<u64>,
+    load: Job<StoreResult<Loaded>>,
+    query: String,
+    only_alerts: bool,
+    selected: Option<Uuid>,
+    form: Option<VehicleForm>,
+    km_text: String,
+    keypad: Option<Keypad>,
+    history: Vec<Stored<Invoice>>,
+    history_for: Option<(Uuid, u64)>,
+    history_job: Job<StoreResult<Vec<Stored<Invoice>>>>,
+    save: Job<StoreResult<Stored<Vehicle>>>,
+    odometer: Job<StoreResult<OdometerCheck>>,
+    msg: Option<Msg>,
+}
+
+fn urgency_colour(u: Urgency) -> Color32 {
+    match u {
+        Urgency::Overdue => theme::RED,
+        Urgency::DueSoon => theme::AMBER,
+    }
+}
+
+fn date_text(d: Option<NaiveDate>) -> String {
+    d.map(|d| d.format("%d/%m/%Y").to_string())
+        .unwrap_or_default()
+}
+
+fn parse_date(label: &str, text: &str) -> Result<Option<NaiveDate>, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    NaiveDate::parse_from_str(t, "%d/%m/%Y")
+        .map(Some)
+        .map_err(|_| format!("Fecha de {label} inválida: use día/mes/año, por ejemplo 31/12/2026."))
+}
+
+impl FleetPanel {
+    pub fn ui(&mut self, ui: &mut Ui, s: &mut Session) {
+        self.poll(s);
+        if self.loaded_rev != Some(s.revision) && !self.load.busy() {
+            let store = s.store.clone();
+            self.load.start(ui.ctx(), move || {
+                let vehicles = store.list::<Vehicle>()?;
+                let owners = store
+                    .list::<Customer>()?
+                    .into_iter()
+                    .map(|c| (c.data.id, (c.data.name, c.data.doc.number)))
+                    .collect();
+                Ok((vehicles, owners))
+            });
+            self.loaded_rev = Some(s.revision);
+        }
+        if let Some(id) = self.selected
+            && self.history_for != Some((id, s.revision))
+        {
+            let store = s.store.clone();
+            self.history_job
+                .start(ui.ctx(), move || store.invoices_of_vehicle(id));
+            self.history_for = Some((id, s.revision));
+        }
+        egui::Panel::left("fleet_list")
+            .resizable(false)
+            .exact_size((ui.available_width() * 0.4).clamp(300.0, 420.0))
+            .show(ui, |ui| self.list(ui));
+        egui::CentralPanel::default().show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .id_salt("fleet_detail")
+                .show(ui, |ui| {
+                    widgets::maybe_message(ui, &self.msg);
+                    if self.form.is_some() {
+                        self.form_ui(ui, s);
+                    } else if self.selected.is_some() {
+                        self.detail(ui, s);
+                    } else {
+                        ui.label(
+                            RichText::new("Elija un vehículo de la lista o registre uno nuevo.")
+                                .color(theme::GREY),
+                        );
+                    }
+                });
+        });
+        if let Some(pad) = &mut self.keypad
+            && let Some(out) = pad.show(ui.ctx())
+        {
+            if let KeypadOutcome::Accept(t) = out {
+                self.km_text = t;
+            }
+            self.keypad = None;
+        }
+    }
+
+    fn poll(&mut self, s: &mut Session) {
+        if let Some(r) = self.load.poll() {
+            match r {
+                Ok((vehicles, owners)) => {
+                    let today = s.today();
+                    let mut rows: Vec<VehicleRow> = vehicles
+                        .into_iter()
+                        .map(|v| VehicleRow {
+                            alerts: alerts(&v.data, today),
+                            owner: v.data.owner_id.and_then(|o| owners.get(&o).cloned()),
+                            v: v.data,
+                        })
+                        .collect();
+                    rows.sort_by(|a, b| a.v.plate.cmp(&b.v.plate));
+                    self.rows = rows;
+                }
+                Err(e) => self.msg = Some(Msg::error(e.mensaje())),
+            }
+        }
+        if let Some(r) = self.history_job.poll() {
+            match r {
+                Ok(h) => self.history = h,
+                Err(e) => self.msg = Some(Msg::error(e.mensaje())),
+            }
+        }
+        if let Some(r) = self.save.poll() {
+            match r {
+                Ok(v) => {
+                    self.msg = Some(Msg::ok(format!("Vehículo {} guardado.", v.data.plate)));
+                    self.selected = Some(v.data.id);
+                    self.form = None;
+                    s.changed();
+                }
+                Err(e) => {
+                    log::warn!("saving vehicle: {e}");
+                    self.msg = Some(Msg::error(e.mensaje()));
+                }
+            }
+        }
+        if let Some(r) = self.odometer.poll() {
+            match r {
+                Ok(OdometerCheck::Ok) => {
+                    self.msg = Some(Msg::ok(format!(
+                        "Kilometraje actualizado: {} km.",
+                        self.km_text.trim()
+                    )));
+                    self.km_text.clear();
+                    s.changed();
+                }
+                Ok(OdometerCheck::ImplausibleJump { delta_km }) => {
+                    self.msg = Some(Msg::warn(format!(
+                        "Kilometraje guardado, pero aumentó {} km desde la última lectura. Verifique que sea correcto.",
+                        thousands(delta_km)
+                    )));
+                    self.km_text.clear();
+                    s.changed();
+                }
+                Err(e) => self.msg = Some(Msg::error(e.mensaje())),
+            }
+        }
+    }
+
+    fn list(&mut self, ui: &mut Ui) {
+        ui.heading("Flota");
+        widgets::field(
+            ui,
+            "Buscar placa, marca o propietario",
+            &mut self.query,
+            ui.available_width() - 8.0,
+        );
+        ui.horizontal_wrapped(|ui| {
+            ui.checkbox(&mut self.only_alerts, "Solo con alertas");
+            if ui
+                .add(Button::new("Nuevo vehículo").min_size(vec2(0.0, theme::TOUCH)))
+                .clicked()
+            {
+                self.form = Some(VehicleForm {
+                    interval_km: "5000".into(),
+                    ..VehicleForm::default()
+                });
+                self.msg = None;
+            }
+        });
+        let q = fold(self.query.trim()).replace('-', "");
+        let shown: Vec<usize> = (0..self.rows.len())
+            .filter(|&i| {
+                let r = &self.rows[i];
+                if self.only_alerts && r.alerts.is_empty() {
+                    return false;
+                }
+                if q.is_empty() {
+                    return true;
+                }
+                let owner = r.owner.as_ref().map(|o| o.0.as_str()).unwrap_or("");
+                fold(&format!(
+                    "{} {} {} {}",
+                    r.v.plate.key(),
+                    r.v.brand,
+                    r.v.model,
+                    owner
+                ))
+                .contains(&q)
+            })
+            .collect();
+        ui.label(RichText::new(format!("{} vehículos", shown.len())).color(theme::GREY));
+        let row_h = 52.0;
+        ui.spacing_mut().item_spacing.y = 4.0;
+        egui::ScrollArea::vertical()
+            .id_salt("fleet_rows")
+            .auto_shrink(false)
+            .show_rows(ui, row_h, shown.len(), |ui, range| {
+                for i in range {
+                    let r = &self.rows[shown[i]];
+                    let worst = r.alerts.iter().map(|a| a.urgency).max();
+                    let mut t = RichText::new(format!(
+                        "{}  {} {} · {}",
+                        r.v.plate,
+                        r.v.brand,
+                        r.v.model,
+                        match worst {
+                            Some(Urgency::Overdue) =>
+                                format!("{} alerta(s) · vencido", r.alerts.len()),
+                            Some(Urgency::DueSoon) =>
+                                format!("{} alerta(s) · próximo", r.alerts.len()),
+                            None => format!("{} km", thousands(r.v.odometer_km)),
+                        }
+                    ))
+                    .size(18.0);
+                    if let Some(u) = worst {
+                        t = t.color(urgency_colour(u));
+                    }
+                    let sel = self.selected == Some(r.v.id);
+                    let b = Button::selectable(sel, t)
+                        .truncate()
+                        .min_size(vec2(ui.available_width(), row_h));
+                    if ui.add(b).clicked() {
+                        self.selected = Some(r.v.id);
+                        self.form = None;
+                        self.msg = None;
+                        self.km_text.clear();
+                    }
+                }
+            });
+    }
+
+    fn detail(&mut self, ui: &mut Ui, s: &mut Session) {
+        let Some(r) = self.rows.iter().find(|r| Some(r.v.id) == self.selected) else {
+            return;
+        };
+        let v = &r.v;
+        ui.horizontal(|ui| {
+            ui.label(
+                RichText::new(v.plate.display())
+                    .size(30.0)
+                    .strong()
+                    .monospace(),
+            );
+            ui.label(
+                RichText::new(format!(
+                    "{} {} {}",
+                    v.brand,
+                    v.model,
+                    v.year.map(|y| y.to_string()).unwrap_or_default()
+                ))
+                .size(22.0),
+            );
+        });
+        if let Some((name, doc)) = &r.owner {
+            ui.label(format!("Propietario: {name} ({doc})"));
+        }
+        ui.label(format!(
+            "Kilometraje: {} km · cambio cada {} km · último servicio: {}",
+            thousands(v.odometer_km),
+            thousands(v.service_interval_km),
+            v.last_service_km
+                .map(|k| format!("{} km", thousands(k)))
+                .unwrap_or_else(|| "—".into())
+        ));
+        ui.label(format!(
+            "SOAT vence: {} · Revisión técnica vence: {}",
+            if v.soat_expires.is_some() {
+                date_text(v.soat_expires)
+            } else {
+                "—".into()
+            },
+            if v.revision_tecnica_expires.is_some() {
+                date_text(v.revision_tecnica_expires)
+            } else {
+                "—".into()
+            },
+        ));
+        if r.alerts.is_empty() {
+            ui.label(RichText::new("Sin alertas de mantenimiento.").color(theme::GREEN));
+        }
+        for a in &r.alerts {
+            widgets::badge(ui, &a.texto(), urgency_colour(a.urgency));
+        }
+        let edit = ui
+            .add(Button::new("Editar vehículo").min_size(vec2(0.0, theme::TOUCH)))
+            .clicked();
+        let vid = v.id;
+        if edit {
+            self.form = Some(VehicleForm {
+                id: Some(v.id),
+                plate: v.plate.display(),
+                brand: v.brand.clone(),
+                model: v.model.clone(),
+                year: v.year.map(|y| y.to_string()).unwrap_or_default(),
+                owner_doc: r.owner.as_ref().map(|o| o.1.clone()).unwrap_or_default(),
+                interval_km: v.service_interval_km.to_string(),
+                odometer: String::new(),
+                soat: date_text(v.soat_expires),
+                revision: date_text(v.revision_tecnica_expires),
+            });
+            self.msg = None;
+            return;
+        }
+        ui.separator();
+        ui.label(RichText::new("Actualizar kilometraje").strong());
+        ui.horizontal_wrapped(|ui| {
+            widgets::inline_field(ui, "Nuevo kilometraje", &mut self.km_text, 140.0);
+            if ui
+                .add(Button::new("Teclado").min_size(vec2(0.0, theme::TOUCH)))
+                .clicked()
+            {
+                self.keypad = Some(Keypad::new("Nuevo kilometraje", self.km_text.trim(), false));
+            }
+            let busy = self.odometer.busy();
+            if ui
+                .add_enabled(
+                    !busy,
+                    Button::new(RichText::new("Guardar kilometraje").strong())
+                        .min_size(vec2(0.0, theme::TOUCH)),
+                )
+                .clicked()
+            {
+                let digits: String = self
+                    .km_text
+                    .chars()
+                    .filter(|c| !matches!(c, ',' | '.' | ' '))
+                    .collect();
+                match digits.parse::<u32>() {
+                    Ok(km) => {
+                        let store = s.store.clone();
+                        self.msg = None;
+                        self.odometer
+                            .start(ui.ctx(), move || store.update_odometer(vid, km));
+                    }
+                    Err(_) => {
+                        self.msg = Some(Msg::error(
+                            "Escriba el kilometraje en números, por ejemplo 45200.",
+                        ))
+                    }
+                }
+            }
+        });
+        ui.separator();
+        ui.label(RichText::new("Historial de servicios").strong());
+        if self.history.is_empty() {
+            ui.label(RichText::new("Sin comprobantes para este vehículo.").color(theme::GREY));
+        }
+        for inv in self.history.iter().take(50) {
+            let d = &inv.data;
+            let km = d
+                .vehicle
+                .as_ref()
+                .and_then(|x| x.odometer_km)
+                .map(|k| format!(" · {} km", thousands(k)))
+                .unwrap_or_default();
+            let items: Vec<&str> = d
+                .lines
+                .iter()
+                .map(|l| l.description.as_str())
+                .take(3)
+                .collect();
+            ui.label(format!(
+                "{} · {} {}{} · {}\n{}",
+                lima_display(d.issued_at),
+                d.kind.short(),
+                d.number,
+                km,
+                soles(d.totals.total),
+                items.join(", ")
+            ));
+        }
+    }
+
+    fn form_ui(&mut self, ui: &mut Ui, s: &mut Session) {
+        let Some(f) = &mut self.form else { return };
+        ui.heading(if f.id.is_some() {
+            "Editar vehículo"
+        } else {
+            "Nuevo vehículo"
+        });
+        ui.horizontal_wrapped(|ui| {
+            widgets::field(ui, "Placa", &mut f.plate, 140.0);
+            widgets::field(ui, "Marca", &mut f.brand, 180.0);
+            widgets::field(ui, "Modelo", &mut f.model, 180.0);
+            widgets::field(ui, "Año", &mut f.year, 90.0);
+        });
+        if !f.plate.trim().is_empty()
+            && let Err(e) = Plate::new(&f.plate)
+        {
+            ui.label(RichText::new(e.mensaje()).color(theme::RED));
+        }
+        ui.horizontal_wrapped(|ui| {
+            widgets::field(ui, "DNI/RUC del propietario", &mut f.owner_doc, 200.0);
+            widgets::field(ui, "Cambio de aceite cada (km)", &mut f.interval_km, 200.0);
+            if f.id.is_none() {
+                widgets::field(ui, "Kilometraje inicial", &mut f.odometer, 160.0);
+            }
+        });
+        ui.horizontal_wrapped(|ui| {
+            widgets::field(ui, "SOAT vence (dd/mm/aaaa)", &mut f.soat, 200.0);
+            widgets::field(
+                ui,
+                "Revisión técnica vence (dd/mm/aaaa)",
+                &mut f.revision,
+                200.0,
+            );
+        });
+        let mut cancel = false;
+        let mut submit = false;
+        ui.horizontal(|ui| {
+            submit =
+                widgets::big_button(ui, "Guardar vehículo", Some(theme::GREEN), 240.0).clicked();
+            cancel = ui
+                .add(Button::new("Cancelar").min_size(vec2(120.0, 60.0)))
+                .clicked();
+        });
+        if cancel {
+            self.form = None;
+            return;
+        }
+        if submit && !self.save.busy() {
+            match self.build(s) {
+                Ok(job) => {
+                    self.msg = None;
+                    self.save.start(ui.ctx(), job);
+                }
+                Err(m) => self.msg = Some(Msg::error(m)),
+            }
+        }
+    }
+
+    /// Checks the form and returns the save work for the worker.
+    #[allow(clippy::type_complexity)]
+    fn build(
+        &self,
+        s: &Session,
+    ) -> Result<Box<dyn FnOnce() -> StoreResult<Stored<Vehicle>> + Send>, String> {
+        let f = self.form.as_ref().ok_or_else(String::new)?;
+        let existing =
+            f.id.and_then(|id| self.rows.iter().find(|r| r.v.id == id))
+                .map(|r| r.v.clone());
+        let mut v = match existing {
+            Some(mut v) => {
+                v.plate = Plate::new(&f.plate).map_err(|e| e.mensaje())?;
+                v.brand = f.brand.trim().to_string();
+                v.model = f.model.trim().to_string();
+                v
+            }
+            None => Vehicle::new(Uuid::now_v7(), &f.plate, &f.brand, &f.model)
+                .map_err(|e| e.mensaje())?,
+        };
+        v.year = match f.year.trim() {
+            "" => None,
+            y => Some(
+                y.parse::<u16>()
+                    .ok()
+                    .filter(|y| (1950..=2100).contains(y))
+                    .ok_or("Año inválido: use cuatro dígitos, por ejemplo 2019.")?,
+            ),
+        };
+        v.service_interval_km = match f.interval_km.trim() {
+            "" => 5_000,
+            t => t
+                .parse::<u32>()
+                .map_err(|_| "Intervalo de km inválido: escriba solo números.")?,
+        };
+        v.soat_expires = parse_date("SOAT", &f.soat)?;
+        v.revision_tecnica_expires = parse_date("revisión técnica", &f.revision)?;
+        let initial_km = match f.odometer.trim() {
+            "" => None,
+            t => Some(
+                t.parse::<u32>()
+                    .map_err(|_| "Kilometraje inicial inválido: escriba solo números.")?,
+            ),
+        };
+        let owner_doc = f.owner_doc.trim().to_string();
+        let store = s.store.clone();
+        Ok(Box::new(move || {
+            v.owner_id = if owner_doc.is_empty() {
+                None
+            } else {
+                let kind = if owner_doc.len() == 11 {
+                    IdKind::Ruc
+                } else {
+                    IdKind::Dni
+                };
+                let owner =
+                    store
+                        .customer_by_doc(kind, &owner_doc)?
+                        .ok_or(StoreError::NotFound(
+                            "un cliente con ese DNI/RUC; regístrelo primero en Clientes",
+                        ))?;
+                Some(owner.data.id)
+            };
+            let saved = store.save_vehicle(v)?;
+            if let Some(km) = initial_km {
+                store.update_odometer(saved.data.id, km)?;
+                return store
+                    .get::<Vehicle>(saved.data.id)?
+                    .ok_or(StoreError::NotFound("el vehículo"));
+            }
+            Ok(saved)
+        }))
+    }
+}

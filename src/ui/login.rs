@@ -1,0 +1,170 @@
+//! The first screen. On a new kiosk it creates the administrator; afterwards it asks for
+//! usuario + contraseña. Unlocking (argon2) runs on a worker so the screen stays alive.
+
+use crate::store::{DB_FILE, Store};
+use crate::sync::accounts::{LoginError, login};
+use crate::ui::widgets::{self, Msg};
+use crate::ui::{theme, worker::Job};
+use egui::{RichText, Ui};
+use std::path::PathBuf;
+
+pub struct LoginScreen {
+    db_path: PathBuf,
+    first_run: bool,
+    username: String,
+    password: String,
+    password2: String,
+    display_name: String,
+    job: Job<Result<Store, LoginError>>,
+    msg: Option<Msg>,
+}
+
+impl LoginScreen {
+    pub fn new(data_dir: &std::path::Path) -> LoginScreen {
+        let db_path = data_dir.join(DB_FILE);
+        let first_run = match Store::is_initialized(&db_path) {
+            Ok(init) => !init,
+            Err(e) => {
+                log::error!("checking store at {}: {e}", db_path.display());
+                false
+            }
+        };
+        LoginScreen::with(db_path, first_run)
+    }
+
+    /// After Salir: the store exists, so no need to look at the disk again.
+    pub fn after_logout(data_dir: &std::path::Path) -> LoginScreen {
+        LoginScreen::with(data_dir.join(DB_FILE), false)
+    }
+
+    fn with(db_path: PathBuf, first_run: bool) -> LoginScreen {
+        LoginScreen {
+            db_path,
+            first_run,
+            username: if first_run {
+                "admin".into()
+            } else {
+                String::new()
+            },
+            password: String::new(),
+            password2: String::new(),
+            display_name: String::new(),
+            job: Job::default(),
+            msg: None,
+        }
+    }
+
+    /// Draws the screen; returns the unlocked store once login succeeds.
+    pub fn ui(&mut self, ui: &mut Ui) -> Option<Store> {
+        if let Some(result) = self.job.poll() {
+            match result {
+                Ok(store) => {
+                    log::info!("logged in as {}", store.account());
+                    return Some(store);
+                }
+                Err(e) => {
+                    log::warn!("login failed: {e}");
+                    self.password.clear();
+                    self.password2.clear();
+                    self.msg = Some(Msg::error(e.mensaje()));
+                }
+            }
+        }
+        egui::CentralPanel::default().show(ui, |ui| {
+            ui.vertical_centered(|ui| {
+                ui.add_space((ui.available_height() * 0.12).min(90.0));
+                ui.label(
+                    RichText::new("MotorDesk")
+                        .size(44.0)
+                        .strong()
+                        .color(theme::BLUE),
+                );
+                ui.label(RichText::new("Facturación y flota para su taller").size(20.0));
+                ui.add_space(24.0);
+                egui::Frame::group(ui.style())
+                    .inner_margin(24.0)
+                    .show(ui, |ui| {
+                        ui.set_width(420.0);
+                        if self.first_run {
+                            self.create_form(ui);
+                        } else {
+                            self.login_form(ui);
+                        }
+                    });
+            });
+        });
+        None
+    }
+
+    fn login_form(&mut self, ui: &mut Ui) {
+        ui.heading("Iniciar sesión");
+        ui.add_space(8.0);
+        widgets::field(ui, "Usuario", &mut self.username, 380.0);
+        let pw = widgets::password(ui, "Contraseña", &mut self.password, 380.0);
+        let enter = pw.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        ui.add_space(8.0);
+        widgets::maybe_message(ui, &self.msg);
+        let busy = self.job.busy();
+        let label = if busy { "Ingresando…" } else { "Ingresar" };
+        let clicked = ui
+            .add_enabled_ui(!busy, |ui| {
+                widgets::big_button(ui, label, Some(theme::BLUE), 380.0)
+            })
+            .inner
+            .clicked();
+        if (clicked || enter) && !busy {
+            let (path, user, pass) = (
+                self.db_path.clone(),
+                self.username.trim().to_string(),
+                self.password.clone(),
+            );
+            self.msg = None;
+            self.job.start(ui.ctx(), move || {
+                // Local key slot first (offline); a user this kiosk has not seen
+                // yet is checked by the server and then cached.
+                login(&path, &user, &pass).map(|(store, _session)| store)
+            });
+        }
+    }
+
+    fn create_form(&mut self, ui: &mut Ui) {
+        ui.heading("Crear administrador");
+        ui.label("Es la primera vez que se usa este equipo. Cree la cuenta del administrador.");
+        ui.add_space(8.0);
+        widgets::field(ui, "Usuario", &mut self.username, 380.0);
+        widgets::field(ui, "Nombre completo", &mut self.display_name, 380.0);
+        widgets::password(ui, "Contraseña", &mut self.password, 380.0);
+        widgets::password(ui, "Repita la contraseña", &mut self.password2, 380.0);
+        widgets::maybe_message(ui, &self.msg);
+        let busy = self.job.busy();
+        let clicked = ui
+            .add_enabled_ui(!busy, |ui| {
+                widgets::big_button(ui, "Crear administrador", Some(theme::GREEN), 380.0)
+            })
+            .inner
+            .clicked();
+        if clicked && !busy {
+            let user = self.username.trim().to_string();
+            if user.is_empty() {
+                self.msg = Some(Msg::error("Escriba un nombre de usuario."));
+            } else if self.password.chars().count() < 6 {
+                self.msg = Some(Msg::error(
+                    "La contraseña debe tener al menos 6 caracteres.",
+                ));
+            } else if self.password != self.password2 {
+                self.msg = Some(Msg::error("Las contraseñas no coinciden."));
+            } else {
+                let name = if self.display_name.trim().is_empty() {
+                    user.clone()
+                } else {
+                    self.display_name.trim().to_string()
+                };
+                let (path, pass) = (self.db_path.clone(), self.password.clone());
+                self.msg = None;
+                self.job.start(ui.ctx(), move || {
+                    Store::create(&path, &user, &pass, &name).map_err(LoginError::Store)
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+//! Receipt output for the panels: build the layout, write the PDF (always, so it can be
+//! reprinted), then hand it to the printer. Runs on a worker thread; returns Spanish text.
+
+use crate::domain::invoice::Invoice;
+use crate::receipt::layout::{Paper, ReceiptLayout};
+use crate::receipt::{pdf, print};
+use crate::store::settings::ShopSettings;
+use std::path::Path;
+
+/// The layout this kiosk prints for `inv`.
+pub fn layout(inv: &Invoice, settings: &ShopSettings) -> ReceiptLayout {
+    ReceiptLayout::build(inv, settings, Paper::from(settings.receipt_format))
+}
+
+/// Saves the PDF and prints it (when `print` is on). `Ok` is a note for the person,
+/// `Err` says what failed; the sale is saved either way.
+pub fn save_and_print(
+    inv: &Invoice,
+    settings: &ShopSettings,
+    dir: &Path,
+    print_on: bool,
+) -> Result<String, String> {
+    let bytes = pdf::render_pdf(&layout(inv, settings));
+    let path = print::save_pdf(dir, inv, &bytes).map_err(|e| {
+        log::error!("saving receipt pdf of {}: {e}", inv.number);
+        format!(
+            "No se pudo guardar el PDF del comprobante {} ({e}).",
+            inv.number
+        )
+    })?;
+    if !print_on {
+        return Ok(format!("PDF guardado en {}.", path.display()));
+    }
+    match print::print_pdf(&path, settings.printer.as_deref()) {
+        Ok(()) => Ok(format!(
+            "Comprobante {} enviado a la impresora.",
+            inv.number
+        )),
+        Err(e) => Err(format!(
+            "No se pudo imprimir {}: {}",
+            inv.number,
+            e.mensaje()
+        )),
+    }
+}

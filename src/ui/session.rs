@@ -1,0 +1,154 @@
+//! What the panels share once someone is logged in: the open store, the sync thread,
+//! who is working, and a revision counter that tells panels to reload their snapshots.
+
+use crate::domain::invoice::Invoice;
+use crate::store::Store;
+use crate::store::settings::ShopSettings;
+use crate::store::user::{Role, User};
+use crate::sync::handle::SyncHandle;
+use crate::sync::status::SyncState;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// The panels of the kiosk, in navigation order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PanelId {
+    Ventas,
+    Comprobantes,
+    Clientes,
+    Flota,
+    Sincronizacion,
+    Ajustes,
+}
+
+impl PanelId {
+    pub const ALL: [PanelId; 6] = [
+        PanelId::Ventas,
+        PanelId::Comprobantes,
+        PanelId::Clientes,
+        PanelId::Flota,
+        PanelId::Sincronizacion,
+        PanelId::Ajustes,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PanelId::Ventas => "Ventas",
+            PanelId::Comprobantes => "Comprobantes",
+            PanelId::Clientes => "Clientes",
+            PanelId::Flota => "Flota",
+            PanelId::Sincronizacion => "Sincronización",
+            PanelId::Ajustes => "Ajustes",
+        }
+    }
+
+    /// Parses a `--panel` name (English or Spanish, accents optional).
+    pub fn parse(name: &str) -> Option<PanelId> {
+        let n = crate::domain::customer::fold(name.trim());
+        Some(match n.as_str() {
+            "ventas" | "sales" | "venta" => PanelId::Ventas,
+            "comprobantes" | "documentos" | "documents" | "invoices" => PanelId::Comprobantes,
+            "clientes" | "customers" => PanelId::Clientes,
+            "flota" | "fleet" | "vehiculos" => PanelId::Flota,
+            "sincronizacion" | "sync" => PanelId::Sincronizacion,
+            "ajustes" | "settings" => PanelId::Ajustes,
+            _ => return None,
+        })
+    }
+}
+
+pub struct Session {
+    pub store: Arc<Store>,
+    pub sync: Option<SyncHandle>,
+    pub user: User,
+    pub settings: ShopSettings,
+    pub data_dir: PathBuf,
+    /// Whether receipts go to the printer (the PDF is saved regardless).
+    pub print: bool,
+    /// Bumped after every local write; a panel reloads when its snapshot is older.
+    pub revision: u64,
+    /// A panel asks the shell to switch panels.
+    pub goto: Option<PanelId>,
+    /// The documents list asks the sales panel to prefill a credit note.
+    pub credit_note_of: Option<Invoice>,
+}
+
+impl Session {
+    pub fn new(store: Arc<Store>, data_dir: PathBuf) -> Session {
+        let account = store.account().to_string();
+        let user = match store.user(&account) {
+            Ok(Some(u)) => u,
+            other => {
+                if let Err(e) = other {
+                    log::warn!("reading user {account}: {e}");
+                }
+                User {
+                    username: account.clone(),
+                    display_name: account.clone(),
+                    role: Role::Cajero,
+                    active: true,
+                    created_at: chrono::Utc::now(),
+                }
+            }
+        };
+        let settings = store.settings().unwrap_or_else(|e| {
+            log::warn!("reading settings: {e}");
+            ShopSettings::default()
+        });
+        Session {
+            store,
+            sync: None,
+            user,
+            settings,
+            data_dir,
+            print: true,
+            revision: 0,
+            goto: None,
+            credit_note_of: None,
+        }
+    }
+
+    /// Starts the sync thread on the first frame (it needs the egui context to wake
+    /// the UI).
+    pub fn ensure_sync(&mut self, ctx: &egui::Context) {
+        if self.sync.is_none() {
+            let ctx = ctx.clone();
+            self.sync = Some(SyncHandle::start(
+                self.store.clone(),
+                Arc::new(move || ctx.request_repaint()),
+            ));
+        }
+    }
+
+    /// Call after a local write: panels reload and the sync thread wakes up.
+    pub fn changed(&mut self) {
+        self.revision += 1;
+        self.nudge();
+    }
+
+    pub fn nudge(&self) {
+        if let Some(s) = &self.sync {
+            s.nudge();
+        }
+    }
+
+    pub fn sync_state(&self) -> SyncState {
+        self.sync
+            .as_ref()
+            .map(SyncHandle::state)
+            .unwrap_or_default()
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.user.role == Role::Administrador
+    }
+
+    /// Where receipts are saved for reprinting.
+    pub fn receipts_dir(&self) -> PathBuf {
+        self.data_dir.join("comprobantes")
+    }
+
+    pub fn today(&self) -> chrono::NaiveDate {
+        crate::domain::time::lima_date(chrono::Utc::now())
+    }
+}

@@ -1,0 +1,398 @@
+//! Ajustes: issuer data, series (read-only once the server assigned them), printer,
+//! receipt format, server registration, users (admin only) and Cerrar turno.
+
+use crate::domain::document::Series;
+use crate::domain::money::soles;
+use crate::domain::time::lima_display;
+use crate::store::StoreResult;
+use crate::store::settings::{ReceiptFormat, ShopSettings};
+use crate::store::shift::ShiftReport;
+use crate::store::user::{Role, User};
+use crate::ui::session::Session;
+use crate::ui::widgets::{self, Msg};
+use crate::ui::{theme, worker::Job};
+use egui::{Button, RichText, Ui, vec2};
+
+#[derive(Default)]
+pub struct SettingsPanel {
+    /// Editable copy of the settings (taken when the panel first shows).
+    edit: Option<ShopSettings>,
+    series: [String; 5],
+    printers: Option<Vec<String>>,
+    printers_job: Job<Vec<String>>,
+    save: Job<StoreResult<ShopSettings>>,
+    enrollment: String,
+    register: Job<Result<ShopSettings, String>>,
+    users: Vec<User>,
+    users_rev: Option<u64>,
+    users_job: Job<StoreResult<Vec<User>>>,
+    new_user: String,
+    new_name: String,
+    new_password: String,
+    add_user: Job<StoreResult<User>>,
+    close_reason: String,
+    close_job: Job<StoreResult<ShiftReport>>,
+    msg: Option<Msg>,
+    shift_msg: Option<Msg>,
+}
+
+fn series_of(s: &ShopSettings) -> [String; 5] {
+    [
+        s.series.boleta.as_str().to_string(),
+        s.series.factura.as_str().to_string(),
+        s.series.nota_de_venta.as_str().to_string(),
+        s.series.credito_boleta.as_str().to_string(),
+        s.series.credito_factura.as_str().to_string(),
+    ]
+}
+
+const SERIES_LABELS: [&str; 5] = [
+    "Serie boleta",
+    "Serie factura",
+    "Serie nota de venta",
+    "Serie N. crédito (boleta)",
+    "Serie N. crédito (factura)",
+];
+
+impl SettingsPanel {
+    pub fn ui(&mut self, ui: &mut Ui, s: &mut Session) {
+        self.poll(s);
+        if self.edit.is_none() {
+            self.edit = Some(s.settings.clone());
+            self.series = series_of(&s.settings);
+        }
+        if self.printers.is_none() && !self.printers_job.busy() {
+            self.printers_job
+                .start(ui.ctx(), crate::receipt::print::list_printers);
+        }
+        if self.users_rev != Some(s.revision) && !self.users_job.busy() {
+            let store = s.store.clone();
+            self.users_job.start(ui.ctx(), move || store.users());
+            self.users_rev = Some(s.revision);
+        }
+        egui::ScrollArea::vertical()
+            .id_salt("settings_scroll")
+            .auto_shrink(false)
+            .show(ui, |ui| {
+                ui.heading("Ajustes");
+                widgets::maybe_message(ui, &self.msg);
+                self.shop(ui, s);
+                ui.separator();
+                self.printer(ui);
+                ui.separator();
+                self.server(ui, s);
+                ui.separator();
+                self.users_ui(ui, s);
+                ui.separator();
+                self.shift(ui, s);
+            });
+    }
+
+    fn poll(&mut self, s: &mut Session) {
+        if let Some(p) = self.printers_job.poll() {
+            self.printers = Some(p);
+        }
+        if let Some(r) = self.save.poll() {
+            match r {
+                Ok(saved) => {
+                    s.settings = saved;
+                    self.msg = Some(Msg::ok("Ajustes guardados."));
+                    s.changed();
+                }
+                Err(e) => self.msg = Some(Msg::error(e.mensaje())),
+            }
+        }
+        if let Some(r) = self.register.poll() {
+            match r {
+                Ok(saved) => {
+                    self.msg = Some(Msg::ok(format!(
+                        "Equipo registrado en el servidor. Series asignadas: {} / {}.",
+                        saved.series.boleta.as_str(),
+                        saved.series.factura.as_str()
+                    )));
+                    self.series = series_of(&saved);
+                    self.edit = Some(saved.clone());
+                    s.settings = saved;
+                    self.enrollment.clear();
+                    s.changed();
+                }
+                Err(m) => self.msg = Some(Msg::error(m)),
+            }
+        }
+        if let Some(r) = self.users_job.poll() {
+            match r {
+                Ok(u) => self.users = u,
+                Err(e) => self.msg = Some(Msg::error(e.mensaje())),
+            }
+        }
+        if let Some(r) = self.add_user.poll() {
+            match r {
+                Ok(u) => {
+                    self.msg = Some(Msg::ok(format!("Usuario «{}» creado.", u.username)));
+                    self.new_user.clear();
+                    self.new_name.clear();
+                    self.new_password.clear();
+                    s.changed();
+                }
+                Err(e) => self.msg = Some(Msg::error(e.mensaje())),
+            }
+        }
+        if let Some(r) = self.close_job.poll() {
+            self.shift_msg = Some(match r {
+                Ok(rep) => {
+                    self.close_reason.clear();
+                    let mut t = format!(
+                        "Turno cerrado ({}): {} comprobantes, total {}.",
+                        lima_display(rep.closed_at),
+                        rep.documents,
+                        soles(rep.total)
+                    );
+                    if rep.unsynced > 0 {
+                        t.push_str(&format!(
+                            " Quedaron {} registros sin sincronizar.",
+                            rep.unsynced
+                        ));
+                    }
+                    Msg::ok(t)
+                }
+                Err(e) => Msg::error(e.mensaje()),
+            });
+        }
+    }
+
+    fn shop(&mut self, ui: &mut Ui, s: &mut Session) {
+        let admin = s.is_admin();
+        let assigned = s.settings.device_token.is_some();
+        let Some(e) = &mut self.edit else { return };
+        ui.label(RichText::new("Datos del emisor").strong().size(22.0));
+        if !admin {
+            ui.label(
+                RichText::new("Solo un administrador puede cambiar estos datos.")
+                    .color(theme::GREY),
+            );
+        }
+        ui.add_enabled_ui(admin, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                widgets::field(ui, "RUC del emisor", &mut e.issuer.ruc, 180.0);
+                widgets::field(ui, "Razón social", &mut e.issuer.razon_social, 360.0);
+            });
+            ui.horizontal_wrapped(|ui| {
+                widgets::field(
+                    ui,
+                    "Nombre comercial",
+                    &mut e.issuer.nombre_comercial,
+                    260.0,
+                );
+                widgets::field(ui, "Teléfono del local", &mut e.issuer.phone, 180.0);
+            });
+            widgets::field(ui, "Dirección fiscal", &mut e.issuer.address, 560.0);
+            widgets::field(ui, "Pie del comprobante", &mut e.footer, 560.0);
+            ui.label(RichText::new("Series de este equipo").strong());
+            if assigned {
+                ui.label(
+                    RichText::new("Asignadas por el servidor: no se pueden cambiar aquí.")
+                        .color(theme::GREY),
+                );
+            }
+            ui.add_enabled_ui(!assigned, |ui| {
+                ui.horizontal_wrapped(|ui| {
+                    for (i, label) in SERIES_LABELS.iter().enumerate() {
+                        widgets::field(ui, label, &mut self.series[i], 110.0);
+                    }
+                });
+            });
+            ui.label(RichText::new("Formato del comprobante").strong());
+            ui.horizontal(|ui| {
+                for (f, label) in [
+                    (ReceiptFormat::Ticket80, "Ticket 80 mm"),
+                    (ReceiptFormat::A4, "A4"),
+                ] {
+                    if widgets::choice(ui, e.receipt_format == f, label).clicked() {
+                        e.receipt_format = f;
+                    }
+                }
+            });
+            if widgets::big_button(ui, "Guardar ajustes", Some(theme::GREEN), 240.0).clicked() {
+                let mut next = e.clone();
+                let parsed: Result<Vec<Series>, _> =
+                    self.series.iter().map(|t| Series::new(t)).collect();
+                match parsed {
+                    Ok(v) => {
+                        next.series.boleta = v[0].clone();
+                        next.series.factura = v[1].clone();
+                        next.series.nota_de_venta = v[2].clone();
+                        next.series.credito_boleta = v[3].clone();
+                        next.series.credito_factura = v[4].clone();
+                        if let Err(err) =
+                            crate::domain::identity::validate_ruc(next.issuer.ruc.trim())
+                        {
+                            self.msg = Some(Msg::error(err.mensaje()));
+                        } else {
+                            let store = s.store.clone();
+                            self.save.start(ui.ctx(), move || {
+                                store.save_settings(&next)?;
+                                Ok(next)
+                            });
+                        }
+                    }
+                    Err(err) => self.msg = Some(Msg::error(err.mensaje())),
+                }
+            }
+        });
+    }
+
+    fn printer(&mut self, ui: &mut Ui) {
+        let Some(e) = &mut self.edit else { return };
+        ui.label(RichText::new("Impresora").strong().size(22.0));
+        ui.horizontal_wrapped(|ui| {
+            if widgets::choice(ui, e.printer.is_none(), "Predeterminada del sistema").clicked() {
+                e.printer = None;
+            }
+            match &self.printers {
+                None => {
+                    ui.spinner();
+                }
+                Some(list) if list.is_empty() => {
+                    ui.label(
+                        RichText::new("No se encontraron impresoras instaladas.")
+                            .color(theme::GREY),
+                    );
+                }
+                Some(list) => {
+                    for p in list {
+                        if widgets::choice(ui, e.printer.as_deref() == Some(p.as_str()), p)
+                            .clicked()
+                        {
+                            e.printer = Some(p.clone());
+                        }
+                    }
+                }
+            }
+            if ui
+                .add(Button::new("Buscar impresoras").min_size(vec2(0.0, theme::TOUCH)))
+                .clicked()
+            {
+                self.printers = None;
+            }
+        });
+        ui.label(
+            RichText::new("Toque «Guardar ajustes» para aplicar la impresora y el formato.")
+                .small()
+                .color(theme::GREY),
+        );
+    }
+
+    fn server(&mut self, ui: &mut Ui, s: &mut Session) {
+        let Some(e) = &mut self.edit else { return };
+        ui.label(RichText::new("Servidor MotorDesk").strong().size(22.0));
+        ui.horizontal_wrapped(|ui| {
+            widgets::field(ui, "Dirección del servidor", &mut e.server_url, 360.0);
+            widgets::field(ui, "Código de registro", &mut self.enrollment, 200.0);
+        });
+        if s.settings.device_token.is_some() {
+            ui.label(RichText::new("Este equipo ya está registrado.").color(theme::GREEN));
+        }
+        let busy = self.register.busy();
+        let label = if busy { "Registrando…" } else { "Registrar" };
+        if ui
+            .add_enabled(
+                !busy && s.is_admin(),
+                Button::new(RichText::new(label).strong()).min_size(vec2(180.0, 56.0)),
+            )
+            .clicked()
+        {
+            let (url, code, store) = (
+                e.server_url.trim().to_string(),
+                self.enrollment.trim().to_string(),
+                s.store.clone(),
+            );
+            self.register.start(ui.ctx(), move || {
+                match crate::sync::register::register(&url, &code, &store) {
+                    Ok(_) => store.settings().map_err(|e| e.mensaje()),
+                    Err(e) => {
+                        log::warn!("registration failed: {e}");
+                        Err(e.mensaje())
+                    }
+                }
+            });
+        }
+    }
+
+    fn users_ui(&mut self, ui: &mut Ui, s: &mut Session) {
+        ui.label(RichText::new("Usuarios").strong().size(22.0));
+        for u in &self.users {
+            ui.label(format!(
+                "{} · {} · {}{}",
+                u.username,
+                u.display_name,
+                u.role.label(),
+                if u.active { "" } else { " (inactivo)" }
+            ));
+        }
+        if !s.is_admin() {
+            return;
+        }
+        ui.label(RichText::new("Agregar cajero").strong());
+        ui.horizontal_wrapped(|ui| {
+            widgets::field(ui, "Nuevo usuario", &mut self.new_user, 180.0);
+            widgets::field(ui, "Nombre del cajero", &mut self.new_name, 240.0);
+            widgets::password(ui, "Contraseña del cajero", &mut self.new_password, 200.0);
+        });
+        if ui
+            .add_enabled(
+                !self.add_user.busy(),
+                Button::new("Crear cajero").min_size(vec2(180.0, 56.0)),
+            )
+            .clicked()
+        {
+            if self.new_password.chars().count() < 6 {
+                self.msg = Some(Msg::error(
+                    "La contraseña debe tener al menos 6 caracteres.",
+                ));
+            } else {
+                let (u, n, p, store) = (
+                    self.new_user.trim().to_string(),
+                    self.new_name.trim().to_string(),
+                    self.new_password.clone(),
+                    s.store.clone(),
+                );
+                let n = if n.is_empty() { u.clone() } else { n };
+                self.add_user
+                    .start(ui.ctx(), move || store.add_user(&u, &p, &n, Role::Cajero));
+            }
+        }
+    }
+
+    fn shift(&mut self, ui: &mut Ui, s: &mut Session) {
+        ui.label(RichText::new("Cierre de turno").strong().size(22.0));
+        let unsynced = s.sync_state().counts.unsynced();
+        if unsynced > 0 {
+            ui.label(
+                RichText::new(format!("Hay {unsynced} registros sin sincronizar."))
+                    .color(theme::AMBER),
+            );
+            if s.is_admin() {
+                widgets::field(
+                    ui,
+                    "Motivo para cerrar sin sincronizar",
+                    &mut self.close_reason,
+                    480.0,
+                );
+            }
+        }
+        widgets::maybe_message(ui, &self.shift_msg);
+        if ui
+            .add_enabled(
+                !self.close_job.busy(),
+                Button::new(RichText::new("Cerrar turno").strong().color(theme::RED))
+                    .min_size(vec2(200.0, 56.0)),
+            )
+            .clicked()
+        {
+            let store = s.store.clone();
+            let reason = Some(self.close_reason.clone()).filter(|r| !r.trim().is_empty());
+            self.close_job
+                .start(ui.ctx(), move || store.close_shift(reason));
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! The persistent sync indicator in the top bar: connectivity and queue counts, always
+//! visible, one touch away from the Sincronización panel.
+
+use crate::sync::status::{Connectivity, SyncState};
+use crate::ui::theme;
+use egui::{Button, Color32, RichText, Ui, vec2};
+
+pub fn connectivity_colour(c: Connectivity) -> Color32 {
+    match c {
+        Connectivity::Online => theme::GREEN,
+        Connectivity::Reconnected => theme::BLUE,
+        Connectivity::Offline => theme::RED,
+        Connectivity::Disabled => theme::GREY,
+    }
+}
+
+/// Draws the indicator with text of `size` px; true when it was touched.
+pub fn show(ui: &mut Ui, state: &SyncState, size: f32) -> bool {
+    let c = &state.counts;
+    let normal = ui.visuals().text_color();
+    let count = |label: &str, n: u64, hot: Color32| {
+        RichText::new(format!("{label} {n}"))
+            .size(size)
+            .color(if n > 0 { hot } else { normal })
+    };
+    let conn = RichText::new(format!("● {}", state.connectivity.label()))
+        .size(size)
+        .strong()
+        .color(connectivity_colour(state.connectivity));
+    let pending = count("PENDIENTES", c.pending, theme::AMBER);
+    let syncing = count("SINCRONIZANDO", c.syncing, theme::BLUE);
+    let failed = count("FALLIDOS", c.failed, theme::RED).strong();
+    let b = if state.conflicts > 0 {
+        let conflicts = count("CONFLICTOS", state.conflicts, theme::RED).strong();
+        Button::new((conn, pending, syncing, failed, conflicts))
+    } else {
+        Button::new((conn, pending, syncing, failed))
+    };
+    let hover = match &state.last_error {
+        Some(e) if state.connectivity == Connectivity::Offline => {
+            format!("Sin conexión con el servidor. Las ventas se guardan en este equipo. ({e})")
+        }
+        _ => "Ver la cola de sincronización".to_string(),
+    };
+    ui.add(b.min_size(vec2(0.0, theme::TOUCH)))
+        .on_hover_text(hover)
+        .clicked()
+}

@@ -1,0 +1,159 @@
+//! Small touch widgets shared by the panels: labelled fields (every input gets an
+//! accessible name), big buttons, badges and the one-line message strip.
+
+use crate::ui::theme;
+use egui::{Button, Color32, Response, RichText, TextEdit, Ui, vec2};
+
+/// A label above a single-line field; the field is named by the label for screen
+/// readers and for the UI tests.
+pub fn field(ui: &mut Ui, label: &str, text: &mut String, width: f32) -> Response {
+    ui.vertical(|ui| {
+        ui.spacing_mut().item_spacing.y = 4.0;
+        let l = ui.label(label);
+        ui.add(
+            TextEdit::singleline(text)
+                .desired_width(width)
+                .margin(vec2(8.0, 10.0)),
+        )
+        .labelled_by(l.id)
+    })
+    .inner
+}
+
+/// A label to the left of a single-line field, for compact rows.
+pub fn inline_field(ui: &mut Ui, label: &str, text: &mut String, width: f32) -> Response {
+    let l = ui.label(label);
+    ui.add(
+        TextEdit::singleline(text)
+            .desired_width(width)
+            .margin(vec2(8.0, 10.0)),
+    )
+    .labelled_by(l.id)
+}
+
+/// A password field with its label above.
+pub fn password(ui: &mut Ui, label: &str, text: &mut String, width: f32) -> Response {
+    ui.vertical(|ui| {
+        ui.spacing_mut().item_spacing.y = 4.0;
+        let l = ui.label(label);
+        ui.add(
+            TextEdit::singleline(text)
+                .password(true)
+                .desired_width(width)
+                .margin(vec2(8.0, 10.0)),
+        )
+        .labelled_by(l.id)
+    })
+    .inner
+}
+
+/// A wide, tall button for the main actions.
+pub fn big_button(ui: &mut Ui, text: &str, fill: Option<Color32>, width: f32) -> Response {
+    let mut b = Button::new(
+        RichText::new(text)
+            .size(22.0)
+            .strong()
+            .color(if fill.is_some() {
+                Color32::WHITE
+            } else {
+                ui.visuals().text_color()
+            }),
+    )
+    .min_size(vec2(width, 60.0));
+    if let Some(f) = fill {
+        b = b.fill(f);
+    }
+    ui.add(b)
+}
+
+/// A toggle button: one of a group of choices.
+pub fn choice(ui: &mut Ui, selected: bool, text: &str) -> Response {
+    ui.add(
+        Button::selectable(selected, RichText::new(text))
+            .min_size(vec2(theme::TOUCH, theme::TOUCH)),
+    )
+}
+
+/// A coloured status pill.
+pub fn badge(ui: &mut Ui, text: &str, colour: Color32) -> Response {
+    let galley_text = RichText::new(text)
+        .color(Color32::WHITE)
+        .strong()
+        .size(16.0);
+    egui::Frame::new()
+        .fill(colour)
+        .corner_radius(6.0)
+        .inner_margin(vec2(8.0, 3.0))
+        .show(ui, |ui| ui.label(galley_text))
+        .inner
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Info,
+    Ok,
+    Warn,
+    Error,
+}
+
+/// A message for the person: Spanish text and how loud it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Msg {
+    pub tone: Tone,
+    pub text: String,
+}
+
+impl Msg {
+    pub fn ok(text: impl Into<String>) -> Msg {
+        Msg {
+            tone: Tone::Ok,
+            text: text.into(),
+        }
+    }
+    pub fn info(text: impl Into<String>) -> Msg {
+        Msg {
+            tone: Tone::Info,
+            text: text.into(),
+        }
+    }
+    pub fn warn(text: impl Into<String>) -> Msg {
+        Msg {
+            tone: Tone::Warn,
+            text: text.into(),
+        }
+    }
+    pub fn error(text: impl Into<String>) -> Msg {
+        Msg {
+            tone: Tone::Error,
+            text: text.into(),
+        }
+    }
+}
+
+pub fn tone_colour(tone: Tone) -> Color32 {
+    match tone {
+        Tone::Info => theme::BLUE,
+        Tone::Ok => theme::GREEN,
+        Tone::Warn => theme::AMBER,
+        Tone::Error => theme::RED,
+    }
+}
+
+/// Shows a message strip (wrapping, coloured).
+pub fn message(ui: &mut Ui, msg: &Msg) {
+    let c = tone_colour(msg.tone);
+    egui::Frame::new()
+        .stroke(egui::Stroke::new(2.0, c))
+        .corner_radius(6.0)
+        .inner_margin(vec2(10.0, 6.0))
+        .show(ui, |ui| {
+            ui.add(egui::Label::new(RichText::new(&msg.text).color(c).strong()).wrap());
+        });
+}
+
+/// Shows an optional message.
+pub fn maybe_message(ui: &mut Ui, msg: &Option<Msg>) {
+    if let Some(m) = msg {
+        message(ui, m);
+    }
+}

@@ -1,0 +1,416 @@
+//! The kiosk driven by touch through egui_kittest (no GPU) against a real store in a
+//! temp dir: issuing a sale with quick keys and the keypad, customer validation as
+//! typed, odometer updates, and the sync indicator's pending count.
+
+use egui::{Key, Modifiers, vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use motordesk::domain::customer::Customer;
+use motordesk::domain::identity::IdKind;
+use motordesk::domain::invoice::Unit;
+use motordesk::domain::product::Product;
+use motordesk::domain::tax::TaxAffectation;
+use motordesk::domain::vehicle::Vehicle;
+use motordesk::store::{DB_FILE, RecordKind, Store};
+use motordesk::ui::{AppOptions, KioskApp, PanelId};
+use rust_decimal_macros::dec;
+use std::time::Duration;
+use tempfile::TempDir;
+use uuid::Uuid;
+
+struct Shop {
+    _dir: TempDir,
+    app: KioskApp,
+    vehicle_id: Uuid,
+}
+
+fn product(code: &str, name: &str, unit: Unit, price: rust_decimal::Decimal) -> Product {
+    Product {
+        id: Uuid::now_v7(),
+        code: code.into(),
+        name: name.into(),
+        category: "Servicio".into(),
+        unit,
+        price,
+        affectation: TaxAffectation::Gravado,
+        quick_key: true,
+        change_every_km: None,
+        active: true,
+    }
+}
+
+/// A real store with two quick keys, one customer and one vehicle at 45,000 km.
+fn shop(panel: PanelId) -> Shop {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::create(
+        &dir.path().join(DB_FILE),
+        "admin",
+        "secreto123",
+        "Ana Admin",
+    )
+    .unwrap();
+    store
+        .save_product(product(
+            "SRV-001",
+            "Cambio de aceite",
+            Unit::Servicio,
+            dec!(35.00),
+        ))
+        .unwrap();
+    store
+        .save_product(product(
+            "ACE-001",
+            "Aceite 20W-50 galón",
+            Unit::Galon,
+            dec!(95.00),
+        ))
+        .unwrap();
+    let juan = Customer::new(
+        Uuid::now_v7(),
+        IdKind::Dni,
+        "45678912",
+        "Juan Pérez",
+        "",
+        "",
+        "",
+    )
+    .unwrap();
+    store.save_customer(juan).unwrap();
+    let v = Vehicle::new(Uuid::now_v7(), "ABC-123", "Toyota", "Hilux").unwrap();
+    let vehicle_id = v.id;
+    store.save_vehicle(v).unwrap();
+    store.update_odometer(vehicle_id, 45_000).unwrap();
+    let mut opts = AppOptions::new(dir.path().to_path_buf());
+    opts.start_panel = panel;
+    opts.print = false;
+    Shop {
+        app: KioskApp::with_store(opts, store),
+        _dir: dir,
+        vehicle_id,
+    }
+}
+
+fn harness(app: KioskApp) -> Harness<'static, KioskApp> {
+    Harness::builder()
+        .with_size(vec2(1280.0, 800.0))
+        .build_ui_state(|ui, app: &mut KioskApp| app.ui(ui), app)
+}
+
+/// Steps frames until `cond` holds: worker threads answer asynchronously. Bounded, so
+/// a broken flow fails instead of hanging; the sleep only yields to the worker.
+fn wait_for(
+    h: &mut Harness<'static, KioskApp>,
+    what: &str,
+    cond: impl Fn(&Harness<'static, KioskApp>) -> bool,
+) {
+    for _ in 0..1500 {
+        h.step();
+        if cond(h) {
+            h.step();
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+fn has(h: &Harness<'static, KioskApp>, text: &str) -> bool {
+    h.query_all_by_label_contains(text).next().is_some()
+}
+
+fn store(h: &Harness<'static, KioskApp>) -> std::sync::Arc<Store> {
+    h.state().store().expect("logged in").clone()
+}
+
+fn type_into(h: &mut Harness<'static, KioskApp>, label: &str, text: &str) {
+    h.get_by_label(label).click();
+    h.run();
+    h.get_by_label(label).type_text(text);
+    h.run();
+}
+
+fn select_all_and_type(h: &mut Harness<'static, KioskApp>, label: &str, text: &str) {
+    h.get_by_label(label).click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.run();
+    h.get_by_label(label).type_text(text);
+    h.run();
+}
+
+/// Touches a button whose text contains `text` (a quick key shows name and price).
+fn touch_button(h: &mut Harness<'static, KioskApp>, text: &str) {
+    h.get_all_by_label_contains(text)
+        .find(|n| n.accesskit_node().role() == egui::accesskit::Role::Button)
+        .unwrap_or_else(|| panic!("no button with {text:?}"))
+        .click();
+    h.run();
+}
+
+fn click(h: &mut Harness<'static, KioskApp>, label: &str) {
+    h.get_by_label(label).click();
+    h.run();
+}
+
+#[test]
+fn sale_by_touch_is_issued_and_listed_as_pending() {
+    let shop = shop(PanelId::Ventas);
+    let mut h = harness(shop.app);
+    wait_for(&mut h, "quick keys", |h| has(h, "Cambio de aceite"));
+    h.run();
+
+    touch_button(&mut h, "Cambio de aceite");
+    // Quantity through the on-screen keypad: 1 → 3.
+    click(&mut h, "1 SERV");
+    assert!(has(&h, "Cantidad: Cambio de aceite"), "keypad opened");
+    click(&mut h, "3");
+    click(&mut h, "Aceptar");
+    assert!(has(&h, "3 SERV"));
+    assert!(
+        h.query_by_label("S/ 105.00").is_some(),
+        "TOTAL is 3 × 35.00"
+    );
+    assert!(h.query_by_label("S/ 88.98").is_some(), "OP. GRAVADA");
+    assert!(h.query_by_label("S/ 16.02").is_some(), "IGV");
+
+    h.get_by_label("EMITIR").click();
+    wait_for(&mut h, "the invoice in the store", |h| {
+        store(h).count(RecordKind::Invoice).unwrap() == 1
+    });
+    let s = store(&h);
+    let docs = s.invoice_summaries().unwrap();
+    assert_eq!(docs.len(), 1);
+    assert_eq!(docs[0].total, dec!(105.00));
+    assert_eq!(docs[0].number.to_string(), "B001-00000001");
+    wait_for(&mut h, "confirmation", |h| {
+        has(h, "Emitido: Boleta B001-00000001")
+    });
+    wait_for(&mut h, "the receipt PDF", |h| has(h, "PDF guardado"));
+
+    // The sync indicator counts everything still on the device only.
+    let pending = s.sync_counts().unwrap().pending;
+    assert!(pending >= 1);
+    wait_for(&mut h, "sync indicator count", |h| {
+        has(h, &format!("PENDIENTES {pending}"))
+    });
+
+    // The documents list shows it with its PENDIENTE badge.
+    h.get_by_label("Comprobantes").click();
+    wait_for(&mut h, "documents list", |h| has(h, "B001-00000001"));
+    assert!(h.query_by_label("PENDIENTE").is_some());
+    h.run();
+
+    // Select it: detail with Reimprimir and Nota de crédito, which prefills a credit note.
+    h.get_by_label("B001-00000001").click();
+    wait_for(&mut h, "document detail", |h| has(h, "Reimprimir"));
+    click(&mut h, "Nota de crédito");
+    wait_for(&mut h, "credit note draft", |h| {
+        has(h, "NOTA DE CRÉDITO de Boleta B001-00000001")
+    });
+    h.get_by_label("EMITIR").click();
+    wait_for(&mut h, "the credit note in the store", |h| {
+        store(h).count(RecordKind::Invoice).unwrap() == 2
+    });
+    let docs = s.invoice_summaries().unwrap();
+    assert_eq!(docs[0].number.to_string(), "BC01-00000001");
+    assert_eq!(docs[0].total, dec!(105.00));
+}
+
+#[test]
+fn boleta_over_700_without_dni_shows_the_rule() {
+    let shop = shop(PanelId::Ventas);
+    let mut h = harness(shop.app);
+    wait_for(&mut h, "quick keys", |h| has(h, "Aceite 20W-50"));
+    for _ in 0..8 {
+        touch_button(&mut h, "Aceite 20W-50");
+    }
+    assert!(h.query_by_label("S/ 760.00").is_some());
+    assert!(
+        has(&h, "por encima de S/ 700.00 se requiere"),
+        "rule error in Spanish"
+    );
+    h.get_by_label("EMITIR").click();
+    h.run();
+    assert_eq!(
+        store(&h).count(RecordKind::Invoice).unwrap(),
+        0,
+        "nothing issued"
+    );
+}
+
+#[test]
+fn customer_with_bad_ruc_is_refused_then_good_one_saved() {
+    let shop = shop(PanelId::Clientes);
+    let mut h = harness(shop.app);
+    wait_for(&mut h, "customer list", |h| has(h, "Juan Pérez"));
+    click(&mut h, "RUC");
+    type_into(&mut h, "Número de documento", "20512333798");
+    type_into(&mut h, "Razón social", "Transportes Rímac S.A.C.");
+    assert!(
+        has(&h, "RUC inválido: el dígito verificador no coincide"),
+        "validated as typed"
+    );
+    h.get_by_label("Guardar cliente").click();
+    h.run();
+    let s = store(&h);
+    assert_eq!(
+        s.count(RecordKind::Customer).unwrap(),
+        1,
+        "bad RUC saved nothing"
+    );
+
+    select_all_and_type(&mut h, "Número de documento", "20131312955");
+    h.run();
+    assert!(has(&h, "RUC válido: 20131312955"));
+    h.get_by_label("Guardar cliente").click();
+    wait_for(&mut h, "saved message", |h| has(h, "Cliente guardado"));
+    let saved = s
+        .customer_by_doc(IdKind::Ruc, "20131312955")
+        .unwrap()
+        .expect("saved");
+    assert_eq!(saved.data.name, "Transportes Rímac S.A.C.");
+
+    // The same document again is refused by the store, in Spanish.
+    click(&mut h, "Nuevo cliente");
+    click(&mut h, "RUC");
+    type_into(&mut h, "Número de documento", "20131312955");
+    type_into(&mut h, "Razón social", "Otra empresa");
+    h.get_by_label("Guardar cliente").click();
+    wait_for(&mut h, "duplicate message", |h| {
+        has(h, "Ya existe un cliente con el documento 20131312955")
+    });
+    assert_eq!(s.count(RecordKind::Customer).unwrap(), 2);
+}
+
+#[test]
+fn odometer_below_last_is_refused_and_higher_is_saved() {
+    let shop = shop(PanelId::Flota);
+    let vid = shop.vehicle_id;
+    let mut h = harness(shop.app);
+    wait_for(&mut h, "vehicle list", |h| has(h, "ABC-123"));
+    h.get_by_label_contains("ABC-123").click();
+    h.run();
+    assert!(has(&h, "Kilometraje: 45,000 km"));
+
+    type_into(&mut h, "Nuevo kilometraje", "44000");
+    h.get_by_label("Guardar kilometraje").click();
+    wait_for(&mut h, "refusal", |h| {
+        has(h, "es menor que la última lectura (45000 km)")
+    });
+    let s = store(&h);
+    assert_eq!(
+        s.get::<Vehicle>(vid).unwrap().unwrap().data.odometer_km,
+        45_000,
+        "unchanged"
+    );
+
+    select_all_and_type(&mut h, "Nuevo kilometraje", "46200");
+    h.get_by_label("Guardar kilometraje").click();
+    wait_for(&mut h, "saved", |h| has(h, "Kilometraje actualizado"));
+    assert_eq!(
+        s.get::<Vehicle>(vid).unwrap().unwrap().data.odometer_km,
+        46_200
+    );
+    wait_for(&mut h, "list refreshed", |h| {
+        has(h, "Kilometraje: 46,200 km")
+    });
+    h.run();
+}
+
+#[test]
+fn first_run_creates_admin_then_login_logout_and_wrong_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut opts = AppOptions::new(dir.path().to_path_buf());
+    opts.print = false;
+    let mut h = harness(KioskApp::new(opts));
+    h.run();
+    assert!(
+        has(&h, "Es la primera vez"),
+        "first run asks for the administrator"
+    );
+    type_into(&mut h, "Nombre completo", "Rosa Quispe");
+    type_into(&mut h, "Contraseña", "clave123");
+    type_into(&mut h, "Repita la contraseña", "clave123");
+    h.get_all_by_label("Crear administrador")
+        .last()
+        .unwrap()
+        .click();
+    wait_for(&mut h, "main screen", |h| h.state().panel().is_some());
+    assert!(has(&h, "Rosa Quispe"));
+    h.run();
+
+    h.get_by_label("Salir").click();
+    wait_for(&mut h, "login screen", |h| has(h, "Iniciar sesión"));
+    type_into(&mut h, "Usuario", "admin");
+    type_into(&mut h, "Contraseña", "equivocada");
+    h.get_by_label("Ingresar").click();
+    wait_for(&mut h, "refusal", |h| {
+        has(h, "Usuario o contraseña incorrectos.")
+    });
+    assert!(h.state().panel().is_none());
+
+    type_into(&mut h, "Contraseña", "clave123");
+    h.get_by_label("Ingresar").click();
+    wait_for(&mut h, "logged in again", |h| {
+        h.state().panel() == Some(PanelId::Ventas)
+    });
+}
+
+#[test]
+fn failed_item_is_shown_with_its_reason_and_retried_by_hand() {
+    let shop = shop(PanelId::Sincronizacion);
+    let mut h = harness(shop.app);
+    h.run();
+    let s = store(&h);
+    let e = s
+        .outbox_with_status(motordesk::store::SyncStatus::Pending, 1)
+        .unwrap()
+        .remove(0);
+    s.mark_syncing(&[e.seq]).unwrap();
+    s.mark_failed(
+        e.seq,
+        "connection refused",
+        chrono::Utc::now() + chrono::Duration::hours(1),
+    )
+    .unwrap();
+    // The panel reloads when the sync thread's counts change.
+    wait_for(&mut h, "failed item listed", |h| {
+        has(h, "FALLIDOS 1") && has(h, "connection refused")
+    });
+    assert!(h.query_by_label("FALLIDO").is_some());
+    h.get_by_label("Reintentar").click();
+    wait_for(&mut h, "back in the queue", |h| {
+        has(h, "registro(s) vuelven a la cola")
+    });
+    assert_eq!(s.sync_counts().unwrap().failed, 0);
+    wait_for(&mut h, "indicator updated", |h| has(h, "FALLIDOS 0"));
+}
+
+#[test]
+fn close_shift_with_unsynced_records_needs_an_admin_reason() {
+    let shop = shop(PanelId::Ajustes);
+    let mut h = harness(shop.app);
+    wait_for(&mut h, "settings", |h| has(h, "Cierre de turno"));
+    wait_for(&mut h, "unsynced count", |h| {
+        has(h, "registros sin sincronizar")
+    });
+    h.get_by_label("Cerrar turno").scroll_to_me();
+    h.run();
+    h.get_by_label("Cerrar turno").click();
+    wait_for(&mut h, "refusal", |h| {
+        has(
+            h,
+            "Para cerrar con registros sin sincronizar, escriba el motivo.",
+        )
+    });
+    type_into(
+        &mut h,
+        "Motivo para cerrar sin sincronizar",
+        "Sin internet en el local",
+    );
+    h.get_by_label("Cerrar turno").scroll_to_me();
+    h.run();
+    h.get_by_label("Cerrar turno").click();
+    wait_for(&mut h, "closed", |h| has(h, "Turno cerrado"));
+    assert!(has(&h, "sin sincronizar"));
+}
