@@ -1,0 +1,84 @@
+//! The kiosk's sync indicator against a real server process that is stopped and
+//! started: EN LÍNEA → SIN CONEXIÓN with the sale counted as pending → back online and
+//! the pending count drops to zero.
+
+mod sync_support;
+
+use egui::vec2;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use motordesk::store::{DB_FILE, Store};
+use motordesk::ui::{AppOptions, KioskApp, PanelId};
+use std::time::{Duration, Instant};
+use sync_support::{ENROLLMENT, Server, issue_boleta};
+
+fn indicator(h: &Harness<'static, KioskApp>) -> String {
+    h.query_all_by_label_contains("PENDIENTES")
+        .filter_map(|n| n.accesskit_node().label())
+        .find(|l| l.contains('●'))
+        .unwrap_or_default()
+}
+
+/// Steps frames until the indicator says all of `want` (bounded; the sync thread
+/// answers on its own schedule: offline probe every 5 s).
+fn wait_indicator(h: &mut Harness<'static, KioskApp>, want: &[&str]) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        h.step();
+        let text = indicator(h);
+        if want.iter().all(|w| text.contains(w)) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "indicator shows {text:?}, wanted {want:?}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn sync_now(h: &mut Harness<'static, KioskApp>) {
+    h.get_by_label("Sincronizar ahora").click();
+    h.run();
+}
+
+#[test]
+fn indicator_follows_the_server_going_down_and_up() {
+    let mut server = Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::create(&dir.path().join(DB_FILE), "admin", "clave-admin", "Admin").unwrap();
+    motordesk::sync::register(&server.url, ENROLLMENT, &store).unwrap();
+    let mut opts = AppOptions::new(dir.path().to_path_buf());
+    opts.start_panel = PanelId::Sincronizacion;
+    opts.print = false;
+    let app = KioskApp::with_store(opts, store);
+    let mut h = Harness::builder()
+        .with_size(vec2(1280.0, 800.0))
+        .build_ui_state(|ui, app: &mut KioskApp| app.ui(ui), app);
+
+    wait_indicator(&mut h, &["EN LÍNEA", "PENDIENTES 0", "FALLIDOS 0"]);
+
+    // The network goes; a sale is made anyway and counted as pending.
+    server.kill();
+    let store = h.state().store().unwrap().clone();
+    let sale = issue_boleta(&store, 1);
+    sync_now(&mut h);
+    wait_indicator(&mut h, &["SIN CONEXIÓN"]);
+    assert!(store.sync_counts().unwrap().unsynced() >= 1);
+
+    // The server comes back: the sale goes up by itself and the counts drop to zero.
+    server.restart();
+    wait_indicator(&mut h, &["PENDIENTES 0", "SINCRONIZANDO 0", "FALLIDOS 0"]);
+    let text = indicator(&h);
+    assert!(
+        text.contains("EN LÍNEA") || text.contains("RECONECTADO"),
+        "{text}"
+    );
+    let synced = store
+        .get::<motordesk::domain::invoice::Invoice>(sale.id)
+        .unwrap()
+        .unwrap();
+    assert!(synced.meta.synced_at.is_some());
+    let on_server: Vec<String> = server.invoices().into_iter().map(|i| i.number).collect();
+    assert_eq!(on_server, vec![sale.number.to_string()]);
+}
