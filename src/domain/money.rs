@@ -23,14 +23,23 @@ pub fn plain(d: Decimal) -> String {
     let neg = r.is_sign_negative() && !r.is_zero();
     let s = format!("{:.2}", r.abs());
     let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
+    format!("{}{}.{frac}", if neg { "-" } else { "" }, group_digits(int))
+}
+
+/// Commas every three digits: `45000` → `45,000` (money and kilometres alike).
+pub fn thousands(n: u32) -> String {
+    group_digits(&n.to_string())
+}
+
+fn group_digits(digits: &str) -> String {
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
         }
-        grouped.push(c);
+        out.push(c);
     }
-    format!("{}{grouped}.{frac}", if neg { "-" } else { "" })
+    out
 }
 
 /// Parses what a cashier types: `12`, `12.5`, `12,50`, `S/ 1,234.50`.

@@ -8,6 +8,7 @@
 use crate::domain::document::DocumentKind;
 use crate::domain::identity::IdKind;
 use crate::domain::invoice::{Invoice, PaymentMethod};
+use crate::domain::money::thousands;
 use crate::domain::money::{plain, soles};
 use crate::domain::time::lima_display;
 use crate::domain::words::amount_in_words;
@@ -353,18 +354,6 @@ impl<'a> Content<'a> {
             |a| a.gross,
         )
     }
-}
-
-fn thousands(n: u32) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn qty(q: Decimal) -> String {

@@ -209,18 +209,7 @@ impl Indexed for Invoice {
         _: Option<&Self>,
         inv: &Self,
     ) -> StoreResult<()> {
-        let id = inv.id.as_u128();
-        txn.open_table(INVOICE_BY_NUMBER)?
-            .insert(store.sealer().blind("number", &inv.number.to_string()), id)?;
-        if let Some(c) = inv.buyer.customer_id {
-            txn.open_table(INVOICES_BY_CUSTOMER)?
-                .insert((c.as_u128(), id), ())?;
-        }
-        if let Some(v) = &inv.vehicle {
-            txn.open_table(INVOICES_BY_VEHICLE)?
-                .insert((v.vehicle_id.as_u128(), id), ())?;
-        }
-        Ok(())
+        store.index_invoice(txn, inv)
     }
     fn summary(&self) -> String {
         format!("{} {}", self.kind.short(), self.number)

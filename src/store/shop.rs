@@ -219,19 +219,12 @@ impl Store {
         if txn.open_table(INVOICES)?.get(id)?.is_some() {
             return Err(StoreError::InvoiceImmutable);
         }
-        txn.open_table(INVOICE_BY_NUMBER)?
-            .insert(self.sealer().blind("number", &inv.number.to_string()), id)?;
-        if let Some(c) = inv.buyer.customer_id {
-            txn.open_table(INVOICES_BY_CUSTOMER)?
-                .insert((c.as_u128(), id), ())?;
-        }
-        if let Some(v) = &inv.vehicle {
-            txn.open_table(INVOICES_BY_VEHICLE)?
-                .insert((v.vehicle_id.as_u128(), id), ())?;
-            if let Some(km) = v.odometer_km {
-                self.update_odometer_in(txn, v.vehicle_id, km, Some(inv.id), at)?;
-                self.record_service(txn, &inv, km)?;
-            }
+        self.index_invoice(txn, &inv)?;
+        if let Some(v) = &inv.vehicle
+            && let Some(km) = v.odometer_km
+        {
+            self.update_odometer_in(txn, v.vehicle_id, km, Some(inv.id), at)?;
+            self.record_service(txn, &inv, km)?;
         }
         let summary = format!(
             "{} {} {}",
@@ -241,6 +234,23 @@ impl Store {
         );
         let rec = self.save_local(txn, inv, summary)?;
         Ok(rec.data)
+    }
+
+    /// The lookups of an invoice: by number, by customer, by vehicle. Used for local
+    /// issues and for invoices pulled from other kiosks alike.
+    pub(crate) fn index_invoice(&self, txn: &WriteTransaction, inv: &Invoice) -> StoreResult<()> {
+        let id = inv.id.as_u128();
+        txn.open_table(INVOICE_BY_NUMBER)?
+            .insert(self.sealer().blind("number", &inv.number.to_string()), id)?;
+        if let Some(c) = inv.buyer.customer_id {
+            txn.open_table(INVOICES_BY_CUSTOMER)?
+                .insert((c.as_u128(), id), ())?;
+        }
+        if let Some(v) = &inv.vehicle {
+            txn.open_table(INVOICES_BY_VEHICLE)?
+                .insert((v.vehicle_id.as_u128(), id), ())?;
+        }
+        Ok(())
     }
 
     /// An invoice that sold a product with a change interval (oil, filters) resets the

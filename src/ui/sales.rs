@@ -8,6 +8,7 @@ use crate::domain::invoice::{
     BOLETA_ANONYMOUS_LIMIT, Buyer, CreditReason, Invoice, InvoiceDraft, Modifies, PaymentMethod,
     ServicedVehicle,
 };
+pub use crate::domain::money::thousands;
 use crate::domain::money::{parse_amount, plain, soles};
 use crate::domain::product::Product;
 use crate::domain::vehicle::{Plate, Vehicle, check_odometer};
@@ -936,17 +937,4 @@ pub fn preview_window(ui: &mut Ui, layout: &ReceiptLayout, close: &mut bool) {
                 });
         },
     );
-}
-
-/// `45,000`
-pub fn thousands(n: u32) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
