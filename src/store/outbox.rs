@@ -383,10 +383,21 @@ impl Store {
         error: &str,
         next_attempt_at: DateTime<Utc>,
     ) -> StoreResult<()> {
-        self.update_entries(&[seq], |s, txn, e| {
+        self.mark_failed_many(&[seq], error, |_| next_attempt_at)
+    }
+
+    /// `mark_failed` for a whole batch in one transaction; `next_attempt_at` gets each
+    /// entry's attempt count (already counting the attempt that just failed).
+    pub fn mark_failed_many(
+        &self,
+        seqs: &[u64],
+        error: &str,
+        next_attempt_at: impl Fn(u32) -> DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.update_entries(seqs, |s, txn, e| {
             e.status = SyncStatus::Failed;
             e.last_error = Some(error.to_string());
-            e.next_attempt_at = Some(next_attempt_at);
+            e.next_attempt_at = Some(next_attempt_at(e.attempts));
             e.modified_at = Utc::now();
             set_record_status(s, txn, e, SyncStatus::Failed, None)?;
             Ok(true)

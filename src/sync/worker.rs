@@ -114,10 +114,9 @@ fn fail_all(
     error: &str,
     report: &mut Report,
 ) -> SyncResult<()> {
-    for e in entries {
-        store.mark_failed(e.seq, error, retry_at(e.attempts + 1))?;
-        report.failed += 1;
-    }
+    let seqs: Vec<u64> = entries.iter().map(|e| e.seq).collect();
+    store.mark_failed_many(&seqs, error, retry_at)?;
+    report.failed += entries.len();
     Ok(())
 }
 
