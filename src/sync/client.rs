@@ -106,13 +106,7 @@ impl Client {
         body: &B,
         user_token: Option<&str>,
     ) -> SyncResult<T> {
-        let mut req = self.agent.post(self.url(path));
-        if let Some(t) = &self.token {
-            req = req.header("Authorization", format!("Bearer {t}"));
-        }
-        if let Some(u) = user_token {
-            req = req.header(crate::sync::accounts::USER_TOKEN_HEADER, u);
-        }
+        let req = self.authed(self.agent.post(self.url(path)), user_token);
         read(req.send_json(body).map_err(transport)?)
     }
 
@@ -121,14 +115,23 @@ impl Client {
         path: &str,
         user_token: Option<&str>,
     ) -> SyncResult<T> {
-        let mut req = self.agent.get(self.url(path));
+        let req = self.authed(self.agent.get(self.url(path)), user_token);
+        read(req.call().map_err(transport)?)
+    }
+
+    /// Adds the device token (when there is one) and a user session token (when given).
+    fn authed<B>(
+        &self,
+        mut req: ureq::RequestBuilder<B>,
+        user_token: Option<&str>,
+    ) -> ureq::RequestBuilder<B> {
         if let Some(t) = &self.token {
             req = req.header("Authorization", format!("Bearer {t}"));
         }
         if let Some(u) = user_token {
             req = req.header(crate::sync::accounts::USER_TOKEN_HEADER, u);
         }
-        read(req.call().map_err(transport)?)
+        req
     }
 
     pub fn changes(&self, cursor: &str, limit: usize) -> SyncResult<ChangesResponse> {

@@ -7,15 +7,15 @@ use egui::{Button, Color32, Response, RichText, TextEdit, Ui, vec2};
 /// A label above a single-line field; the field is named by the label for screen
 /// readers and for the UI tests.
 pub fn field(ui: &mut Ui, label: &str, text: &mut String, width: f32) -> Response {
+    labelled_above(ui, label, TextEdit::singleline(text), width)
+}
+
+fn labelled_above(ui: &mut Ui, label: &str, edit: TextEdit<'_>, width: f32) -> Response {
     ui.vertical(|ui| {
         ui.spacing_mut().item_spacing.y = 4.0;
         let l = ui.label(label);
-        ui.add(
-            TextEdit::singleline(text)
-                .desired_width(width)
-                .margin(vec2(8.0, 10.0)),
-        )
-        .labelled_by(l.id)
+        ui.add(edit.desired_width(width).margin(vec2(8.0, 10.0)))
+            .labelled_by(l.id)
     })
     .inner
 }
@@ -33,18 +33,7 @@ pub fn inline_field(ui: &mut Ui, label: &str, text: &mut String, width: f32) -> 
 
 /// A password field with its label above.
 pub fn password(ui: &mut Ui, label: &str, text: &mut String, width: f32) -> Response {
-    ui.vertical(|ui| {
-        ui.spacing_mut().item_spacing.y = 4.0;
-        let l = ui.label(label);
-        ui.add(
-            TextEdit::singleline(text)
-                .password(true)
-                .desired_width(width)
-                .margin(vec2(8.0, 10.0)),
-        )
-        .labelled_by(l.id)
-    })
-    .inner
+    labelled_above(ui, label, TextEdit::singleline(text).password(true), width)
 }
 
 /// A wide, tall button for the main actions.
