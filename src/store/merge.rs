@@ -86,7 +86,6 @@ trait Indexed: Record {
         old: Option<&Self>,
         new: &Self,
     ) -> StoreResult<()>;
-    fn summary(&self) -> String;
     /// Issued once, never edited: a pulled copy is inserted if absent, never replaced.
     const IMMUTABLE: bool = false;
 }
@@ -98,40 +97,22 @@ impl Indexed for Customer {
         old: Option<&Self>,
         new: &Self,
     ) -> StoreResult<()> {
+        let blind = |c: &Customer| {
+            c.doc.identifies_buyer().then(|| {
+                store
+                    .sealer()
+                    .blind("doc", &doc_key(c.doc.kind, &c.doc.number))
+            })
+        };
         let mut idx = txn.open_table(CUSTOMER_BY_DOC)?;
-        let id = new.id.as_u128();
-        if let Some(o) = old.filter(|o| o.doc != new.doc && o.doc.identifies_buyer()) {
-            let k = store
-                .sealer()
-                .blind("doc", &doc_key(o.doc.kind, &o.doc.number));
-            if idx.get(k)?.map(|v| v.value()) == Some(id) {
-                idx.remove(k)?;
-            }
-        }
-        if new.doc.identifies_buyer() {
-            let k = store
-                .sealer()
-                .blind("doc", &doc_key(new.doc.kind, &new.doc.number));
-            let current = idx.get(k)?.map(|v| v.value());
-            match current {
-                Some(other) if other != id => {
-                    // Two kiosks created the same document offline: keep both records,
-                    // the index keeps pointing at the one this kiosk had.
-                    log::warn!(
-                        "merge: customer {} shares a document with {}",
-                        new.id,
-                        Uuid::from_u128(other)
-                    );
-                }
-                _ => {
-                    idx.insert(k, id)?;
-                }
-            }
-        }
+        move_unique(
+            &mut idx,
+            old.and_then(blind),
+            blind(new),
+            new.id,
+            "document",
+        )?;
         Ok(())
-    }
-    fn summary(&self) -> String {
-        format!("Cliente {} {}", self.doc.number, self.name)
     }
 }
 
@@ -143,29 +124,14 @@ impl Indexed for Vehicle {
         new: &Self,
     ) -> StoreResult<()> {
         let id = new.id.as_u128();
-        {
-            let mut idx = txn.open_table(VEHICLE_BY_PLATE)?;
-            if let Some(o) = old.filter(|o| o.plate != new.plate) {
-                let k = store.sealer().blind("plate", o.plate.key());
-                if idx.get(k)?.map(|v| v.value()) == Some(id) {
-                    idx.remove(k)?;
-                }
-            }
-            let k = store.sealer().blind("plate", new.plate.key());
-            let current = idx.get(k)?.map(|v| v.value());
-            match current {
-                Some(other) if other != id => {
-                    log::warn!(
-                        "merge: vehicle {} shares a plate with {}",
-                        new.id,
-                        Uuid::from_u128(other)
-                    );
-                }
-                _ => {
-                    idx.insert(k, id)?;
-                }
-            }
-        }
+        let blind = |v: &Vehicle| store.sealer().blind("plate", v.plate.key());
+        move_unique(
+            &mut txn.open_table(VEHICLE_BY_PLATE)?,
+            old.map(blind),
+            Some(blind(new)),
+            new.id,
+            "plate",
+        )?;
         let mut owners = txn.open_table(VEHICLES_BY_OWNER)?;
         if let Some(o) = old.and_then(|o| o.owner_id) {
             owners.remove((o.as_u128(), id))?;
@@ -175,17 +141,11 @@ impl Indexed for Vehicle {
         }
         Ok(())
     }
-    fn summary(&self) -> String {
-        format!("Vehículo {} {} {}", self.plate, self.brand, self.model)
-    }
 }
 
 impl Indexed for Product {
     fn reindex(_: &Store, _: &WriteTransaction, _: Option<&Self>, _: &Self) -> StoreResult<()> {
         Ok(())
-    }
-    fn summary(&self) -> String {
-        format!("Producto {} {}", self.code, self.name)
     }
 }
 
@@ -195,9 +155,6 @@ impl Indexed for OdometerReading {
         txn.open_table(ODOMETER_BY_VEHICLE)?
             .insert((new.vehicle_id.as_u128(), new.id.as_u128()), ())?;
         Ok(())
-    }
-    fn summary(&self) -> String {
-        format!("Kilometraje {} km", self.km)
     }
 }
 
@@ -211,9 +168,38 @@ impl Indexed for Invoice {
     ) -> StoreResult<()> {
         store.index_invoice(txn, inv)
     }
-    fn summary(&self) -> String {
-        format!("{} {}", self.kind.short(), self.number)
+}
+
+/// Moves a unique blind-index entry of record `id` from `old_key` to `new_key`. A key
+/// another record already holds (two kiosks created the same document or plate offline)
+/// keeps pointing at the record this kiosk had; both records are kept.
+fn move_unique(
+    idx: &mut redb::Table<u128, u128>,
+    old_key: Option<u128>,
+    new_key: Option<u128>,
+    id: Uuid,
+    what: &str,
+) -> StoreResult<()> {
+    let id = id.as_u128();
+    if let Some(k) = old_key.filter(|k| Some(*k) != new_key)
+        && idx.get(k)?.map(|v| v.value()) == Some(id)
+    {
+        idx.remove(k)?;
     }
+    if let Some(k) = new_key {
+        let current = idx.get(k)?.map(|v| v.value());
+        match current {
+            Some(other) if other != id => log::warn!(
+                "merge: {} shares a {what} with {}",
+                Uuid::from_u128(id),
+                Uuid::from_u128(other)
+            ),
+            _ => {
+                idx.insert(k, id)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The record's unsynced outbox entry, if any (PENDING, SYNCING or FAILED).

@@ -440,6 +440,17 @@ impl Store {
         &self,
         txn: &WriteTransaction,
         data: T,
+    ) -> StoreResult<Stored<T>> {
+        let summary = data.summary();
+        self.save_local_as(txn, data, summary)
+    }
+
+    /// `save_local` with the queue line given by the caller, who knows more than the
+    /// record (an odometer reading does not carry its plate).
+    pub(crate) fn save_local_as<T: Record>(
+        &self,
+        txn: &WriteTransaction,
+        data: T,
         summary: String,
     ) -> StoreResult<Stored<T>> {
         let at = now();

@@ -88,6 +88,8 @@ pub struct Stored<T> {
 pub trait Record: Serialize + DeserializeOwned + Clone + Send + 'static {
     const KIND: RecordKind;
     fn id(&self) -> Uuid;
+    /// One line for the sync queue and conflict review, e.g. "Cliente 45678912 Rosa".
+    fn summary(&self) -> String;
 }
 
 impl Record for Customer {
@@ -95,11 +97,17 @@ impl Record for Customer {
     fn id(&self) -> Uuid {
         self.id
     }
+    fn summary(&self) -> String {
+        format!("Cliente {} {}", self.doc.number, self.name)
+    }
 }
 impl Record for Vehicle {
     const KIND: RecordKind = RecordKind::Vehicle;
     fn id(&self) -> Uuid {
         self.id
+    }
+    fn summary(&self) -> String {
+        format!("Vehículo {} {} {}", self.plate, self.brand, self.model)
     }
 }
 impl Record for Product {
@@ -107,16 +115,30 @@ impl Record for Product {
     fn id(&self) -> Uuid {
         self.id
     }
+    fn summary(&self) -> String {
+        format!("Producto {} {}", self.code, self.name)
+    }
 }
 impl Record for OdometerReading {
     const KIND: RecordKind = RecordKind::Odometer;
     fn id(&self) -> Uuid {
         self.id
     }
+    fn summary(&self) -> String {
+        format!("Kilometraje {} km", self.km)
+    }
 }
 impl Record for Invoice {
     const KIND: RecordKind = RecordKind::Invoice;
     fn id(&self) -> Uuid {
         self.id
+    }
+    fn summary(&self) -> String {
+        format!(
+            "{} {} {}",
+            self.kind.short(),
+            self.number,
+            crate::domain::money::soles(self.totals.total)
+        )
     }
 }

@@ -5,7 +5,6 @@ use crate::domain::customer::Customer;
 use crate::domain::document::{DocumentKind, DocumentNumber, MAX_CORRELATIVE};
 use crate::domain::identity::IdKind;
 use crate::domain::invoice::{Invoice, InvoiceDraft};
-use crate::domain::money::soles;
 use crate::domain::product::Product;
 use crate::domain::time::lima_date;
 use crate::domain::vehicle::{OdometerCheck, OdometerReading, Vehicle, check_odometer};
@@ -69,8 +68,7 @@ impl Store {
                 )?;
             }
         }
-        let summary = format!("Cliente {} {}", c.doc.number, c.name);
-        self.save_local(txn, c, summary)
+        self.save_local(txn, c)
     }
 
     /// Creates or updates a vehicle. Plates are unique. The odometer is not changed here
@@ -105,16 +103,14 @@ impl Store {
                 owners.insert((o.as_u128(), v.id.as_u128()), ())?;
             }
         }
-        let summary = format!("Vehículo {} {} {}", v.plate, v.brand, v.model);
-        let rec = self.save_local(&txn, v, summary)?;
+        let rec = self.save_local(&txn, v)?;
         txn.commit()?;
         Ok(rec)
     }
 
     pub fn save_product(&self, p: Product) -> StoreResult<Stored<Product>> {
         let txn = self.db().begin_write()?;
-        let summary = format!("Producto {} {}", p.code, p.name);
-        let rec = self.save_local(&txn, p, summary)?;
+        let rec = self.save_local(&txn, p)?;
         txn.commit()?;
         Ok(rec)
     }
@@ -150,11 +146,10 @@ impl Store {
         txn.open_table(ODOMETER_BY_VEHICLE)?
             .insert((vehicle_id.as_u128(), reading.id.as_u128()), ())?;
         let summary = format!("Kilometraje {} {} km", v.plate, km);
-        self.save_local(txn, reading, summary)?;
+        self.save_local_as(txn, reading, summary)?;
         if km != v.odometer_km {
             v.odometer_km = km;
-            let summary = format!("Vehículo {} {} {}", v.plate, v.brand, v.model);
-            self.save_local(txn, v, summary)?;
+            self.save_local(txn, v)?;
         }
         Ok(check)
     }
@@ -226,13 +221,7 @@ impl Store {
             self.update_odometer_in(txn, v.vehicle_id, km, Some(inv.id), at)?;
             self.record_service(txn, &inv, km)?;
         }
-        let summary = format!(
-            "{} {} {}",
-            inv.kind.short(),
-            inv.number,
-            soles(inv.totals.total)
-        );
-        let rec = self.save_local(txn, inv, summary)?;
+        let rec = self.save_local(txn, inv)?;
         Ok(rec.data)
     }
 
@@ -276,11 +265,7 @@ impl Store {
             v.data.last_service_km = Some(km);
             v.data.last_service_date = Some(lima_date(inv.issued_at));
             v.data.service_interval_km = every;
-            let summary = format!(
-                "Vehículo {} {} {}",
-                v.data.plate, v.data.brand, v.data.model
-            );
-            self.save_local(txn, v.data, summary)?;
+            self.save_local(txn, v.data)?;
         }
         Ok(())
     }
