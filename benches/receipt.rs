@@ -4,13 +4,13 @@
 //! ticket and A4, with 3 and 100 lines, and the size of the PDF.
 
 use chrono::Utc;
-use motordesk::domain::document::{DocumentKind, DocumentNumber};
-use motordesk::domain::identity::{IdDocument, IdKind};
-use motordesk::domain::invoice::{Buyer, Invoice, InvoiceDraft, SaleLine, Unit};
-use motordesk::domain::tax::TaxAffectation;
 use motordesk::receipt::layout::{Paper, ReceiptLayout};
 use motordesk::receipt::pdf::render_pdf;
 use motordesk::store::settings::ShopSettings;
+use motordesk_core::TaxAffectation;
+use motordesk_core::{Buyer, Invoice, InvoiceDraft, SaleLine, Unit};
+use motordesk_core::{DocumentKind, DocumentNumber};
+use motordesk_core::{IdDocument, IdKind};
 use rust_decimal::Decimal;
 use std::time::{Duration, Instant};
 use uuid::Uuid;

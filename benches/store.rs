@@ -3,10 +3,11 @@
 //! (one durable transaction each, as the kiosk does), loading the document list, search.
 
 use motordesk::demo;
-use motordesk::domain::document::DocumentKind;
-use motordesk::domain::invoice::InvoiceDraft;
-use motordesk::domain::product::Product;
-use motordesk::store::{RecordKind, Store};
+use motordesk::store::Store;
+use motordesk_core::DocumentKind;
+use motordesk_core::InvoiceDraft;
+use motordesk_core::Product;
+use motordesk_core::RecordKind;
 use rust_decimal::Decimal;
 use std::time::Instant;
 

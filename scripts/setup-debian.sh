@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # System packages MotorDesk needs on Debian 12 for building, tests, screenshots and
-# receipts. The kiosk binary itself only dlopens X11/Wayland, EGL/GL and fontconfig.
+# receipts and SUNAT XML checks (xmllint, xmlsec1, SUNAT's rules via python3-lxml). The kiosk binary itself only dlopens X11/Wayland, EGL/GL and fontconfig.
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
@@ -11,5 +11,6 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libx11-6 libxcursor1 libxrandr2 libxi6 libxkbcommon0 libxkbcommon-x11-0 libwayland-client0 \
   libegl1 libegl-mesa0 libgl1-mesa-dri libfontconfig1 \
   poppler-utils cups-client \
+  libxml2-utils xmlsec1 python3-lxml openssl \
   xvfb xauth imagemagick xdotool x11-utils
 echo "setup-debian: done"

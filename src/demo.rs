@@ -2,17 +2,17 @@
 //! vehicles with plates, and a history of documents — at any size, for trying the kiosk
 //! and for benchmarks. Deterministic for a given seed.
 
-use crate::domain::customer::Customer;
-use crate::domain::document::DocumentKind;
-use crate::domain::identity::{IdKind, ruc_check_digit, ruc_from_dni};
-use crate::domain::invoice::{Buyer, InvoiceDraft, Payment, PaymentMethod, ServicedVehicle, Unit};
-use crate::domain::product::Product;
-use crate::domain::tax::TaxAffectation;
-use crate::domain::time::lima_date;
-use crate::domain::vehicle::Vehicle;
 use crate::store::error::StoreResult;
 use crate::store::{Store, StoreError};
 use chrono::{Duration, Utc};
+use motordesk_core::Customer;
+use motordesk_core::DocumentKind;
+use motordesk_core::Product;
+use motordesk_core::TaxAffectation;
+use motordesk_core::Vehicle;
+use motordesk_core::lima_date;
+use motordesk_core::{Buyer, InvoiceDraft, Payment, PaymentMethod, ServicedVehicle, Unit};
+use motordesk_core::{IdKind, ruc_check_digit, ruc_from_dni};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 use uuid::Uuid;

@@ -1,9 +1,7 @@
 //! MotorDesk: offline-first billing and fleet desk for vehicle service bays in Peru.
 
 pub mod demo;
-pub mod domain;
 pub mod receipt;
-pub mod server;
 pub mod store;
 pub mod sync;
 pub mod ui;

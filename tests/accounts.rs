@@ -4,13 +4,13 @@
 
 mod sync_support;
 
-use motordesk::domain::customer::Customer;
-use motordesk::domain::identity::IdKind;
-use motordesk::store::user::Role;
 use motordesk::store::{Store, StoreError};
 use motordesk::sync::accounts::{LoginError, login, whoami};
 use motordesk::sync::client::Client;
 use motordesk::sync::worker::sync_once;
+use motordesk_core::Customer;
+use motordesk_core::IdKind;
+use motordesk_core::Role;
 use std::time::Duration;
 use sync_support::{ENROLLMENT, Server, wait_for};
 use uuid::Uuid;

@@ -3,15 +3,15 @@
 
 mod receipt_common;
 
-use motordesk::domain::document::DocumentKind;
-use motordesk::domain::invoice::InvoiceDraft;
-use motordesk::domain::money::plain;
 use motordesk::receipt::layout::{Paper, ReceiptLayout};
-use motordesk::receipt::qr::sunat_qr_payload;
+use motordesk_core::DocumentKind;
+use motordesk_core::InvoiceDraft;
+use motordesk_core::plain;
+use motordesk_sunat::sunat_qr_payload;
 use receipt_common::*;
 use std::process::Command;
 
-fn big_boleta(shop: &Shop, n: usize) -> motordesk::domain::invoice::Invoice {
+fn big_boleta(shop: &Shop, n: usize) -> motordesk_core::Invoice {
     let mut d = InvoiceDraft::new(DocumentKind::Boleta);
     d.buyer = dni_buyer();
     d.lines = many_lines(n);

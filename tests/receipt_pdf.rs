@@ -3,11 +3,11 @@
 
 mod receipt_common;
 
-use motordesk::domain::invoice::Invoice;
-use motordesk::domain::money::plain;
-use motordesk::domain::words::amount_in_words;
 use motordesk::receipt::layout::Paper;
-use motordesk::receipt::qr::sunat_qr_payload;
+use motordesk_core::Invoice;
+use motordesk_core::amount_in_words;
+use motordesk_core::plain;
+use motordesk_sunat::sunat_qr_payload;
 use receipt_common::*;
 use rust_decimal_macros::dec;
 

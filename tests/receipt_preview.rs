@@ -4,10 +4,10 @@ mod receipt_common;
 
 use chrono::Utc;
 use eframe::egui;
-use motordesk::domain::document::DocumentKind;
-use motordesk::domain::invoice::InvoiceDraft;
 use motordesk::receipt::layout::{Item, Paper, ReceiptLayout};
 use motordesk::receipt::{preview, preview_invoice};
+use motordesk_core::DocumentKind;
+use motordesk_core::InvoiceDraft;
 use receipt_common::*;
 use rust_decimal_macros::dec;
 use uuid::Uuid;
@@ -73,7 +73,7 @@ fn preview_is_marked_and_has_no_number_or_qr() {
 fn preview_refuses_what_issuing_would_refuse() {
     let shop = shop();
     let mut d = draft();
-    d.buyer = motordesk::domain::invoice::Buyer::varios();
+    d.buyer = motordesk_core::Buyer::varios();
     d.lines[0].quantity = dec!(10);
     let err = preview_invoice(&d, &shop.settings, Utc::now(), Uuid::now_v7(), "caja1").unwrap_err();
     assert!(err.mensaje().contains("700"), "{}", err.mensaje());

@@ -1,14 +1,15 @@
 //! Encryption at rest, accounts and key slots on a real redb file.
 
-use motordesk::domain::customer::Customer;
-use motordesk::domain::document::DocumentKind;
-use motordesk::domain::identity::IdKind;
-use motordesk::domain::invoice::{InvoiceDraft, Unit};
-use motordesk::domain::product::Product;
-use motordesk::domain::tax::TaxAffectation;
-use motordesk::domain::vehicle::Vehicle;
-use motordesk::store::user::Role;
-use motordesk::store::{RecordKind, Store, StoreError};
+use motordesk::store::{Store, StoreError};
+use motordesk_core::Customer;
+use motordesk_core::DocumentKind;
+use motordesk_core::IdKind;
+use motordesk_core::Product;
+use motordesk_core::RecordKind;
+use motordesk_core::Role;
+use motordesk_core::TaxAffectation;
+use motordesk_core::Vehicle;
+use motordesk_core::{InvoiceDraft, Unit};
 use rust_decimal_macros::dec;
 use uuid::Uuid;
 

@@ -2,17 +2,16 @@
 //! status transitions, indexes, numbering, immutability, reopen, migrations.
 
 use chrono::Utc;
-use motordesk::domain::DomainError;
-use motordesk::domain::customer::Customer;
-use motordesk::domain::document::DocumentKind;
-use motordesk::domain::identity::IdKind;
-use motordesk::domain::invoice::{
-    Buyer, CreditReason, InvoiceDraft, Modifies, ServicedVehicle, Unit,
-};
-use motordesk::domain::product::Product;
-use motordesk::domain::tax::TaxAffectation;
-use motordesk::domain::vehicle::{OdometerCheck, Plate, Vehicle};
-use motordesk::store::{RecordKind, Store, StoreError, SyncStatus};
+use motordesk::store::{Store, StoreError};
+use motordesk_core::Customer;
+use motordesk_core::DocumentKind;
+use motordesk_core::DomainError;
+use motordesk_core::IdKind;
+use motordesk_core::Product;
+use motordesk_core::TaxAffectation;
+use motordesk_core::{Buyer, CreditReason, InvoiceDraft, Modifies, ServicedVehicle, Unit};
+use motordesk_core::{OdometerCheck, Plate, Vehicle};
+use motordesk_core::{RecordKind, SyncStatus};
 use rust_decimal_macros::dec;
 use std::path::PathBuf;
 use uuid::Uuid;
@@ -412,13 +411,13 @@ fn demo_data_is_valid_and_mostly_synced_history() {
     assert_eq!(r.invoices, 300);
     assert!(r.customers >= 20 && r.vehicles >= r.customers);
     assert_eq!(store.count(RecordKind::Invoice).unwrap(), 300);
-    for inv in store.list::<motordesk::domain::invoice::Invoice>().unwrap() {
+    for inv in store.list::<motordesk_core::Invoice>().unwrap() {
         inv.data
             .verify()
             .unwrap_or_else(|e| panic!("{}: {e}", inv.data.number));
     }
     for c in store.list::<Customer>().unwrap() {
-        motordesk::domain::identity::IdDocument::new(c.data.doc.kind, &c.data.doc.number).unwrap();
+        motordesk_core::IdDocument::new(c.data.doc.kind, &c.data.doc.number).unwrap();
     }
     let counts = store.sync_counts().unwrap();
     // The newest 12 documents with their odometer readings and vehicles.

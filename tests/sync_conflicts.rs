@@ -3,13 +3,13 @@
 
 mod sync_support;
 
-use motordesk::domain::customer::Customer;
-use motordesk::domain::identity::IdKind;
-use motordesk::domain::invoice::Invoice;
-use motordesk::domain::vehicle::{Plate, Vehicle};
-use motordesk::store::SyncStatus;
 use motordesk::store::merge::{Resolution, Side};
 use motordesk::sync::worker::sync_once;
+use motordesk_core::Customer;
+use motordesk_core::IdKind;
+use motordesk_core::Invoice;
+use motordesk_core::SyncStatus;
+use motordesk_core::{Plate, Vehicle};
 use sync_support::*;
 use uuid::Uuid;
 
@@ -18,7 +18,7 @@ fn sync(k: &Kiosk) {
     assert_eq!(report.rejected, 0, "{report:?}");
 }
 
-fn current(k: &Kiosk, id: Uuid) -> motordesk::store::Stored<Customer> {
+fn current(k: &Kiosk, id: Uuid) -> motordesk_core::Stored<Customer> {
     k.store.get::<Customer>(id).unwrap().unwrap()
 }
 
@@ -27,8 +27,8 @@ fn current(k: &Kiosk, id: Uuid) -> motordesk::store::Stored<Customer> {
 fn edit_after(
     k: &Kiosk,
     edit: Customer,
-    other: &motordesk::store::Stored<Customer>,
-) -> motordesk::store::Stored<Customer> {
+    other: &motordesk_core::Stored<Customer>,
+) -> motordesk_core::Stored<Customer> {
     loop {
         let rec = k.store.save_customer(edit.clone()).unwrap();
         if rec.meta.hlc > other.meta.hlc {
@@ -177,7 +177,7 @@ fn other_kiosks_invoices_and_vehicles_are_pulled_indexed_and_not_requeued() {
         assert_eq!(k.store.list::<Invoice>().unwrap().len(), 5);
         assert_eq!(k.store.invoice_summaries().unwrap().len(), 5);
         for n in from_a.iter().chain(&from_b) {
-            let number = motordesk::domain::document::DocumentNumber::parse(n).unwrap();
+            let number = motordesk_core::DocumentNumber::parse(n).unwrap();
             let inv = k.store.invoice_by_number(&number).unwrap().expect(n);
             assert_eq!(inv.meta.status, SyncStatus::Synced);
         }

@@ -4,12 +4,12 @@
 
 mod sync_support;
 
-use motordesk::store::SyncStatus;
 use motordesk::sync::SyncError;
 use motordesk::sync::handle::{SyncConfig, SyncHandle};
-use motordesk::sync::protocol::FaultPlan;
 use motordesk::sync::status::Connectivity;
 use motordesk::sync::worker::{SyncOptions, sync_once, sync_once_with};
+use motordesk_core::SyncStatus;
+use motordesk_core::protocol::FaultPlan;
 use std::sync::Arc;
 use std::time::Duration;
 use sync_support::*;

@@ -3,12 +3,12 @@
 
 mod sync_support;
 
-use motordesk::store::SyncStatus;
 use motordesk::store::outbox::OutboxEntry;
 use motordesk::sync::SyncError;
 use motordesk::sync::client::Client;
-use motordesk::sync::protocol::{Mutation, Outcome, PUSH, PushRequest};
 use motordesk::sync::worker::sync_once;
+use motordesk_core::SyncStatus;
+use motordesk_core::protocol::{Mutation, Outcome, PUSH, PushRequest};
 use std::time::Duration;
 use sync_support::*;
 use uuid::Uuid;
@@ -16,8 +16,7 @@ use uuid::Uuid;
 /// The mutation the kiosk would push for `entry`, with a fresh idempotency key.
 fn mutation(k: &Kiosk, entry: &OutboxEntry) -> Mutation {
     let payload = k.store.outbox_payload(entry).unwrap();
-    let meta: motordesk::store::RecordMeta =
-        serde_json::from_value(payload["meta"].clone()).unwrap();
+    let meta: motordesk_core::RecordMeta = serde_json::from_value(payload["meta"].clone()).unwrap();
     Mutation {
         idempotency_key: Uuid::now_v7(),
         device_seq: entry.seq,
@@ -34,7 +33,7 @@ fn invoice_entry(k: &Kiosk) -> OutboxEntry {
         .outbox_with_status(SyncStatus::Pending, usize::MAX)
         .unwrap()
         .into_iter()
-        .find(|e| e.kind == motordesk::store::RecordKind::Invoice)
+        .find(|e| e.kind == motordesk_core::RecordKind::Invoice)
         .unwrap()
 }
 
@@ -172,9 +171,9 @@ fn series_belong_to_their_kiosk_and_identity_documents_are_rechecked() {
         other => panic!("foreign series accepted: {other:?}"),
     }
 
-    let c = motordesk::domain::customer::Customer::new(
+    let c = motordesk_core::Customer::new(
         Uuid::now_v7(),
-        motordesk::domain::identity::IdKind::Ruc,
+        motordesk_core::IdKind::Ruc,
         "20100070970",
         "Supermercados Peruanos S.A.",
         "",
@@ -233,7 +232,7 @@ fn rejected_items_wait_for_review_while_the_rest_of_the_queue_syncs() {
     assert_eq!(again.requests, 0);
     assert_server_has_exactly(&server, &later);
     for n in &early {
-        let number = motordesk::domain::document::DocumentNumber::parse(n).unwrap();
+        let number = motordesk_core::DocumentNumber::parse(n).unwrap();
         let inv = kiosk.store.invoice_by_number(&number).unwrap().unwrap();
         assert_eq!(
             inv.meta.status,

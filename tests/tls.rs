@@ -6,8 +6,8 @@ mod sync_support;
 use motordesk::store::Store;
 use motordesk::sync::SyncError;
 use motordesk::sync::client::{CA_CERT_ENV, Client};
-use motordesk::sync::protocol::{ServerInvoice, TEST_INVOICES};
 use motordesk::sync::worker::sync_once;
+use motordesk_core::protocol::{ServerInvoice, TEST_INVOICES};
 use std::time::Duration;
 use sync_support::{ENROLLMENT, Server, issue_boleta, wait_for};
 

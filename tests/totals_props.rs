@@ -1,8 +1,8 @@
 //! Property tests for document totals, rounding and amount in words.
 
-use motordesk::domain::money::round2;
-use motordesk::domain::tax::{IGV_RATE, LineInput, TaxAffectation, compute_totals};
-use motordesk::domain::words::amount_in_words;
+use motordesk_core::amount_in_words;
+use motordesk_core::round2;
+use motordesk_core::{IGV_RATE, LineInput, TaxAffectation, compute_totals};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 

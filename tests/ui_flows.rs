@@ -5,14 +5,15 @@
 use egui::{Key, Modifiers, vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use motordesk::domain::customer::Customer;
-use motordesk::domain::identity::IdKind;
-use motordesk::domain::invoice::Unit;
-use motordesk::domain::product::Product;
-use motordesk::domain::tax::TaxAffectation;
-use motordesk::domain::vehicle::Vehicle;
-use motordesk::store::{DB_FILE, RecordKind, Store};
+use motordesk::store::{DB_FILE, Store};
 use motordesk::ui::{AppOptions, KioskApp, PanelId};
+use motordesk_core::Customer;
+use motordesk_core::IdKind;
+use motordesk_core::Product;
+use motordesk_core::RecordKind;
+use motordesk_core::TaxAffectation;
+use motordesk_core::Unit;
+use motordesk_core::Vehicle;
 use rust_decimal_macros::dec;
 use std::time::Duration;
 use tempfile::TempDir;
@@ -363,7 +364,7 @@ fn failed_item_is_shown_with_its_reason_and_retried_by_hand() {
     h.run();
     let s = store(&h);
     let e = s
-        .outbox_with_status(motordesk::store::SyncStatus::Pending, 1)
+        .outbox_with_status(motordesk_core::SyncStatus::Pending, 1)
         .unwrap()
         .remove(0);
     s.mark_syncing(&[e.seq]).unwrap();

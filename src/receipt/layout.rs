@@ -5,17 +5,18 @@
 //! `ReceiptLayout::build` is pure: it measures text with the embedded DejaVu metrics
 //! (`fonts::text_width_mm`), wraps, paginates (A4) or grows the page (80 mm ticket).
 
-use crate::domain::document::DocumentKind;
-use crate::domain::identity::IdKind;
-use crate::domain::invoice::{Invoice, PaymentMethod};
-use crate::domain::money::thousands;
-use crate::domain::money::{plain, soles};
-use crate::domain::time::lima_display;
-use crate::domain::words::amount_in_words;
 use crate::receipt::fonts::{ASCENT_EM, MM_PER_PT, text_width_mm};
-use crate::receipt::qr::{QrMatrix, qr_matrix, sunat_qr_payload};
+use crate::receipt::qr::{QrMatrix, qr_matrix};
 use crate::store::settings::{ReceiptFormat, ShopSettings};
 use chrono::{DateTime, Utc};
+use motordesk_core::DocumentKind;
+use motordesk_core::IdKind;
+use motordesk_core::amount_in_words;
+use motordesk_core::lima_display;
+use motordesk_core::thousands;
+use motordesk_core::{Invoice, PaymentMethod};
+use motordesk_core::{plain, soles};
+use motordesk_sunat::sunat_qr_payload;
 use rust_decimal::Decimal;
 
 /// Paper the receipt is laid out for.

@@ -1,10 +1,10 @@
 //! The document a draft would become, for VISTA PREVIA before it is issued.
 
-use crate::domain::DomainError;
-use crate::domain::document::DocumentNumber;
-use crate::domain::invoice::{Invoice, InvoiceDraft};
 use crate::store::settings::ShopSettings;
 use chrono::{DateTime, Utc};
+use motordesk_core::DocumentNumber;
+use motordesk_core::DomainError;
+use motordesk_core::{Invoice, InvoiceDraft};
 use uuid::Uuid;
 
 /// Checks the draft like issuing would and builds the invoice with this kiosk's series

@@ -5,7 +5,7 @@
 //! "PrintTo" verb on Windows. Callers run `print_pdf` on a worker thread after the
 //! invoice is committed; a printer problem never touches the sale.
 
-use crate::domain::invoice::Invoice;
+use motordesk_core::Invoice;
 use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,6 @@
 //! Store errors: English `Display` for logs, Spanish `mensaje()` for the screen.
 
-use crate::domain::DomainError;
+use motordesk_core::DomainError;
 use std::fmt;
 
 #[derive(Debug)]

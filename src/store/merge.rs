@@ -8,19 +8,19 @@
 //! conflict holding both versions for review; the LWW winner stays current and a person
 //! can restore the other version with `resolve_conflict`.
 
-use crate::domain::customer::Customer;
-use crate::domain::invoice::Invoice;
-use crate::domain::product::Product;
-use crate::domain::vehicle::{OdometerReading, Vehicle};
 use crate::store::error::StoreResult;
 use crate::store::outbox::OutboxEntry;
-use crate::store::record::{Record, RecordKind, RecordMeta, Stored, SyncStatus};
 use crate::store::shop::doc_key;
 use crate::store::tables::*;
 use crate::store::{Store, StoreError};
-use crate::sync::clock::Hlc;
-use crate::sync::protocol::Change;
 use chrono::{DateTime, Utc};
+use motordesk_core::Customer;
+use motordesk_core::Hlc;
+use motordesk_core::Invoice;
+use motordesk_core::Product;
+use motordesk_core::protocol::Change;
+use motordesk_core::{OdometerReading, Vehicle};
+use motordesk_core::{Record, RecordKind, RecordMeta, Stored, SyncStatus};
 use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -209,7 +209,7 @@ fn unsynced_entry(
     kind: RecordKind,
     id: Uuid,
 ) -> StoreResult<Option<OutboxEntry>> {
-    let key = (kind_code(kind), id.as_u128());
+    let key = (kind.code(), id.as_u128());
     let Some(seq) = txn
         .open_table(OUTBOX_BY_RECORD)?
         .get(key)?
@@ -234,7 +234,7 @@ fn drop_entry(txn: &WriteTransaction, e: &OutboxEntry) -> StoreResult<()> {
         by_status.remove((s.code(), e.seq))?;
     }
     let mut by_record = txn.open_table(OUTBOX_BY_RECORD)?;
-    let key = (kind_code(e.kind), e.record_id.as_u128());
+    let key = (e.kind.code(), e.record_id.as_u128());
     if by_record.get(key)?.map(|v| v.value()) == Some(e.seq) {
         by_record.remove(key)?;
     }

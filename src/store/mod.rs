@@ -8,25 +8,23 @@ pub mod merge;
 pub mod migrate;
 pub mod outbox;
 pub mod queries;
-pub mod record;
 pub mod seal;
 pub mod server_slot;
 pub mod settings;
 pub mod shift;
 pub mod shop;
 pub mod tables;
-pub mod user;
 
 pub use error::{StoreError, StoreResult};
-pub use record::{Record, RecordKind, RecordMeta, Stored, SyncStatus};
 
 use crate::store::keyslots::KeySlot;
 use crate::store::seal::{DataKey, Sealer};
 use crate::store::settings::ShopSettings;
 use crate::store::tables::*;
-use crate::store::user::{Role, User};
-use crate::sync::clock::Hlc;
 use chrono::{DateTime, Utc};
+use motordesk_core::Hlc;
+use motordesk_core::{Record, RecordKind, RecordMeta, Stored, SyncStatus};
+use motordesk_core::{Role, User};
 use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -248,7 +246,9 @@ impl Store {
     ) -> StoreResult<User> {
         let username = username.trim();
         if username.is_empty() || username.starts_with('@') {
-            return Err(StoreError::Domain(crate::domain::DomainError::NameRequired));
+            return Err(StoreError::Domain(
+                motordesk_core::DomainError::NameRequired,
+            ));
         }
         if self.user(username)?.is_some() {
             return Err(StoreError::UserExists(username.to_string()));
@@ -344,7 +344,7 @@ impl Store {
             &s.series.credito_factura,
             &s.series.credito_boleta,
         ] {
-            crate::domain::document::Series::new(series.as_str())?;
+            motordesk_core::Series::new(series.as_str())?;
         }
         let txn = self.db.begin_write()?;
         {

@@ -3,10 +3,10 @@
 //! its `idempotency_key` lets the server apply it at most once, however often it is sent.
 
 use crate::store::error::StoreResult;
-use crate::store::record::{Record, RecordKind, SyncStatus};
 use crate::store::tables::*;
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, Utc};
+use motordesk_core::{RecordKind, SyncStatus};
 use redb::{ReadableDatabase, ReadableTable, WriteTransaction};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -84,7 +84,7 @@ fn remove_entry(txn: &WriteTransaction, e: &OutboxEntry) -> StoreResult<()> {
     txn.open_table(OUTBOX_BY_STATUS)?
         .remove((e.status.code(), e.seq))?;
     let mut by_record = txn.open_table(OUTBOX_BY_RECORD)?;
-    let key = (kind_code(e.kind), e.record_id.as_u128());
+    let key = (e.kind.code(), e.record_id.as_u128());
     if by_record.get(key)?.map(|v| v.value()) == Some(e.seq) {
         by_record.remove(key)?;
     }
@@ -115,7 +115,7 @@ pub(crate) fn enqueue(
     summary: String,
     at: DateTime<Utc>,
 ) -> StoreResult<u64> {
-    let key = (kind_code(kind), record_id.as_u128());
+    let key = (kind.code(), record_id.as_u128());
     let existing = txn
         .open_table(OUTBOX_BY_RECORD)?
         .get(key)?
@@ -188,7 +188,7 @@ fn set_record_status(
         }
         Ok(())
     }
-    use crate::domain::{customer::Customer, invoice::Invoice, product::Product, vehicle::*};
+    use motordesk_core::{Customer, Invoice, Product, *};
     match e.kind {
         RecordKind::Customer => apply::<Customer>(store, txn, e, status, synced_at),
         RecordKind::Vehicle => apply::<Vehicle>(store, txn, e, status, synced_at),
@@ -291,7 +291,7 @@ impl Store {
             let rec = s.get::<T>(id)?.ok_or(StoreError::NotFound("registro"))?;
             Ok(serde_json::to_value(rec)?)
         }
-        use crate::domain::{customer::Customer, invoice::Invoice, product::Product, vehicle::*};
+        use motordesk_core::{Customer, Invoice, Product, *};
         match e.kind {
             RecordKind::Customer => get::<Customer>(self, e.record_id),
             RecordKind::Vehicle => get::<Vehicle>(self, e.record_id),

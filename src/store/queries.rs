@@ -1,17 +1,17 @@
 //! Read-side queries: lookups through the blind indexes, search, and the small invoice
 //! summaries the document list scrolls through.
 
-use crate::domain::customer::{Customer, fold};
-use crate::domain::document::{DocumentKind, DocumentNumber};
-use crate::domain::identity::IdKind;
-use crate::domain::invoice::Invoice;
-use crate::domain::vehicle::{OdometerReading, Plate, Vehicle};
 use crate::store::Store;
 use crate::store::error::StoreResult;
-use crate::store::record::{Record, Stored, SyncStatus};
 use crate::store::shop::doc_key;
 use crate::store::tables::*;
 use chrono::{DateTime, Utc};
+use motordesk_core::IdKind;
+use motordesk_core::Invoice;
+use motordesk_core::{Customer, fold};
+use motordesk_core::{DocumentKind, DocumentNumber};
+use motordesk_core::{OdometerReading, Plate, Vehicle};
+use motordesk_core::{Record, Stored, SyncStatus};
 use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};

@@ -1,6 +1,6 @@
 //! Shop settings: the issuer printed on receipts, this kiosk's series, printer, server.
 
-use crate::domain::document::SeriesSet;
+use motordesk_core::SeriesSet;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]

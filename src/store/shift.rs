@@ -1,12 +1,12 @@
 //! End-of-shift close: a cashier may not close while sales are still on the device only;
 //! an administrator may, with a written reason that is kept.
 
-use crate::domain::document::DocumentKind;
 use crate::store::error::StoreResult;
 use crate::store::tables::{META, SETTINGS};
-use crate::store::user::Role;
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, Utc};
+use motordesk_core::DocumentKind;
+use motordesk_core::Role;
 use redb::ReadableDatabase;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};

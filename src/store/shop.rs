@@ -1,18 +1,18 @@
 //! The shop's commands: each is one write transaction (record + indexes + outbox).
 
-use crate::domain::DomainError;
-use crate::domain::customer::Customer;
-use crate::domain::document::{DocumentKind, DocumentNumber, MAX_CORRELATIVE};
-use crate::domain::identity::IdKind;
-use crate::domain::invoice::{Invoice, InvoiceDraft};
-use crate::domain::product::Product;
-use crate::domain::time::lima_date;
-use crate::domain::vehicle::{OdometerCheck, OdometerReading, Vehicle, check_odometer};
 use crate::store::error::StoreResult;
-use crate::store::record::Stored;
 use crate::store::tables::*;
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, Utc};
+use motordesk_core::Customer;
+use motordesk_core::DomainError;
+use motordesk_core::IdKind;
+use motordesk_core::Product;
+use motordesk_core::Stored;
+use motordesk_core::lima_date;
+use motordesk_core::{DocumentKind, DocumentNumber, MAX_CORRELATIVE};
+use motordesk_core::{Invoice, InvoiceDraft};
+use motordesk_core::{OdometerCheck, OdometerReading, Vehicle, check_odometer};
 use redb::{ReadableTable, WriteTransaction};
 use uuid::Uuid;
 

@@ -1,7 +1,7 @@
 //! redb tables. Values are sealed bytes (see `seal`); keys are ids, sequence numbers or
 //! blind-index hashes, never personal data.
 
-use crate::store::record::RecordKind;
+use motordesk_core::RecordKind;
 use redb::TableDefinition;
 
 /// Plain metadata: schema version, device id, clock. Nothing personal.
@@ -74,8 +74,4 @@ pub fn records_name(kind: RecordKind) -> &'static str {
         RecordKind::Odometer => "odometer_readings",
         RecordKind::Invoice => "invoices",
     }
-}
-
-pub fn kind_code(kind: RecordKind) -> u8 {
-    kind as u8
 }

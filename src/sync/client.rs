@@ -1,7 +1,7 @@
 //! Blocking HTTP client for the sync protocol (ureq). Runs on the sync thread only.
 
 use crate::sync::error::{SyncError, SyncResult};
-use crate::sync::protocol::*;
+use motordesk_core::protocol::*;
 use serde::de::DeserializeOwned;
 use std::time::Duration;
 use uuid::Uuid;
@@ -129,7 +129,7 @@ impl Client {
             req = req.header("Authorization", format!("Bearer {t}"));
         }
         if let Some(u) = user_token {
-            req = req.header(crate::sync::accounts::USER_TOKEN_HEADER, u);
+            req = req.header(motordesk_core::protocol::USER_TOKEN_HEADER, u);
         }
         req
     }

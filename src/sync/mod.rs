@@ -1,12 +1,10 @@
-//! Sync with the MotorDesk server: protocol, clock, client worker, merge.
+//! Sync with the MotorDesk server: client worker (the wire types and clock are in motordesk-core).
 
 pub mod accounts;
 pub mod backoff;
 pub mod client;
-pub mod clock;
 pub mod error;
 pub mod handle;
-pub mod protocol;
 pub mod register;
 pub mod status;
 pub mod worker;

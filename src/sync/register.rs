@@ -1,10 +1,10 @@
 //! Device registration: the settings screen sends the shop's enrollment code; the server
 //! answers with a token and the series this kiosk owns, which are saved in the settings.
 
-use crate::domain::document::SeriesSet;
 use crate::store::Store;
 use crate::sync::client::{Client, DEFAULT_TIMEOUT, normalize_url};
 use crate::sync::error::{SyncError, SyncResult};
+use motordesk_core::SeriesSet;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,13 +3,13 @@
 //! directly to drive sync step by step.
 
 use crate::store::outbox::OutboxEntry;
-use crate::store::record::RecordMeta;
 use crate::store::{Store, StoreError};
 use crate::sync::backoff;
 use crate::sync::client::Client;
 use crate::sync::error::{SyncError, SyncResult};
-use crate::sync::protocol::{Mutation, Outcome, PushRequest};
 use chrono::{DateTime, Utc};
+use motordesk_core::RecordMeta;
+use motordesk_core::protocol::{Mutation, Outcome, PushRequest};
 use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

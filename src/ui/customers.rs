@@ -1,13 +1,14 @@
 //! Clientes: search-as-you-type list and the create/edit form. The document number is
 //! checked as it is typed (RUC check digit, DNI length) with the rule's Spanish text.
 
-use crate::domain::customer::Customer;
-use crate::domain::identity::{IdDocument, IdKind};
-use crate::store::{StoreResult, Stored};
+use crate::store::StoreResult;
 use crate::ui::session::Session;
 use crate::ui::widgets::{self, Msg};
 use crate::ui::{theme, worker::Job};
 use egui::{Button, RichText, Ui, vec2};
+use motordesk_core::Customer;
+use motordesk_core::Stored;
+use motordesk_core::{IdDocument, IdKind};
 use uuid::Uuid;
 
 struct CustomerForm {

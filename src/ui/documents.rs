@@ -2,19 +2,20 @@
 //! virtualised (only visible rows are laid out), so 100k documents scroll like 100. The
 //! summaries load on a worker; filtering happens only when the query changes.
 
-use crate::domain::customer::fold;
-use crate::domain::document::DocumentKind;
-use crate::domain::invoice::Invoice;
-use crate::domain::money::soles;
-use crate::domain::time::lima_display;
 use crate::receipt::layout::ReceiptLayout;
+use crate::store::StoreResult;
 use crate::store::queries::InvoiceSummary;
-use crate::store::{StoreResult, Stored};
 use crate::ui::session::{PanelId, Session};
 use crate::ui::widgets::{self, Msg};
 use crate::ui::{printing, theme, worker::Job};
 use egui::{Button, RichText, Ui, vec2};
 use egui_extras::{Column, TableBuilder};
+use motordesk_core::DocumentKind;
+use motordesk_core::Invoice;
+use motordesk_core::Stored;
+use motordesk_core::fold;
+use motordesk_core::lima_display;
+use motordesk_core::soles;
 use uuid::Uuid;
 
 pub const ROW_HEIGHT: f32 = 44.0;

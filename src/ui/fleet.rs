@@ -2,14 +2,7 @@
 //! add/edit form, odometer updates (a lower reading is refused, a big jump is accepted
 //! with a warning) and each vehicle's service history.
 
-use crate::domain::customer::{Customer, fold};
-use crate::domain::identity::IdKind;
-use crate::domain::invoice::Invoice;
-use crate::domain::maintenance::{Alert, Urgency, alerts};
-use crate::domain::money::soles;
-use crate::domain::time::lima_display;
-use crate::domain::vehicle::{OdometerCheck, Plate, Vehicle};
-use crate::store::{StoreError, StoreResult, Stored};
+use crate::store::{StoreError, StoreResult};
 use crate::ui::keypad::{Keypad, KeypadOutcome};
 use crate::ui::sales::thousands;
 use crate::ui::session::Session;
@@ -17,6 +10,14 @@ use crate::ui::widgets::{self, Msg};
 use crate::ui::{theme, worker::Job};
 use chrono::NaiveDate;
 use egui::{Button, Color32, RichText, Ui, vec2};
+use motordesk_core::IdKind;
+use motordesk_core::Invoice;
+use motordesk_core::Stored;
+use motordesk_core::lima_display;
+use motordesk_core::soles;
+use motordesk_core::{Alert, Urgency, alerts};
+use motordesk_core::{Customer, fold};
+use motordesk_core::{OdometerCheck, Plate, Vehicle};
 use std::collections::HashMap;
 use uuid::Uuid;
 

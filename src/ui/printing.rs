@@ -1,10 +1,10 @@
 //! Receipt output for the panels: build the layout, write the PDF (always, so it can be
 //! reprinted), then hand it to the printer. Runs on a worker thread; returns Spanish text.
 
-use crate::domain::invoice::Invoice;
 use crate::receipt::layout::{Paper, ReceiptLayout};
 use crate::receipt::{pdf, print};
 use crate::store::settings::ShopSettings;
+use motordesk_core::Invoice;
 use std::path::Path;
 
 /// The layout this kiosk prints for `inv`.

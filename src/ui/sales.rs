@@ -2,23 +2,24 @@
 //! live totals and rule errors, VISTA PREVIA and EMITIR. Issuing runs on a worker; the
 //! PDF and the printer run on another, so a stuck printer never blocks the next sale.
 
-use crate::domain::customer::{Customer, fold};
-use crate::domain::document::DocumentKind;
-use crate::domain::invoice::{
-    BOLETA_ANONYMOUS_LIMIT, Buyer, CreditReason, Invoice, InvoiceDraft, Modifies, PaymentMethod,
-    ServicedVehicle,
-};
-pub use crate::domain::money::thousands;
-use crate::domain::money::{parse_amount, plain, soles};
-use crate::domain::product::Product;
-use crate::domain::vehicle::{Plate, Vehicle, check_odometer};
 use crate::receipt::layout::ReceiptLayout;
-use crate::store::{StoreResult, Stored};
+use crate::store::StoreResult;
 use crate::ui::keypad::{Keypad, KeypadOutcome};
 use crate::ui::session::Session;
 use crate::ui::widgets::{self, Msg};
 use crate::ui::{printing, theme, worker::Job};
 use egui::{Button, Color32, RichText, Ui, vec2};
+use motordesk_core::DocumentKind;
+use motordesk_core::Product;
+use motordesk_core::Stored;
+pub use motordesk_core::thousands;
+use motordesk_core::{
+    BOLETA_ANONYMOUS_LIMIT, Buyer, CreditReason, Invoice, InvoiceDraft, Modifies, PaymentMethod,
+    ServicedVehicle,
+};
+use motordesk_core::{Customer, fold};
+use motordesk_core::{Plate, Vehicle, check_odometer};
+use motordesk_core::{parse_amount, plain, soles};
 use rust_decimal::Decimal;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -418,7 +419,7 @@ impl SalesPanel {
             });
             if let Some(c) = picked {
                 self.draft.buyer = buyer_of(&c);
-                if c.doc.kind == crate::domain::identity::IdKind::Ruc
+                if c.doc.kind == motordesk_core::IdKind::Ruc
                     && self.draft.kind == DocumentKind::Boleta
                 {
                     self.draft.kind = DocumentKind::Factura;
@@ -493,7 +494,7 @@ impl SalesPanel {
                     Err(e) => {
                         ui.label(RichText::new(e.mensaje()).color(theme::RED).strong());
                     }
-                    Ok(crate::domain::vehicle::OdometerCheck::ImplausibleJump { delta_km }) => {
+                    Ok(motordesk_core::OdometerCheck::ImplausibleJump { delta_km }) => {
                         ui.label(
                             RichText::new(format!(
                                 "Atención: {} km más que la última lectura. Verifique el tablero.",
@@ -623,9 +624,8 @@ impl SalesPanel {
                             {
                                 remove = Some(i);
                             }
-                            let gross = crate::domain::money::round2(
-                                l.quantity * l.unit_price - l.discount,
-                            );
+                            let gross =
+                                motordesk_core::round2(l.quantity * l.unit_price - l.discount);
                             ui.label(RichText::new(plain(gross)).strong());
                         });
                     });

@@ -1,12 +1,12 @@
 //! What the panels share once someone is logged in: the open store, the sync thread,
 //! who is working, and a revision counter that tells panels to reload their snapshots.
 
-use crate::domain::invoice::Invoice;
 use crate::store::Store;
 use crate::store::settings::ShopSettings;
-use crate::store::user::{Role, User};
 use crate::sync::handle::SyncHandle;
 use crate::sync::status::SyncState;
+use motordesk_core::Invoice;
+use motordesk_core::{Role, User};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -44,7 +44,7 @@ impl PanelId {
 
     /// Parses a `--panel` name (English or Spanish, accents optional).
     pub fn parse(name: &str) -> Option<PanelId> {
-        let n = crate::domain::customer::fold(name.trim());
+        let n = motordesk_core::fold(name.trim());
         Some(match n.as_str() {
             "ventas" | "sales" | "venta" => PanelId::Ventas,
             "comprobantes" | "documentos" | "documents" | "invoices" => PanelId::Comprobantes,
@@ -149,6 +149,6 @@ impl Session {
     }
 
     pub fn today(&self) -> chrono::NaiveDate {
-        crate::domain::time::lima_date(chrono::Utc::now())
+        motordesk_core::lima_date(chrono::Utc::now())
     }
 }

@@ -1,17 +1,17 @@
 //! Ajustes: issuer data, series (read-only once the server assigned them), printer,
 //! receipt format, server registration, users (admin only) and Cerrar turno.
 
-use crate::domain::document::Series;
-use crate::domain::money::soles;
-use crate::domain::time::lima_display;
 use crate::store::StoreResult;
 use crate::store::settings::{ReceiptFormat, ShopSettings};
 use crate::store::shift::ShiftReport;
-use crate::store::user::{Role, User};
 use crate::ui::session::Session;
 use crate::ui::widgets::{self, Msg};
 use crate::ui::{theme, worker::Job};
 use egui::{Button, RichText, Ui, vec2};
+use motordesk_core::Series;
+use motordesk_core::lima_display;
+use motordesk_core::soles;
+use motordesk_core::{Role, User};
 
 #[derive(Default)]
 pub struct SettingsPanel {
@@ -223,9 +223,7 @@ impl SettingsPanel {
                         next.series.nota_de_venta = v[2].clone();
                         next.series.credito_boleta = v[3].clone();
                         next.series.credito_factura = v[4].clone();
-                        if let Err(err) =
-                            crate::domain::identity::validate_ruc(next.issuer.ruc.trim())
-                        {
+                        if let Err(err) = motordesk_core::validate_ruc(next.issuer.ruc.trim()) {
                             self.msg = Some(Msg::error(err.mensaje()));
                         } else {
                             let store = s.store.clone();

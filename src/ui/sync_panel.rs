@@ -1,15 +1,16 @@
 //! Sincronización: what is still only on this kiosk (pending, sending, failed), why a
 //! failed item failed, Reintentar per item or all, and conflicts waiting for a person.
 
-use crate::domain::time::lima_display;
+use crate::store::StoreResult;
 use crate::store::merge::{Conflict, Resolution, Side};
 use crate::store::outbox::{OutboxEntry, SyncCounts};
-use crate::store::{StoreResult, SyncStatus};
 use crate::ui::session::Session;
 use crate::ui::sync_indicator::connectivity_colour;
 use crate::ui::widgets::{self, Msg};
 use crate::ui::{theme, worker::Job};
 use egui::{Button, RichText, Ui, vec2};
+use motordesk_core::SyncStatus;
+use motordesk_core::lima_display;
 use uuid::Uuid;
 
 const SHOWN: usize = 500;

@@ -62,8 +62,8 @@ pub fn apply(ctx: &egui::Context) {
 }
 
 /// Colour of a sync status badge.
-pub fn status_colour(status: crate::store::SyncStatus) -> Color32 {
-    use crate::store::SyncStatus::*;
+pub fn status_colour(status: motordesk_core::SyncStatus) -> Color32 {
+    use motordesk_core::SyncStatus::*;
     match status {
         Pending => AMBER,
         Syncing => BLUE,

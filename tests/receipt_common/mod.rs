@@ -2,18 +2,18 @@
 //! documents, and poppler (`pdftotext`, `pdftoppm`, `pdfinfo`) to read the PDFs back.
 #![allow(dead_code)]
 
-use motordesk::domain::document::DocumentKind;
-use motordesk::domain::identity::{IdDocument, IdKind};
-use motordesk::domain::invoice::{
-    Buyer, CreditReason, Invoice, InvoiceDraft, Modifies, Payment, PaymentMethod, SaleLine,
-    ServicedVehicle, Unit,
-};
-use motordesk::domain::tax::TaxAffectation;
-use motordesk::domain::vehicle::Vehicle;
 use motordesk::receipt::layout::{Paper, ReceiptLayout};
 use motordesk::receipt::pdf::render_pdf;
 use motordesk::store::Store;
 use motordesk::store::settings::ShopSettings;
+use motordesk_core::DocumentKind;
+use motordesk_core::TaxAffectation;
+use motordesk_core::Vehicle;
+use motordesk_core::{
+    Buyer, CreditReason, Invoice, InvoiceDraft, Modifies, Payment, PaymentMethod, SaleLine,
+    ServicedVehicle, Unit,
+};
+use motordesk_core::{IdDocument, IdKind};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use std::path::{Path, PathBuf};

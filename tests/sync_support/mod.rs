@@ -2,14 +2,14 @@
 //! port with its own redb file, and real kiosk stores in temp dirs.
 #![allow(dead_code)]
 
-use motordesk::domain::customer::Customer;
-use motordesk::domain::document::DocumentKind;
-use motordesk::domain::identity::IdKind;
-use motordesk::domain::invoice::{Invoice, InvoiceDraft, SaleLine, Unit};
-use motordesk::domain::tax::TaxAffectation;
 use motordesk::store::Store;
 use motordesk::sync::client::Client;
-use motordesk::sync::protocol::{FaultPlan, ServerInvoice, TEST_FAULTS, TEST_INVOICES};
+use motordesk_core::Customer;
+use motordesk_core::DocumentKind;
+use motordesk_core::IdKind;
+use motordesk_core::TaxAffectation;
+use motordesk_core::protocol::{FaultPlan, ServerInvoice, TEST_FAULTS, TEST_INVOICES};
+use motordesk_core::{Invoice, InvoiceDraft, SaleLine, Unit};
 use rust_decimal::Decimal;
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
@@ -121,6 +121,24 @@ impl Server {
     }
 }
 
+/// The `motordesk-server` binary next to this test's own build (`target/<profile>/`).
+/// It belongs to another package, so cargo gives no `CARGO_BIN_EXE_` for it; a
+/// workspace `cargo test` builds it (the server crate has integration tests).
+pub fn server_exe() -> PathBuf {
+    let exe = std::env::current_exe().expect("test exe path");
+    let dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>/deps");
+    let server = dir.join(format!("motordesk-server{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        server.exists(),
+        "{} is missing: run the whole workspace's tests (`cargo test`) or `cargo build -p motordesk-server` first",
+        server.display()
+    );
+    server
+}
+
 /// Starts a server process; returns it and its bound address once it printed
 /// `listening on ADDR`, or `None` (process reaped) if it exited first.
 fn spawn(db: &Path, addr: &str) -> Option<(Child, String)> {
@@ -128,7 +146,7 @@ fn spawn(db: &Path, addr: &str) -> Option<(Child, String)> {
 }
 
 fn spawn_with(db: &Path, addr: &str, extra: &[&str]) -> Option<(Child, String)> {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_motordesk-server"))
+    let mut child = Command::new(server_exe())
         .args(["--addr", addr, "--db"])
         .arg(db)
         .args(["--enrollment-code", ENROLLMENT, "--test-faults"])
@@ -228,7 +246,7 @@ impl Kiosk {
 
     /// Every unsynced outbox seq (PENDING, SYNCING, FAILED).
     pub fn unsynced_seqs(&self) -> Vec<u64> {
-        use motordesk::store::SyncStatus::*;
+        use motordesk_core::SyncStatus::*;
         let mut v = Vec::new();
         for s in [Pending, Syncing, Failed] {
             v.extend(
@@ -254,7 +272,7 @@ impl Kiosk {
         for inv in self.store.list::<Invoice>().unwrap() {
             assert_eq!(
                 inv.meta.status,
-                motordesk::store::SyncStatus::Synced,
+                motordesk_core::SyncStatus::Synced,
                 "{}",
                 inv.data.number
             );

@@ -2,13 +2,13 @@
 //! change feed, applied idempotency keys and the invoice-number registry. A push batch
 //! is one write transaction: mutations and their idempotency keys land together.
 
-use crate::domain::document::SeriesSet;
-use crate::server::validate;
-use crate::store::record::RecordKind;
-use crate::sync::clock::Hlc;
-use crate::sync::protocol::*;
+use crate::validate;
 use blake2::{Blake2s256, Digest};
 use chrono::{DateTime, Utc};
+use motordesk_core::Hlc;
+use motordesk_core::RecordKind;
+use motordesk_core::SeriesSet;
+use motordesk_core::protocol::*;
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition, WriteTransaction};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -251,13 +251,13 @@ impl ServerDb {
     pub fn invoices(&self) -> DbResult<Vec<ServerInvoice>> {
         let r = self.db.begin_read()?;
         let t = r.open_table(RECORDS)?;
-        let code = crate::store::tables::kind_code(RecordKind::Invoice);
+        let code = RecordKind::Invoice.code();
         let mut out = Vec::new();
         for row in t.range((code, 0)..=(code, u128::MAX))? {
             let (_, v) = row?;
             let rec: ServerRecord = serde_json::from_slice(v.value())?;
             let data = &rec.payload["data"];
-            let inv: crate::domain::invoice::Invoice = serde_json::from_value(data.clone())?;
+            let inv: motordesk_core::Invoice = serde_json::from_value(data.clone())?;
             out.push(ServerInvoice {
                 id: inv.id,
                 number: inv.number.to_string(),
@@ -274,7 +274,7 @@ fn read_record(
     id: Uuid,
 ) -> DbResult<Option<ServerRecord>> {
     let t = txn.open_table(RECORDS)?;
-    let key = (crate::store::tables::kind_code(kind), id.as_u128());
+    let key = (kind.code(), id.as_u128());
     match t.get(key)? {
         Some(v) => Ok(Some(serde_json::from_slice(v.value())?)),
         None => Ok(None),
@@ -288,10 +288,7 @@ fn write_current(txn: &WriteTransaction, device: &Device, m: &Mutation) -> DbRes
         origin: device.device_id,
         payload: m.payload.clone(),
     };
-    let key = (
-        crate::store::tables::kind_code(m.kind),
-        m.record_id.as_u128(),
-    );
+    let key = (m.kind.code(), m.record_id.as_u128());
     txn.open_table(RECORDS)?
         .insert(key, serde_json::to_vec(&rec)?.as_slice())?;
     let seq = next(txn, "change_seq")?;
@@ -393,9 +390,9 @@ fn apply_one(txn: &WriteTransaction, device: &Device, m: &Mutation) -> DbResult<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::customer::Customer;
-    use crate::domain::identity::IdKind;
-    use crate::store::record::{RecordMeta, Stored, SyncStatus};
+    use motordesk_core::Customer;
+    use motordesk_core::IdKind;
+    use motordesk_core::{RecordMeta, Stored, SyncStatus};
 
     fn customer_mutation(device: Uuid, c: &Customer, wall_ms: i64) -> Mutation {
         let hlc = Hlc {

@@ -6,8 +6,8 @@ pub mod db;
 pub mod routes;
 pub mod validate;
 
-use crate::sync::protocol::FaultPlan;
 use db::ServerDb;
+use motordesk_core::protocol::FaultPlan;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 

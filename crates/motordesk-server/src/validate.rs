@@ -2,14 +2,14 @@
 //! this, but the server trusts nothing it did not compute itself. Reasons are Spanish:
 //! the kiosk shows them in its review queue.
 
-use crate::domain::customer::Customer;
-use crate::domain::identity::{IdDocument, IdKind};
-use crate::domain::invoice::Invoice;
-use crate::domain::product::Product;
-use crate::domain::vehicle::{OdometerReading, Plate, Vehicle};
-use crate::server::db::Device;
-use crate::store::record::{Record, RecordKind, Stored};
-use crate::sync::protocol::Mutation;
+use crate::db::Device;
+use motordesk_core::Customer;
+use motordesk_core::Invoice;
+use motordesk_core::Product;
+use motordesk_core::protocol::Mutation;
+use motordesk_core::{IdDocument, IdKind};
+use motordesk_core::{OdometerReading, Plate, Vehicle};
+use motordesk_core::{Record, RecordKind, Stored};
 use rust_decimal::Decimal;
 
 fn decode<T: Record>(m: &Mutation) -> Result<Stored<T>, String> {

@@ -1,6 +1,6 @@
 //! Maintenance alerts: service due by km or by date, SOAT and revisión técnica expiry.
 
-use crate::domain::vehicle::Vehicle;
+use crate::vehicle::Vehicle;
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 

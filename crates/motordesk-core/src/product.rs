@@ -1,7 +1,7 @@
 //! The catalog: products and services a shop sells.
 
-use crate::domain::invoice::{SaleLine, Unit};
-use crate::domain::tax::TaxAffectation;
+use crate::invoice::{SaleLine, Unit};
+use crate::tax::TaxAffectation;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;

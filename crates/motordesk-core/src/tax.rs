@@ -5,7 +5,7 @@
 //! IGV = total − base. The header is the exact sum of the lines, so the printed total is
 //! always what the shelf prices add up to and SUNAT's ±1.00 tolerances hold with room.
 
-use crate::domain::{DomainError, money::round2};
+use crate::{DomainError, money::round2};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use serde::{Deserialize, Serialize};

@@ -7,7 +7,7 @@
 //!
 //! The first stdout line is `listening on ADDR` (the real port when `--addr` ends in :0).
 
-use motordesk::server::{self, DEFAULT_ADDR, DEFAULT_ENROLLMENT_CODE, ServerConfig};
+use motordesk_server::{DEFAULT_ADDR, DEFAULT_ENROLLMENT_CODE, ServerConfig};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -18,7 +18,7 @@ struct Args {
     db: PathBuf,
     enrollment_code: String,
     test_faults: bool,
-    users: Vec<(String, String, motordesk::store::user::Role)>,
+    users: Vec<(String, String, motordesk_core::Role)>,
     user_token_ttl_secs: i64,
     tls: (Option<PathBuf>, Option<PathBuf>),
 }
@@ -26,7 +26,7 @@ struct Args {
 fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
     let mut args = Args {
         addr: DEFAULT_ADDR.into(),
-        db: server::default_db_path(),
+        db: motordesk_server::default_db_path(),
         enrollment_code: DEFAULT_ENROLLMENT_CODE.into(),
         test_faults: false,
         users: Vec::new(),
@@ -37,7 +37,9 @@ fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
         let mut value = |name: &str| it.next().ok_or(format!("{name} needs a value"));
         match flag.as_str() {
             "--addr" => args.addr = value("--addr")?,
-            "--data-dir" => args.db = PathBuf::from(value("--data-dir")?).join(server::DB_FILE),
+            "--data-dir" => {
+                args.db = PathBuf::from(value("--data-dir")?).join(motordesk_server::DB_FILE)
+            }
             "--db" => args.db = PathBuf::from(value("--db")?),
             "--enrollment-code" => args.enrollment_code = value("--enrollment-code")?,
             "--test-faults" => args.test_faults = true,
@@ -45,7 +47,9 @@ fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
             "--tls-key" => args.tls.1 = Some(PathBuf::from(value("--tls-key")?)),
             "--add-user" => args
                 .users
-                .push(server::accounts::parse_user_spec(&value("--add-user")?)?),
+                .push(motordesk_server::accounts::parse_user_spec(&value(
+                    "--add-user",
+                )?)?),
             "--user-token-ttl" => {
                 args.user_token_ttl_secs = value("--user-token-ttl")?
                     .parse()
@@ -83,7 +87,7 @@ fn main() {
             std::process::exit(1);
         }
     };
-    let state = match server::open(ServerConfig {
+    let state = match motordesk_server::open(ServerConfig {
         db_path: args.db.clone(),
         enrollment_code: args.enrollment_code,
         test_faults: args.test_faults,
@@ -117,9 +121,9 @@ fn main() {
         match &args.tls {
             (Some(cert), Some(key)) => {
                 log::info!("TLS on, certificate {}", cert.display());
-                server::serve_tls(listener, state, cert, key).await?
+                motordesk_server::serve_tls(listener, state, cert, key).await?
             }
-            _ => server::serve(listener, state).await?,
+            _ => motordesk_server::serve(listener, state).await?,
         }
         Ok(())
     });

@@ -1,11 +1,17 @@
 //! Wire types of the sync protocol (docs/sync-protocol.md), shared by the kiosk client
 //! and the reference server so both sides always agree on the JSON.
 
-use crate::domain::document::SeriesSet;
-use crate::store::record::RecordKind;
-use crate::sync::clock::Hlc;
+use crate::clock::Hlc;
+use crate::document::SeriesSet;
+use crate::record::RecordKind;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
+mod accounts;
+pub use accounts::{
+    ESCROW, EscrowRequest, LOGIN, LoginRequest, LoginResponse, ME, Me, USER_TOKEN_HEADER,
+    from_hex32, to_hex,
+};
 
 pub const HEALTH: &str = "/v1/health";
 pub const REGISTER: &str = "/v1/devices/register";

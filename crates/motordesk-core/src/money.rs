@@ -1,11 +1,9 @@
 //! Money: exact decimals (never f64), rounded to céntimos once, half away from zero,
 //! where SUNAT expects two decimals.
 
-use crate::domain::DomainError;
+use crate::DomainError;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::str::FromStr;
-
-pub use rust_decimal::Decimal as Amount;
 
 /// Rounds to two decimals, half away from zero (the usual commercial rule in Peru).
 pub fn round2(d: Decimal) -> Decimal {

@@ -1,7 +1,7 @@
 //! A customer of the shop: a person (DNI) or a company (RUC).
 
-use crate::domain::DomainError;
-use crate::domain::identity::{IdDocument, IdKind};
+use crate::DomainError;
+use crate::identity::{IdDocument, IdKind};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 

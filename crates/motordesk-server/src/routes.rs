@@ -1,15 +1,15 @@
 //! HTTP routes of the sync server. Bodies are parsed by hand so that any malformed
 //! request gets a plain 400 with a JSON error body.
 
-use crate::server::AppState;
-use crate::server::db::{DbError, Device};
-use crate::sync::protocol::*;
+use crate::AppState;
+use crate::db::{DbError, Device};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::{get, post};
+use motordesk_core::protocol::*;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,7 +22,7 @@ pub fn router(state: Shared) -> Router {
         .route(REGISTER, post(register))
         .route(PUSH, post(push))
         .route(CHANGES, get(changes))
-        .merge(crate::server::accounts::routes());
+        .merge(crate::accounts::routes());
     if state.faults.is_some() {
         r = r
             .route(TEST_FAULTS, post(set_faults))

@@ -1,10 +1,10 @@
 //! A sale document (boleta, factura, nota de venta, credit note): the draft a cashier
 //! builds and the immutable document once issued.
 
-use crate::domain::document::{DocumentKind, DocumentNumber};
-use crate::domain::identity::{IdDocument, IdKind};
-use crate::domain::tax::{LineInput, TaxAffectation, Totals, compute_totals};
-use crate::domain::{DomainError, money::round2};
+use crate::document::{DocumentKind, DocumentNumber};
+use crate::identity::{IdDocument, IdKind};
+use crate::tax::{LineInput, TaxAffectation, Totals, compute_totals};
+use crate::{DomainError, money::round2};
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;

@@ -1,6 +1,6 @@
 //! Amount in words for SUNAT legend 1000: "SON CIENTO DIECIOCHO CON 00/100 SOLES".
 
-use crate::domain::{DomainError, money::round2};
+use crate::{DomainError, money::round2};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 

@@ -1,7 +1,7 @@
 //! Document kinds and their numbering: series (4 chars) + correlative (1..=99,999,999),
 //! printed as `B001-00000042`. Each kiosk owns its own series, so numbers never collide.
 
-use crate::domain::DomainError;
+use crate::DomainError;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

@@ -2,11 +2,9 @@
 //! with an expiry, and each kiosk's escrow key (see `store::server_slot`), released only
 //! to a user who logs in with the right password.
 
-use crate::server::AppState;
-use crate::server::db::{DbError, DbResult, ServerDb, new_token, token_hash};
-use crate::server::routes::{authenticate, blocking, error};
-use crate::store::user::Role;
-use crate::sync::accounts::*;
+use crate::AppState;
+use crate::db::{DbError, DbResult, ServerDb, new_token, token_hash};
+use crate::routes::{authenticate, blocking, error};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::Router;
@@ -17,6 +15,8 @@ use axum::response::{IntoResponse, Json, Response};
 use axum::routing::{get, post};
 use chacha20poly1305::aead::OsRng;
 use chrono::{DateTime, Utc};
+use motordesk_core::Role;
+use motordesk_core::protocol::*;
 use redb::{ReadableDatabase, TableDefinition};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;

@@ -1,10 +1,10 @@
 //! What every stored record carries: its sync status and timestamps, around the data.
 
-use crate::domain::customer::Customer;
-use crate::domain::invoice::Invoice;
-use crate::domain::product::Product;
-use crate::domain::vehicle::{OdometerReading, Vehicle};
-use crate::sync::clock::Hlc;
+use crate::clock::Hlc;
+use crate::customer::Customer;
+use crate::invoice::Invoice;
+use crate::product::Product;
+use crate::vehicle::{OdometerReading, Vehicle};
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -54,6 +54,11 @@ impl RecordKind {
         RecordKind::Odometer,
         RecordKind::Invoice,
     ];
+    /// One byte that stands for the kind in database keys (kiosk and server); never
+    /// renumber: stored keys depend on it.
+    pub fn code(self) -> u8 {
+        self as u8
+    }
     pub fn label(self) -> &'static str {
         match self {
             RecordKind::Customer => "Cliente",
@@ -138,7 +143,7 @@ impl Record for Invoice {
             "{} {} {}",
             self.kind.short(),
             self.number,
-            crate::domain::money::soles(self.totals.total)
+            crate::money::soles(self.totals.total)
         )
     }
 }

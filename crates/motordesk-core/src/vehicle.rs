@@ -1,6 +1,6 @@
 //! Vehicles in the fleet: plates, odometer readings, SOAT and revisión técnica.
 
-use crate::domain::DomainError;
+use crate::DomainError;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;

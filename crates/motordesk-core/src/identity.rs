@@ -1,6 +1,6 @@
 //! Buyer identity documents (SUNAT Catálogo 06) and their checks: RUC mod-11, DNI 8 digits.
 
-use crate::domain::DomainError;
+use crate::DomainError;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -1,0 +1,45 @@
+//! MotorDesk's core: the shop's own rules (money, IGV, totals, amount in words, document
+//! numbering, RUC/DNI, plates, odometer, maintenance), the record types the kiosk and the
+//! server both store, the sync wire protocol and the hybrid logical clock.
+//!
+//! Nothing here does I/O, reads the clock or touches a database, a window or the network:
+//! tests call it directly, and every other MotorDesk crate depends on it, never the
+//! other way round. Modules are private; this file is the surface.
+
+mod clock;
+mod customer;
+mod document;
+mod error;
+mod identity;
+mod invoice;
+mod maintenance;
+mod money;
+mod product;
+pub mod protocol;
+mod record;
+mod tax;
+mod time;
+mod user;
+mod vehicle;
+mod words;
+
+pub use clock::Hlc;
+pub use customer::{Customer, fold};
+pub use document::{DocumentKind, DocumentNumber, MAX_CORRELATIVE, Series, SeriesSet};
+pub use error::DomainError;
+pub use identity::{IdDocument, IdKind, ruc_check_digit, ruc_from_dni, validate_dni, validate_ruc};
+pub use invoice::{
+    BOLETA_ANONYMOUS_LIMIT, Buyer, CreditReason, Invoice, InvoiceDraft, Modifies, Payment,
+    PaymentMethod, SaleLine, ServicedVehicle, Unit,
+};
+pub use maintenance::{Alert, AlertKind, SOON_DAYS, SOON_KM, Urgency, alerts};
+pub use money::{parse_amount, plain, round2, soles, thousands};
+pub use product::Product;
+pub use record::{Record, RecordKind, RecordMeta, Stored, SyncStatus};
+pub use tax::{IGV_RATE, LineAmounts, LineInput, TaxAffectation, Totals, compute_totals};
+pub use time::{lima, lima_date, lima_display, to_lima};
+pub use user::{Role, User};
+pub use vehicle::{
+    IMPLAUSIBLE_JUMP_KM, OdometerCheck, OdometerReading, Plate, Vehicle, check_odometer,
+};
+pub use words::{amount_in_words, integer_in_words};

@@ -1,0 +1,59 @@
+//! Wire types of the account calls (login, whoami, escrow), shared by the kiosk's
+//! login and the server so both sides agree on the JSON.
+
+use crate::user::Role;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+pub const LOGIN: &str = "/v1/login";
+pub const ME: &str = "/v1/me";
+pub const ESCROW: &str = "/v1/devices/escrow";
+/// Header carrying a user's session token (the device token stays in Authorization).
+pub const USER_TOKEN_HEADER: &str = "X-User-Token";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub device_id: Uuid,
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LoginResponse {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    /// Hex of the 32-byte escrow key of the asking device.
+    pub escrow_key: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EscrowRequest {
+    /// Hex of 32 bytes.
+    pub escrow_key: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub username: String,
+    pub role: Role,
+    pub expires_at: DateTime<Utc>,
+}
+
+pub fn to_hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+pub fn from_hex32(s: &str) -> Option<[u8; 32]> {
+    if s.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
+}
