@@ -4,8 +4,9 @@
 //! ticket and A4, with 3 and 100 lines, and the size of the PDF.
 
 use chrono::Utc;
-use motordesk::receipt::layout::{Paper, ReceiptLayout};
+use motordesk::receipt::layout::ReceiptLayout;
 use motordesk::receipt::pdf::render_pdf;
+use motordesk::store::settings::Paper;
 use motordesk::store::settings::ShopSettings;
 use motordesk_core::TaxAffectation;
 use motordesk_core::{Buyer, Invoice, InvoiceDraft, SaleLine, Unit};
@@ -70,6 +71,7 @@ fn main() {
         &invoice(1),
         &settings,
         Paper::Ticket80,
+        None,
     ));
     let first = t.elapsed();
 
@@ -86,7 +88,7 @@ fn main() {
             let mut pages = 0;
             for _ in 0..iterations {
                 let t = Instant::now();
-                let layout = ReceiptLayout::build(&inv, &settings, paper);
+                let layout = ReceiptLayout::build(&inv, &settings, paper, None);
                 layout_times.push(t.elapsed());
                 let pdf = render_pdf(&layout);
                 totals.push(t.elapsed());

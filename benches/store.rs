@@ -1,6 +1,7 @@
 //! Store benchmark: prints a table. `cargo bench --bench store [-- N]` (default 100,000).
 //! Measures demo generation (bulk issue in 500-document transactions), one-by-one issue
-//! (one durable transaction each, as the kiosk does), loading the document list, search.
+//! (one durable transaction each, as the kiosk does), the same with and without signing the
+//! SUNAT XML, loading the document list, search.
 
 use motordesk::demo;
 use motordesk::store::Store;
@@ -20,6 +21,7 @@ fn main() {
     let path = dir.path().join("bench.redb");
     let t = Instant::now();
     let mut store = Store::create(&path, "admin", "bench", "Bench").expect("create");
+    motordesk::demo::configure_shop(&store).unwrap();
     let create = t.elapsed();
 
     let t = Instant::now();
@@ -41,6 +43,35 @@ fn main() {
         store.issue_invoice(d).expect("issue");
     }
     let issue_each = t.elapsed() / single;
+
+    // Signing at issue, against the same issue without a certificate, interleaved in one
+    // run on two fresh stores so disk and CPU noise hit both alike.
+    let fresh = |name: &str, sign: bool| {
+        let s = Store::create(&dir.path().join(name), "admin", "bench", "Bench").expect("create");
+        if sign {
+            demo::setup_shop(&s).expect("shop with certificate");
+        } else {
+            demo::configure_shop(&s).expect("shop");
+        }
+        s
+    };
+    let (unsigned_store, signed_store) = (fresh("u.redb", false), fresh("s.redb", true));
+    let (mut unsigned_t, mut signed_t) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
+    for i in 0..single * 2 {
+        let mut d = InvoiceDraft::new(DocumentKind::Boleta);
+        for p in products.iter().take(5) {
+            d.lines.push(p.data.line(Decimal::ONE));
+        }
+        let (s, acc) = if i % 2 == 0 {
+            (&unsigned_store, &mut unsigned_t)
+        } else {
+            (&signed_store, &mut signed_t)
+        };
+        let t = Instant::now();
+        s.issue_invoice(d).expect("issue");
+        *acc += t.elapsed();
+    }
+    let (unsigned_each, signed_each) = (unsigned_t / single, signed_t / single);
 
     let t = Instant::now();
     let list = store.invoice_summaries().expect("summaries");
@@ -72,6 +103,11 @@ fn main() {
     println!(
         "| issue one document (own durable txn) | {:.2} ms |",
         issue_each.as_secs_f64() * 1e3
+    );
+    println!(
+        "| issue a 5-line boleta, one durable txn: without certificate / with XML signing | {:.2} ms / {:.2} ms |",
+        unsigned_each.as_secs_f64() * 1e3,
+        signed_each.as_secs_f64() * 1e3
     );
     println!(
         "| load {} document summaries | {:.0} ms |",

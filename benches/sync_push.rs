@@ -66,6 +66,7 @@ fn main() {
     let setup_server = Server::start();
     let original = dir.path().join("kiosk.redb");
     let store = Store::create(&original, "admin", "clave-segura-1", "Admin").expect("create");
+    motordesk::demo::configure_shop(&store).unwrap();
     motordesk::sync::register(&setup_server.url, ENROLLMENT, &store).expect("register");
     let t = Instant::now();
     for i in 0..n {

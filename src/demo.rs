@@ -3,6 +3,7 @@
 //! and for benchmarks. Deterministic for a given seed.
 
 use crate::store::error::StoreResult;
+use crate::store::settings::{Issuer, SUNAT_TEST_RUC, ShopSettings};
 use crate::store::{Store, StoreError};
 use chrono::{Duration, Utc};
 use motordesk_core::Customer;
@@ -351,9 +352,50 @@ fn money(s: &str) -> Decimal {
 /// Fills the store. Documents are spread over the last two years, oldest first, each
 /// vehicle's odometer rising visit after visit. All but the last few documents are
 /// marked as synced history so the queue shows a realistic handful of PENDING items.
+/// The demo shop as SUNAT's beta knows it: SUNAT's test RUC, in test mode, with a
+/// Banco de la Nación account for detracciones. Tests use it to set up a store that may
+/// issue comprobantes.
+pub fn shop_settings(base: ShopSettings) -> ShopSettings {
+    ShopSettings {
+        issuer: Issuer {
+            ruc: SUNAT_TEST_RUC.into(),
+            razon_social: "TALLER MOTORDESK DEMO S.A.C.".into(),
+            nombre_comercial: "MotorDesk Lubricentro".into(),
+            address: "AV. JAVIER PRADO ESTE 1234".into(),
+            phone: "01 555 0123".into(),
+            ubigeo: "150131".into(),
+            departamento: "LIMA".into(),
+            provincia: "LIMA".into(),
+            distrito: "SAN ISIDRO".into(),
+        },
+        test_mode: true,
+        detraccion_account: "00-000-123456".into(),
+        ..base
+    }
+}
+
+/// Gives `store` the demo shop's settings (no certificate: documents stay "sin firmar").
+pub fn configure_shop(store: &Store) -> StoreResult<()> {
+    store.save_settings(&shop_settings(store.settings()?))
+}
+
+/// Makes `store` the demo shop: its settings and a self-signed certificate (SUNAT's beta
+/// accepts any), so demo documents are signed like real ones.
+pub fn setup_shop(store: &Store) -> StoreResult<()> {
+    configure_shop(store)?;
+    let cert = motordesk_sunat::Certificate::self_signed(
+        SUNAT_TEST_RUC,
+        "TALLER MOTORDESK DEMO S.A.C.",
+        3 * 365,
+    )?;
+    store.install_certificate(&cert)?;
+    Ok(())
+}
+
 pub fn generate(store: &Store, invoices: usize, seed: u64) -> StoreResult<DemoReport> {
     let mut d = Dice(seed.max(1).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     let mut report = DemoReport::default();
+    setup_shop(store)?;
 
     let mut products = Vec::new();
     for (code, name, category, unit, price, quick, every) in CATALOG {

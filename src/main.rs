@@ -16,7 +16,10 @@ const USAGE: &str = "motordesk [--data-dir DIR] [--demo] [--demo-invoices N] [--
   --server URL        MotorDesk server to sync with (saved in the settings)
   --panel NAME        panel shown after login
   --autologin         with --demo only: log in as admin straight away (screenshots)
-  --no-print          save receipt PDFs but do not send them to the printer";
+  --no-print          save receipt PDFs but do not send them to the printer
+
+motordesk export-xml --data-dir DIR --user U --password P --out OUTDIR [--from YYYY-MM-DD] [--to YYYY-MM-DD]
+                      writes every signed comprobante as RUC-TT-SERIE-NUMERO.xml (no window)";
 
 #[derive(Debug, Default)]
 struct Args {
@@ -107,9 +110,47 @@ fn prepare_demo(
     }
 }
 
+/// `motordesk export-xml ...`: no window; exit 0 on success, 1 when the store refused,
+/// 2 on bad flags.
+fn export_xml(args: impl Iterator<Item = String>) -> ExitCode {
+    use motordesk::export::{ExportError, ExportOptions, export_xml};
+    let result = ExportOptions::parse(args).and_then(|o| export_xml(&o).map(|r| (o, r)));
+    match result {
+        Ok((o, r)) => {
+            println!(
+                "{} comprobantes written to {}{}",
+                r.written,
+                o.out.display(),
+                if r.unsigned_skipped > 0 {
+                    format!(
+                        "; {} not signed yet (import the certificate in Ajustes) were left out",
+                        r.unsigned_skipped
+                    )
+                } else {
+                    String::new()
+                }
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("export-xml: {e}");
+            ExitCode::from(if matches!(e, ExportError::Usage(_)) {
+                2
+            } else {
+                1
+            })
+        }
+    }
+}
+
 fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
-    let args = match parse_args(std::env::args().skip(1)) {
+    let mut raw = std::env::args().skip(1).peekable();
+    if raw.peek().map(String::as_str) == Some("export-xml") {
+        raw.next();
+        return export_xml(raw);
+    }
+    let args = match parse_args(raw) {
         Ok(a) => a,
         Err(e) => {
             if !e.is_empty() {

@@ -27,6 +27,7 @@ fn a_server_user_logs_in_online_once_then_offline() {
     let path = dir.path().join("motordesk.redb");
     {
         let admin = Store::create(&path, "admin", "clave-admin", "Admin").unwrap();
+        motordesk::demo::configure_shop(&admin).unwrap();
         admin
             .save_customer(
                 Customer::new(

@@ -3,7 +3,8 @@
 
 mod receipt_common;
 
-use motordesk::receipt::layout::{Paper, ReceiptLayout};
+use motordesk::receipt::layout::ReceiptLayout;
+use motordesk::store::settings::Paper;
 use motordesk_core::DocumentKind;
 use motordesk_core::InvoiceDraft;
 use motordesk_core::plain;
@@ -23,10 +24,10 @@ fn a4_with_120_lines_paginates() {
     let shop = shop();
     let inv = big_boleta(&shop, 120);
     let out = tempfile::tempdir().unwrap();
-    let pdf = write_pdf(out.path(), "a4-120", &inv, &shop.settings, Paper::A4);
+    let pdf = write_pdf(out.path(), "a4-120", &inv, &shop, Paper::A4);
     let pages = page_count(&pdf);
     assert!(pages >= 3, "only {pages} pages");
-    let layout = ReceiptLayout::build(&inv, &shop.settings, Paper::A4);
+    let layout = ReceiptLayout::build(&inv, &shop.settings, Paper::A4, None);
     assert_eq!(layout.pages.len(), pages);
 
     let total = format!("S/ {}", plain(inv.totals.total));
@@ -78,7 +79,8 @@ fn a4_with_120_lines_paginates() {
     }
 
     let png = render_png(&pdf, pages, &out.path().join("a4-last"));
-    let payload = sunat_qr_payload(&inv, &shop.settings.issuer.ruc).unwrap();
+    let payload =
+        sunat_qr_payload(&inv, &shop.settings.issuer.ruc, shop.hash(&inv).as_deref()).unwrap();
     assert_eq!(decode_qrs(&png), vec![payload]);
 }
 
@@ -87,13 +89,7 @@ fn long_ticket_is_one_tall_page() {
     let shop = shop();
     let inv = big_boleta(&shop, 120);
     let out = tempfile::tempdir().unwrap();
-    let pdf = write_pdf(
-        out.path(),
-        "ticket-120",
-        &inv,
-        &shop.settings,
-        Paper::Ticket80,
-    );
+    let pdf = write_pdf(out.path(), "ticket-120", &inv, &shop, Paper::Ticket80);
     assert_eq!(page_count(&pdf), 1);
     let info =
         String::from_utf8(Command::new("pdfinfo").arg(&pdf).output().unwrap().stdout).unwrap();
@@ -120,7 +116,8 @@ fn long_ticket_is_one_tall_page() {
     );
 
     let png = render_png(&pdf, 1, &out.path().join("ticket-120"));
-    let payload = sunat_qr_payload(&inv, &shop.settings.issuer.ruc).unwrap();
+    let payload =
+        sunat_qr_payload(&inv, &shop.settings.issuer.ruc, shop.hash(&inv).as_deref()).unwrap();
     assert_eq!(decode_qrs(&png), vec![payload]);
 }
 
@@ -130,7 +127,7 @@ fn layouts_stay_inside_the_paper() {
     let shop = shop();
     let inv = big_boleta(&shop, 40);
     for paper in Paper::ALL {
-        let layout = ReceiptLayout::build(&inv, &shop.settings, paper);
+        let layout = ReceiptLayout::build(&inv, &shop.settings, paper, None);
         for page in &layout.pages {
             for item in &page.items {
                 if let Item::Text(t) = item {

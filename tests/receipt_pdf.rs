@@ -3,7 +3,7 @@
 
 mod receipt_common;
 
-use motordesk::receipt::layout::Paper;
+use motordesk::store::settings::Paper;
 use motordesk_core::Invoice;
 use motordesk_core::amount_in_words;
 use motordesk_core::plain;
@@ -62,20 +62,20 @@ fn boleta_on_both_papers() {
     let inv = boleta(&shop);
     assert_eq!(inv.totals.total, dec!(220.50));
     let out = tempfile::tempdir().unwrap();
-    let payload = sunat_qr_payload(&inv, &shop.settings.issuer.ruc).unwrap();
+    let payload =
+        sunat_qr_payload(&inv, &shop.settings.issuer.ruc, shop.hash(&inv).as_deref()).unwrap();
     assert!(
         payload.starts_with("20000000001|03|B001|1|33.64|220.50|"),
         "{payload}"
     );
-    assert!(payload.ends_with("|1|45678912|"), "{payload}");
+    // The tenth field is the signed XML's DigestValue, printed on the receipt as well.
+    let hash = shop.hash(&inv).expect("signed at issue");
+    assert!(
+        payload.ends_with(&format!("|1|45678912|{hash}|")),
+        "{payload}"
+    );
     for paper in Paper::ALL {
-        let pdf = write_pdf(
-            out.path(),
-            &format!("boleta-{paper:?}"),
-            &inv,
-            &shop.settings,
-            paper,
-        );
+        let pdf = write_pdf(out.path(), &format!("boleta-{paper:?}"), &inv, &shop, paper);
         let text = pdftotext(&pdf);
         check_common(&text, &inv);
         let flat = squash(&text);
@@ -85,6 +85,15 @@ fn boleta_on_both_papers() {
             "customer missing:\n{text}"
         );
         assert!(flat.contains("ABC-123"), "plate missing:\n{text}");
+        let no_space: String = text.split_whitespace().collect();
+        assert!(
+            no_space.contains(&format!("Resumen(hash):{hash}")),
+            "hash missing:\n{text}"
+        );
+        assert!(
+            flat.contains("Consulte su comprobante en https://e-consulta.sunat.gob.pe"),
+            "consult line missing:\n{text}"
+        );
         assert!(flat.contains("45,120 km"), "odometer missing:\n{text}");
         assert!(
             flat.contains("Recibido: S/ 300.00"),
@@ -108,15 +117,20 @@ fn factura_for_a_ruc_customer() {
     let shop = shop();
     let inv = factura(&shop);
     let out = tempfile::tempdir().unwrap();
-    let payload = sunat_qr_payload(&inv, &shop.settings.issuer.ruc).unwrap();
+    let payload =
+        sunat_qr_payload(&inv, &shop.settings.issuer.ruc, shop.hash(&inv).as_deref()).unwrap();
     assert!(payload.starts_with("20000000001|01|F001|1|"), "{payload}");
-    assert!(payload.ends_with("|6|20131312955|"), "{payload}");
+    let hash = shop.hash(&inv).expect("signed at issue");
+    assert!(
+        payload.ends_with(&format!("|6|20131312955|{hash}|")),
+        "{payload}"
+    );
     for paper in Paper::ALL {
         let pdf = write_pdf(
             out.path(),
             &format!("factura-{paper:?}"),
             &inv,
-            &shop.settings,
+            &shop,
             paper,
         );
         let text = pdftotext(&pdf);
@@ -144,16 +158,10 @@ fn factura_for_a_ruc_customer() {
 fn nota_de_venta_has_no_qr_and_says_it_is_not_fiscal() {
     let shop = shop();
     let inv = nota_de_venta(&shop);
-    assert_eq!(sunat_qr_payload(&inv, "20000000001"), None);
+    assert_eq!(sunat_qr_payload(&inv, "20000000001", None), None);
     let out = tempfile::tempdir().unwrap();
     for paper in Paper::ALL {
-        let pdf = write_pdf(
-            out.path(),
-            &format!("nv-{paper:?}"),
-            &inv,
-            &shop.settings,
-            paper,
-        );
+        let pdf = write_pdf(out.path(), &format!("nv-{paper:?}"), &inv, &shop, paper);
         let text = pdftotext(&pdf);
         let flat = squash(&text);
         assert!(flat.contains("NOTA DE VENTA"), "{text}");
@@ -176,19 +184,14 @@ fn credit_note_names_the_boleta_it_corrects() {
     let inv = credit_note(&shop, &original);
     assert_eq!(inv.number.to_string(), "BC01-00000001");
     let out = tempfile::tempdir().unwrap();
-    let payload = sunat_qr_payload(&inv, &shop.settings.issuer.ruc).unwrap();
+    let payload =
+        sunat_qr_payload(&inv, &shop.settings.issuer.ruc, shop.hash(&inv).as_deref()).unwrap();
     assert!(
         payload.starts_with("20000000001|07|BC01|1|5.42|35.50|"),
         "{payload}"
     );
     for paper in Paper::ALL {
-        let pdf = write_pdf(
-            out.path(),
-            &format!("nc-{paper:?}"),
-            &inv,
-            &shop.settings,
-            paper,
-        );
+        let pdf = write_pdf(out.path(), &format!("nc-{paper:?}"), &inv, &shop, paper);
         let text = pdftotext(&pdf);
         check_common(&text, &inv);
         let flat = squash(&text);
@@ -215,7 +218,7 @@ fn pdf_is_dated_when_issued() {
     let shop = shop();
     let inv = boleta(&shop);
     let out = tempfile::tempdir().unwrap();
-    let pdf = write_pdf(out.path(), "dated", &inv, &shop.settings, Paper::A4);
+    let pdf = write_pdf(out.path(), "dated", &inv, &shop, Paper::A4);
     let info = String::from_utf8(
         std::process::Command::new("pdfinfo")
             .arg(&pdf)
@@ -243,7 +246,7 @@ fn layout_is_pure() {
     let inv = boleta(&shop);
     for paper in Paper::ALL {
         // Same document, same layout: a reprint shows exactly what was first printed.
-        let a = ReceiptLayout::build(&inv, &shop.settings, paper);
-        assert_eq!(a, ReceiptLayout::build(&inv, &shop.settings, paper));
+        let a = ReceiptLayout::build(&inv, &shop.settings, paper, None);
+        assert_eq!(a, ReceiptLayout::build(&inv, &shop.settings, paper, None));
     }
 }

@@ -4,8 +4,9 @@ mod receipt_common;
 
 use chrono::Utc;
 use eframe::egui;
-use motordesk::receipt::layout::{Item, Paper, ReceiptLayout};
+use motordesk::receipt::layout::{Item, ReceiptLayout};
 use motordesk::receipt::{preview, preview_invoice};
+use motordesk::store::settings::Paper;
 use motordesk_core::DocumentKind;
 use motordesk_core::InvoiceDraft;
 use receipt_common::*;
@@ -40,7 +41,7 @@ fn preview_is_marked_and_has_no_number_or_qr() {
     assert_eq!(inv.number.correlative, 0);
     assert_eq!(inv.totals.total, dec!(220.50));
     for paper in Paper::ALL {
-        let layout = ReceiptLayout::build(&inv, &shop.settings, paper);
+        let layout = ReceiptLayout::build(&inv, &shop.settings, paper, None);
         assert!(layout.preview);
         assert_eq!(layout.number, "B001-????????");
         assert_eq!(layout.qr_payload, None);
@@ -54,7 +55,7 @@ fn preview_is_marked_and_has_no_number_or_qr() {
             out.path(),
             &format!("preview-{paper:?}"),
             &inv,
-            &shop.settings,
+            &shop,
             paper,
         );
         let printed = squash(&pdftotext(&pdf));
@@ -64,7 +65,7 @@ fn preview_is_marked_and_has_no_number_or_qr() {
     }
     // The issued document prints the same content, with its number and QR.
     let issued = shop.store.issue_invoice(draft()).unwrap();
-    let layout = ReceiptLayout::build(&issued, &shop.settings, Paper::Ticket80);
+    let layout = ReceiptLayout::build(&issued, &shop.settings, Paper::Ticket80, None);
     assert!(!layout.preview && has_qr(&layout));
     assert!(!layout.plain_text().contains("VISTA PREVIA"));
 }
@@ -84,7 +85,7 @@ fn egui_draws_the_layout_with_the_receipt_fonts() {
     let shop = shop();
     let inv = boleta(&shop);
     for paper in Paper::ALL {
-        let layout = ReceiptLayout::build(&inv, &shop.settings, paper);
+        let layout = ReceiptLayout::build(&inv, &shop.settings, paper, None);
         let mut harness = egui_kittest::Harness::new_ui(|ui| preview::show(ui, &layout));
         harness.run();
         let families = harness.ctx.fonts(|f| f.families());

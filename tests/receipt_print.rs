@@ -2,16 +2,22 @@
 
 mod receipt_common;
 
-use motordesk::receipt::layout::{Paper, ReceiptLayout};
+use motordesk::receipt::layout::ReceiptLayout;
 use motordesk::receipt::pdf::render_pdf;
 use motordesk::receipt::print::{PrintError, list_printers, print_pdf, save_pdf};
+use motordesk::store::settings::Paper;
 use receipt_common::*;
 
 #[test]
 fn pdf_is_saved_under_its_number_and_survives_a_failed_print() {
     let shop = shop();
     let inv = boleta(&shop);
-    let pdf = render_pdf(&ReceiptLayout::build(&inv, &shop.settings, Paper::Ticket80));
+    let pdf = render_pdf(&ReceiptLayout::build(
+        &inv,
+        &shop.settings,
+        Paper::Ticket80,
+        None,
+    ));
     let dir = shop.dir.path().join("receipts");
     let path = save_pdf(&dir, &inv, &pdf).unwrap();
     assert_eq!(path, dir.join("B001-00000001.pdf"));

@@ -24,6 +24,7 @@ fn the_raw_file_holds_no_names_documents_or_plates() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("motordesk.redb");
     let store = Store::create(&path, "admin", "clave-segura", "Admin").unwrap();
+    motordesk::demo::configure_shop(&store).unwrap();
     let secrets = [
         ("45678912", "Gladys Huamán Torres", "Jr. Huallaga 321"),
         (
@@ -106,6 +107,7 @@ fn wrong_password_and_unknown_user_are_refused_without_harm() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("motordesk.redb");
     let store = Store::create(&path, "admin", "clave-segura", "Admin").unwrap();
+    motordesk::demo::configure_shop(&store).unwrap();
     store
         .save_customer(
             Customer::new(Uuid::now_v7(), IdKind::Dni, "45678912", "Rosa", "", "", "").unwrap(),
@@ -130,6 +132,7 @@ fn every_user_opens_the_same_data_with_their_own_password() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("motordesk.redb");
     let store = Store::create(&path, "admin", "clave-segura", "Admin").unwrap();
+    motordesk::demo::configure_shop(&store).unwrap();
     store
         .add_user("caja1", "turno-mañana", "Cajera Lucía", Role::Cajero)
         .unwrap();
@@ -158,6 +161,7 @@ fn tampered_ciphertext_is_reported_and_the_rest_still_opens() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("motordesk.redb");
     let store = Store::create(&path, "admin", "clave-segura", "Admin").unwrap();
+    motordesk::demo::configure_shop(&store).unwrap();
     let a = Customer::new(Uuid::now_v7(), IdKind::Dni, "45678912", "Rosa", "", "", "").unwrap();
     let b = Customer::new(Uuid::now_v7(), IdKind::Dni, "45678913", "Luis", "", "", "").unwrap();
     store.save_customer(a.clone()).unwrap();

@@ -9,7 +9,7 @@ use motordesk_core::DomainError;
 use motordesk_core::IdKind;
 use motordesk_core::Product;
 use motordesk_core::TaxAffectation;
-use motordesk_core::{Buyer, CreditReason, InvoiceDraft, Modifies, ServicedVehicle, Unit};
+use motordesk_core::{Buyer, InvoiceDraft, Modifies, NoteReason, ServicedVehicle, Unit};
 use motordesk_core::{OdometerCheck, Plate, Vehicle};
 use motordesk_core::{RecordKind, SyncStatus};
 use rust_decimal_macros::dec;
@@ -20,6 +20,7 @@ fn new_store() -> (tempfile::TempDir, PathBuf, Store) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("motordesk.redb");
     let store = Store::create(&path, "admin", "clave-segura", "Administradora").unwrap();
+    motordesk::demo::configure_shop(&store).unwrap();
     (dir, path, store)
 }
 
@@ -254,14 +255,11 @@ fn numbering_is_gap_free_per_series_and_credit_notes_use_their_own() {
     let orig = &numbers[1];
     let mut nc = InvoiceDraft::new(DocumentKind::NotaDeCredito);
     nc.lines.push(p.line(dec!(1)));
-    nc.modifies = Some(Modifies {
-        invoice_id: orig.id,
-        kind: orig.kind,
-        number: orig.number.clone(),
-        total: orig.totals.total,
-        reason: CreditReason::DevolucionTotal,
-        note: "Cliente devolvió el aceite".into(),
-    });
+    nc.modifies = Some(Modifies::of(
+        orig,
+        NoteReason::DevolucionTotal,
+        "Cliente devolvió el aceite",
+    ));
     let credit = store.issue_invoice(nc).unwrap();
     assert_eq!(credit.number.to_string(), "BC01-00000001");
 

@@ -241,3 +241,61 @@ fn rejected_items_wait_for_review_while_the_rest_of_the_queue_syncs() {
         );
     }
 }
+
+#[test]
+fn notes_must_modify_a_document_the_server_holds_and_never_over_credit_it() {
+    use motordesk_core::{DocumentKind, InvoiceDraft, Modifies, NoteReason, RecordKind};
+    let server = Server::start();
+    let kiosk = Kiosk::registered(&server);
+    let original = issue_boleta(&kiosk.store, 0);
+    let mut nc = InvoiceDraft::new(DocumentKind::NotaDeCredito);
+    nc.lines = original.lines.clone();
+    nc.modifies = Some(Modifies::of(
+        &original,
+        NoteReason::AnulacionDeLaOperacion,
+        "",
+    ));
+    let note = kiosk.store.issue_invoice(nc).unwrap();
+    let client = kiosk.client();
+    let entries = kiosk
+        .store
+        .outbox_with_status(SyncStatus::Pending, usize::MAX)
+        .unwrap();
+    let entry_of = |id: Uuid| {
+        entries
+            .iter()
+            .find(|e| e.kind == RecordKind::Invoice && e.record_id == id)
+            .unwrap()
+    };
+    let note_m = mutation(&kiosk, entry_of(note.id));
+
+    // The note before its boleta: the server does not hold the boleta.
+    match push_one(&client, note_m.clone()) {
+        Outcome::Rejected { reason } => {
+            assert!(reason.contains("no está en el servidor"), "{reason}")
+        }
+        other => panic!("note without its document accepted: {other:?}"),
+    }
+    assert_eq!(
+        push_one(&client, mutation(&kiosk, entry_of(original.id))),
+        Outcome::Applied
+    );
+    let again = Mutation {
+        idempotency_key: Uuid::now_v7(),
+        ..note_m.clone()
+    };
+    assert_eq!(push_one(&client, again), Outcome::Applied);
+
+    // A second full credit note (forged: new id and number) would credit twice.
+    let mut forged = note_m;
+    let id = Uuid::now_v7();
+    forged.idempotency_key = Uuid::now_v7();
+    forged.record_id = id;
+    forged.payload["data"]["id"] = serde_json::json!(id);
+    forged.payload["data"]["number"]["correlative"] = serde_json::json!(2);
+    match push_one(&client, forged) {
+        Outcome::Rejected { reason } => assert!(reason.contains("superarían"), "{reason}"),
+        other => panic!("over-credit accepted: {other:?}"),
+    }
+    assert_eq!(server.invoices().len(), 2);
+}

@@ -43,6 +43,7 @@ fn kiosk_syncs_over_tls_with_the_shop_certificate() {
     unsafe { std::env::set_var(CA_CERT_ENV, &cert) };
     let path = dir.path().join("motordesk.redb");
     let store = Store::create(&path, "admin", "clave-admin", "Admin").unwrap();
+    motordesk::demo::configure_shop(&store).unwrap();
     motordesk::sync::register(&https, ENROLLMENT, &store).unwrap();
     let numbers: Vec<String> = (0..5)
         .map(|i| issue_boleta(&store, i).number.to_string())

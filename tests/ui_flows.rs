@@ -50,6 +50,7 @@ fn shop(panel: PanelId) -> Shop {
         "Ana Admin",
     )
     .unwrap();
+    motordesk::demo::configure_shop(&store).unwrap();
     store
         .save_product(product(
             "SRV-001",

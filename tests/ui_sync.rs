@@ -49,6 +49,7 @@ fn indicator_follows_the_server_going_down_and_up() {
     let mut server = Server::start();
     let dir = tempfile::tempdir().unwrap();
     let store = Store::create(&dir.path().join(DB_FILE), "admin", "clave-admin", "Admin").unwrap();
+    motordesk::demo::configure_shop(&store).unwrap();
     motordesk::sync::register(&server.url, ENROLLMENT, &store).unwrap();
     let mut opts = AppOptions::new(dir.path().to_path_buf());
     opts.start_panel = PanelId::Sincronizacion;

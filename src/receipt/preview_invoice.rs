@@ -18,9 +18,13 @@ pub fn preview_invoice(
     cashier: &str,
 ) -> Result<Invoice, DomainError> {
     let modifies = draft.modifies.as_ref().map(|m| m.kind);
+    // `from_draft` checks the number like issuing does (correlative 1 and up), so the
+    // checks run on correlative 1 and the preview marker 0 is set afterwards.
     let number = DocumentNumber {
         series: settings.series.series_for(draft.kind, modifies).clone(),
-        correlative: 0,
+        correlative: 1,
     };
-    Invoice::from_draft(draft.clone(), Uuid::nil(), number, now, device_id, cashier)
+    let mut inv = Invoice::from_draft(draft.clone(), Uuid::nil(), number, now, device_id, cashier)?;
+    inv.number.correlative = 0;
+    Ok(inv)
 }

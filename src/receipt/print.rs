@@ -6,7 +6,6 @@
 //! invoice is committed; a printer problem never touches the sale.
 
 use motordesk_core::Invoice;
-use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -15,25 +14,45 @@ use std::time::{Duration, Instant};
 /// A print job that takes longer than this to be accepted is abandoned (the PDF stays).
 const PRINT_TIMEOUT: Duration = Duration::from_secs(30);
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Why a receipt could not be printed (the sale and its PDF are saved either way).
+#[derive(Debug, thiserror::Error)]
 pub enum PrintError {
     /// No printer named and the system has no default printer.
+    #[error("no printer given and no system default printer")]
     NoPrinter,
     /// The named printer is not known to the system.
+    #[error("printer {0:?} does not exist")]
     UnknownPrinter(String),
     /// The print command (`lp`, `powershell`) is not installed.
-    CommandMissing(String),
+    #[error("print command {command:?} not found")]
+    CommandMissing {
+        /// The program that was looked for.
+        command: &'static str,
+        /// The operating system's "not found".
+        #[source]
+        source: std::io::Error,
+    },
     /// The print service (CUPS) is not running or does not answer.
+    #[error("print service unavailable: {0}")]
     ServiceUnavailable(String),
     /// The print system refused the job.
+    #[error("print job refused: {0}")]
     Refused(String),
     /// The PDF to print does not exist.
+    #[error("PDF not found: {}", .0.display())]
     FileMissing(PathBuf),
     /// Windows: no program is registered to print PDF files.
+    #[error("no application is registered to print PDF files")]
     NoPdfHandler,
     /// The print command did not finish in time.
+    #[error("print command timed out after {PRINT_TIMEOUT:?}")]
     Timeout,
-    Io(String),
+    /// The print command could not be started (other than "not installed").
+    #[error("print I/O error: {0}")]
+    Spawn(#[source] std::io::Error),
+    /// Waiting for the print command failed.
+    #[error("print I/O error: {0}")]
+    Wait(#[source] std::io::Error),
 }
 
 impl PrintError {
@@ -48,7 +67,7 @@ impl PrintError {
             PrintError::UnknownPrinter(p) => {
                 format!("No existe la impresora «{p}». Elija otra en Configuración. {SAVED}")
             }
-            PrintError::CommandMissing(c) => format!(
+            PrintError::CommandMissing { command: c, .. } => format!(
                 "No se encontró el sistema de impresión ({c}). Instale o active el servicio de impresión. {SAVED}"
             ),
             PrintError::ServiceUnavailable(d) => {
@@ -62,30 +81,20 @@ impl PrintError {
                 "No hay un programa instalado que imprima PDF (por ejemplo SumatraPDF o Adobe Acrobat Reader). {SAVED}"
             ),
             PrintError::Timeout => format!("La impresora no respondió a tiempo. {SAVED}"),
-            PrintError::Io(e) => format!("No se pudo enviar a imprimir: {e}. {SAVED}"),
-        }
-    }
-}
-
-impl fmt::Display for PrintError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            PrintError::NoPrinter => write!(f, "no printer given and no system default printer"),
-            PrintError::UnknownPrinter(p) => write!(f, "printer {p:?} does not exist"),
-            PrintError::CommandMissing(c) => write!(f, "print command {c:?} not found"),
-            PrintError::ServiceUnavailable(d) => write!(f, "print service unavailable: {d}"),
-            PrintError::Refused(d) => write!(f, "print job refused: {d}"),
-            PrintError::FileMissing(p) => write!(f, "PDF not found: {}", p.display()),
-            PrintError::NoPdfHandler => {
-                write!(f, "no application is registered to print PDF files")
+            PrintError::Spawn(e) | PrintError::Wait(e) => {
+                format!("No se pudo enviar a imprimir: {e}. {SAVED}")
             }
-            PrintError::Timeout => write!(f, "print command timed out after {PRINT_TIMEOUT:?}"),
-            PrintError::Io(e) => write!(f, "print I/O error: {e}"),
         }
     }
 }
 
-impl std::error::Error for PrintError {}
+/// A print command that could not be started: not installed, or another I/O failure.
+fn spawn_error(command: &'static str, e: std::io::Error) -> PrintError {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => PrintError::CommandMissing { command, source: e },
+        _ => PrintError::Spawn(e),
+    }
+}
 
 /// Where the PDF of `inv` lives in `dir`: `B001-00000042.pdf`
 /// (a preview, correlative 0, is `B001-vista-previa.pdf`).
@@ -122,10 +131,7 @@ pub fn print_pdf(path: &Path, printer: Option<&str>) -> Result<(), PrintError> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => PrintError::CommandMissing(program.to_string()),
-            _ => PrintError::Io(e.to_string()),
-        })?;
+        .map_err(|e| spawn_error(program, e))?;
     let (ok, output) = wait_with_timeout(child, PRINT_TIMEOUT)?;
     if ok {
         log::info!(
@@ -192,7 +198,7 @@ fn wait_with_timeout(mut child: Child, timeout: Duration) -> Result<(bool, Strin
                 return Err(PrintError::Timeout);
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-            Err(e) => return Err(PrintError::Io(e.to_string())),
+            Err(e) => return Err(PrintError::Wait(e)),
         }
     };
     let mut text = String::new();
@@ -283,14 +289,14 @@ mod tests {
 
     #[test]
     fn cups_messages_are_classified() {
-        assert_eq!(
+        assert!(matches!(
             classify("lp: The printer or class does not exist.", Some("X")),
-            PrintError::UnknownPrinter("X".into())
-        );
-        assert_eq!(
+            PrintError::UnknownPrinter(p) if p == "X"
+        ));
+        assert!(matches!(
             classify("lp: Error - No default destination.", None),
             PrintError::NoPrinter
-        );
+        ));
         assert!(matches!(
             classify("lp: Error - Scheduler Not Responding.", None),
             PrintError::ServiceUnavailable(_)
@@ -303,5 +309,37 @@ mod tests {
         let e = PrintError::UnknownPrinter("EPSON".into());
         assert!(e.mensaje().contains("No existe la impresora «EPSON»"));
         assert!(e.to_string().contains("does not exist"));
+    }
+
+    #[test]
+    fn a_command_that_cannot_start_keeps_the_io_error() {
+        use std::error::Error as _;
+        let missing = Command::new("/nonexistent/motordesk-no-such-lp")
+            .spawn()
+            .unwrap_err();
+        let e = spawn_error("lp", missing);
+        assert!(matches!(
+            e,
+            PrintError::CommandMissing { command: "lp", .. }
+        ));
+        let cause = e.source().expect("cause kept");
+        assert_eq!(
+            cause.downcast_ref::<std::io::Error>().map(|io| io.kind()),
+            Some(std::io::ErrorKind::NotFound)
+        );
+        assert!(
+            e.mensaje()
+                .contains("No se encontró el sistema de impresión (lp)")
+        );
+
+        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let e = spawn_error("lp", denied);
+        assert!(matches!(e, PrintError::Spawn(_)));
+        assert!(
+            e.source()
+                .unwrap()
+                .downcast_ref::<std::io::Error>()
+                .is_some()
+        );
     }
 }

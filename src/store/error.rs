@@ -1,32 +1,123 @@
 //! Store errors: English `Display` for logs, Spanish `mensaje()` for the screen.
+//!
+//! Every variant that comes from a lower layer keeps that error as its `source()`, so a
+//! log or a test can see the real redb, I/O, JSON or Argon2 failure, not a string of it.
 
-use motordesk_core::DomainError;
-use std::fmt;
+use motordesk_core::{DomainError, Series};
 
-#[derive(Debug)]
+/// Why the store refused or failed a command.
+#[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    Domain(DomainError),
+    /// A business rule of `motordesk-core` refused the command (totals, RUC/DNI, ...).
+    #[error("{0}")]
+    Domain(#[from] DomainError),
+    /// Another customer already has this identity document.
+    #[error("a customer with document {number} already exists")]
     DuplicateDocument {
+        /// The document number that is taken.
         number: String,
+        /// The name of the customer who holds it.
         name: String,
     },
+    /// Another vehicle already has this plate.
+    #[error("plate {plate} already exists")]
     DuplicatePlate {
+        /// The plate as displayed.
         plate: String,
     },
+    /// The record asked for does not exist (the text is Spanish, with its article).
+    #[error("{0} not found")]
     NotFound(&'static str),
+    /// An issued invoice cannot be changed; a credit note is the only way.
+    #[error("issued invoices are immutable")]
     InvoiceImmutable,
+    /// The password does not open the user's key slot (or the user is disabled).
+    #[error("wrong password")]
     WrongPassword,
+    /// No key slot for this user name.
+    #[error("unknown user {0:?}")]
     UnknownUser(String),
+    /// The user name is already taken.
+    #[error("user {0:?} already exists")]
     UserExists(String),
     /// A sealed value failed authentication: tampered or wrong key.
+    #[error("authentication failed on sealed {0}")]
     Tampered(&'static str),
-    DiskFull,
+    /// The disk is full: nothing was written by the failed transaction.
+    #[error("disk full")]
+    DiskFull(#[source] std::io::Error),
+    /// Another process (another MotorDesk) has the database file open.
+    #[error("database is locked by another process")]
     Locked,
-    ShiftRefused(crate::store::shift::ShiftRefusal),
-    Db(String),
+    /// The shift cannot be closed yet (see `ShiftRefusal`).
+    #[error("shift close refused: {0:?}")]
+    ShiftRefused(#[source] ShiftRefusal),
+    /// The local redb database failed.
+    #[error("database error: {0}")]
+    Db(#[source] redb::Error),
+    /// Giving freed pages back to the file system failed.
+    #[error("database error: compact: {0}")]
+    Compact(#[source] redb::CompactionError),
+    /// The data directory could not be created or read.
+    #[error("database error: {0}")]
+    Io(#[source] std::io::Error),
+    /// A stored value could not be encoded or decoded as JSON.
+    #[error("database error: codec: {0}")]
+    Codec(#[source] serde_json::Error),
+    /// Argon2id could not derive a key from a password (bad parameters in a key slot).
+    #[error("database error: argon2: {0}")]
+    KeyDerivation(#[source] argon2::Error),
+    /// The series has used its last correlative (99 999 999); a new series is needed.
+    #[error("database error: series {0} exhausted")]
+    SeriesExhausted(Series),
+    /// The file was written by a newer MotorDesk with a schema this build cannot read.
+    #[error(
+        "database error: database schema {found} is newer than this program ({supported}); update MotorDesk"
+    )]
+    SchemaTooNew {
+        /// The schema version in the file.
+        found: u32,
+        /// The newest schema this build knows.
+        supported: u32,
+    },
+    /// The comprobante's UBL XML could not be made from the document (a SUNAT limit).
+    #[error("comprobante XML: {0}")]
+    Comprobante(#[from] motordesk_sunat::BuildError),
+    /// Signing the comprobante failed.
+    #[error("signing the comprobante: {0}")]
+    Signature(#[from] motordesk_sunat::SignError),
+    /// The shop's certificate could not be read (password, format, dates).
+    #[error("certificate: {0}")]
+    Certificate(#[from] motordesk_sunat::CertificateError),
+}
+
+/// Why a shift close was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ShiftRefusal {
+    /// Sales still unsynced; only an administrator may close, with a reason.
+    #[error("{0} records are not synced yet")]
+    Unsynced(u64),
+    /// An administrator closing with unsynced records must write the reason.
+    #[error("a reason is required to close with unsynced records")]
+    ReasonRequired,
+}
+
+impl ShiftRefusal {
+    /// What the cashier reads on screen (Spanish).
+    pub fn mensaje(&self) -> String {
+        match self {
+            ShiftRefusal::Unsynced(n) => format!(
+                "No se puede cerrar el turno: hay {n} registros sin sincronizar. Espere a que se sincronicen o pida a un administrador que cierre indicando el motivo."
+            ),
+            ShiftRefusal::ReasonRequired => {
+                "Para cerrar con registros sin sincronizar, escriba el motivo.".into()
+            }
+        }
+    }
 }
 
 impl StoreError {
+    /// What the cashier reads on screen (Spanish).
     pub fn mensaje(&self) -> String {
         match self {
             StoreError::Domain(e) => e.mensaje(),
@@ -46,47 +137,26 @@ impl StoreError {
             StoreError::Tampered(_) => {
                 "Los datos guardados están dañados o fueron alterados. Avise al administrador; no se perdió nada más.".into()
             }
-            StoreError::DiskFull => {
+            StoreError::DiskFull(_) => {
                 "El disco está lleno: no se pudo guardar. Libere espacio y vuelva a intentar; lo ya guardado está a salvo.".into()
             }
             StoreError::Locked => {
                 "La base de datos está abierta en otro programa MotorDesk.".into()
             }
             StoreError::ShiftRefused(r) => r.mensaje(),
-            StoreError::Db(_) => {
+            StoreError::Comprobante(e) => e.mensaje(),
+            StoreError::Signature(e) => e.mensaje(),
+            StoreError::Certificate(e) => e.mensaje(),
+            StoreError::Db(_)
+            | StoreError::Compact(_)
+            | StoreError::Io(_)
+            | StoreError::Codec(_)
+            | StoreError::KeyDerivation(_)
+            | StoreError::SeriesExhausted(_)
+            | StoreError::SchemaTooNew { .. } => {
                 "Error al guardar en la base de datos local; lo ya guardado está a salvo.".into()
             }
         }
-    }
-}
-
-impl fmt::Display for StoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            StoreError::Domain(e) => write!(f, "{e}"),
-            StoreError::DuplicateDocument { number, .. } => {
-                write!(f, "a customer with document {number} already exists")
-            }
-            StoreError::DuplicatePlate { plate } => write!(f, "plate {plate} already exists"),
-            StoreError::NotFound(what) => write!(f, "{what} not found"),
-            StoreError::InvoiceImmutable => write!(f, "issued invoices are immutable"),
-            StoreError::WrongPassword => write!(f, "wrong password"),
-            StoreError::UnknownUser(u) => write!(f, "unknown user {u:?}"),
-            StoreError::UserExists(u) => write!(f, "user {u:?} already exists"),
-            StoreError::Tampered(what) => write!(f, "authentication failed on sealed {what}"),
-            StoreError::DiskFull => write!(f, "disk full"),
-            StoreError::Locked => write!(f, "database is locked by another process"),
-            StoreError::ShiftRefused(r) => write!(f, "shift close refused: {r:?}"),
-            StoreError::Db(e) => write!(f, "database error: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for StoreError {}
-
-impl From<DomainError> for StoreError {
-    fn from(e: DomainError) -> Self {
-        StoreError::Domain(e)
     }
 }
 
@@ -97,9 +167,9 @@ fn is_disk_full(e: &std::io::Error) -> bool {
 impl From<redb::Error> for StoreError {
     fn from(e: redb::Error) -> Self {
         match e {
-            redb::Error::Io(io) if is_disk_full(&io) => StoreError::DiskFull,
+            redb::Error::Io(io) if is_disk_full(&io) => StoreError::DiskFull(io),
             redb::Error::DatabaseAlreadyOpen => StoreError::Locked,
-            other => StoreError::Db(other.to_string()),
+            other => StoreError::Db(other),
         }
     }
 }
@@ -121,10 +191,105 @@ via_redb!(
     redb::CommitError
 );
 
+impl From<redb::CompactionError> for StoreError {
+    fn from(e: redb::CompactionError) -> Self {
+        match e {
+            redb::CompactionError::Storage(redb::StorageError::Io(io)) if is_disk_full(&io) => {
+                StoreError::DiskFull(io)
+            }
+            other => StoreError::Compact(other),
+        }
+    }
+}
+
+impl From<std::io::Error> for StoreError {
+    fn from(e: std::io::Error) -> Self {
+        if is_disk_full(&e) {
+            StoreError::DiskFull(e)
+        } else {
+            StoreError::Io(e)
+        }
+    }
+}
+
 impl From<serde_json::Error> for StoreError {
     fn from(e: serde_json::Error) -> Self {
-        StoreError::Db(format!("codec: {e}"))
+        StoreError::Codec(e)
+    }
+}
+
+impl From<argon2::Error> for StoreError {
+    fn from(e: argon2::Error) -> Self {
+        StoreError::KeyDerivation(e)
     }
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::error::Error as _;
+
+    fn source_of<E: std::error::Error + 'static>(e: &StoreError) -> &E {
+        e.source()
+            .unwrap_or_else(|| panic!("{e} lost its cause"))
+            .downcast_ref::<E>()
+            .unwrap_or_else(|| panic!("{e}: cause is not a {}", std::any::type_name::<E>()))
+    }
+
+    #[test]
+    fn a_real_redb_failure_is_kept_as_the_source() {
+        // A directory is not a database file: redb fails with an I/O error.
+        let dir = tempfile::tempdir().unwrap();
+        let e = StoreError::from(redb::Database::create(dir.path()).unwrap_err());
+        assert!(matches!(e, StoreError::Db(_)), "{e:?}");
+        assert!(matches!(source_of::<redb::Error>(&e), redb::Error::Io(_)));
+        assert!(e.to_string().starts_with("database error: "), "{e}");
+        assert_eq!(
+            e.mensaje(),
+            "Error al guardar en la base de datos local; lo ya guardado está a salvo."
+        );
+    }
+
+    #[test]
+    fn io_json_and_argon2_failures_are_kept_as_the_source() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("file");
+        std::fs::write(&file, b"x").unwrap();
+        let io = std::fs::create_dir_all(file.join("sub")).unwrap_err();
+        let e = StoreError::from(io);
+        assert!(matches!(e, StoreError::Io(_)), "{e:?}");
+        source_of::<std::io::Error>(&e);
+
+        let e = StoreError::from(serde_json::from_slice::<u32>(b"{").unwrap_err());
+        assert!(matches!(e, StoreError::Codec(_)));
+        source_of::<serde_json::Error>(&e);
+
+        let e = StoreError::from(argon2::Params::new(0, 0, 0, None).unwrap_err());
+        assert!(matches!(e, StoreError::KeyDerivation(_)));
+        source_of::<argon2::Error>(&e);
+    }
+
+    #[test]
+    fn disk_full_and_lock_keep_their_meaning() {
+        let full = std::io::Error::from_raw_os_error(28);
+        let e = StoreError::from(redb::Error::Io(full));
+        assert!(matches!(e, StoreError::DiskFull(_)), "{e:?}");
+        assert_eq!(source_of::<std::io::Error>(&e).raw_os_error(), Some(28));
+        assert!(e.mensaje().starts_with("El disco está lleno"));
+        let e = StoreError::from(redb::Error::DatabaseAlreadyOpen);
+        assert!(matches!(e, StoreError::Locked));
+    }
+
+    #[test]
+    fn a_refused_shift_close_is_the_source() {
+        let e = StoreError::ShiftRefused(ShiftRefusal::Unsynced(3));
+        assert!(matches!(
+            source_of::<ShiftRefusal>(&e),
+            ShiftRefusal::Unsynced(3)
+        ));
+        assert_eq!(e.to_string(), "shift close refused: Unsynced(3)");
+        assert!(e.mensaje().contains("hay 3 registros sin sincronizar"));
+    }
+}

@@ -22,12 +22,13 @@ pub struct KeySlot {
 }
 
 fn derive(password: &str, salt: &[u8; 16], memory_kib: u32, passes: u32) -> StoreResult<[u8; 32]> {
-    let params = Params::new(memory_kib, passes, 1, Some(32))
-        .map_err(|e| StoreError::Db(format!("argon2 params: {e}")))?;
+    let params = Params::new(memory_kib, passes, 1, Some(32))?;
     let mut kek = [0u8; 32];
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
-        .hash_password_into(password.as_bytes(), salt, &mut kek)
-        .map_err(|e| StoreError::Db(format!("argon2: {e}")))?;
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params).hash_password_into(
+        password.as_bytes(),
+        salt,
+        &mut kek,
+    )?;
     Ok(kek)
 }
 

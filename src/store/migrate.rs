@@ -1,9 +1,9 @@
 //! Schema version and migration hook. Each step upgrades from version N to N+1 inside
 //! one write transaction; `run` applies the missing steps in order at unlock.
 
-use crate::store::error::StoreResult;
+use crate::store::Store;
+use crate::store::error::{StoreError, StoreResult};
 use crate::store::tables::META;
-use crate::store::{Store, StoreError};
 use redb::{ReadableDatabase, WriteTransaction};
 
 /// The schema this build writes.
@@ -32,9 +32,10 @@ pub fn run_steps(store: &Store, steps: &[Step]) -> StoreResult<()> {
     let target = 1 + steps.len() as u32;
     let mut v = version(store)?;
     if v > target {
-        return Err(StoreError::Db(format!(
-            "database schema {v} is newer than this program ({target}); update MotorDesk"
-        )));
+        return Err(StoreError::SchemaTooNew {
+            found: v,
+            supported: target,
+        });
     }
     while v < target {
         let txn = store.db().begin_write()?;

@@ -2,6 +2,7 @@
 //! record and its outbox entry in one write transaction; every value is sealed.
 
 pub mod codec;
+pub mod comprobante;
 pub mod error;
 pub mod keyslots;
 pub mod merge;
@@ -60,7 +61,7 @@ fn open_db(path: &Path) -> StoreResult<Database> {
     if let Some(dir) = path.parent()
         && !dir.as_os_str().is_empty()
     {
-        std::fs::create_dir_all(dir).map_err(|e| StoreError::Db(e.to_string()))?;
+        std::fs::create_dir_all(dir)?;
     }
     Ok(Database::create(path)?)
 }
@@ -211,6 +212,10 @@ impl Store {
             txn.open_table(VEHICLES_BY_OWNER)?;
             txn.open_table(CORRELATIVES)?;
             txn.open_table(CONFLICTS)?;
+            txn.open_table(INVOICE_XML)?;
+            txn.open_table(UNSIGNED_XML)?;
+            txn.open_table(SECRETS)?;
+            txn.open_table(NOTES_BY_ORIGINAL)?;
         }
         txn.commit()?;
         Ok(())
@@ -337,15 +342,7 @@ impl Store {
     }
 
     pub fn save_settings(&self, s: &ShopSettings) -> StoreResult<()> {
-        for series in [
-            &s.series.factura,
-            &s.series.boleta,
-            &s.series.nota_de_venta,
-            &s.series.credito_factura,
-            &s.series.credito_boleta,
-        ] {
-            motordesk_core::Series::new(series.as_str())?;
-        }
+        s.check_series()?;
         let txn = self.db.begin_write()?;
         {
             let sealed = self.seal_json("settings", b"shop", s)?;
@@ -500,9 +497,7 @@ impl Store {
 
     /// Gives freed pages back to the file system (after bulk loads such as the demo).
     pub fn compact(&mut self) -> StoreResult<bool> {
-        self.db
-            .compact()
-            .map_err(|e| StoreError::Db(format!("compact: {e}")))
+        Ok(self.db.compact()?)
     }
 
     pub fn count(&self, kind: RecordKind) -> StoreResult<u64> {

@@ -1,9 +1,10 @@
 //! End-of-shift close: a cashier may not close while sales are still on the device only;
 //! an administrator may, with a written reason that is kept.
 
-use crate::store::error::StoreResult;
+use crate::store::Store;
+pub use crate::store::error::ShiftRefusal;
+use crate::store::error::{StoreError, StoreResult};
 use crate::store::tables::{META, SETTINGS};
-use crate::store::{Store, StoreError};
 use chrono::{DateTime, Utc};
 use motordesk_core::DocumentKind;
 use motordesk_core::Role;
@@ -22,26 +23,6 @@ pub struct ShiftReport {
     /// Records not yet on the server at close time.
     pub unsynced: u64,
     pub override_reason: Option<String>,
-}
-
-#[derive(Debug)]
-pub enum ShiftRefusal {
-    /// Sales still unsynced; only an administrator may close, with a reason.
-    Unsynced(u64),
-    ReasonRequired,
-}
-
-impl ShiftRefusal {
-    pub fn mensaje(&self) -> String {
-        match self {
-            ShiftRefusal::Unsynced(n) => format!(
-                "No se puede cerrar el turno: hay {n} registros sin sincronizar. Espere a que se sincronicen o pida a un administrador que cierre indicando el motivo."
-            ),
-            ShiftRefusal::ReasonRequired => {
-                "Para cerrar con registros sin sincronizar, escriba el motivo.".into()
-            }
-        }
-    }
 }
 
 impl Store {

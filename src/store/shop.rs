@@ -11,9 +11,10 @@ use motordesk_core::Product;
 use motordesk_core::Stored;
 use motordesk_core::lima_date;
 use motordesk_core::{DocumentKind, DocumentNumber, MAX_CORRELATIVE};
-use motordesk_core::{Invoice, InvoiceDraft};
+use motordesk_core::{Invoice, InvoiceDraft, check_credit_room};
 use motordesk_core::{OdometerCheck, OdometerReading, Vehicle, check_odometer};
-use redb::{ReadableTable, WriteTransaction};
+use redb::{ReadableDatabase, ReadableTable, WriteTransaction};
+use rust_decimal::Decimal;
 use uuid::Uuid;
 
 pub(crate) fn doc_key(kind: IdKind, number: &str) -> String {
@@ -174,13 +175,19 @@ impl Store {
         settings: &crate::store::settings::ShopSettings,
         at: DateTime<Utc>,
     ) -> StoreResult<Invoice> {
+        // Nothing fiscal leaves this kiosk before the shop is set up (no placeholder RUC
+        // on a real receipt); the nota de venta is internal and needs no RUC.
+        let issuer = if draft.kind.is_fiscal() {
+            Some(settings.sunat_issuer()?)
+        } else {
+            None
+        };
+        let mut draft = draft;
+        draft.detraccion_account = settings.detraccion_account.clone();
         draft.check()?;
         let modifies_kind = draft.modifies.as_ref().map(|m| m.kind);
-        let series = settings
-            .series
-            .series_for(draft.kind, modifies_kind)
-            .clone();
-        if let Some(m) = &draft.modifies {
+        let series = settings.series.series_for(draft.kind, modifies_kind);
+        if let Some(m) = &mut draft.modifies {
             let orig = self
                 .read_in::<Invoice>(txn, m.invoice_id)?
                 .ok_or(StoreError::NotFound("el comprobante original"))?
@@ -188,12 +195,20 @@ impl Store {
             if orig.number != m.number || orig.kind != m.kind || orig.totals.total != m.total {
                 return Err(DomainError::CreditNoteNeedsReference.into());
             }
+            // The date rule needs the original's date: take it from the store, not the
+            // screen.
+            m.issued_at = Some(orig.issued_at);
+            if draft.kind == DocumentKind::NotaDeCredito {
+                let credited = self.credited_in(txn, orig.id)?;
+                let new_note = draft.totals()?.total;
+                check_credit_room(orig.totals.total, &credited, new_note)?;
+            }
         }
         let correlative = {
             let mut t = txn.open_table(CORRELATIVES)?;
             let last = t.get(series.as_str())?.map_or(0, |v| v.value());
             if last >= MAX_CORRELATIVE {
-                return Err(StoreError::Db(format!("series {series} exhausted")));
+                return Err(StoreError::SeriesExhausted(series));
             }
             t.insert(series.as_str(), last + 1)?;
             last + 1
@@ -213,6 +228,9 @@ impl Store {
         let id = inv.id.as_u128();
         if txn.open_table(INVOICES)?.get(id)?.is_some() {
             return Err(StoreError::InvoiceImmutable);
+        }
+        if let Some(issuer) = &issuer {
+            self.write_comprobante(txn, &inv, issuer)?;
         }
         self.index_invoice(txn, &inv)?;
         if let Some(v) = &inv.vehicle
@@ -239,7 +257,47 @@ impl Store {
             txn.open_table(INVOICES_BY_VEHICLE)?
                 .insert((v.vehicle_id.as_u128(), id), ())?;
         }
+        if let Some(m) = &inv.modifies {
+            txn.open_table(NOTES_BY_ORIGINAL)?
+                .insert((m.invoice_id.as_u128(), id), ())?;
+        }
         Ok(())
+    }
+
+    /// Totals of the credit notes already issued against document `original`.
+    fn credited_in(&self, txn: &WriteTransaction, original: Uuid) -> StoreResult<Vec<Decimal>> {
+        let ids: Vec<u128> = {
+            let t = txn.open_table(NOTES_BY_ORIGINAL)?;
+            let key = original.as_u128();
+            t.range((key, 0)..=(key, u128::MAX))?
+                .map(|e| e.map(|(k, _)| k.value().1))
+                .collect::<Result<_, _>>()?
+        };
+        let mut out = Vec::new();
+        for id in ids {
+            if let Some(n) = self.read_in::<Invoice>(txn, Uuid::from_u128(id))?
+                && n.data.kind == DocumentKind::NotaDeCredito
+            {
+                out.push(n.data.totals.total);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The credit and debit notes issued against document `original`, oldest first.
+    pub fn notes_of(&self, original: Uuid) -> StoreResult<Vec<Invoice>> {
+        let r = self.db().begin_read()?;
+        let idx = r.open_table(NOTES_BY_ORIGINAL)?;
+        let invoices = r.open_table(INVOICES)?;
+        let key = original.as_u128();
+        let mut out = Vec::new();
+        for e in idx.range((key, 0)..=(key, u128::MAX))? {
+            let id = Uuid::from_u128(e?.0.value().1);
+            if let Some(n) = self.read_record::<Invoice>(&invoices, id)? {
+                out.push(n.data);
+            }
+        }
+        Ok(out)
     }
 
     /// An invoice that sold a product with a change interval (oil, filters) resets the

@@ -53,6 +53,16 @@ pub const VEHICLES_BY_OWNER: TableDefinition<(u128, u128), ()> =
     TableDefinition::new("idx_vehicles_owner");
 /// series → last correlative issued.
 pub const CORRELATIVES: TableDefinition<&str, u32> = TableDefinition::new("correlatives");
+/// invoice id → sealed `ComprobanteXml`: the UBL document SUNAT receives, signed or
+/// waiting for a certificate.
+pub const INVOICE_XML: TableDefinition<u128, &[u8]> = TableDefinition::new("invoice_xml");
+/// invoice id → () : fiscal documents issued before a certificate was imported.
+pub const UNSIGNED_XML: TableDefinition<u128, ()> = TableDefinition::new("unsigned_xml");
+/// name → sealed secret ("certificate": the shop's private key and X.509 certificate).
+pub const SECRETS: TableDefinition<&str, &[u8]> = TableDefinition::new("secrets");
+/// (modified invoice, note) → () : the credit and debit notes of a document.
+pub const NOTES_BY_ORIGINAL: TableDefinition<(u128, u128), ()> =
+    TableDefinition::new("idx_notes_original");
 /// conflict id → sealed conflict for review.
 pub const CONFLICTS: TableDefinition<u128, &[u8]> = TableDefinition::new("conflicts");
 

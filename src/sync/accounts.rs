@@ -16,20 +16,26 @@ use std::time::Duration;
 use uuid::Uuid;
 
 /// A login that failed, with what the cashier should read.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum LoginError {
-    Store(StoreError),
-    Sync(SyncError),
+    /// The local store refused (unknown user, wrong password) or failed.
+    #[error("{0}")]
+    Store(#[source] StoreError),
+    /// The server login failed (offline, refused, bad answer).
+    #[error("{0}")]
+    Sync(#[source] SyncError),
     /// The server's session expired: log in again.
+    #[error("session token expired")]
     SessionExpired,
 }
 
 impl LoginError {
+    /// What the cashier reads on screen (Spanish).
     pub fn mensaje(&self) -> String {
         match self {
             LoginError::Store(e) => e.mensaje(),
             LoginError::Sync(SyncError::Unauthorized) => "Usuario o contraseña incorrectos.".into(),
-            LoginError::Sync(SyncError::Transport(_)) => {
+            LoginError::Sync(SyncError::Transport(_) | SyncError::BadEscrowKey) => {
                 "Usuario no registrado en este equipo y no hay conexión con el servidor para verificarlo.".into()
             }
             LoginError::Sync(e) => e.mensaje(),
@@ -37,18 +43,6 @@ impl LoginError {
         }
     }
 }
-
-impl std::fmt::Display for LoginError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            LoginError::Store(e) => write!(f, "{e}"),
-            LoginError::Sync(e) => write!(f, "{e}"),
-            LoginError::SessionExpired => write!(f, "session token expired"),
-        }
-    }
-}
-
-impl std::error::Error for LoginError {}
 
 /// After registration: hand the server this kiosk's escrow key so users it knows can log
 /// in here the first time. Blocking.
@@ -101,8 +95,8 @@ pub fn login(
                 }
                 Err(other) => return Err(other),
             };
-            let escrow = from_hex32(&session.escrow_key)
-                .ok_or_else(|| LoginError::Sync(SyncError::Transport("bad escrow key".into())))?;
+            let escrow =
+                from_hex32(&session.escrow_key).ok_or(LoginError::Sync(SyncError::BadEscrowKey))?;
             let store = Store::unlock_with_server_key(
                 path,
                 &session.username,

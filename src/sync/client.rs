@@ -177,7 +177,7 @@ fn tls_config() -> ureq::tls::TlsConfig {
 }
 
 fn transport(e: ureq::Error) -> SyncError {
-    SyncError::Transport(e.to_string())
+    SyncError::Transport(e)
 }
 
 fn read<T: DeserializeOwned>(mut resp: ureq::http::Response<ureq::Body>) -> SyncResult<T> {
@@ -191,7 +191,7 @@ fn read<T: DeserializeOwned>(mut resp: ureq::http::Response<ureq::Body>) -> Sync
         .with_config()
         .limit(64 * 1024 * 1024)
         .read_json::<T>()
-        .map_err(|e| SyncError::Transport(format!("unreadable answer: {e}")))
+        .map_err(transport)
 }
 
 fn status_error(status: u16, mut resp: ureq::http::Response<ureq::Body>) -> SyncError {

@@ -1,39 +1,74 @@
 //! Sync errors: English `Display` for logs, Spanish `mensaje()` for the screen.
+//!
+//! A network failure keeps the `ureq::Error` and a local failure keeps the `StoreError`
+//! as `source()`, so the real cause (refused, timed out, TLS, disk full) is never lost.
 
 use crate::store::StoreError;
-use std::fmt;
+use uuid::Uuid;
 
-#[derive(Debug)]
+/// Why a sync call (health, registration, push, pull, login) failed.
+#[derive(Debug, thiserror::Error)]
 pub enum SyncError {
     /// No server URL or no device token in the settings.
+    #[error("sync not configured")]
     NotConfigured,
     /// The server URL is not an http(s) address.
+    #[error("bad server url {0:?}")]
     BadUrl(String),
-    /// Network down, refused, timed out, or an answer that could not be read.
-    Transport(String),
+    /// Network down, refused, timed out, TLS refused, or an answer that could not be read.
+    #[error("transport error: {0}")]
+    Transport(#[source] ureq::Error),
+    /// The registration answer names another device than the one that asked.
+    #[error("transport error: server answered for another device ({answered}, asked {asked})")]
+    WrongDevice {
+        /// This kiosk's device id.
+        asked: Uuid,
+        /// The device id in the server's answer.
+        answered: Uuid,
+    },
+    /// The login answer carries an escrow key that is not 64 hex characters.
+    #[error("transport error: bad escrow key")]
+    BadEscrowKey,
     /// 5xx: the server is in trouble; retry later.
+    #[error("server error {status}: {message}")]
     Server {
+        /// The HTTP status.
         status: u16,
+        /// The server's `ErrorBody` text (or `HTTP <status>`).
         message: String,
     },
     /// 401: the device token is wrong or revoked.
+    #[error("401 unauthorized: device token refused")]
     Unauthorized,
     /// 403 on registration: wrong enrollment code.
+    #[error("403: wrong enrollment code")]
     EnrollmentRefused,
     /// Any other 4xx: the server refused the request as such.
+    #[error("refused {status}: {message}")]
     Refused {
+        /// The HTTP status.
         status: u16,
+        /// The server's `ErrorBody` text (or `HTTP <status>`).
         message: String,
     },
-    Store(StoreError),
+    /// The local store failed while syncing.
+    #[error("store: {0}")]
+    Store(#[from] StoreError),
 }
 
 impl SyncError {
     /// Worth retrying later with backoff.
     pub fn is_transient(&self) -> bool {
-        matches!(self, SyncError::Transport(_) | SyncError::Server { .. })
+        matches!(
+            self,
+            SyncError::Transport(_)
+                | SyncError::WrongDevice { .. }
+                | SyncError::BadEscrowKey
+                | SyncError::Server { .. }
+        )
     }
 
+    /// What the cashier reads on screen (Spanish).
     pub fn mensaje(&self) -> String {
         match self {
             SyncError::NotConfigured => {
@@ -42,7 +77,7 @@ impl SyncError {
             SyncError::BadUrl(u) => {
                 format!("La dirección del servidor «{u}» no es válida; debe empezar con http:// o https://.")
             }
-            SyncError::Transport(_) => {
+            SyncError::Transport(_) | SyncError::WrongDevice { .. } | SyncError::BadEscrowKey => {
                 "No se pudo conectar con el servidor. Lo guardado queda en cola y se enviará al volver la conexión.".into()
             }
             SyncError::Server { status, .. } => format!(
@@ -58,27 +93,36 @@ impl SyncError {
     }
 }
 
-impl fmt::Display for SyncError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SyncError::NotConfigured => write!(f, "sync not configured"),
-            SyncError::BadUrl(u) => write!(f, "bad server url {u:?}"),
-            SyncError::Transport(e) => write!(f, "transport error: {e}"),
-            SyncError::Server { status, message } => write!(f, "server error {status}: {message}"),
-            SyncError::Unauthorized => write!(f, "401 unauthorized: device token refused"),
-            SyncError::EnrollmentRefused => write!(f, "403: wrong enrollment code"),
-            SyncError::Refused { status, message } => write!(f, "refused {status}: {message}"),
-            SyncError::Store(e) => write!(f, "store: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for SyncError {}
-
-impl From<StoreError> for SyncError {
-    fn from(e: StoreError) -> Self {
-        SyncError::Store(e)
-    }
-}
-
 pub type SyncResult<T> = Result<T, SyncError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sync::client::Client;
+    use std::error::Error as _;
+    use std::time::Duration;
+
+    #[test]
+    fn an_unreachable_server_keeps_the_ureq_error() {
+        // Port 9 (discard) is closed on test machines: the connection is refused.
+        let client = Client::new("http://127.0.0.1:9", None, Duration::from_secs(2));
+        let e = client.health().unwrap_err();
+        assert!(matches!(e, SyncError::Transport(_)), "{e:?}");
+        assert!(e.is_transient());
+        let cause = e.source().expect("cause kept");
+        assert!(cause.downcast_ref::<ureq::Error>().is_some(), "{cause:?}");
+        assert!(e.mensaje().starts_with("No se pudo conectar"));
+    }
+
+    #[test]
+    fn a_store_failure_keeps_the_store_error() {
+        let e = SyncError::from(StoreError::NotFound("registro"));
+        let cause = e.source().expect("cause kept");
+        assert!(matches!(
+            cause.downcast_ref::<StoreError>(),
+            Some(StoreError::NotFound("registro"))
+        ));
+        assert!(!e.is_transient());
+        assert_eq!(e.to_string(), "store: registro not found");
+    }
+}

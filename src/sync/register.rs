@@ -29,9 +29,10 @@ pub fn register(url: &str, enrollment_code: &str, store: &Store) -> SyncResult<R
     let client = Client::new(&url, None, DEFAULT_TIMEOUT);
     let resp = client.register(enrollment_code, store.device_id(), &name)?;
     if resp.device_id != store.device_id() {
-        return Err(SyncError::Transport(
-            "server answered for another device".into(),
-        ));
+        return Err(SyncError::WrongDevice {
+            asked: store.device_id(),
+            answered: resp.device_id,
+        });
     }
     settings.server_url = url;
     settings.device_token = Some(resp.token);

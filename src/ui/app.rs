@@ -3,14 +3,14 @@
 //! exactly what eframe draws.
 
 use crate::store::Store;
-use crate::ui::customers::CustomersPanel;
-use crate::ui::documents::DocumentsPanel;
-use crate::ui::fleet::FleetPanel;
+use crate::ui::ajustes::AjustesPanel;
+use crate::ui::clientes::ClientesPanel;
+use crate::ui::comprobantes::ComprobantesPanel;
+use crate::ui::flota::FlotaPanel;
 use crate::ui::login::LoginScreen;
-use crate::ui::sales::SalesPanel;
 use crate::ui::session::{PanelId, Session};
-use crate::ui::settings::SettingsPanel;
-use crate::ui::sync_panel::SyncPanel;
+use crate::ui::sincronizacion::SincronizacionPanel;
+use crate::ui::ventas::VentasPanel;
 use crate::ui::{sync_indicator, theme};
 use egui::{Button, RichText, Ui, vec2};
 use std::path::PathBuf;
@@ -123,12 +123,12 @@ impl eframe::App for KioskApp {
 pub struct MainScreen {
     session: Session,
     panel: PanelId,
-    sales: SalesPanel,
-    documents: DocumentsPanel,
-    customers: CustomersPanel,
-    fleet: FleetPanel,
-    sync: SyncPanel,
-    settings: SettingsPanel,
+    ventas: VentasPanel,
+    comprobantes: ComprobantesPanel,
+    clientes: ClientesPanel,
+    flota: FlotaPanel,
+    sincronizacion: SincronizacionPanel,
+    ajustes: AjustesPanel,
 }
 
 impl MainScreen {
@@ -146,12 +146,12 @@ impl MainScreen {
         MainScreen {
             session,
             panel: opts.start_panel,
-            sales: SalesPanel::default(),
-            documents: DocumentsPanel::default(),
-            customers: CustomersPanel::default(),
-            fleet: FleetPanel::default(),
-            sync: SyncPanel::default(),
-            settings: SettingsPanel::default(),
+            ventas: VentasPanel::default(),
+            comprobantes: ComprobantesPanel::default(),
+            clientes: ClientesPanel::default(),
+            flota: FlotaPanel::default(),
+            sincronizacion: SincronizacionPanel::default(),
+            ajustes: AjustesPanel::default(),
         }
     }
 
@@ -219,12 +219,12 @@ impl MainScreen {
         egui::CentralPanel::default().show(ui, |ui| {
             let s = &mut self.session;
             match self.panel {
-                PanelId::Ventas => self.sales.ui(ui, s),
-                PanelId::Comprobantes => self.documents.ui(ui, s),
-                PanelId::Clientes => self.customers.ui(ui, s),
-                PanelId::Flota => self.fleet.ui(ui, s),
-                PanelId::Sincronizacion => self.sync.ui(ui, s),
-                PanelId::Ajustes => self.settings.ui(ui, s),
+                PanelId::Ventas => self.ventas.ui(ui, s),
+                PanelId::Comprobantes => self.comprobantes.ui(ui, s),
+                PanelId::Clientes => self.clientes.ui(ui, s),
+                PanelId::Flota => self.flota.ui(ui, s),
+                PanelId::Sincronizacion => self.sincronizacion.ui(ui, s),
+                PanelId::Ajustes => self.ajustes.ui(ui, s),
             }
         });
         if let Some(p) = self.session.goto.take() {

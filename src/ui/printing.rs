@@ -1,15 +1,27 @@
 //! Receipt output for the panels: build the layout, write the PDF (always, so it can be
 //! reprinted), then hand it to the printer. Runs on a worker thread; returns Spanish text.
 
-use crate::receipt::layout::{Paper, ReceiptLayout};
+use crate::receipt::layout::ReceiptLayout;
 use crate::receipt::{pdf, print};
+use crate::store::Store;
 use crate::store::settings::ShopSettings;
 use motordesk_core::Invoice;
 use std::path::Path;
 
-/// The layout this kiosk prints for `inv`.
-pub fn layout(inv: &Invoice, settings: &ShopSettings) -> ReceiptLayout {
-    ReceiptLayout::build(inv, settings, Paper::from(settings.receipt_format))
+/// The layout this kiosk prints for `inv`; `hash` is its signed XML's DigestValue.
+pub fn layout(inv: &Invoice, settings: &ShopSettings, hash: Option<&str>) -> ReceiptLayout {
+    ReceiptLayout::build(inv, settings, settings.receipt_format, hash)
+}
+
+/// The hash to print for `inv`: its stored XML's DigestValue, if signed.
+pub fn hash_of(store: &Store, inv: &Invoice) -> Option<String> {
+    match store.comprobante_xml(inv.id) {
+        Ok(x) => x.and_then(|x| x.digest),
+        Err(e) => {
+            log::warn!("reading the XML of {}: {e}", inv.number);
+            None
+        }
+    }
 }
 
 /// Saves the PDF and prints it (when `print` is on). `Ok` is a note for the person,
@@ -17,10 +29,11 @@ pub fn layout(inv: &Invoice, settings: &ShopSettings) -> ReceiptLayout {
 pub fn save_and_print(
     inv: &Invoice,
     settings: &ShopSettings,
+    hash: Option<&str>,
     dir: &Path,
     print_on: bool,
 ) -> Result<String, String> {
-    let bytes = pdf::render_pdf(&layout(inv, settings));
+    let bytes = pdf::render_pdf(&layout(inv, settings, hash));
     let path = print::save_pdf(dir, inv, &bytes).map_err(|e| {
         log::error!("saving receipt pdf of {}: {e}", inv.number);
         format!(

@@ -5,7 +5,7 @@ use crate::store::Store;
 use crate::store::settings::ShopSettings;
 use crate::sync::handle::SyncHandle;
 use crate::sync::status::SyncState;
-use motordesk_core::Invoice;
+use motordesk_core::{DocumentKind, Invoice};
 use motordesk_core::{Role, User};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -69,8 +69,8 @@ pub struct Session {
     pub revision: u64,
     /// A panel asks the shell to switch panels.
     pub goto: Option<PanelId>,
-    /// The documents list asks the sales panel to prefill a credit note.
-    pub credit_note_of: Option<Invoice>,
+    /// The documents list asks the sales panel to prefill a credit or debit note on a document.
+    pub note_of: Option<(DocumentKind, Invoice)>,
 }
 
 impl Session {
@@ -104,7 +104,7 @@ impl Session {
             print: true,
             revision: 0,
             goto: None,
-            credit_note_of: None,
+            note_of: None,
         }
     }
 

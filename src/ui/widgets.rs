@@ -119,6 +119,30 @@ impl Msg {
     }
 }
 
+/// An error that can tell the person what went wrong, in Spanish (`Display` stays
+/// English, for the log). Lets one helper show any failed job (`Job::poll_ok`).
+pub trait Mensaje {
+    fn mensaje(&self) -> String;
+}
+
+impl Mensaje for crate::store::StoreError {
+    fn mensaje(&self) -> String {
+        crate::store::StoreError::mensaje(self)
+    }
+}
+
+impl Mensaje for crate::sync::SyncError {
+    fn mensaje(&self) -> String {
+        crate::sync::SyncError::mensaje(self)
+    }
+}
+
+impl Mensaje for motordesk_core::DomainError {
+    fn mensaje(&self) -> String {
+        motordesk_core::DomainError::mensaje(self)
+    }
+}
+
 pub fn tone_colour(tone: Tone) -> Color32 {
     match tone {
         Tone::Info => theme::BLUE,

@@ -2,6 +2,8 @@
 //! a short-lived thread that sends its result over a channel and asks egui to repaint.
 //! A panel keeps one `Job` per kind of work and polls it each frame.
 
+use crate::ui::widgets::{Mensaje, Msg};
+use std::fmt::Display;
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 
 pub struct Job<T> {
@@ -52,5 +54,20 @@ impl<T: Send + 'static> Job<T> {
 
     pub fn busy(&self) -> bool {
         self.rx.is_some()
+    }
+}
+
+impl<T: Send + 'static, E: Mensaje + Display + Send + 'static> Job<Result<T, E>> {
+    /// The job's value, once, when it arrived and succeeded. A failure is logged and put
+    /// in `msg` as its Spanish `mensaje()` instead, and the caller sees `None`.
+    pub fn poll_ok(&mut self, msg: &mut Option<Msg>) -> Option<T> {
+        match self.poll()? {
+            Ok(v) => Some(v),
+            Err(e) => {
+                log::warn!("worker job failed: {e}");
+                *msg = Some(Msg::error(e.mensaje()));
+                None
+            }
+        }
     }
 }

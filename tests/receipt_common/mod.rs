@@ -2,15 +2,16 @@
 //! documents, and poppler (`pdftotext`, `pdftoppm`, `pdfinfo`) to read the PDFs back.
 #![allow(dead_code)]
 
-use motordesk::receipt::layout::{Paper, ReceiptLayout};
+use motordesk::receipt::layout::ReceiptLayout;
 use motordesk::receipt::pdf::render_pdf;
 use motordesk::store::Store;
+use motordesk::store::settings::Paper;
 use motordesk::store::settings::ShopSettings;
 use motordesk_core::DocumentKind;
 use motordesk_core::TaxAffectation;
 use motordesk_core::Vehicle;
 use motordesk_core::{
-    Buyer, CreditReason, Invoice, InvoiceDraft, Modifies, Payment, PaymentMethod, SaleLine,
+    Buyer, Invoice, InvoiceDraft, Modifies, NoteReason, Payment, PaymentMethod, SaleLine,
     ServicedVehicle, Unit,
 };
 use motordesk_core::{IdDocument, IdKind};
@@ -26,9 +27,21 @@ pub struct Shop {
     pub settings: ShopSettings,
 }
 
+impl Shop {
+    /// The DigestValue of `inv`'s signed XML (`None` for a nota de venta).
+    pub fn hash(&self, inv: &Invoice) -> Option<String> {
+        self.store
+            .comprobante_xml(inv.id)
+            .unwrap()
+            .and_then(|x| x.digest)
+    }
+}
+
 pub fn shop() -> Shop {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::create(&dir.path().join("shop.redb"), "admin", "pw", "Admin").unwrap();
+    // The demo shop with a self-signed certificate: receipts print a real hash.
+    motordesk::demo::setup_shop(&store).unwrap();
     let mut settings = store.settings().unwrap();
     settings.issuer.razon_social = "LUBRICENTRO EL ÑANDÚ S.A.C.".into();
     settings.issuer.nombre_comercial = "Lubricentro Ñandú".into();
@@ -137,14 +150,11 @@ pub fn credit_note(shop: &Shop, original: &Invoice) -> Invoice {
     let mut d = InvoiceDraft::new(DocumentKind::NotaDeCredito);
     d.buyer = original.buyer.clone();
     d.lines = vec![original.lines[1].clone()];
-    d.modifies = Some(Modifies {
-        invoice_id: original.id,
-        kind: original.kind,
-        number: original.number.clone(),
-        total: original.totals.total,
-        reason: CreditReason::DevolucionPorItem,
-        note: "Filtro devuelto sin uso".into(),
-    });
+    d.modifies = Some(Modifies::of(
+        original,
+        NoteReason::DevolucionPorItem,
+        "Filtro devuelto sin uso",
+    ));
     shop.store.issue_invoice(d).unwrap()
 }
 
@@ -162,14 +172,9 @@ pub fn many_lines(n: usize) -> Vec<SaleLine> {
 }
 
 /// Renders and writes `<dir>/<name>.pdf`.
-pub fn write_pdf(
-    dir: &Path,
-    name: &str,
-    inv: &Invoice,
-    settings: &ShopSettings,
-    paper: Paper,
-) -> PathBuf {
-    let layout = ReceiptLayout::build(inv, settings, paper);
+pub fn write_pdf(dir: &Path, name: &str, inv: &Invoice, shop: &Shop, paper: Paper) -> PathBuf {
+    let hash = shop.hash(inv);
+    let layout = ReceiptLayout::build(inv, &shop.settings, paper, hash.as_deref());
     let pdf = render_pdf(&layout);
     assert!(pdf.starts_with(b"%PDF"), "not a PDF");
     let path = dir.join(format!("{name}.pdf"));

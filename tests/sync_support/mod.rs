@@ -197,6 +197,7 @@ impl Kiosk {
             "Admin",
         )
         .unwrap();
+        motordesk::demo::configure_shop(&store).unwrap();
         Kiosk {
             store: Arc::new(store),
             _dir: dir,

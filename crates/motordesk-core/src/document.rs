@@ -13,16 +13,19 @@ pub enum DocumentKind {
     Boleta,
     /// Internal sales receipt, not a SUNAT document: never consumes F/B numbering.
     NotaDeVenta,
-    /// 07 — corrects a factura or boleta.
+    /// 07 — corrects a factura or boleta downwards.
     NotaDeCredito,
+    /// 08 — adds to a factura or boleta (interest, a price increase, penalties).
+    NotaDeDebito,
 }
 
 impl DocumentKind {
-    pub const ALL: [DocumentKind; 4] = [
+    pub const ALL: [DocumentKind; 5] = [
         DocumentKind::Boleta,
         DocumentKind::Factura,
         DocumentKind::NotaDeVenta,
         DocumentKind::NotaDeCredito,
+        DocumentKind::NotaDeDebito,
     ];
 
     /// SUNAT Catálogo 01 code; `None` for the non-fiscal nota de venta.
@@ -31,6 +34,7 @@ impl DocumentKind {
             DocumentKind::Factura => Some("01"),
             DocumentKind::Boleta => Some("03"),
             DocumentKind::NotaDeCredito => Some("07"),
+            DocumentKind::NotaDeDebito => Some("08"),
             DocumentKind::NotaDeVenta => None,
         }
     }
@@ -42,6 +46,7 @@ impl DocumentKind {
             DocumentKind::Boleta => "BOLETA DE VENTA ELECTRÓNICA",
             DocumentKind::NotaDeVenta => "NOTA DE VENTA",
             DocumentKind::NotaDeCredito => "NOTA DE CRÉDITO ELECTRÓNICA",
+            DocumentKind::NotaDeDebito => "NOTA DE DÉBITO ELECTRÓNICA",
         }
     }
 
@@ -52,11 +57,20 @@ impl DocumentKind {
             DocumentKind::Boleta => "Boleta",
             DocumentKind::NotaDeVenta => "Nota de venta",
             DocumentKind::NotaDeCredito => "Nota de crédito",
+            DocumentKind::NotaDeDebito => "Nota de débito",
         }
     }
 
     pub fn is_fiscal(self) -> bool {
         self != DocumentKind::NotaDeVenta
+    }
+
+    /// Credit and debit notes modify another document and must name it.
+    pub fn is_note(self) -> bool {
+        matches!(
+            self,
+            DocumentKind::NotaDeCredito | DocumentKind::NotaDeDebito
+        )
     }
 }
 
@@ -96,7 +110,7 @@ impl Series {
             DocumentKind::Factura => first == b'F',
             DocumentKind::Boleta => first == b'B',
             DocumentKind::NotaDeVenta => first != b'F' && first != b'B',
-            DocumentKind::NotaDeCredito => match modifies {
+            DocumentKind::NotaDeCredito | DocumentKind::NotaDeDebito => match modifies {
                 Some(DocumentKind::Factura) => first == b'F',
                 Some(DocumentKind::Boleta) => first == b'B',
                 _ => first == b'F' || first == b'B',
@@ -176,22 +190,68 @@ impl SeriesSet {
         })
     }
 
-    pub fn series_for(&self, kind: DocumentKind, modifies: Option<DocumentKind>) -> &Series {
+    pub fn series_for(&self, kind: DocumentKind, modifies: Option<DocumentKind>) -> Series {
         match kind {
-            DocumentKind::Factura => &self.factura,
-            DocumentKind::Boleta => &self.boleta,
-            DocumentKind::NotaDeVenta => &self.nota_de_venta,
+            DocumentKind::Factura => self.factura.clone(),
+            DocumentKind::Boleta => self.boleta.clone(),
+            DocumentKind::NotaDeVenta => self.nota_de_venta.clone(),
             DocumentKind::NotaDeCredito => match modifies {
-                Some(DocumentKind::Factura) => &self.credito_factura,
-                _ => &self.credito_boleta,
+                Some(DocumentKind::Factura) => self.credito_factura.clone(),
+                _ => self.credito_boleta.clone(),
+            },
+            DocumentKind::NotaDeDebito => match modifies {
+                Some(DocumentKind::Factura) => debit_of(&self.credito_factura),
+                _ => debit_of(&self.credito_boleta),
             },
         }
     }
+
+    /// Every series this kiosk may issue under (the server checks pushes against it).
+    pub fn all(&self) -> [Series; 7] {
+        [
+            self.factura.clone(),
+            self.boleta.clone(),
+            self.nota_de_venta.clone(),
+            self.credito_factura.clone(),
+            self.credito_boleta.clone(),
+            debit_of(&self.credito_factura),
+            debit_of(&self.credito_boleta),
+        ]
+    }
+
+    pub fn owns(&self, series: &Series) -> bool {
+        self.all().contains(series)
+    }
+}
+
+/// Debit-note series follow the kiosk's credit-note series with D in second place
+/// (`FC01` → `FD01`), so stores and registrations made before debit notes existed need
+/// no new field, and two kiosks still never share a series.
+fn debit_of(credit: &Series) -> Series {
+    let mut s = credit.0.clone();
+    s.replace_range(1..2, "D");
+    Series(s)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debit_notes_get_their_own_series_per_kiosk() {
+        let set = SeriesSet::for_kiosk(2).unwrap();
+        let fd = set.series_for(DocumentKind::NotaDeDebito, Some(DocumentKind::Factura));
+        let bd = set.series_for(DocumentKind::NotaDeDebito, Some(DocumentKind::Boleta));
+        assert_eq!((fd.as_str(), bd.as_str()), ("FD02", "BD02"));
+        assert!(set.owns(&fd) && set.owns(&bd));
+        assert!(!SeriesSet::for_kiosk(1).unwrap().owns(&fd));
+        fd.check_for(DocumentKind::NotaDeDebito, Some(DocumentKind::Factura))
+            .unwrap();
+        assert!(
+            bd.check_for(DocumentKind::NotaDeDebito, Some(DocumentKind::Factura))
+                .is_err()
+        );
+    }
 
     #[test]
     fn prints_and_parses_numbers() {

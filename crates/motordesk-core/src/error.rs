@@ -9,7 +9,9 @@ pub enum DomainError {
     RucLength,
     RucNotDigits,
     RucPrefix(String),
-    RucCheckDigit { expected: char },
+    RucCheckDigit {
+        expected: char,
+    },
     DniFormat,
     OtherIdFormat,
     NegativeQuantity,
@@ -18,20 +20,63 @@ pub enum DomainError {
     DiscountTooLarge,
     NoLines,
     FacturaNeedsRuc,
-    BoletaOver700NeedsId { total: Decimal },
+    BoletaOver700NeedsId {
+        total: Decimal,
+    },
     CreditNoteNeedsReference,
     CreditNoteExceedsOriginal,
     CreditNoteOfCreditNote,
     CreditNoteOfNotaDeVenta,
     SeriesFormat(String),
-    SeriesKindMismatch { series: String, kind: &'static str },
+    SeriesKindMismatch {
+        series: String,
+        kind: &'static str,
+    },
     DocumentNumberFormat(String),
     PlateFormat(String),
-    OdometerBelowLast { last_km: u32, new_km: u32 },
+    OdometerBelowLast {
+        last_km: u32,
+        new_km: u32,
+    },
     NameRequired,
     AmountTooLarge,
     BadAmount(String),
     BadDate(String),
+    /// Cash received is less than the total.
+    CashShort {
+        received: Decimal,
+        total: Decimal,
+    },
+    DebitNoteNeedsReference,
+    /// A note names a document of the wrong series letter for its kind.
+    NoteReferenceSeries {
+        number: String,
+        kind: &'static str,
+    },
+    /// A credit reason on a debit note or the other way round.
+    NoteReasonMismatch,
+    /// The note would be dated before the document it modifies.
+    NoteBeforeReference {
+        number: String,
+    },
+    /// Earlier credit notes plus this one would exceed the document.
+    CreditNotesExceedOriginal {
+        room: Decimal,
+    },
+    /// Correlatives run 1..=99,999,999.
+    CorrelativeOutOfRange(u32),
+    CreditTermsOnlyOnFactura,
+    CuotasRequired,
+    CuotaAmount,
+    CuotasDontAddUp {
+        expected: Decimal,
+        got: Decimal,
+    },
+    CuotaDueNotAfterIssue,
+    /// A detracción applies and the shop has no Banco de la Nación account set.
+    DetraccionNeedsAccount,
+    /// The shop's RUC, razón social or address is not set (or still the test RUC).
+    IssuerNotConfigured,
 }
 
 impl DomainError {
@@ -89,6 +134,42 @@ impl DomainError {
             AmountTooLarge => "El importe es demasiado grande.".into(),
             BadAmount(s) => format!("«{s}» no es un importe válido."),
             BadDate(s) => format!("«{s}» no es una fecha válida (use AAAA-MM-DD)."),
+            CashShort { received, total } => format!(
+                "El efectivo recibido (S/ {received:.2}) es menor que el total (S/ {total:.2})."
+            ),
+            DebitNoteNeedsReference => {
+                "La nota de débito debe indicar el comprobante que modifica.".into()
+            }
+            NoteReferenceSeries { number, kind } => format!(
+                "El comprobante {number} no tiene serie de {kind}: una nota sobre una factura cita una serie F…, sobre una boleta una serie B…."
+            ),
+            NoteReasonMismatch => {
+                "El motivo elegido no corresponde a este tipo de nota (crédito o débito).".into()
+            }
+            NoteBeforeReference { number } => format!(
+                "La nota no puede tener fecha anterior al comprobante que modifica ({number})."
+            ),
+            CreditNotesExceedOriginal { room } => format!(
+                "Las notas de crédito superarían el total del comprobante: queda S/ {room:.2} por acreditar."
+            ),
+            CorrelativeOutOfRange(n) => {
+                format!("Correlativo {n} fuera de rango (1 a 99 999 999).")
+            }
+            CreditTermsOnlyOnFactura => "El pago al crédito en cuotas es solo para facturas.".into(),
+            CuotasRequired => "Una venta al crédito necesita al menos una cuota.".into(),
+            CuotaAmount => "Cada cuota debe ser mayor que cero.".into(),
+            CuotasDontAddUp { expected, got } => format!(
+                "Las cuotas suman S/ {got:.2} pero deben sumar S/ {expected:.2} (el total menos la detracción)."
+            ),
+            CuotaDueNotAfterIssue => {
+                "Cada cuota debe vencer después de la fecha de emisión.".into()
+            }
+            DetraccionNeedsAccount => {
+                "Esta factura está sujeta a detracción: configure la cuenta del Banco de la Nación en Ajustes.".into()
+            }
+            IssuerNotConfigured => {
+                "Falta configurar el RUC, la razón social y la dirección del negocio en Ajustes antes de emitir comprobantes.".into()
+            }
         }
     }
 }
@@ -129,6 +210,30 @@ impl fmt::Display for DomainError {
             AmountTooLarge => write!(f, "amount too large"),
             BadAmount(s) => write!(f, "bad amount {s:?}"),
             BadDate(s) => write!(f, "bad date {s:?}"),
+            CashShort { received, total } => {
+                write!(f, "cash received {received} is less than total {total}")
+            }
+            DebitNoteNeedsReference => write!(f, "debit note without referenced document"),
+            NoteReferenceSeries { number, kind } => {
+                write!(f, "note references {number}, not a {kind} series")
+            }
+            NoteReasonMismatch => write!(f, "note reason does not match the note kind"),
+            NoteBeforeReference { number } => {
+                write!(f, "note dated before the document it modifies ({number})")
+            }
+            CreditNotesExceedOriginal { room } => {
+                write!(f, "credit notes would exceed the original (room {room})")
+            }
+            CorrelativeOutOfRange(n) => write!(f, "correlative {n} out of 1..=99999999"),
+            CreditTermsOnlyOnFactura => write!(f, "credit terms are for facturas only"),
+            CuotasRequired => write!(f, "credit terms need at least one cuota"),
+            CuotaAmount => write!(f, "cuota amount must be positive"),
+            CuotasDontAddUp { expected, got } => {
+                write!(f, "cuotas add up to {got}, expected {expected}")
+            }
+            CuotaDueNotAfterIssue => write!(f, "cuota due date not after the issue date"),
+            DetraccionNeedsAccount => write!(f, "detracción applies but no account is set"),
+            IssuerNotConfigured => write!(f, "issuer RUC, name or address not configured"),
         }
     }
 }

@@ -1,11 +1,12 @@
 //! A sale document (boleta, factura, nota de venta, credit note): the draft a cashier
 //! builds and the immutable document once issued.
 
-use crate::document::{DocumentKind, DocumentNumber};
+use crate::document::{DocumentKind, DocumentNumber, MAX_CORRELATIVE};
 use crate::identity::{IdDocument, IdKind};
 use crate::tax::{LineInput, TaxAffectation, Totals, compute_totals};
+use crate::time::lima_date;
 use crate::{DomainError, money::round2};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use serde::{Deserialize, Serialize};
@@ -147,59 +148,148 @@ pub struct ServicedVehicle {
     pub odometer_km: Option<u32>,
 }
 
-/// SUNAT Catálogo 09 reasons a service bay uses.
+/// Why a note is issued: SUNAT Catálogo 09 (credit notes) and Catálogo 10 (debit notes),
+/// the reasons a service bay uses. One enum so a stored note keeps one field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-pub enum CreditReason {
-    /// 01
+pub enum NoteReason {
+    /// Crédito 01
     #[default]
     AnulacionDeLaOperacion,
-    /// 04
+    /// Crédito 04
     DescuentoGlobal,
-    /// 06
+    /// Crédito 06
     DevolucionTotal,
-    /// 07
+    /// Crédito 07
     DevolucionPorItem,
-    /// 09
+    /// Crédito 09
     DisminucionEnElValor,
+    /// Débito 01
+    InteresesPorMora,
+    /// Débito 02
+    AumentoEnElValor,
+    /// Débito 03
+    Penalidades,
 }
 
-impl CreditReason {
-    pub const ALL: [CreditReason; 5] = [
-        CreditReason::AnulacionDeLaOperacion,
-        CreditReason::DescuentoGlobal,
-        CreditReason::DevolucionTotal,
-        CreditReason::DevolucionPorItem,
-        CreditReason::DisminucionEnElValor,
+impl NoteReason {
+    /// Reasons a credit note may give (Catálogo 09).
+    pub const CREDIT: [NoteReason; 5] = [
+        NoteReason::AnulacionDeLaOperacion,
+        NoteReason::DescuentoGlobal,
+        NoteReason::DevolucionTotal,
+        NoteReason::DevolucionPorItem,
+        NoteReason::DisminucionEnElValor,
+    ];
+    /// Reasons a debit note may give (Catálogo 10).
+    pub const DEBIT: [NoteReason; 3] = [
+        NoteReason::InteresesPorMora,
+        NoteReason::AumentoEnElValor,
+        NoteReason::Penalidades,
     ];
     pub fn code(self) -> &'static str {
         match self {
-            CreditReason::AnulacionDeLaOperacion => "01",
-            CreditReason::DescuentoGlobal => "04",
-            CreditReason::DevolucionTotal => "06",
-            CreditReason::DevolucionPorItem => "07",
-            CreditReason::DisminucionEnElValor => "09",
+            NoteReason::AnulacionDeLaOperacion => "01",
+            NoteReason::DescuentoGlobal => "04",
+            NoteReason::DevolucionTotal => "06",
+            NoteReason::DevolucionPorItem => "07",
+            NoteReason::DisminucionEnElValor => "09",
+            NoteReason::InteresesPorMora => "01",
+            NoteReason::AumentoEnElValor => "02",
+            NoteReason::Penalidades => "03",
         }
     }
     pub fn label(self) -> &'static str {
         match self {
-            CreditReason::AnulacionDeLaOperacion => "Anulación de la operación",
-            CreditReason::DescuentoGlobal => "Descuento global",
-            CreditReason::DevolucionTotal => "Devolución total",
-            CreditReason::DevolucionPorItem => "Devolución por ítem",
-            CreditReason::DisminucionEnElValor => "Disminución en el valor",
+            NoteReason::AnulacionDeLaOperacion => "Anulación de la operación",
+            NoteReason::DescuentoGlobal => "Descuento global",
+            NoteReason::DevolucionTotal => "Devolución total",
+            NoteReason::DevolucionPorItem => "Devolución por ítem",
+            NoteReason::DisminucionEnElValor => "Disminución en el valor",
+            NoteReason::InteresesPorMora => "Intereses por mora",
+            NoteReason::AumentoEnElValor => "Aumento en el valor",
+            NoteReason::Penalidades => "Penalidades / otros conceptos",
         }
+    }
+    pub fn is_debit(self) -> bool {
+        NoteReason::DEBIT.contains(&self)
     }
 }
 
-/// The document a credit note corrects.
+/// Forma de pago (SUNAT requires it on every factura since 2021): paid now, or on credit
+/// in cuotas with due dates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum PaymentTerms {
+    #[default]
+    Contado,
+    Credito {
+        cuotas: Vec<Cuota>,
+    },
+}
+
+/// One instalment of a sale on credit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cuota {
+    pub amount: Decimal,
+    pub due: NaiveDate,
+}
+
+/// Detracción (SPOT): the buyer deposits this part of a factura in the shop's Banco de la
+/// Nación account. Maintenance and repair of vehicles is SPOT code 020 at 12 % when the
+/// operation exceeds S/ 700 (peru-billing.md §2.15).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Detraccion {
+    /// SPOT goods/service code (Catálogo 54): "020".
+    pub code: String,
+    pub percent: Decimal,
+    /// Rounded to whole soles: SPOT deposits carry no céntimos.
+    pub amount: Decimal,
+    /// The shop's Banco de la Nación account for detracciones.
+    pub account: String,
+}
+
+pub const DETRACCION_CODE_MAINTENANCE: &str = "020";
+pub const DETRACCION_PERCENT_MAINTENANCE: Decimal = dec!(12);
+/// Above this total (not at it) a factura for services is subject to detracción.
+pub const DETRACCION_THRESHOLD: Decimal = dec!(700.00);
+
+/// The detracción a factura carries: facturas with any service line (labour, repair,
+/// maintenance) and a total above S/ 700. Boletas and notes never carry one.
+pub fn detraccion_due(kind: DocumentKind, lines: &[SaleLine], total: Decimal) -> Option<Decimal> {
+    let services = lines.iter().any(|l| l.unit == Unit::Servicio);
+    (kind == DocumentKind::Factura && services && total > DETRACCION_THRESHOLD).then(|| {
+        (total * DETRACCION_PERCENT_MAINTENANCE / dec!(100))
+            .round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+    })
+}
+
+/// The document a credit or debit note modifies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Modifies {
     pub invoice_id: Uuid,
     pub kind: DocumentKind,
     pub number: DocumentNumber,
     pub total: Decimal,
-    pub reason: CreditReason,
+    pub reason: NoteReason,
     pub note: String,
+    /// When the modified document was issued: a note may not be dated before it.
+    /// (`None` only in notes stored before this was recorded.)
+    #[serde(default)]
+    pub issued_at: Option<DateTime<Utc>>,
+}
+
+impl Modifies {
+    /// A note on `inv` for `reason`.
+    pub fn of(inv: &Invoice, reason: NoteReason, note: &str) -> Modifies {
+        Modifies {
+            invoice_id: inv.id,
+            kind: inv.kind,
+            number: inv.number.clone(),
+            total: inv.totals.total,
+            reason,
+            note: note.to_string(),
+            issued_at: Some(inv.issued_at),
+        }
+    }
 }
 
 /// What the cashier has on screen before pressing Emitir.
@@ -213,6 +303,13 @@ pub struct InvoiceDraft {
     pub payment: Payment,
     pub modifies: Option<Modifies>,
     pub observations: String,
+    /// Contado or Crédito with cuotas (facturas only).
+    #[serde(default)]
+    pub terms: PaymentTerms,
+    /// The shop's Banco de la Nación account, filled in from the settings when the
+    /// document is issued; required when a detracción applies.
+    #[serde(default)]
+    pub detraccion_account: String,
 }
 
 impl InvoiceDraft {
@@ -226,6 +323,8 @@ impl InvoiceDraft {
             payment: Payment::default(),
             modifies: None,
             observations: String::new(),
+            terms: PaymentTerms::Contado,
+            detraccion_account: String::new(),
         }
     }
 
@@ -235,7 +334,9 @@ impl InvoiceDraft {
         compute_totals(&inputs, self.global_discount_pct)
     }
 
-    /// Every rule a document must meet before it is issued.
+    /// Every rule a document must meet before it is issued. The rules that need the
+    /// moment of issue (dates) are in `Invoice::from_draft`; the one that needs earlier
+    /// notes (credits never exceed the document) is in `check_credit_room`.
     pub fn check(&self) -> Result<Totals, DomainError> {
         let totals = self.totals()?;
         let b = &self.buyer;
@@ -257,29 +358,104 @@ impl InvoiceDraft {
                 }
             }
             DocumentKind::NotaDeVenta => {}
-            DocumentKind::NotaDeCredito => {
-                let m = self
-                    .modifies
-                    .as_ref()
-                    .ok_or(DomainError::CreditNoteNeedsReference)?;
-                match m.kind {
-                    DocumentKind::NotaDeCredito => return Err(DomainError::CreditNoteOfCreditNote),
-                    DocumentKind::NotaDeVenta => return Err(DomainError::CreditNoteOfNotaDeVenta),
-                    DocumentKind::Factura if b.id.kind != IdKind::Ruc => {
-                        return Err(DomainError::FacturaNeedsRuc);
-                    }
-                    _ => {}
-                }
-                if totals.total > m.total {
-                    return Err(DomainError::CreditNoteExceedsOriginal);
-                }
+            DocumentKind::NotaDeCredito | DocumentKind::NotaDeDebito => {
+                self.check_note(&totals)?;
             }
         }
-        if self.kind != DocumentKind::NotaDeCredito && self.modifies.is_some() {
+        if !self.kind.is_note() && self.modifies.is_some() {
             return Err(DomainError::CreditNoteNeedsReference);
+        }
+        // The cashier cannot take less cash than the total (a note gives money back).
+        if !self.kind.is_note()
+            && self.terms == PaymentTerms::Contado
+            && self.payment.method == PaymentMethod::Efectivo
+            && let Some(received) = self.payment.received
+            && received < totals.total
+        {
+            return Err(DomainError::CashShort {
+                received,
+                total: totals.total,
+            });
+        }
+        let detraccion = detraccion_due(self.kind, &self.lines, totals.total);
+        if detraccion.is_some() && self.detraccion_account.trim().is_empty() {
+            return Err(DomainError::DetraccionNeedsAccount);
+        }
+        if let PaymentTerms::Credito { cuotas } = &self.terms {
+            if self.kind != DocumentKind::Factura {
+                return Err(DomainError::CreditTermsOnlyOnFactura);
+            }
+            if cuotas.is_empty() {
+                return Err(DomainError::CuotasRequired);
+            }
+            if cuotas.iter().any(|c| c.amount <= Decimal::ZERO) {
+                return Err(DomainError::CuotaAmount);
+            }
+            let net = totals.total - detraccion.unwrap_or_default();
+            let sum: Decimal = cuotas.iter().map(|c| c.amount).sum();
+            if sum != net {
+                return Err(DomainError::CuotasDontAddUp {
+                    expected: net,
+                    got: sum,
+                });
+            }
         }
         Ok(totals)
     }
+
+    fn check_note(&self, totals: &Totals) -> Result<(), DomainError> {
+        let credit = self.kind == DocumentKind::NotaDeCredito;
+        let m = self.modifies.as_ref().ok_or(if credit {
+            DomainError::CreditNoteNeedsReference
+        } else {
+            DomainError::DebitNoteNeedsReference
+        })?;
+        match m.kind {
+            DocumentKind::NotaDeCredito | DocumentKind::NotaDeDebito => {
+                return Err(DomainError::CreditNoteOfCreditNote);
+            }
+            DocumentKind::NotaDeVenta => return Err(DomainError::CreditNoteOfNotaDeVenta),
+            DocumentKind::Factura if self.buyer.id.kind != IdKind::Ruc => {
+                return Err(DomainError::FacturaNeedsRuc);
+            }
+            _ => {}
+        }
+        // SUNAT 2116/2399/2594: a note on a factura names an F series, on a boleta a B.
+        let want = if m.kind == DocumentKind::Factura {
+            'F'
+        } else {
+            'B'
+        };
+        if !m.number.series.as_str().starts_with(want) {
+            return Err(DomainError::NoteReferenceSeries {
+                number: m.number.to_string(),
+                kind: m.kind.short(),
+            });
+        }
+        if m.reason.is_debit() == credit {
+            return Err(DomainError::NoteReasonMismatch);
+        }
+        if credit && totals.total > m.total {
+            return Err(DomainError::CreditNoteExceedsOriginal);
+        }
+        Ok(())
+    }
+}
+
+/// What is left to credit on a document of `original_total` that earlier credit notes
+/// (`credited`) already reduced; a new credit note may not exceed it (SUNAT 3286).
+pub fn check_credit_room(
+    original_total: Decimal,
+    credited: &[Decimal],
+    new_note: Decimal,
+) -> Result<(), DomainError> {
+    let room = original_total - credited.iter().copied().sum::<Decimal>();
+    if new_note > room {
+        return Err(DomainError::CreditNotesExceedOriginal {
+            room: room.max(Decimal::ZERO),
+        });
+    }
+    Ok(())
 }
 
 /// An issued document. Immutable: corrections are credit notes.
@@ -299,6 +475,10 @@ pub struct Invoice {
     pub observations: String,
     pub device_id: Uuid,
     pub cashier: String,
+    #[serde(default)]
+    pub terms: PaymentTerms,
+    #[serde(default)]
+    pub detraccion: Option<Detraccion>,
 }
 
 impl Invoice {
@@ -312,10 +492,14 @@ impl Invoice {
         cashier: &str,
     ) -> Result<Invoice, DomainError> {
         let totals = draft.check()?;
-        number
-            .series
-            .check_for(draft.kind, draft.modifies.as_ref().map(|m| m.kind))?;
-        Ok(Invoice {
+        let detraccion =
+            detraccion_due(draft.kind, &draft.lines, totals.total).map(|amount| Detraccion {
+                code: DETRACCION_CODE_MAINTENANCE.into(),
+                percent: DETRACCION_PERCENT_MAINTENANCE,
+                amount,
+                account: draft.detraccion_account.trim().to_string(),
+            });
+        let inv = Invoice {
             id,
             kind: draft.kind,
             number,
@@ -330,13 +514,39 @@ impl Invoice {
             observations: draft.observations,
             device_id,
             cashier: cashier.to_string(),
-        })
+            terms: draft.terms,
+            detraccion,
+        };
+        inv.check_number_and_dates()?;
+        Ok(inv)
     }
 
-    /// Recomputes the totals from the lines and compares: what a server does before
-    /// trusting a document it did not make.
-    pub fn verify(&self) -> Result<(), DomainError> {
-        let draft = InvoiceDraft {
+    fn check_number_and_dates(&self) -> Result<(), DomainError> {
+        self.number
+            .series
+            .check_for(self.kind, self.modifies.as_ref().map(|m| m.kind))?;
+        if !(1..=MAX_CORRELATIVE).contains(&self.number.correlative) {
+            return Err(DomainError::CorrelativeOutOfRange(self.number.correlative));
+        }
+        if let Some(m) = &self.modifies
+            && let Some(original) = m.issued_at
+            && lima_date(original) > lima_date(self.issued_at)
+        {
+            return Err(DomainError::NoteBeforeReference {
+                number: m.number.to_string(),
+            });
+        }
+        if let PaymentTerms::Credito { cuotas } = &self.terms
+            && cuotas.iter().any(|c| c.due <= lima_date(self.issued_at))
+        {
+            return Err(DomainError::CuotaDueNotAfterIssue);
+        }
+        Ok(())
+    }
+
+    /// The draft this document was issued from (what a server re-checks).
+    fn as_draft(&self) -> InvoiceDraft {
+        InvoiceDraft {
             kind: self.kind,
             buyer: self.buyer.clone(),
             vehicle: self.vehicle.clone(),
@@ -345,20 +555,36 @@ impl Invoice {
             payment: self.payment.clone(),
             modifies: self.modifies.clone(),
             observations: self.observations.clone(),
-        };
-        let totals = draft.check()?;
+            terms: self.terms.clone(),
+            detraccion_account: self
+                .detraccion
+                .as_ref()
+                .map(|d| d.account.clone())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Recomputes the totals from the lines and compares: what a server does before
+    /// trusting a document it did not make.
+    pub fn verify(&self) -> Result<(), DomainError> {
+        let totals = self.as_draft().check()?;
         if totals != self.totals {
             return Err(DomainError::BadAmount(format!(
                 "declared total {} but lines add up to {}",
                 self.totals.total, totals.total
             )));
         }
+        let due = detraccion_due(self.kind, &self.lines, totals.total);
+        if due != self.detraccion.as_ref().map(|d| d.amount) {
+            return Err(DomainError::BadAmount(format!(
+                "declared detracción {:?} but the rule gives {due:?}",
+                self.detraccion.as_ref().map(|d| d.amount)
+            )));
+        }
         if self.buyer.id.kind != IdKind::SinDocumento {
             IdDocument::new(self.buyer.id.kind, &self.buyer.id.number)?;
         }
-        self.number
-            .series
-            .check_for(self.kind, self.modifies.as_ref().map(|m| m.kind))
+        self.check_number_and_dates()
     }
 }
 
@@ -426,14 +652,172 @@ mod tests {
             kind: DocumentKind::Boleta,
             number,
             total: dec!(300),
-            reason: CreditReason::DevolucionTotal,
+            reason: NoteReason::DevolucionTotal,
             note: String::new(),
+            issued_at: None,
         });
         assert_eq!(d.check(), Err(DomainError::CreditNoteExceedsOriginal));
         d.lines[0].unit_price = dec!(300);
         assert!(d.check().is_ok());
         d.modifies.as_mut().unwrap().kind = DocumentKind::NotaDeVenta;
         assert_eq!(d.check(), Err(DomainError::CreditNoteOfNotaDeVenta));
+    }
+
+    #[test]
+    fn cash_must_cover_the_total() {
+        let mut d = InvoiceDraft::new(DocumentKind::Boleta);
+        d.lines = vec![oil_change()];
+        d.payment.received = Some(dec!(349.99));
+        assert_eq!(
+            d.check(),
+            Err(DomainError::CashShort {
+                received: dec!(349.99),
+                total: dec!(350.00)
+            })
+        );
+        d.payment.received = Some(dec!(350));
+        assert!(d.check().is_ok());
+        // Card payments and credit notes carry no cash rule.
+        d.payment.received = Some(dec!(1));
+        d.payment.method = PaymentMethod::Tarjeta;
+        assert!(d.check().is_ok());
+    }
+
+    fn issued(d: InvoiceDraft, number: &str, at: DateTime<Utc>) -> Result<Invoice, DomainError> {
+        Invoice::from_draft(
+            d,
+            Uuid::now_v7(),
+            DocumentNumber::parse(number).unwrap(),
+            at,
+            Uuid::now_v7(),
+            "caja1",
+        )
+    }
+
+    #[test]
+    fn notes_cite_the_right_series_reason_and_date() {
+        let mut f = InvoiceDraft::new(DocumentKind::Factura);
+        f.buyer = customer(IdKind::Ruc, "20131312955");
+        f.lines = vec![oil_change()];
+        let day = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 11, 20, 15, 0, 0).unwrap();
+        let factura = issued(f, "F001-9", day).unwrap();
+
+        let mut nd = InvoiceDraft::new(DocumentKind::NotaDeDebito);
+        nd.buyer = factura.buyer.clone();
+        nd.lines = vec![oil_change()];
+        assert_eq!(nd.check(), Err(DomainError::DebitNoteNeedsReference));
+        nd.modifies = Some(Modifies::of(&factura, NoteReason::DevolucionTotal, ""));
+        assert_eq!(nd.check(), Err(DomainError::NoteReasonMismatch));
+        nd.modifies = Some(Modifies::of(&factura, NoteReason::InteresesPorMora, ""));
+        // A debit note may exceed the original.
+        nd.lines[0].unit_price = dec!(9000);
+        assert!(nd.check().is_ok());
+        // A B-series number presented as a factura is refused.
+        let mut wrong = nd.clone();
+        wrong.modifies.as_mut().unwrap().number = DocumentNumber::parse("B001-9").unwrap();
+        assert!(matches!(
+            wrong.check(),
+            Err(DomainError::NoteReferenceSeries { .. })
+        ));
+        // Dated the day before the factura: refused; the same day or later: fine.
+        let before = day - chrono::Duration::days(1);
+        assert!(matches!(
+            issued(nd.clone(), "FD01-1", before),
+            Err(DomainError::NoteBeforeReference { .. })
+        ));
+        let note = issued(nd, "FD01-1", day).unwrap();
+        assert!(note.verify().is_ok());
+        // A debit note on a factura must use an F series.
+        let mut bd = InvoiceDraft::new(DocumentKind::NotaDeDebito);
+        bd.buyer = factura.buyer.clone();
+        bd.lines = vec![oil_change()];
+        bd.modifies = Some(Modifies::of(&factura, NoteReason::Penalidades, ""));
+        assert!(matches!(
+            issued(bd, "BD01-1", day),
+            Err(DomainError::SeriesKindMismatch { .. })
+        ));
+    }
+
+    #[test]
+    fn credit_room_counts_earlier_notes() {
+        assert!(check_credit_room(dec!(100), &[dec!(60)], dec!(40)).is_ok());
+        assert_eq!(
+            check_credit_room(dec!(100), &[dec!(60), dec!(30)], dec!(10.01)),
+            Err(DomainError::CreditNotesExceedOriginal { room: dec!(10) })
+        );
+    }
+
+    #[test]
+    fn correlatives_stay_in_range_in_verify() {
+        let mut d = InvoiceDraft::new(DocumentKind::Boleta);
+        d.lines = vec![oil_change()];
+        let mut inv = issued(d, "B001-1", Utc::now()).unwrap();
+        for bad in [0, MAX_CORRELATIVE + 1, u32::MAX] {
+            inv.number.correlative = bad;
+            assert_eq!(inv.verify(), Err(DomainError::CorrelativeOutOfRange(bad)));
+        }
+    }
+
+    #[test]
+    fn credit_terms_and_detraccion() {
+        let mut d = InvoiceDraft::new(DocumentKind::Factura);
+        d.buyer = customer(IdKind::Ruc, "20131312955");
+        d.lines = vec![oil_change(), oil_change(), oil_change()];
+        // S/ 1,050 of services: detracción 12 % = 126, needs the shop's account.
+        assert_eq!(d.check(), Err(DomainError::DetraccionNeedsAccount));
+        d.detraccion_account = "00-000-123456".into();
+        let at = Utc::now();
+        let inv = issued(d.clone(), "F001-1", at).unwrap();
+        assert_eq!(inv.detraccion.as_ref().unwrap().amount, dec!(126));
+        assert_eq!(inv.detraccion.as_ref().unwrap().code, "020");
+        let due = lima_date(at) + chrono::Duration::days(30);
+        d.terms = PaymentTerms::Credito {
+            cuotas: vec![Cuota {
+                amount: dec!(1050),
+                due,
+            }],
+        };
+        assert_eq!(
+            d.check(),
+            Err(DomainError::CuotasDontAddUp {
+                expected: dec!(924),
+                got: dec!(1050)
+            })
+        );
+        d.terms = PaymentTerms::Credito {
+            cuotas: vec![
+                Cuota {
+                    amount: dec!(500),
+                    due,
+                },
+                Cuota {
+                    amount: dec!(424),
+                    due: lima_date(at),
+                },
+            ],
+        };
+        assert_eq!(
+            issued(d.clone(), "F001-2", at).unwrap_err(),
+            DomainError::CuotaDueNotAfterIssue
+        );
+        if let PaymentTerms::Credito { cuotas } = &mut d.terms {
+            cuotas[1].due = due;
+        }
+        let inv = issued(d.clone(), "F001-2", at).unwrap();
+        assert!(inv.verify().is_ok());
+        // A boleta is never on credit and never carries a detracción.
+        let mut b = d.clone();
+        b.kind = DocumentKind::Boleta;
+        assert_eq!(b.check(), Err(DomainError::CreditTermsOnlyOnFactura));
+        assert_eq!(
+            detraccion_due(DocumentKind::Boleta, &b.lines, dec!(1050)),
+            None
+        );
+        // At S/ 700.00 exactly, no detracción.
+        assert_eq!(
+            detraccion_due(DocumentKind::Factura, &d.lines, dec!(700.00)),
+            None
+        );
     }
 
     #[test]

@@ -29,8 +29,10 @@ pub use document::{DocumentKind, DocumentNumber, MAX_CORRELATIVE, Series, Series
 pub use error::DomainError;
 pub use identity::{IdDocument, IdKind, ruc_check_digit, ruc_from_dni, validate_dni, validate_ruc};
 pub use invoice::{
-    BOLETA_ANONYMOUS_LIMIT, Buyer, CreditReason, Invoice, InvoiceDraft, Modifies, Payment,
-    PaymentMethod, SaleLine, ServicedVehicle, Unit,
+    BOLETA_ANONYMOUS_LIMIT, Buyer, Cuota, DETRACCION_CODE_MAINTENANCE,
+    DETRACCION_PERCENT_MAINTENANCE, DETRACCION_THRESHOLD, Detraccion, Invoice, InvoiceDraft,
+    Modifies, NoteReason, Payment, PaymentMethod, PaymentTerms, SaleLine, ServicedVehicle, Unit,
+    check_credit_room, detraccion_due,
 };
 pub use maintenance::{Alert, AlertKind, SOON_DAYS, SOON_KM, Urgency, alerts};
 pub use money::{parse_amount, plain, round2, soles, thousands};

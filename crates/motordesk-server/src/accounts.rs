@@ -2,16 +2,16 @@
 //! with an expiry, and each kiosk's escrow key (see `store::server_slot`), released only
 //! to a user who logs in with the right password.
 
-use crate::AppState;
 use crate::db::{DbError, DbResult, ServerDb, new_token, token_hash};
-use crate::routes::{authenticate, blocking, error};
+use crate::error::ApiError;
+use crate::request::{Shared, authenticate, blocking, parse};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Json, Response};
+use axum::http::HeaderMap;
+use axum::response::Json;
 use axum::routing::{get, post};
 use chacha20poly1305::aead::OsRng;
 use chrono::{DateTime, Utc};
@@ -19,7 +19,6 @@ use motordesk_core::Role;
 use motordesk_core::protocol::*;
 use redb::{ReadableDatabase, TableDefinition};
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
 use uuid::Uuid;
 
 /// username → JSON `ServerUser`.
@@ -58,7 +57,7 @@ fn hash_password(password: &str) -> DbResult<String> {
     Argon2::default()
         .hash_password(password.as_bytes(), &SaltString::generate(&mut OsRng))
         .map(|h| h.to_string())
-        .map_err(|e| DbError::Db(format!("argon2: {e}")))
+        .map_err(DbError::PasswordHash)
 }
 
 fn verify_password(password: &str, phc: &str) -> bool {
@@ -196,8 +195,6 @@ impl ServerDb {
     }
 }
 
-type Shared = Arc<AppState>;
-
 pub fn routes() -> Router<Shared> {
     Router::new()
         .route(LOGIN, post(login))
@@ -205,60 +202,40 @@ pub fn routes() -> Router<Shared> {
         .route(ESCROW, post(escrow))
 }
 
-async fn login(State(state): State<Shared>, body: Bytes) -> Response {
-    let req: LoginRequest = match serde_json::from_slice(&body) {
-        Ok(r) => r,
-        Err(e) => return error(StatusCode::BAD_REQUEST, format!("malformed login: {e}")),
-    };
+async fn login(State(state): State<Shared>, body: Bytes) -> Result<Json<LoginResponse>, ApiError> {
+    let req: LoginRequest = parse("login", &body)?;
     let s = state.clone();
     let ttl = state.user_token_ttl;
-    match blocking(move || s.db.login(&req, ttl)).await {
-        Ok(LoginOutcome::Ok(resp)) => Json(resp).into_response(),
-        Ok(LoginOutcome::BadCredentials) => {
-            error(StatusCode::UNAUTHORIZED, "wrong user or password")
-        }
-        Ok(LoginOutcome::NoEscrow) => error(
-            StatusCode::CONFLICT,
-            "this kiosk has no escrow key: register it again",
-        ),
-        Err(r) => r,
+    match blocking(move || s.db.login(&req, ttl)).await? {
+        LoginOutcome::Ok(resp) => Ok(Json(resp)),
+        LoginOutcome::BadCredentials => Err(ApiError::Unauthorized("wrong user or password")),
+        LoginOutcome::NoEscrow => Err(ApiError::NoEscrow),
     }
 }
 
-async fn me(State(state): State<Shared>, headers: HeaderMap) -> Response {
-    let Some(token) = headers
+async fn me(State(state): State<Shared>, headers: HeaderMap) -> Result<Json<Me>, ApiError> {
+    let token = headers
         .get(USER_TOKEN_HEADER)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
-    else {
-        return error(StatusCode::UNAUTHORIZED, "missing user token");
-    };
+        .ok_or(ApiError::Unauthorized("missing user token"))?;
     let s = state.clone();
-    match blocking(move || s.db.session(&token)).await {
-        Ok(Some(me)) => Json(me).into_response(),
-        Ok(None) => error(StatusCode::UNAUTHORIZED, "unknown or expired user token"),
-        Err(r) => r,
-    }
+    blocking(move || s.db.session(&token))
+        .await?
+        .map(Json)
+        .ok_or(ApiError::Unauthorized("unknown or expired user token"))
 }
 
-async fn escrow(State(state): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
-    let device = match authenticate(&state, &headers).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
-    let req: EscrowRequest = match serde_json::from_slice(&body) {
-        Ok(r) => r,
-        Err(e) => return error(StatusCode::BAD_REQUEST, format!("malformed escrow: {e}")),
-    };
-    let Some(key) = from_hex32(&req.escrow_key) else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "escrow_key must be 64 hex characters",
-        );
-    };
+async fn escrow(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let device = authenticate(&state, &headers).await?;
+    let req: EscrowRequest = parse("escrow", &body)?;
+    let key = from_hex32(&req.escrow_key)
+        .ok_or(ApiError::BadRequest("escrow_key must be 64 hex characters"))?;
     let s = state.clone();
-    match blocking(move || s.db.set_escrow(device.device_id, &key)).await {
-        Ok(()) => Json(serde_json::json!({"status": "ok"})).into_response(),
-        Err(r) => r,
-    }
+    blocking(move || s.db.set_escrow(device.device_id, &key)).await?;
+    Ok(Json(serde_json::json!({"status": "ok"})))
 }

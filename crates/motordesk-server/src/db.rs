@@ -2,13 +2,15 @@
 //! change feed, applied idempotency keys and the invoice-number registry. A push batch
 //! is one write transaction: mutations and their idempotency keys land together.
 
+use crate::device::Device;
 use crate::validate;
 use blake2::{Blake2s256, Digest};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use motordesk_core::Hlc;
 use motordesk_core::RecordKind;
 use motordesk_core::SeriesSet;
 use motordesk_core::protocol::*;
+use motordesk_core::{DocumentKind, DomainError, Invoice, Stored, check_credit_room, lima_date};
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition, WriteTransaction};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -28,19 +30,12 @@ const RECORDS: TableDefinition<(u8, u128), &[u8]> = TableDefinition::new("record
 const CHANGES: TableDefinition<u64, &[u8]> = TableDefinition::new("changes");
 /// "B001-00000042" → invoice id: each number exists once.
 const INVOICE_NUMBERS: TableDefinition<&str, u128> = TableDefinition::new("invoice_numbers");
+/// (modified invoice, note) → (): the credit and debit notes of each document.
+const NOTES_BY_ORIGINAL: TableDefinition<(u128, u128), ()> =
+    TableDefinition::new("notes_by_original");
 
 /// Most kiosks one shop can register: series are `B001`..`B099`.
 pub const MAX_KIOSKS: u64 = 99;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Device {
-    pub device_id: Uuid,
-    pub kiosk_number: u16,
-    pub series: SeriesSet,
-    pub name: String,
-    pub token_hash: String,
-    pub registered_at: DateTime<Utc>,
-}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct AppliedKey {
@@ -57,41 +52,63 @@ struct ServerRecord {
     payload: serde_json::Value,
 }
 
-#[derive(Debug)]
+/// Why a database operation of the server failed.
+#[derive(Debug, thiserror::Error)]
 pub enum DbError {
-    Db(String),
+    /// The redb file failed (I/O, corruption, already open by another server, ...).
+    #[error("database: {0}")]
+    Db(#[source] redb::Error),
+    /// The data directory could not be created.
+    #[error("database: {0}")]
+    Io(#[source] std::io::Error),
+    /// A stored row could not be encoded or decoded as JSON.
+    #[error("database: {0}")]
+    Codec(#[source] serde_json::Error),
+    /// A password could not be hashed.
+    #[error("database: argon2: {0}")]
+    PasswordHash(#[source] argon2::password_hash::Error),
+    /// The series of a new kiosk number could not be built.
+    #[error("database: {0}")]
+    KioskSeries(#[source] motordesk_core::DomainError),
+    /// Every kiosk number (and so every series) is taken.
+    #[error("no series left: {MAX_KIOSKS} kiosks registered")]
     TooManyKiosks,
 }
 
-impl std::fmt::Display for DbError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            DbError::Db(e) => write!(f, "database: {e}"),
-            DbError::TooManyKiosks => write!(f, "no series left: {MAX_KIOSKS} kiosks registered"),
-        }
-    }
-}
-
-impl std::error::Error for DbError {}
-
-macro_rules! db_err {
+macro_rules! via_redb {
     ($($t:ty),*) => {$(
         impl From<$t> for DbError {
             fn from(e: $t) -> Self {
-                DbError::Db(e.to_string())
+                DbError::Db(e.into())
             }
         }
     )*};
 }
-db_err!(
-    redb::Error,
+via_redb!(
     redb::DatabaseError,
     redb::TransactionError,
     redb::TableError,
     redb::StorageError,
-    redb::CommitError,
-    serde_json::Error
+    redb::CommitError
 );
+
+impl From<redb::Error> for DbError {
+    fn from(e: redb::Error) -> Self {
+        DbError::Db(e)
+    }
+}
+
+impl From<std::io::Error> for DbError {
+    fn from(e: std::io::Error) -> Self {
+        DbError::Io(e)
+    }
+}
+
+impl From<serde_json::Error> for DbError {
+    fn from(e: serde_json::Error) -> Self {
+        DbError::Codec(e)
+    }
+}
 
 pub type DbResult<T> = Result<T, DbError>;
 
@@ -127,7 +144,7 @@ impl ServerDb {
 
     pub fn open(path: &Path) -> DbResult<ServerDb> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| DbError::Db(e.to_string()))?;
+            std::fs::create_dir_all(dir)?;
         }
         let db = Database::create(path)?;
         let txn = db.begin_write()?;
@@ -139,6 +156,7 @@ impl ServerDb {
             txn.open_table(RECORDS)?;
             txn.open_table(CHANGES)?;
             txn.open_table(INVOICE_NUMBERS)?;
+            txn.open_table(NOTES_BY_ORIGINAL)?;
         }
         txn.commit()?;
         Ok(ServerDb { db })
@@ -169,8 +187,7 @@ impl ServerDb {
                 if n > MAX_KIOSKS {
                     return Err(DbError::TooManyKiosks);
                 }
-                let series =
-                    SeriesSet::for_kiosk(n as u16).map_err(|e| DbError::Db(e.to_string()))?;
+                let series = SeriesSet::for_kiosk(n as u16).map_err(DbError::KioskSeries)?;
                 Device {
                     device_id,
                     kiosk_number: n as u16,
@@ -319,6 +336,59 @@ fn remember_key(txn: &WriteTransaction, device: &Device, m: &Mutation) -> DbResu
     Ok(())
 }
 
+/// A note must modify a document this server holds, with the same number, kind and total,
+/// issued no later than the note; credit notes never add up to more than the document.
+/// Returns the refusal, if any (Spanish: the kiosk shows it in its review queue).
+fn check_note(txn: &WriteTransaction, inv: &Invoice) -> DbResult<Option<String>> {
+    let Some(m) = &inv.modifies else {
+        return Ok(None);
+    };
+    let Some(orig) = read_record(txn, RecordKind::Invoice, m.invoice_id)? else {
+        return Ok(Some(format!(
+            "{} {}: el comprobante que modifica ({}) no está en el servidor.",
+            inv.kind.short(),
+            inv.number,
+            m.number
+        )));
+    };
+    let orig: Stored<Invoice> = serde_json::from_value(orig.payload)?;
+    let orig = orig.data;
+    if orig.number != m.number || orig.kind != m.kind || orig.totals.total != m.total {
+        return Ok(Some(format!(
+            "{} {}: los datos del comprobante {} no coinciden con los del servidor.",
+            inv.kind.short(),
+            inv.number,
+            m.number
+        )));
+    }
+    if lima_date(orig.issued_at) > lima_date(inv.issued_at) {
+        return Ok(Some(
+            DomainError::NoteBeforeReference {
+                number: m.number.to_string(),
+            }
+            .mensaje(),
+        ));
+    }
+    let key = m.invoice_id.as_u128();
+    let mut credited = Vec::new();
+    if inv.kind == DocumentKind::NotaDeCredito {
+        let notes = txn.open_table(NOTES_BY_ORIGINAL)?;
+        for e in notes.range((key, 0)..=(key, u128::MAX))? {
+            let id = Uuid::from_u128(e?.0.value().1);
+            if let Some(n) = read_record(txn, RecordKind::Invoice, id)? {
+                let n: Stored<Invoice> = serde_json::from_value(n.payload)?;
+                if n.data.kind == DocumentKind::NotaDeCredito {
+                    credited.push(n.data.totals.total);
+                }
+            }
+        }
+        if let Err(e) = check_credit_room(orig.totals.total, &credited, inv.totals.total) {
+            return Ok(Some(e.mensaje()));
+        }
+    }
+    Ok(None)
+}
+
 fn rejected(reason: impl Into<String>) -> Outcome {
     Outcome::Rejected {
         reason: reason.into(),
@@ -360,7 +430,14 @@ fn apply_one(txn: &WriteTransaction, device: &Device, m: &Mutation) -> DbResult<
                 )));
             }
             if m.kind == RecordKind::Invoice {
-                let inv = validate::invoice(device, m).map_err(DbError::Db)?;
+                // `check` passed above, so this only decodes the invoice again.
+                let inv = match validate::invoice(device, m) {
+                    Ok(inv) => inv,
+                    Err(reason) => return Ok(rejected(reason)),
+                };
+                if let Some(reason) = check_note(txn, &inv)? {
+                    return Ok(rejected(reason));
+                }
                 let number = inv.number.to_string();
                 let mut numbers = txn.open_table(INVOICE_NUMBERS)?;
                 let taken = numbers.get(number.as_str())?.map(|v| v.value());
@@ -371,6 +448,10 @@ fn apply_one(txn: &WriteTransaction, device: &Device, m: &Mutation) -> DbResult<
                     )));
                 }
                 numbers.insert(number.as_str(), inv.id.as_u128())?;
+                if let Some(m) = &inv.modifies {
+                    txn.open_table(NOTES_BY_ORIGINAL)?
+                        .insert((m.invoice_id.as_u128(), inv.id.as_u128()), ())?;
+                }
             }
         }
         RecordKind::Customer | RecordKind::Vehicle | RecordKind::Product => {
@@ -481,5 +562,28 @@ mod tests {
         assert_eq!(first.series, again.series);
         assert!(db.authenticate(&old_token).unwrap().is_none());
         assert_eq!(db.authenticate(&new_token).unwrap().unwrap().device_id, id);
+    }
+
+    #[test]
+    fn a_database_failure_keeps_its_cause() {
+        use std::error::Error as _;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.redb");
+        let _held = ServerDb::open(&path).unwrap();
+        let Err(e) = ServerDb::open(&path) else {
+            panic!("a second server opened a held database");
+        };
+        assert!(matches!(
+            e.source().and_then(|c| c.downcast_ref::<redb::Error>()),
+            Some(redb::Error::DatabaseAlreadyOpen)
+        ));
+        assert!(e.to_string().starts_with("database: "), "{e}");
+
+        let e = DbError::from(serde_json::from_slice::<Device>(b"[").unwrap_err());
+        assert!(matches!(e, DbError::Codec(_)));
+        assert!(
+            e.source()
+                .is_some_and(|c| c.downcast_ref::<serde_json::Error>().is_some())
+        );
     }
 }

@@ -3,6 +3,9 @@
 
 pub mod accounts;
 pub mod db;
+pub mod device;
+pub mod error;
+mod request;
 pub mod routes;
 pub mod validate;
 

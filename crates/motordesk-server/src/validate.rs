@@ -2,7 +2,7 @@
 //! this, but the server trusts nothing it did not compute itself. Reasons are Spanish:
 //! the kiosk shows them in its review queue.
 
-use crate::db::Device;
+use crate::device::Device;
 use motordesk_core::Customer;
 use motordesk_core::Invoice;
 use motordesk_core::Product;
@@ -39,15 +39,7 @@ pub fn invoice(device: &Device, m: &Mutation) -> Result<Invoice, String> {
     let inv = decode::<Invoice>(m)?.data;
     inv.verify()
         .map_err(|e| format!("{} {}: {}", inv.kind.short(), inv.number, e.mensaje()))?;
-    let s = &device.series;
-    let owned = [
-        &s.factura,
-        &s.boleta,
-        &s.nota_de_venta,
-        &s.credito_factura,
-        &s.credito_boleta,
-    ];
-    if !owned.contains(&&inv.number.series) {
+    if !device.series.owns(&inv.number.series) {
         return Err(format!(
             "La serie {} no pertenece a este equipo (kiosco {}).",
             inv.number.series, device.kiosk_number

@@ -16,12 +16,13 @@ use motordesk_core::Stored;
 use motordesk_core::fold;
 use motordesk_core::lima_display;
 use motordesk_core::soles;
+use motordesk_core::thousands;
 use uuid::Uuid;
 
 pub const ROW_HEIGHT: f32 = 44.0;
 
 #[derive(Default)]
-pub struct DocumentsPanel {
+pub struct ComprobantesPanel {
     all: Vec<InvoiceSummary>,
     loaded_rev: Option<u64>,
     load: Job<StoreResult<(Vec<InvoiceSummary>, Vec<String>)>>,
@@ -54,7 +55,7 @@ fn search_text(s: &InvoiceSummary) -> String {
     .replace('-', "")
 }
 
-impl DocumentsPanel {
+impl ComprobantesPanel {
     /// Number of documents loaded and shown after filtering.
     pub fn counts(&self) -> (usize, usize) {
         (self.all.len(), self.filtered.len())
@@ -121,21 +122,13 @@ impl DocumentsPanel {
     }
 
     fn poll(&mut self, s: &mut Session) {
-        if let Some(r) = self.load.poll() {
-            match r {
-                Ok((all, texts)) => {
-                    self.all = all;
-                    self.texts = texts;
-                    self.filter_key = None;
-                }
-                Err(e) => self.msg = Some(Msg::error(e.mensaje())),
-            }
+        if let Some((all, texts)) = self.load.poll_ok(&mut self.msg) {
+            self.all = all;
+            self.texts = texts;
+            self.filter_key = None;
         }
-        if let Some(r) = self.detail_job.poll() {
-            match r {
-                Ok(d) => self.detail = d,
-                Err(e) => self.msg = Some(Msg::error(e.mensaje())),
-            }
+        if let Some(d) = self.detail_job.poll_ok(&mut self.msg) {
+            self.detail = d;
         }
         if let Some(r) = self.print_job.poll() {
             self.msg = Some(match r {
@@ -297,7 +290,7 @@ impl DocumentsPanel {
         if let Some(v) = &inv.vehicle {
             let km = v
                 .odometer_km
-                .map(|k| format!(" · {} km", crate::ui::sales::thousands(k)))
+                .map(|k| format!(" · {} km", thousands(k)))
                 .unwrap_or_default();
             ui.label(format!("Placa {}{km}", v.plate));
         }
@@ -320,7 +313,8 @@ impl DocumentsPanel {
             .add(Button::new("Ver comprobante").min_size(vec2(w, 56.0)))
             .clicked()
         {
-            self.preview = Some(printing::layout(inv, &s.settings));
+            let hash = printing::hash_of(&s.store, inv);
+            self.preview = Some(printing::layout(inv, &s.settings, hash.as_deref()));
         }
         let printing_now = self.print_job.busy();
         let label = if printing_now {
@@ -334,8 +328,10 @@ impl DocumentsPanel {
         {
             let (inv, settings, dir, on) =
                 (inv.clone(), s.settings.clone(), s.receipts_dir(), s.print);
+            let store = s.store.clone();
             self.print_job.start(ui.ctx(), move || {
-                printing::save_and_print(&inv, &settings, &dir, on)
+                let hash = printing::hash_of(&store, &inv);
+                printing::save_and_print(&inv, &settings, hash.as_deref(), &dir, on)
             });
         }
         let creditable = matches!(inv.kind, DocumentKind::Boleta | DocumentKind::Factura);
@@ -347,19 +343,20 @@ impl DocumentsPanel {
                 )
                 .clicked()
         {
-            s.credit_note_of = Some(inv.clone());
+            s.note_of = Some((DocumentKind::NotaDeCredito, inv.clone()));
+            s.goto = Some(PanelId::Ventas);
+        }
+        if creditable
+            && ui
+                .add(Button::new("Nota de débito").min_size(vec2(w, 56.0)))
+                .clicked()
+        {
+            s.note_of = Some((DocumentKind::NotaDeDebito, inv.clone()));
             s.goto = Some(PanelId::Ventas);
         }
     }
 
     fn preview_ui(&mut self, ctx: &egui::Context) {
-        let Some(layout) = &self.preview else { return };
-        let mut close = false;
-        let modal = egui::Modal::new(egui::Id::unique("doc_preview")).show(ctx, |ui| {
-            crate::ui::sales::preview_window(ui, layout, &mut close);
-        });
-        if close || modal.should_close() {
-            self.preview = None;
-        }
+        crate::ui::receipt_modal::show(ctx, "doc_preview", &mut self.preview);
     }
 }

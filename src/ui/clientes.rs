@@ -50,7 +50,7 @@ impl CustomerForm {
 }
 
 #[derive(Default)]
-pub struct CustomersPanel {
+pub struct ClientesPanel {
     query: String,
     /// (query, revision) of the last search started.
     searched: Option<(String, u64)>,
@@ -68,7 +68,7 @@ pub const ID_KINDS: [IdKind; 4] = [
     IdKind::Pasaporte,
 ];
 
-impl CustomersPanel {
+impl ClientesPanel {
     pub fn ui(&mut self, ui: &mut Ui, s: &mut Session) {
         self.poll(s);
         let key = (self.query.clone(), s.revision);
@@ -89,24 +89,13 @@ impl CustomersPanel {
     }
 
     fn poll(&mut self, s: &mut Session) {
-        if let Some(r) = self.search.poll() {
-            match r {
-                Ok(h) => self.hits = h,
-                Err(e) => self.msg = Some(Msg::error(e.mensaje())),
-            }
+        if let Some(h) = self.search.poll_ok(&mut self.msg) {
+            self.hits = h;
         }
-        if let Some(r) = self.save.poll() {
-            match r {
-                Ok(saved) => {
-                    self.msg = Some(Msg::ok(format!("Cliente guardado: {}.", saved.data.name)));
-                    self.form = CustomerForm::from(&saved.data);
-                    s.changed();
-                }
-                Err(e) => {
-                    log::warn!("saving customer: {e}");
-                    self.msg = Some(Msg::error(e.mensaje()));
-                }
-            }
+        if let Some(saved) = self.save.poll_ok(&mut self.msg) {
+            self.msg = Some(Msg::ok(format!("Cliente guardado: {}.", saved.data.name)));
+            self.form = CustomerForm::from(&saved.data);
+            s.changed();
         }
     }
 

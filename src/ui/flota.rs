@@ -4,7 +4,6 @@
 
 use crate::store::{StoreError, StoreResult};
 use crate::ui::keypad::{Keypad, KeypadOutcome};
-use crate::ui::sales::thousands;
 use crate::ui::session::Session;
 use crate::ui::widgets::{self, Msg};
 use crate::ui::{theme, worker::Job};
@@ -15,6 +14,7 @@ use motordesk_core::Invoice;
 use motordesk_core::Stored;
 use motordesk_core::lima_display;
 use motordesk_core::soles;
+use motordesk_core::thousands;
 use motordesk_core::{Alert, Urgency, alerts};
 use motordesk_core::{Customer, fold};
 use motordesk_core::{OdometerCheck, Plate, Vehicle};
@@ -44,7 +44,7 @@ struct VehicleForm {
 type Loaded = (Vec<Stored<Vehicle>>, HashMap<Uuid, (String, String)>);
 
 #[derive(Default)]
-pub struct FleetPanel {
+pub struct FlotaPanel {
     rows: Vec<VehicleRow>,
     loaded_rev: Option<u64>,
     load: Job<StoreResult<Loaded>>,
@@ -84,7 +84,7 @@ fn parse_date(label: &str, text: &str) -> Result<Option<NaiveDate>, String> {
         .map_err(|_| format!("Fecha de {label} inválida: use día/mes/año, por ejemplo 31/12/2026."))
 }
 
-impl FleetPanel {
+impl FlotaPanel {
     pub fn ui(&mut self, ui: &mut Ui, s: &mut Session) {
         self.poll(s);
         if self.loaded_rev != Some(s.revision) && !self.load.busy() {
@@ -140,64 +140,46 @@ impl FleetPanel {
     }
 
     fn poll(&mut self, s: &mut Session) {
-        if let Some(r) = self.load.poll() {
-            match r {
-                Ok((vehicles, owners)) => {
-                    let today = s.today();
-                    let mut rows: Vec<VehicleRow> = vehicles
-                        .into_iter()
-                        .map(|v| VehicleRow {
-                            alerts: alerts(&v.data, today),
-                            owner: v.data.owner_id.and_then(|o| owners.get(&o).cloned()),
-                            v: v.data,
-                        })
-                        .collect();
-                    rows.sort_by(|a, b| a.v.plate.cmp(&b.v.plate));
-                    self.rows = rows;
-                }
-                Err(e) => self.msg = Some(Msg::error(e.mensaje())),
-            }
+        if let Some((vehicles, owners)) = self.load.poll_ok(&mut self.msg) {
+            let today = s.today();
+            let mut rows: Vec<VehicleRow> = vehicles
+                .into_iter()
+                .map(|v| VehicleRow {
+                    alerts: alerts(&v.data, today),
+                    owner: v.data.owner_id.and_then(|o| owners.get(&o).cloned()),
+                    v: v.data,
+                })
+                .collect();
+            rows.sort_by(|a, b| a.v.plate.cmp(&b.v.plate));
+            self.rows = rows;
         }
-        if let Some(r) = self.history_job.poll() {
-            match r {
-                Ok(h) => self.history = h,
-                Err(e) => self.msg = Some(Msg::error(e.mensaje())),
-            }
+        if let Some(h) = self.history_job.poll_ok(&mut self.msg) {
+            self.history = h;
         }
-        if let Some(r) = self.save.poll() {
-            match r {
-                Ok(v) => {
-                    self.msg = Some(Msg::ok(format!("Vehículo {} guardado.", v.data.plate)));
-                    self.selected = Some(v.data.id);
-                    self.form = None;
-                    s.changed();
-                }
-                Err(e) => {
-                    log::warn!("saving vehicle: {e}");
-                    self.msg = Some(Msg::error(e.mensaje()));
-                }
-            }
+        if let Some(v) = self.save.poll_ok(&mut self.msg) {
+            self.msg = Some(Msg::ok(format!("Vehículo {} guardado.", v.data.plate)));
+            self.selected = Some(v.data.id);
+            self.form = None;
+            s.changed();
         }
-        if let Some(r) = self.odometer.poll() {
-            match r {
-                Ok(OdometerCheck::Ok) => {
-                    self.msg = Some(Msg::ok(format!(
-                        "Kilometraje actualizado: {} km.",
-                        self.km_text.trim()
-                    )));
-                    self.km_text.clear();
-                    s.changed();
-                }
-                Ok(OdometerCheck::ImplausibleJump { delta_km }) => {
-                    self.msg = Some(Msg::warn(format!(
-                        "Kilometraje guardado, pero aumentó {} km desde la última lectura. Verifique que sea correcto.",
-                        thousands(delta_km)
-                    )));
-                    self.km_text.clear();
-                    s.changed();
-                }
-                Err(e) => self.msg = Some(Msg::error(e.mensaje())),
+        match self.odometer.poll_ok(&mut self.msg) {
+            Some(OdometerCheck::Ok) => {
+                self.msg = Some(Msg::ok(format!(
+                    "Kilometraje actualizado: {} km.",
+                    self.km_text.trim()
+                )));
+                self.km_text.clear();
+                s.changed();
             }
+            Some(OdometerCheck::ImplausibleJump { delta_km }) => {
+                self.msg = Some(Msg::warn(format!(
+                    "Kilometraje guardado, pero aumentó {} km desde la última lectura. Verifique que sea correcto.",
+                    thousands(delta_km)
+                )));
+                self.km_text.clear();
+                s.changed();
+            }
+            None => {}
         }
     }
 

@@ -2,8 +2,9 @@
 //! receipt format, server registration, users (admin only) and Cerrar turno.
 
 use crate::store::StoreResult;
-use crate::store::settings::{ReceiptFormat, ShopSettings};
+use crate::store::settings::{Paper, ShopSettings};
 use crate::store::shift::ShiftReport;
+use crate::sync::SyncResult;
 use crate::ui::session::Session;
 use crate::ui::widgets::{self, Msg};
 use crate::ui::{theme, worker::Job};
@@ -14,7 +15,7 @@ use motordesk_core::soles;
 use motordesk_core::{Role, User};
 
 #[derive(Default)]
-pub struct SettingsPanel {
+pub struct AjustesPanel {
     /// Editable copy of the settings (taken when the panel first shows).
     edit: Option<ShopSettings>,
     series: [String; 5],
@@ -22,7 +23,7 @@ pub struct SettingsPanel {
     printers_job: Job<Vec<String>>,
     save: Job<StoreResult<ShopSettings>>,
     enrollment: String,
-    register: Job<Result<ShopSettings, String>>,
+    register: Job<SyncResult<ShopSettings>>,
     users: Vec<User>,
     users_rev: Option<u64>,
     users_job: Job<StoreResult<Vec<User>>>,
@@ -54,7 +55,7 @@ const SERIES_LABELS: [&str; 5] = [
     "Serie N. crédito (factura)",
 ];
 
-impl SettingsPanel {
+impl AjustesPanel {
     pub fn ui(&mut self, ui: &mut Ui, s: &mut Session) {
         self.poll(s);
         if self.edit.is_none() {
@@ -92,71 +93,48 @@ impl SettingsPanel {
         if let Some(p) = self.printers_job.poll() {
             self.printers = Some(p);
         }
-        if let Some(r) = self.save.poll() {
-            match r {
-                Ok(saved) => {
-                    s.settings = saved;
-                    self.msg = Some(Msg::ok("Ajustes guardados."));
-                    s.changed();
-                }
-                Err(e) => self.msg = Some(Msg::error(e.mensaje())),
-            }
+        if let Some(saved) = self.save.poll_ok(&mut self.msg) {
+            s.settings = saved;
+            self.msg = Some(Msg::ok("Ajustes guardados."));
+            s.changed();
         }
-        if let Some(r) = self.register.poll() {
-            match r {
-                Ok(saved) => {
-                    self.msg = Some(Msg::ok(format!(
-                        "Equipo registrado en el servidor. Series asignadas: {} / {}.",
-                        saved.series.boleta.as_str(),
-                        saved.series.factura.as_str()
-                    )));
-                    self.series = series_of(&saved);
-                    self.edit = Some(saved.clone());
-                    s.settings = saved;
-                    self.enrollment.clear();
-                    s.changed();
-                }
-                Err(m) => self.msg = Some(Msg::error(m)),
-            }
+        if let Some(saved) = self.register.poll_ok(&mut self.msg) {
+            self.msg = Some(Msg::ok(format!(
+                "Equipo registrado en el servidor. Series asignadas: {} / {}.",
+                saved.series.boleta.as_str(),
+                saved.series.factura.as_str()
+            )));
+            self.series = series_of(&saved);
+            self.edit = Some(saved.clone());
+            s.settings = saved;
+            self.enrollment.clear();
+            s.changed();
         }
-        if let Some(r) = self.users_job.poll() {
-            match r {
-                Ok(u) => self.users = u,
-                Err(e) => self.msg = Some(Msg::error(e.mensaje())),
-            }
+        if let Some(u) = self.users_job.poll_ok(&mut self.msg) {
+            self.users = u;
         }
-        if let Some(r) = self.add_user.poll() {
-            match r {
-                Ok(u) => {
-                    self.msg = Some(Msg::ok(format!("Usuario «{}» creado.", u.username)));
-                    self.new_user.clear();
-                    self.new_name.clear();
-                    self.new_password.clear();
-                    s.changed();
-                }
-                Err(e) => self.msg = Some(Msg::error(e.mensaje())),
-            }
+        if let Some(u) = self.add_user.poll_ok(&mut self.msg) {
+            self.msg = Some(Msg::ok(format!("Usuario «{}» creado.", u.username)));
+            self.new_user.clear();
+            self.new_name.clear();
+            self.new_password.clear();
+            s.changed();
         }
-        if let Some(r) = self.close_job.poll() {
-            self.shift_msg = Some(match r {
-                Ok(rep) => {
-                    self.close_reason.clear();
-                    let mut t = format!(
-                        "Turno cerrado ({}): {} comprobantes, total {}.",
-                        lima_display(rep.closed_at),
-                        rep.documents,
-                        soles(rep.total)
-                    );
-                    if rep.unsynced > 0 {
-                        t.push_str(&format!(
-                            " Quedaron {} registros sin sincronizar.",
-                            rep.unsynced
-                        ));
-                    }
-                    Msg::ok(t)
-                }
-                Err(e) => Msg::error(e.mensaje()),
-            });
+        if let Some(rep) = self.close_job.poll_ok(&mut self.shift_msg) {
+            self.close_reason.clear();
+            let mut t = format!(
+                "Turno cerrado ({}): {} comprobantes, total {}.",
+                lima_display(rep.closed_at),
+                rep.documents,
+                soles(rep.total)
+            );
+            if rep.unsynced > 0 {
+                t.push_str(&format!(
+                    " Quedaron {} registros sin sincronizar.",
+                    rep.unsynced
+                ));
+            }
+            self.shift_msg = Some(Msg::ok(t));
         }
     }
 
@@ -203,11 +181,8 @@ impl SettingsPanel {
             });
             ui.label(RichText::new("Formato del comprobante").strong());
             ui.horizontal(|ui| {
-                for (f, label) in [
-                    (ReceiptFormat::Ticket80, "Ticket 80 mm"),
-                    (ReceiptFormat::A4, "A4"),
-                ] {
-                    if widgets::choice(ui, e.receipt_format == f, label).clicked() {
+                for f in Paper::ALL {
+                    if widgets::choice(ui, e.receipt_format == f, f.label()).clicked() {
                         e.receipt_format = f;
                     }
                 }
@@ -305,13 +280,8 @@ impl SettingsPanel {
                 s.store.clone(),
             );
             self.register.start(ui.ctx(), move || {
-                match crate::sync::register::register(&url, &code, &store) {
-                    Ok(_) => store.settings().map_err(|e| e.mensaje()),
-                    Err(e) => {
-                        log::warn!("registration failed: {e}");
-                        Err(e.mensaje())
-                    }
-                }
+                crate::sync::register::register(&url, &code, &store)?;
+                Ok(store.settings()?)
             });
         }
     }

@@ -18,7 +18,7 @@ const SHOWN: usize = 500;
 type Loaded = (Vec<OutboxEntry>, Vec<Conflict>);
 
 #[derive(Default)]
-pub struct SyncPanel {
+pub struct SincronizacionPanel {
     entries: Vec<OutboxEntry>,
     conflicts: Vec<Conflict>,
     loaded: Option<(u64, SyncCounts, u64)>,
@@ -87,26 +87,16 @@ fn differences(c: &Conflict) -> Vec<String> {
         .collect()
 }
 
-impl SyncPanel {
+impl SincronizacionPanel {
     pub fn ui(&mut self, ui: &mut Ui, s: &mut Session) {
         let state = s.sync_state();
-        if let Some(r) = self.load.poll() {
-            match r {
-                Ok((e, c)) => {
-                    self.entries = e;
-                    self.conflicts = c;
-                }
-                Err(e) => self.msg = Some(Msg::error(e.mensaje())),
-            }
+        if let Some((e, c)) = self.load.poll_ok(&mut self.msg) {
+            self.entries = e;
+            self.conflicts = c;
         }
-        if let Some(r) = self.action.poll() {
-            match r {
-                Ok(t) => {
-                    self.msg = Some(Msg::ok(t));
-                    s.changed();
-                }
-                Err(e) => self.msg = Some(Msg::error(e.mensaje())),
-            }
+        if let Some(t) = self.action.poll_ok(&mut self.msg) {
+            self.msg = Some(Msg::ok(t));
+            s.changed();
         }
         let key = (s.revision, state.counts, state.conflicts);
         if self.loaded != Some(key) && !self.load.busy() {

@@ -1,0 +1,44 @@
+//! What handlers share: running database work off the async workers and finding the
+//! device behind a bearer token. Its own file so that the route modules (`routes`,
+//! `accounts`) depend on it and never on each other.
+
+use crate::AppState;
+use crate::db::DbError;
+use crate::device::Device;
+use crate::error::ApiError;
+use axum::http::{HeaderMap, header};
+use std::sync::Arc;
+
+pub(crate) type Shared = Arc<AppState>;
+
+/// Runs blocking database work off the async workers.
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, DbError> + Send + 'static,
+) -> Result<T, ApiError> {
+    Ok(tokio::task::spawn_blocking(f).await??)
+}
+
+/// The device whose bearer token the request carries; 401 without one or with an
+/// unknown one.
+pub(crate) async fn authenticate(state: &Shared, headers: &HeaderMap) -> Result<Device, ApiError> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .ok_or(ApiError::Unauthorized("missing bearer token"))?;
+    let s = state.clone();
+    blocking(move || s.db.authenticate(&token))
+        .await?
+        .ok_or(ApiError::Unauthorized("unknown device token"))
+}
+
+/// Parses a JSON body by hand, so a malformed one is a 400 with an `ErrorBody`
+/// (`what` names the request in the message: "malformed push: ...").
+pub(crate) fn parse<T: serde::de::DeserializeOwned>(
+    what: &'static str,
+    body: &[u8],
+) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|source| ApiError::Malformed { what, source })
+}

@@ -1,0 +1,121 @@
+//! `motordesk export-xml`: the accountant's copy of every comprobante, without a window.
+//! Each signed document is written as `RUC-TT-SERIE-NUMERO.xml` (the exact bytes SUNAT
+//! receives); documents still waiting for a certificate are counted, not written, because
+//! an unsigned XML is not a comprobante.
+
+use crate::store::{DB_FILE, Store, StoreError};
+use chrono::NaiveDate;
+use std::path::{Path, PathBuf};
+
+pub const USAGE: &str = "motordesk export-xml --data-dir DIR --user U --password P --out OUTDIR [--from YYYY-MM-DD] [--to YYYY-MM-DD]";
+
+/// What to export.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportOptions {
+    pub data_dir: PathBuf,
+    pub user: String,
+    pub password: String,
+    pub out: PathBuf,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+/// What was written.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExportReport {
+    pub written: usize,
+    pub unsigned_skipped: usize,
+}
+
+/// Why the export did not run.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// A flag is missing or malformed.
+    #[error("{0}\nusage: {USAGE}")]
+    Usage(String),
+    /// There is no store in the data dir.
+    #[error("no MotorDesk store at {0}")]
+    NoStore(PathBuf),
+    /// The store refused the credentials, or could not be read.
+    #[error("store: {0}")]
+    Store(#[from] StoreError),
+    /// The output folder could not be written.
+    #[error("writing {path}: {source}")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl ExportOptions {
+    /// Parses the flags after `export-xml`.
+    pub fn parse(mut it: impl Iterator<Item = String>) -> Result<ExportOptions, ExportError> {
+        let (mut data_dir, mut user, mut password, mut out, mut from, mut to) =
+            (None, None, None, None, None, None);
+        let date = |v: String| {
+            NaiveDate::parse_from_str(&v, "%Y-%m-%d")
+                .map_err(|_| ExportError::Usage(format!("not a date (YYYY-MM-DD): {v}")))
+        };
+        while let Some(flag) = it.next() {
+            let value = it
+                .next()
+                .ok_or_else(|| ExportError::Usage(format!("{flag} needs a value")))?;
+            match flag.as_str() {
+                "--data-dir" => data_dir = Some(PathBuf::from(value)),
+                "--user" => user = Some(value),
+                "--password" => password = Some(value),
+                "--out" => out = Some(PathBuf::from(value)),
+                "--from" => from = Some(date(value)?),
+                "--to" => to = Some(date(value)?),
+                other => return Err(ExportError::Usage(format!("unknown flag {other}"))),
+            }
+        }
+        fn need<T>(v: Option<T>, name: &str) -> Result<T, ExportError> {
+            v.ok_or_else(|| ExportError::Usage(format!("{name} is required")))
+        }
+        Ok(ExportOptions {
+            data_dir: need(data_dir, "--data-dir")?,
+            user: need(user, "--user")?,
+            password: need(password, "--password")?,
+            out: need(out, "--out")?,
+            from,
+            to,
+        })
+    }
+}
+
+/// Opens the store with the given account and writes the XML files.
+pub fn export_xml(o: &ExportOptions) -> Result<ExportReport, ExportError> {
+    let db = o.data_dir.join(DB_FILE);
+    if !Store::is_initialized(&db)? {
+        return Err(ExportError::NoStore(db));
+    }
+    let store = Store::unlock(&db, &o.user, &o.password)?;
+    write_all(&store, o.from, o.to, &o.out)
+}
+
+/// Writes every signed comprobante issued between `from` and `to` into `out`.
+pub fn write_all(
+    store: &Store,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    out: &Path,
+) -> Result<ExportReport, ExportError> {
+    let write_err = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| ExportError::Write { path, source }
+    };
+    std::fs::create_dir_all(out).map_err(write_err(out))?;
+    let mut report = ExportReport::default();
+    for (_, xml) in store.comprobantes_between(from, to)? {
+        if !xml.is_signed() {
+            report.unsigned_skipped += 1;
+            continue;
+        }
+        let path = out.join(format!("{}.xml", xml.file_name));
+        std::fs::write(&path, xml.xml.as_bytes()).map_err(write_err(&path))?;
+        report.written += 1;
+    }
+    Ok(report)
+}

@@ -1,0 +1,243 @@
+//! Ventas › checkout: the footer pinned under the ticket (totals, live rule errors, the
+//! messages, VISTA PREVIA / EMITIR / Nueva venta), the issue worker, the print worker
+//! that follows a successful issue, and the preview modal.
+
+use crate::receipt::layout::ReceiptLayout;
+use crate::store::StoreResult;
+use crate::ui::session::Session;
+use crate::ui::widgets::{self, Msg};
+use crate::ui::{printing, theme, worker::Job};
+use egui::{Button, RichText, Ui, vec2};
+use motordesk_core::{
+    BOLETA_ANONYMOUS_LIMIT, DocumentKind, Invoice, InvoiceDraft, PaymentMethod, Vehicle,
+    check_odometer, soles,
+};
+use rust_decimal::Decimal;
+
+/// A footer button the panel acts on.
+pub(super) enum FooterAction {
+    Preview,
+    Issue,
+    /// Nueva venta (limpiar).
+    Clear,
+}
+
+#[derive(Default)]
+pub(super) struct Checkout {
+    issue_job: Job<StoreResult<Invoice>>,
+    print_job: Job<Result<String, String>>,
+    /// Where the receipt of the last sale went (printer, PDF, failure).
+    print_msg: Option<Msg>,
+    /// VISTA PREVIA open.
+    preview: Option<ReceiptLayout>,
+}
+
+impl Checkout {
+    /// Collects the issue and print workers. Returns true when a sale was just issued
+    /// (its PDF is being saved and printed): the panel then clears the sale.
+    pub(super) fn poll(
+        &mut self,
+        ctx: &egui::Context,
+        s: &mut Session,
+        msg: &mut Option<Msg>,
+    ) -> bool {
+        let issued = self.issue_job.poll_ok(msg);
+        if let Some(inv) = &issued {
+            log::info!("issued {} total {}", inv.number, inv.totals.total);
+            let change = inv.payment.change(inv.totals.total);
+            let mut text = format!(
+                "Emitido: {} {} por {}.",
+                inv.kind.short(),
+                inv.number,
+                soles(inv.totals.total)
+            );
+            if change > Decimal::ZERO {
+                text.push_str(&format!(" Vuelto: {}.", soles(change)));
+            }
+            *msg = Some(Msg::ok(text));
+            s.changed();
+            let (inv, settings, dir, print_on) =
+                (inv.clone(), s.settings.clone(), s.receipts_dir(), s.print);
+            self.print_msg = Some(Msg::info("Imprimiendo comprobante…"));
+            let store = s.store.clone();
+            self.print_job.start(ctx, move || {
+                let hash = printing::hash_of(&store, &inv);
+                printing::save_and_print(&inv, &settings, hash.as_deref(), &dir, print_on)
+            });
+        }
+        if let Some(r) = self.print_job.poll() {
+            self.print_msg = Some(match r {
+                Ok(t) => Msg::info(t),
+                Err(t) => Msg::warn(t),
+            });
+        }
+        issued.is_some()
+    }
+
+    /// Totals, rule errors and the two big buttons: always visible under the lines.
+    pub(super) fn footer(
+        &mut self,
+        ui: &mut Ui,
+        draft: &InvoiceDraft,
+        msg: &Option<Msg>,
+    ) -> Option<FooterAction> {
+        let totals = draft.totals();
+        match &totals {
+            Ok(t) => {
+                egui::Grid::new("totals")
+                    .num_columns(2)
+                    .spacing(vec2(24.0, 4.0))
+                    .show(ui, |ui| {
+                        let row = |ui: &mut Ui, k: &str, v: Decimal| {
+                            ui.label(k);
+                            ui.with_layout(
+                                egui::Layout::right_to_left(egui::Align::Center),
+                                |ui| {
+                                    ui.label(soles(v));
+                                },
+                            );
+                            ui.end_row();
+                        };
+                        if t.discount > Decimal::ZERO {
+                            row(ui, "DESCUENTO", t.discount);
+                        }
+                        row(ui, "OP. GRAVADA", t.gravada);
+                        if t.exonerada > Decimal::ZERO {
+                            row(ui, "OP. EXONERADA", t.exonerada);
+                        }
+                        if t.inafecta > Decimal::ZERO {
+                            row(ui, "OP. INAFECTA", t.inafecta);
+                        }
+                        row(ui, "IGV (18%)", t.igv);
+                        ui.label(RichText::new("TOTAL").size(30.0).strong());
+                        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                            ui.label(RichText::new(soles(t.total)).size(30.0).strong());
+                        });
+                        ui.end_row();
+                    });
+            }
+            Err(e) if !draft.lines.is_empty() => {
+                ui.label(RichText::new(e.mensaje()).color(theme::RED).strong());
+            }
+            Err(_) => {}
+        }
+        // Rules checked live: the cashier sees the problem before pressing EMITIR.
+        if !draft.lines.is_empty() && totals.is_ok() {
+            if let Err(e) = draft.check() {
+                widgets::message(ui, &Msg::error(e.mensaje()));
+            } else if draft.kind == DocumentKind::Boleta
+                && !draft.buyer.id.identifies_buyer()
+                && totals
+                    .as_ref()
+                    .is_ok_and(|t| t.total > BOLETA_ANONYMOUS_LIMIT * Decimal::new(9, 1))
+            {
+                ui.label(RichText::new("Cerca del límite de S/ 700 sin DNI.").color(theme::AMBER));
+            }
+        }
+        widgets::maybe_message(ui, msg);
+        widgets::maybe_message(ui, &self.print_msg);
+        ui.add_space(4.0);
+        let busy = self.issue_job.busy();
+        let w = (ui.available_width() - 24.0) / 2.0;
+        let mut action = None;
+        ui.horizontal(|ui| {
+            if widgets::big_button(ui, "VISTA PREVIA", None, w).clicked() {
+                action = Some(FooterAction::Preview);
+            }
+            let label = if busy { "EMITIENDO…" } else { "EMITIR" };
+            let r = ui.add_enabled_ui(!busy, |ui| {
+                widgets::big_button(ui, label, Some(theme::GREEN), w)
+            });
+            if r.inner.clicked() {
+                action = Some(FooterAction::Issue);
+            }
+        });
+        if ui
+            .add(Button::new("Nueva venta (limpiar)").min_size(vec2(0.0, theme::TOUCH)))
+            .clicked()
+        {
+            action = Some(FooterAction::Clear);
+        }
+        action
+    }
+
+    /// Starts `store.issue_invoice` on a worker, unless something blocks the sale.
+    pub(super) fn issue(
+        &mut self,
+        ctx: &egui::Context,
+        s: &Session,
+        draft: &InvoiceDraft,
+        vehicle: Option<&Vehicle>,
+        km: Option<u32>,
+        msg: &mut Option<Msg>,
+    ) {
+        if let Some(p) = blocking_problem(draft, vehicle, km) {
+            *msg = Some(Msg::error(p));
+            return;
+        }
+        let draft = draft.clone();
+        let store = s.store.clone();
+        *msg = None;
+        self.print_msg = None;
+        self.issue_job
+            .start(ctx, move || store.issue_invoice(draft));
+    }
+
+    /// VISTA PREVIA: the draft as this kiosk would print it, numbered as a preview.
+    pub(super) fn open_preview(
+        &mut self,
+        s: &Session,
+        draft: &InvoiceDraft,
+        msg: &mut Option<Msg>,
+    ) {
+        if draft.lines.is_empty() {
+            *msg = Some(Msg::error("Agregue al menos un producto o servicio."));
+            return;
+        }
+        match crate::receipt::preview_invoice(
+            draft,
+            &s.settings,
+            chrono::Utc::now(),
+            s.store.device_id(),
+            &s.user.username,
+        ) {
+            Ok(inv) => self.preview = Some(printing::layout(&inv, &s.settings, None)),
+            Err(e) => *msg = Some(Msg::error(e.mensaje())),
+        }
+    }
+
+    pub(super) fn preview_ui(&mut self, ctx: &egui::Context) {
+        crate::ui::receipt_modal::show(ctx, "sale_preview", &mut self.preview);
+    }
+}
+
+/// Why EMITIR cannot go ahead, in Spanish; `None` when it can.
+fn blocking_problem(
+    draft: &InvoiceDraft,
+    vehicle: Option<&Vehicle>,
+    km: Option<u32>,
+) -> Option<String> {
+    if draft.lines.is_empty() {
+        return Some("Agregue al menos un producto o servicio.".into());
+    }
+    let totals = match draft.check() {
+        Ok(t) => t,
+        Err(e) => return Some(e.mensaje()),
+    };
+    if let Some(r) = draft.payment.received
+        && draft.payment.method == PaymentMethod::Efectivo
+        && r < totals.total
+    {
+        return Some(format!(
+            "El efectivo recibido ({}) es menor que el total ({}).",
+            soles(r),
+            soles(totals.total)
+        ));
+    }
+    if let (Some(v), Some(k)) = (vehicle, km)
+        && let Err(e) = check_odometer(v.odometer_km, k)
+    {
+        return Some(e.mensaje());
+    }
+    None
+}

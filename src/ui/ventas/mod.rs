@@ -1,0 +1,216 @@
+//! Ventas: the sale being built (kind, customer, vehicle, lines, discount, payment),
+//! live totals and rule errors, VISTA PREVIA and EMITIR. This file is the panel: it owns
+//! the draft and the message strip, lays out the two columns and hands the draft to its
+//! parts, each in its own file with its own state and workers.
+
+mod catalog;
+mod checkout;
+mod customer;
+mod keypad;
+mod note;
+mod payment;
+mod ticket;
+mod vehicle;
+
+use crate::ui::session::Session;
+use crate::ui::widgets::Msg;
+use catalog::Catalog;
+use checkout::{Checkout, FooterAction};
+use customer::CustomerPicker;
+use egui::{Button, RichText, Ui, vec2};
+use keypad::SaleKeypad;
+use motordesk_core::{DocumentKind, Invoice, InvoiceDraft, Product};
+use rust_decimal::Decimal;
+use vehicle::VehiclePicker;
+
+pub struct VentasPanel {
+    /// The sale on screen.
+    draft: InvoiceDraft,
+    customer: CustomerPicker,
+    vehicle: VehiclePicker,
+    catalog: Catalog,
+    /// The on-screen keypad, when a number is being entered.
+    keypad: SaleKeypad,
+    /// Issuing, printing and the preview.
+    checkout: Checkout,
+    /// What happened to the sale (issued, refused, …), above the big buttons.
+    msg: Option<Msg>,
+}
+
+impl Default for VentasPanel {
+    fn default() -> Self {
+        VentasPanel {
+            draft: InvoiceDraft::new(DocumentKind::Boleta),
+            customer: CustomerPicker::default(),
+            vehicle: VehiclePicker::default(),
+            catalog: Catalog::default(),
+            keypad: SaleKeypad::default(),
+            checkout: Checkout::default(),
+            msg: None,
+        }
+    }
+}
+
+impl VentasPanel {
+    /// The sale on screen (for tests and the screenshot script).
+    pub fn draft(&self) -> &InvoiceDraft {
+        &self.draft
+    }
+
+    /// Adds one unit of a product (or one more of a line already on the ticket).
+    pub fn add_product(&mut self, p: &Product) {
+        if let Some(l) = self
+            .draft
+            .lines
+            .iter_mut()
+            .find(|l| l.product_id == Some(p.id))
+        {
+            l.quantity += Decimal::ONE;
+        } else {
+            self.draft.lines.push(p.line(Decimal::ONE));
+        }
+        self.msg = None;
+    }
+
+    pub fn ui(&mut self, ui: &mut Ui, s: &mut Session) {
+        self.poll(ui.ctx(), s);
+        if let Some((kind, inv)) = s.note_of.take() {
+            self.start_note(kind, &inv);
+        }
+        self.catalog.reload(ui.ctx(), s);
+        let ticket_w = (ui.available_width() * 0.46).clamp(360.0, 520.0);
+        egui::Panel::right("sale_ticket")
+            .resizable(false)
+            .exact_size(ticket_w)
+            .show(ui, |ui| {
+                egui::Panel::bottom("ticket_footer")
+                    .resizable(false)
+                    .show(ui, |ui| {
+                        if let Some(a) = self.checkout.footer(ui, &self.draft, &self.msg) {
+                            self.footer_action(a, ui.ctx(), s);
+                        }
+                    });
+                egui::CentralPanel::default().show(ui, |ui| {
+                    egui::ScrollArea::vertical()
+                        .id_salt("ticket_scroll")
+                        .auto_shrink(false)
+                        .show(ui, |ui| {
+                            ticket::lines(ui, &mut self.draft, &mut self.keypad);
+                            payment::show(ui, &mut self.draft, &mut self.keypad);
+                        });
+                });
+            });
+        egui::CentralPanel::default().show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .id_salt("sale_scroll")
+                .auto_shrink(false)
+                .show(ui, |ui| self.builder(ui, s));
+        });
+        if let Some((target, text)) = self.keypad.show(ui.ctx()) {
+            keypad::apply(
+                target,
+                &text,
+                &mut self.draft,
+                &mut self.vehicle.km,
+                &mut self.msg,
+            );
+        }
+        self.checkout.preview_ui(ui.ctx());
+        // The serviced vehicle follows what is on screen.
+        self.draft.vehicle = self.vehicle.serviced();
+    }
+
+    fn poll(&mut self, ctx: &egui::Context, s: &mut Session) {
+        self.catalog.poll(&mut self.msg);
+        self.customer.poll(&mut self.msg);
+        self.vehicle.poll(&mut self.draft);
+        if self.checkout.poll(ctx, s, &mut self.msg) {
+            self.clear_sale();
+        }
+    }
+
+    fn footer_action(&mut self, a: FooterAction, ctx: &egui::Context, s: &mut Session) {
+        match a {
+            FooterAction::Preview => self.checkout.open_preview(s, &self.draft, &mut self.msg),
+            FooterAction::Issue => {
+                let (vehicle, km) = (self.vehicle.vehicle.as_ref(), self.vehicle.km);
+                self.checkout
+                    .issue(ctx, s, &self.draft, vehicle, km, &mut self.msg);
+            }
+            FooterAction::Clear => {
+                self.clear_sale();
+                self.msg = None;
+            }
+        }
+    }
+
+    fn clear_sale(&mut self) {
+        let kind = match self.draft.kind {
+            DocumentKind::NotaDeCredito | DocumentKind::NotaDeDebito => DocumentKind::Boleta,
+            k => k,
+        };
+        self.draft = InvoiceDraft::new(kind);
+        self.vehicle.clear();
+        self.customer.clear();
+        self.catalog.clear();
+    }
+
+    fn start_note(&mut self, kind: DocumentKind, inv: &Invoice) {
+        self.clear_sale();
+        self.draft = note::draft_of(kind, inv);
+        let todo = if kind == DocumentKind::NotaDeDebito {
+            "agregue el cargo (intereses, penalidad, ajuste) y el motivo"
+        } else {
+            "revise las líneas y el motivo"
+        };
+        self.msg = Some(Msg::info(format!(
+            "{} de {} {}: {todo}, luego EMITIR.",
+            kind.short(),
+            inv.kind.short(),
+            inv.number
+        )));
+    }
+
+    // ---- left: build the sale ---------------------------------------------------------
+
+    fn builder(&mut self, ui: &mut Ui, s: &mut Session) {
+        if self.draft.kind.is_note() {
+            if note::header(ui, &mut self.draft) {
+                self.clear_sale();
+                self.msg = None;
+            }
+        } else {
+            kind_toggle(ui, &mut self.draft);
+            self.customer.ui(ui, s, &mut self.draft);
+        }
+        ui.separator();
+        self.vehicle.ui(ui, s, &mut self.keypad);
+        ui.separator();
+        if let Some(p) = self.catalog.quick_keys(ui) {
+            self.add_product(&p);
+        }
+        if let Some(p) = self.catalog.search(ui) {
+            self.add_product(&p);
+        }
+    }
+}
+
+/// The big toggle: Boleta / Factura / Nota de venta, three equal buttons across the column.
+fn kind_toggle(ui: &mut Ui, draft: &mut InvoiceDraft) {
+    // The scroll area's width still counts its scroll bar; keep clear of it.
+    let w = ((ui.available_width() - 44.0) / 3.0).min(200.0);
+    let size = if w < 190.0 { 20.0 } else { 24.0 };
+    ui.horizontal(|ui| {
+        for k in [
+            DocumentKind::Boleta,
+            DocumentKind::Factura,
+            DocumentKind::NotaDeVenta,
+        ] {
+            let sel = draft.kind == k;
+            let b = Button::selectable(sel, RichText::new(k.short()).size(size).strong());
+            if ui.add_sized(vec2(w, 60.0), b).clicked() {
+                draft.kind = k;
+            }
+        }
+    });
+}

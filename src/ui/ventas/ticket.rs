@@ -1,0 +1,80 @@
+//! Ventas › ticket lines: the right-hand column's list of lines, each with its quantity
+//! (touch → keypad), unit price, amount and Quitar, then the global discount (keypad).
+
+use super::keypad::{KeyTarget, SaleKeypad};
+use crate::ui::keypad::Keypad;
+use crate::ui::theme;
+use egui::{Button, RichText, Ui, vec2};
+use motordesk_core::{InvoiceDraft, plain, round2};
+use rust_decimal::Decimal;
+
+/// `2`, `1.5`: a quantity without trailing zeros.
+fn qty(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+pub(super) fn lines(ui: &mut Ui, draft: &mut InvoiceDraft, keypad: &mut SaleKeypad) {
+    ui.heading(draft.kind.title());
+    if draft.lines.is_empty() {
+        ui.label(
+            RichText::new("Toque una tecla rápida o busque un producto para empezar.")
+                .color(theme::GREY),
+        );
+    }
+    let mut remove = None;
+    for (i, l) in draft.lines.iter().enumerate() {
+        egui::Frame::group(ui.style())
+            .inner_margin(6.0)
+            .show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.add(egui::Label::new(RichText::new(&l.description).strong()).truncate());
+                ui.horizontal(|ui| {
+                    let qb = Button::new(
+                        RichText::new(format!("{} {}", qty(l.quantity), l.unit.short())).strong(),
+                    )
+                    .min_size(vec2(100.0, theme::TOUCH));
+                    if ui.add(qb).on_hover_text("Cambiar cantidad").clicked() {
+                        keypad.open(
+                            KeyTarget::Quantity(i),
+                            Keypad::new(
+                                format!("Cantidad: {}", l.description),
+                                &qty(l.quantity),
+                                true,
+                            ),
+                        );
+                    }
+                    ui.label(format!("× {}", plain(l.unit_price)));
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        if ui
+                            .add(Button::new("Quitar").min_size(vec2(80.0, theme::TOUCH)))
+                            .clicked()
+                        {
+                            remove = Some(i);
+                        }
+                        let gross = round2(l.quantity * l.unit_price - l.discount);
+                        ui.label(RichText::new(plain(gross)).strong());
+                    });
+                });
+            });
+    }
+    if let Some(i) = remove {
+        draft.lines.remove(i);
+    }
+    ui.add_space(4.0);
+    ui.horizontal_wrapped(|ui| {
+        let d = format!("Descuento: {} %", qty(draft.global_discount_pct));
+        if ui
+            .add(Button::new(d).min_size(vec2(170.0, theme::TOUCH)))
+            .clicked()
+        {
+            keypad.open(
+                KeyTarget::Discount,
+                Keypad::new(
+                    "Descuento global (%)",
+                    &qty(draft.global_discount_pct),
+                    true,
+                ),
+            );
+        }
+    });
+}

@@ -1,0 +1,160 @@
+//! Ventas › vehicle: the plate typed, looked up on a worker (which also fills the owner
+//! as buyer), and *Km actual* through the keypad, checked live against the last reading
+//! (below it is flagged, a big jump warned).
+
+use super::customer::buyer_of;
+use super::keypad::{KeyTarget, SaleKeypad};
+use crate::store::StoreResult;
+use crate::ui::keypad::Keypad;
+use crate::ui::session::Session;
+use crate::ui::widgets::{self, Msg};
+use crate::ui::{theme, worker::Job};
+use egui::{Button, RichText, Ui, vec2};
+use motordesk_core::{Customer, DocumentKind, InvoiceDraft, ServicedVehicle, Stored};
+use motordesk_core::{OdometerCheck, Plate, Vehicle, check_odometer, thousands};
+
+type VehicleHit = Option<(Stored<Vehicle>, Option<Customer>)>;
+
+#[derive(Default)]
+pub(super) struct VehiclePicker {
+    plate_text: String,
+    /// The normalised plate of the last lookup started.
+    looked_up: String,
+    job: Job<StoreResult<VehicleHit>>,
+    /// The vehicle found for the plate.
+    pub(super) vehicle: Option<Vehicle>,
+    /// *Km actual* entered for this visit.
+    pub(super) km: Option<u32>,
+    /// Lookup result shown under the plate (not registered, store error).
+    msg: Option<Msg>,
+}
+
+impl VehiclePicker {
+    pub(super) fn poll(&mut self, draft: &mut InvoiceDraft) {
+        let Some(hit) = self.job.poll_ok(&mut self.msg) else {
+            return;
+        };
+        match hit {
+            Some((v, owner)) => {
+                self.msg = None;
+                if let Some(o) = owner
+                    && !draft.buyer.id.identifies_buyer()
+                    && draft.kind != DocumentKind::NotaDeCredito
+                {
+                    draft.buyer = buyer_of(&o);
+                }
+                self.vehicle = Some(v.data);
+            }
+            None => {
+                self.vehicle = None;
+                self.msg = Some(Msg::warn(format!(
+                    "La placa {} no está registrada. Regístrela en Flota o emita sin vehículo.",
+                    self.looked_up
+                )));
+            }
+        }
+    }
+
+    /// A new sale: no plate, no vehicle.
+    pub(super) fn clear(&mut self) {
+        self.vehicle = None;
+        self.km = None;
+        self.plate_text.clear();
+        self.looked_up.clear();
+        self.msg = None;
+    }
+
+    /// The vehicle as recorded on the invoice.
+    pub(super) fn serviced(&self) -> Option<ServicedVehicle> {
+        self.vehicle.as_ref().map(|v| ServicedVehicle {
+            vehicle_id: v.id,
+            plate: v.plate.display(),
+            odometer_km: self.km,
+        })
+    }
+
+    pub(super) fn ui(&mut self, ui: &mut Ui, s: &mut Session, keypad: &mut SaleKeypad) {
+        ui.horizontal_wrapped(|ui| {
+            widgets::inline_field(ui, "Placa", &mut self.plate_text, 150.0);
+            let km_text = match self.km {
+                Some(k) => format!("Km actual: {}", thousands(k)),
+                None => "Km actual: —".to_string(),
+            };
+            let enabled = self.vehicle.is_some();
+            if ui
+                .add_enabled(
+                    enabled,
+                    Button::new(km_text).min_size(vec2(200.0, theme::TOUCH)),
+                )
+                .clicked()
+            {
+                let init = self.km.map(|k| k.to_string()).unwrap_or_default();
+                keypad.open(
+                    KeyTarget::Km,
+                    Keypad::new("Kilometraje actual", &init, false),
+                );
+            }
+        });
+        self.look_up(ui.ctx(), s);
+        if let Some(v) = &self.vehicle {
+            ui.label(
+                RichText::new(format!(
+                    "{} {} {} · último km: {}",
+                    v.plate,
+                    v.brand,
+                    v.model,
+                    thousands(v.odometer_km)
+                ))
+                .color(theme::BLUE),
+            );
+            if let Some(k) = self.km {
+                match check_odometer(v.odometer_km, k) {
+                    Err(e) => {
+                        ui.label(RichText::new(e.mensaje()).color(theme::RED).strong());
+                    }
+                    Ok(OdometerCheck::ImplausibleJump { delta_km }) => {
+                        ui.label(
+                            RichText::new(format!(
+                                "Atención: {} km más que la última lectura. Verifique el tablero.",
+                                thousands(delta_km)
+                            ))
+                            .color(theme::AMBER),
+                        );
+                    }
+                    Ok(_) => {}
+                }
+            }
+        }
+        widgets::maybe_message(ui, &self.msg);
+    }
+
+    /// Starts a lookup when the typed plate changed (and forgets the old vehicle).
+    fn look_up(&mut self, ctx: &egui::Context, s: &Session) {
+        let key = Plate::new(&self.plate_text)
+            .map(|p| p.display())
+            .unwrap_or_default();
+        if key == self.looked_up {
+            return;
+        }
+        self.looked_up = key;
+        self.vehicle = None;
+        self.km = None;
+        self.msg = None;
+        if let Ok(plate) = Plate::new(&self.plate_text) {
+            let store = s.store.clone();
+            self.job.start(ctx, move || {
+                let v = store.vehicle_by_plate(&plate)?;
+                match v {
+                    Some(v) => {
+                        let owner = match v.data.owner_id {
+                            Some(o) => store.get::<Customer>(o)?.map(|c| c.data),
+                            None => None,
+                        };
+                        Ok(Some((v, owner)))
+                    }
+                    None => Ok(None),
+                }
+            });
+        }
+    }
+}
