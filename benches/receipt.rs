@@ -4,10 +4,8 @@
 //! ticket and A4, with 3 and 100 lines, and the size of the PDF.
 
 use chrono::Utc;
-use motordesk::receipt::layout::ReceiptLayout;
-use motordesk::receipt::pdf::render_pdf;
-use motordesk::store::settings::Paper;
-use motordesk::store::settings::ShopSettings;
+use motordesk::receipt::{ReceiptLayout, render_pdf};
+use motordesk::store::{Paper, ShopSettings};
 use motordesk_core::TaxAffectation;
 use motordesk_core::{Buyer, Invoice, InvoiceDraft, SaleLine, Unit};
 use motordesk_core::{DocumentKind, DocumentNumber};

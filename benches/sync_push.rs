@@ -7,8 +7,7 @@
 mod sync_support;
 
 use motordesk::store::Store;
-use motordesk::sync::client::Client;
-use motordesk::sync::worker::{SyncOptions, sync_once_with};
+use motordesk::sync::{Client, SyncOptions, sync_once_with};
 use std::path::Path;
 use std::time::{Duration, Instant};
 use sync_support::{ENROLLMENT, Server, issue_boleta};

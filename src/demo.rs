@@ -2,9 +2,7 @@
 //! vehicles with plates, and a history of documents — at any size, for trying the kiosk
 //! and for benchmarks. Deterministic for a given seed.
 
-use crate::store::error::StoreResult;
-use crate::store::settings::{Issuer, SUNAT_TEST_RUC, ShopSettings};
-use crate::store::{Store, StoreError};
+use crate::store::{Issuer, SUNAT_TEST_RUC, ShopSettings, Store, StoreError, StoreResult};
 use chrono::{Duration, Utc};
 use motordesk_core::Customer;
 use motordesk_core::DocumentKind;

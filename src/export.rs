@@ -7,7 +7,7 @@ use crate::store::{DB_FILE, Store, StoreError};
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 
-pub const USAGE: &str = "motordesk export-xml --data-dir DIR --user U --password P --out OUTDIR [--from YYYY-MM-DD] [--to YYYY-MM-DD]";
+const USAGE: &str = "motordesk export-xml --data-dir DIR --user U --password P --out OUTDIR [--from YYYY-MM-DD] [--to YYYY-MM-DD]";
 
 /// What to export.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,7 +96,7 @@ pub fn export_xml(o: &ExportOptions) -> Result<ExportReport, ExportError> {
 }
 
 /// Writes every signed comprobante issued between `from` and `to` into `out`.
-pub fn write_all(
+fn write_all(
     store: &Store,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,

@@ -5,9 +5,7 @@
 mod sync_support;
 
 use motordesk::store::{Store, StoreError};
-use motordesk::sync::accounts::{LoginError, login, whoami};
-use motordesk::sync::client::Client;
-use motordesk::sync::worker::sync_once;
+use motordesk::sync::{Client, LoginError, login, sync_once, whoami};
 use motordesk_core::Customer;
 use motordesk_core::IdKind;
 use motordesk_core::Role;

@@ -3,8 +3,8 @@
 
 mod receipt_common;
 
-use motordesk::receipt::layout::ReceiptLayout;
-use motordesk::store::settings::Paper;
+use motordesk::receipt::ReceiptLayout;
+use motordesk::store::Paper;
 use motordesk_core::DocumentKind;
 use motordesk_core::InvoiceDraft;
 use motordesk_core::plain;
@@ -123,7 +123,7 @@ fn long_ticket_is_one_tall_page() {
 
 #[test]
 fn layouts_stay_inside_the_paper() {
-    use motordesk::receipt::layout::Item;
+    use motordesk::receipt::Item;
     let shop = shop();
     let inv = big_boleta(&shop, 40);
     for paper in Paper::ALL {

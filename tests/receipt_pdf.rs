@@ -3,7 +3,7 @@
 
 mod receipt_common;
 
-use motordesk::store::settings::Paper;
+use motordesk::store::Paper;
 use motordesk_core::Invoice;
 use motordesk_core::amount_in_words;
 use motordesk_core::plain;
@@ -241,7 +241,7 @@ fn pdf_is_dated_when_issued() {
 
 #[test]
 fn layout_is_pure() {
-    use motordesk::receipt::layout::ReceiptLayout;
+    use motordesk::receipt::ReceiptLayout;
     let shop = shop();
     let inv = boleta(&shop);
     for paper in Paper::ALL {

@@ -4,9 +4,8 @@ mod receipt_common;
 
 use chrono::Utc;
 use eframe::egui;
-use motordesk::receipt::layout::{Item, ReceiptLayout};
-use motordesk::receipt::{preview, preview_invoice};
-use motordesk::store::settings::Paper;
+use motordesk::receipt::{Item, ReceiptLayout, preview_invoice, show_preview};
+use motordesk::store::Paper;
 use motordesk_core::DocumentKind;
 use motordesk_core::InvoiceDraft;
 use receipt_common::*;
@@ -86,7 +85,7 @@ fn egui_draws_the_layout_with_the_receipt_fonts() {
     let inv = boleta(&shop);
     for paper in Paper::ALL {
         let layout = ReceiptLayout::build(&inv, &shop.settings, paper, None);
-        let mut harness = egui_kittest::Harness::new_ui(|ui| preview::show(ui, &layout));
+        let mut harness = egui_kittest::Harness::new_ui(|ui| show_preview(ui, &layout));
         harness.run();
         let families = harness.ctx.fonts(|f| f.families());
         assert!(

@@ -2,10 +2,10 @@
 
 mod receipt_common;
 
-use motordesk::receipt::layout::ReceiptLayout;
-use motordesk::receipt::pdf::render_pdf;
-use motordesk::receipt::print::{PrintError, list_printers, print_pdf, save_pdf};
-use motordesk::store::settings::Paper;
+use motordesk::receipt::{
+    PrintError, ReceiptLayout, list_printers, print_pdf, render_pdf, save_pdf,
+};
+use motordesk::store::Paper;
 use receipt_common::*;
 
 #[test]

@@ -425,21 +425,23 @@ fn demo_data_is_valid_and_mostly_synced_history() {
 
 #[test]
 fn migrations_run_once_in_order_and_a_newer_file_is_refused() {
-    use motordesk::store::migrate;
+    use motordesk::store::{
+        MigrationStep, SCHEMA_VERSION, StoreResult, run_migrations, schema_version,
+    };
     let (_d, path, store) = new_store();
-    assert_eq!(migrate::version(&store).unwrap(), migrate::CURRENT);
+    assert_eq!(schema_version(&store).unwrap(), SCHEMA_VERSION);
     store
         .save_customer(customer("45678912", "Rosa Quispe"))
         .unwrap();
     // An empty step stands in for a real schema change: what is tested is the hook.
-    fn to_v2(_s: &Store, _t: &redb::WriteTransaction) -> motordesk::store::StoreResult<()> {
+    fn to_v2(_s: &Store, _t: &redb::WriteTransaction) -> StoreResult<()> {
         Ok(())
     }
-    let steps: &[migrate::Step] = &[to_v2];
-    migrate::run_steps(&store, steps).unwrap();
-    assert_eq!(migrate::version(&store).unwrap(), 2);
-    migrate::run_steps(&store, steps).unwrap();
-    assert_eq!(migrate::version(&store).unwrap(), 2, "no step runs twice");
+    let steps: &[MigrationStep] = &[to_v2];
+    run_migrations(&store, steps).unwrap();
+    assert_eq!(schema_version(&store).unwrap(), 2);
+    run_migrations(&store, steps).unwrap();
+    assert_eq!(schema_version(&store).unwrap(), 2, "no step runs twice");
     drop(store);
     // This build only knows schema 1: it refuses the upgraded file instead of misreading it.
     let e = Store::unlock(&path, "admin", "clave-segura").unwrap_err();

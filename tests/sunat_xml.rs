@@ -8,8 +8,7 @@
 #[path = "../crates/motordesk-sunat/tests/common/mod.rs"]
 mod sunat_checks;
 
-use motordesk::store::settings::SUNAT_TEST_RUC;
-use motordesk::store::{DB_FILE, Store, StoreError};
+use motordesk::store::{DB_FILE, SUNAT_TEST_RUC, Store, StoreError};
 use motordesk_core::{
     Buyer, DocumentKind, DomainError, IdDocument, IdKind, Invoice, InvoiceDraft, Modifies,
     NoteReason, SaleLine, TaxAffectation, Unit,
@@ -366,9 +365,8 @@ fn xml_value<'a>(xml: &'a str, open: &str) -> &'a str {
 
 #[test]
 fn every_receipt_prints_the_figures_of_its_xml() {
-    use motordesk::receipt::layout::ReceiptLayout;
-    use motordesk::receipt::pdf::render_pdf;
-    use motordesk::store::settings::Paper;
+    use motordesk::receipt::{ReceiptLayout, render_pdf};
+    use motordesk::store::Paper;
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path());
     motordesk::demo::generate(&store, 24, 11).unwrap();

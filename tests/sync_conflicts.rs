@@ -3,8 +3,8 @@
 
 mod sync_support;
 
-use motordesk::store::merge::{Resolution, Side};
-use motordesk::sync::worker::sync_once;
+use motordesk::store::{Resolution, Side};
+use motordesk::sync::sync_once;
 use motordesk_core::Customer;
 use motordesk_core::IdKind;
 use motordesk_core::Invoice;

@@ -4,10 +4,9 @@
 
 mod sync_support;
 
-use motordesk::sync::SyncError;
-use motordesk::sync::handle::{SyncConfig, SyncHandle};
-use motordesk::sync::status::Connectivity;
-use motordesk::sync::worker::{SyncOptions, sync_once, sync_once_with};
+use motordesk::sync::{
+    Connectivity, SyncConfig, SyncError, SyncHandle, SyncOptions, sync_once, sync_once_with,
+};
 use motordesk_core::SyncStatus;
 use motordesk_core::protocol::FaultPlan;
 use std::sync::Arc;

@@ -3,10 +3,8 @@
 
 mod sync_support;
 
-use motordesk::store::outbox::OutboxEntry;
-use motordesk::sync::SyncError;
-use motordesk::sync::client::Client;
-use motordesk::sync::worker::sync_once;
+use motordesk::store::OutboxEntry;
+use motordesk::sync::{Client, SyncError, sync_once};
 use motordesk_core::SyncStatus;
 use motordesk_core::protocol::{Mutation, Outcome, PUSH, PushRequest};
 use std::time::Duration;

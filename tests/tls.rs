@@ -4,9 +4,7 @@
 mod sync_support;
 
 use motordesk::store::Store;
-use motordesk::sync::SyncError;
-use motordesk::sync::client::{CA_CERT_ENV, Client};
-use motordesk::sync::worker::sync_once;
+use motordesk::sync::{CA_CERT_ENV, Client, SyncError, sync_once};
 use motordesk_core::protocol::{ServerInvoice, TEST_INVOICES};
 use std::time::Duration;
 use sync_support::{ENROLLMENT, Server, issue_boleta, wait_for};
@@ -67,7 +65,7 @@ fn kiosk_syncs_over_tls_with_the_shop_certificate() {
     drop(store);
 
     // A server user's first login on this kiosk also goes over TLS.
-    let (store, session) = motordesk::sync::accounts::login(&path, "lucia", "turno").unwrap();
+    let (store, session) = motordesk::sync::login(&path, "lucia", "turno").unwrap();
     assert_eq!(store.account(), "lucia");
     assert!(session.is_some());
 }

@@ -4,7 +4,7 @@
 use crate::receipt::content::Content;
 use crate::receipt::layout::ReceiptLayout;
 use crate::receipt::{paginate, ticket};
-use crate::store::settings::{Paper, ShopSettings};
+use crate::store::{Paper, ShopSettings};
 use motordesk_core::Invoice;
 
 impl ReceiptLayout {

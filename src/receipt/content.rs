@@ -3,7 +3,7 @@
 //! totals, payment and footer. The ticket and A4 layouts only place these.
 
 use crate::receipt::qr::{QrMatrix, qr_matrix};
-use crate::store::settings::ShopSettings;
+use crate::store::ShopSettings;
 use motordesk_core::DocumentKind;
 use motordesk_core::IdKind;
 use motordesk_core::amount_in_words;

@@ -6,14 +6,14 @@ use printpdf::ParsedFont;
 use std::sync::OnceLock;
 
 pub const REGULAR_TTF: &[u8] = include_bytes!("../../fonts/DejaVuSans.ttf");
-pub const BOLD_TTF: &[u8] = include_bytes!("../../fonts/DejaVuSans-Bold.ttf");
+pub(super) const BOLD_TTF: &[u8] = include_bytes!("../../fonts/DejaVuSans-Bold.ttf");
 
 /// Millimetres per PostScript point.
-pub const MM_PER_PT: f32 = 25.4 / 72.0;
+pub(super) const MM_PER_PT: f32 = 25.4 / 72.0;
 
 /// DejaVu Sans ascent (hhea 1901 / 2048 units per em): from the top of a line to its
 /// baseline, in em.
-pub const ASCENT_EM: f32 = 0.928;
+pub(super) const ASCENT_EM: f32 = 0.928;
 
 struct Faces {
     regular: Option<ParsedFont>,
@@ -29,7 +29,7 @@ fn faces() -> &'static Faces {
 }
 
 /// The parsed face, parsed once per process. `None` only if the embedded file is broken.
-pub fn parsed(bold: bool) -> Option<&'static ParsedFont> {
+pub(super) fn parsed(bold: bool) -> Option<&'static ParsedFont> {
     let f = faces();
     if bold {
         f.bold.as_ref()
@@ -40,7 +40,7 @@ pub fn parsed(bold: bool) -> Option<&'static ParsedFont> {
 
 /// Width of `text` set in DejaVu Sans at `size_pt`, in millimetres (advance widths, no
 /// kerning: the PDF places glyphs the same way).
-pub fn text_width_mm(text: &str, size_pt: f32, bold: bool) -> f32 {
+pub(super) fn text_width_mm(text: &str, size_pt: f32, bold: bool) -> f32 {
     let Some(font) = parsed(bold) else {
         // Average DejaVu advance, good enough to keep the layout sane.
         return text.chars().count() as f32 * 0.6 * size_pt * MM_PER_PT;
@@ -60,7 +60,7 @@ pub fn text_width_mm(text: &str, size_pt: f32, bold: bool) -> f32 {
 /// A copy of the face with only the glyphs `chars` need (plus `.notdef`), for embedding:
 /// the whole DejaVu face is ~700 KB per weight, a receipt's subset ~20 KB.
 /// `None` if subsetting fails; the caller then embeds the whole face.
-pub fn subset(bold: bool, chars: impl IntoIterator<Item = char>) -> Option<Vec<u8>> {
+pub(super) fn subset(bold: bool, chars: impl IntoIterator<Item = char>) -> Option<Vec<u8>> {
     use allsorts::binary::read::ReadScope;
     use allsorts::font_data::FontData;
     use allsorts::subset::{CmapTarget, SubsetProfile, subset as cut};

@@ -4,7 +4,7 @@
 
 use crate::receipt::fonts::text_width_mm;
 use crate::receipt::qr::QrMatrix;
-use crate::store::settings::Paper;
+use crate::store::Paper;
 use chrono::{DateTime, Utc};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

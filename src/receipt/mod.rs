@@ -1,7 +1,7 @@
-//! Receipts: one layout model ([`layout::ReceiptLayout`]) drawn two ways, to PDF for the
-//! printer ([`pdf::render_pdf`]) and on screen for VISTA PREVIA ([`preview::show`]), so
-//! what the cashier previews is what prints. The paper is
-//! [`crate::store::settings::Paper`], the setting the shop chose.
+//! Receipts: one layout model ([`ReceiptLayout`]) drawn two ways, to PDF for the printer
+//! ([`render_pdf`]) and on screen for VISTA PREVIA ([`show_preview`]), so what the cashier
+//! previews is what prints. The paper is [`crate::store::Paper`], the setting the shop
+//! chose.
 //!
 //! Building the layout: `build` (entry point) → `content` (what is printed) → `ticket`
 //! or `a4` + `paginate` (where), made of `block`s of `text` measured and wrapped.
@@ -10,15 +10,20 @@ mod a4;
 mod block;
 mod build;
 mod content;
-pub mod fonts;
-pub mod layout;
+mod fonts;
+mod layout;
 mod paginate;
-pub mod pdf;
-pub mod preview;
+mod pdf;
+mod preview;
 mod preview_invoice;
-pub mod print;
-pub mod qr;
+mod print;
+mod qr;
 mod text;
 mod ticket;
 
+pub use fonts::REGULAR_TTF;
+pub use layout::{Item, ReceiptLayout};
+pub use pdf::render_pdf;
+pub use preview::show_preview;
 pub use preview_invoice::preview_invoice;
+pub use print::{PrintError, list_printers, print_pdf, save_pdf};

@@ -9,7 +9,7 @@ use crate::receipt::block::Block;
 use crate::receipt::content::Content;
 use crate::receipt::layout::{Align, Item, Page, TextRun};
 use crate::receipt::text::st;
-use crate::store::settings::Paper;
+use crate::store::Paper;
 
 const A4_HEIGHT: f32 = 297.0;
 const A4_TOP: f32 = 12.0;

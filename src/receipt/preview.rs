@@ -14,7 +14,7 @@ const MAX_SCALE: f32 = 5.0;
 const PAGE_GAP: f32 = 12.0;
 
 /// Draws every page of `layout` inside a vertical scroll area.
-pub fn show(ui: &mut egui::Ui, layout: &ReceiptLayout) {
+pub fn show_preview(ui: &mut egui::Ui, layout: &ReceiptLayout) {
     let (regular, bold) = families(ui.ctx());
     egui::ScrollArea::vertical()
         // Keyed by the document, so two previews side by side keep their own scroll.

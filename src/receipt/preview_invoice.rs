@@ -1,6 +1,6 @@
 //! The document a draft would become, for VISTA PREVIA before it is issued.
 
-use crate::store::settings::ShopSettings;
+use crate::store::ShopSettings;
 use chrono::{DateTime, Utc};
 use motordesk_core::DocumentNumber;
 use motordesk_core::DomainError;
@@ -21,10 +21,13 @@ pub fn preview_invoice(
     // `from_draft` checks the number like issuing does (correlative 1 and up), so the
     // checks run on correlative 1 and the preview marker 0 is set afterwards.
     let number = DocumentNumber {
-        series: settings.series.series_for(draft.kind, modifies).clone(),
+        series: settings.series.series_for(draft.kind, modifies),
         correlative: 1,
     };
-    let mut inv = Invoice::from_draft(draft.clone(), Uuid::nil(), number, now, device_id, cashier)?;
+    let mut draft = draft.clone();
+    // As `Store::issue_invoice` does: the detracción account comes from the settings.
+    draft.detraccion_account = settings.detraccion_account.clone();
+    let mut inv = Invoice::from_draft(draft, Uuid::nil(), number, now, device_id, cashier)?;
     inv.number.correlative = 0;
     Ok(inv)
 }

@@ -98,7 +98,7 @@ fn spawn_error(command: &'static str, e: std::io::Error) -> PrintError {
 
 /// Where the PDF of `inv` lives in `dir`: `B001-00000042.pdf`
 /// (a preview, correlative 0, is `B001-vista-previa.pdf`).
-pub fn pdf_path(dir: &Path, inv: &Invoice) -> PathBuf {
+pub(super) fn pdf_path(dir: &Path, inv: &Invoice) -> PathBuf {
     let name = if inv.number.correlative == 0 {
         format!("{}-vista-previa.pdf", inv.number.series)
     } else {

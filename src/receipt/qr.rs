@@ -39,7 +39,7 @@ impl QrMatrix {
 }
 
 /// Encodes at error-correction level Q (what SUNAT asks for printed receipts).
-pub fn qr_matrix(payload: &str) -> Option<QrMatrix> {
+pub(super) fn qr_matrix(payload: &str) -> Option<QrMatrix> {
     let code = QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::Q).ok()?;
     let width = code.width();
     let dark = code

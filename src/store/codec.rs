@@ -12,7 +12,7 @@ const DEFLATED: u8 = 0x01;
 /// document list opens by the hundred thousand) stay plain JSON for fast loading.
 const MIN_TO_COMPRESS: usize = 512;
 
-pub fn pack(json: Vec<u8>) -> Vec<u8> {
+pub(super) fn pack(json: Vec<u8>) -> Vec<u8> {
     if json.len() < MIN_TO_COMPRESS {
         return json;
     }
@@ -24,7 +24,7 @@ pub fn pack(json: Vec<u8>) -> Vec<u8> {
     out
 }
 
-pub fn unpack(packed: Vec<u8>) -> Option<Vec<u8>> {
+pub(super) fn unpack(packed: Vec<u8>) -> Option<Vec<u8>> {
     match packed.first() {
         Some(&DEFLATED) => {
             let mut out = Vec::with_capacity(packed.len() * 4);

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// Warn this many days before the certificate expires.
-pub const CERTIFICATE_WARNING_DAYS: i64 = 30;
+pub(crate) const CERTIFICATE_WARNING_DAYS: i64 = 30;
 
 const CERTIFICATE_ROW: &str = "certificate";
 

@@ -9,11 +9,11 @@ use chacha20poly1305::aead::{OsRng, rand_core::RngCore};
 use serde::{Deserialize, Serialize};
 
 /// Argon2id cost: OWASP's minimum (19 MiB, 2 passes, 1 lane), about 30–60 ms here.
-pub const KDF_MEMORY_KIB: u32 = 19 * 1024;
-pub const KDF_PASSES: u32 = 2;
+pub(super) const KDF_MEMORY_KIB: u32 = 19 * 1024;
+pub(super) const KDF_PASSES: u32 = 2;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct KeySlot {
+pub(super) struct KeySlot {
     pub salt: [u8; 16],
     pub memory_kib: u32,
     pub passes: u32,
@@ -33,7 +33,7 @@ fn derive(password: &str, salt: &[u8; 16], memory_kib: u32, passes: u32) -> Stor
 }
 
 impl KeySlot {
-    pub fn wrap(username: &str, password: &str, key: &DataKey) -> StoreResult<KeySlot> {
+    pub(super) fn wrap(username: &str, password: &str, key: &DataKey) -> StoreResult<KeySlot> {
         let mut salt = [0u8; 16];
         OsRng.fill_bytes(&mut salt);
         let kek = derive(password, &salt, KDF_MEMORY_KIB, KDF_PASSES)?;
@@ -45,7 +45,7 @@ impl KeySlot {
         })
     }
 
-    pub fn unwrap(&self, username: &str, password: &str) -> StoreResult<DataKey> {
+    pub(super) fn unwrap(&self, username: &str, password: &str) -> StoreResult<DataKey> {
         let kek = derive(password, &self.salt, self.memory_kib, self.passes)?;
         let raw = open_with(&kek, username.as_bytes(), &self.wrapped, "key slot")
             .map_err(|_| StoreError::WrongPassword)?;

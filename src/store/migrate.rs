@@ -7,14 +7,14 @@ use crate::store::tables::META;
 use redb::{ReadableDatabase, WriteTransaction};
 
 /// The schema this build writes.
-pub const CURRENT: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 1;
 
-pub type Step = fn(&Store, &WriteTransaction) -> StoreResult<()>;
+pub type MigrationStep = fn(&Store, &WriteTransaction) -> StoreResult<()>;
 
 /// `STEPS[i]` upgrades version `i + 1` to `i + 2`. Empty while there is one schema.
-const STEPS: &[Step] = &[];
+const STEPS: &[MigrationStep] = &[];
 
-pub fn version(store: &Store) -> StoreResult<u32> {
+pub fn schema_version(store: &Store) -> StoreResult<u32> {
     let r = store.db().begin_read()?;
     let meta = r.open_table(META)?;
     Ok(match meta.get("schema_version")? {
@@ -23,14 +23,14 @@ pub fn version(store: &Store) -> StoreResult<u32> {
     })
 }
 
-pub fn run(store: &Store) -> StoreResult<()> {
-    run_steps(store, STEPS)
+pub(crate) fn run(store: &Store) -> StoreResult<()> {
+    run_migrations(store, STEPS)
 }
 
 /// Applies `steps` from the stored version on; refuses a file from a newer build.
-pub fn run_steps(store: &Store, steps: &[Step]) -> StoreResult<()> {
+pub fn run_migrations(store: &Store, steps: &[MigrationStep]) -> StoreResult<()> {
     let target = 1 + steps.len() as u32;
-    let mut v = version(store)?;
+    let mut v = schema_version(store)?;
     if v > target {
         return Err(StoreError::SchemaTooNew {
             found: v,

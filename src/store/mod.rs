@@ -1,35 +1,41 @@
 //! The local store: one redb file, the single source of truth. Every save writes the
 //! record and its outbox entry in one write transaction; every value is sealed.
 
-pub mod codec;
-pub mod comprobante;
-pub mod error;
-pub mod keyslots;
-pub mod merge;
-pub mod migrate;
-pub mod outbox;
-pub mod queries;
-pub mod seal;
-pub mod server_slot;
-pub mod settings;
-pub mod shift;
-pub mod shop;
-pub mod tables;
+mod codec;
+mod comprobante;
+mod error;
+mod keyslots;
+mod merge;
+mod migrate;
+mod outbox;
+mod queries;
+mod seal;
+mod server_slot;
+mod settings;
+mod shift;
+mod shop;
+mod tables;
 
+pub use comprobante::CertificateInfo;
 pub use error::{StoreError, StoreResult};
+pub use merge::{Conflict, Resolution, Side};
+pub use migrate::{MigrationStep, SCHEMA_VERSION, run_migrations, schema_version};
+pub use outbox::{OutboxEntry, SyncCounts};
+pub use queries::InvoiceSummary;
+pub use settings::{Issuer, Paper, SUNAT_TEST_RUC, ShopSettings};
+pub use shift::ShiftReport;
 
-use crate::store::keyslots::KeySlot;
-use crate::store::seal::{DataKey, Sealer};
-use crate::store::settings::ShopSettings;
-use crate::store::tables::*;
 use chrono::{DateTime, Utc};
+use keyslots::KeySlot;
 use motordesk_core::Hlc;
 use motordesk_core::{Record, RecordKind, RecordMeta, Stored, SyncStatus};
 use motordesk_core::{Role, User};
 use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction};
+use seal::{DataKey, Sealer};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
+use tables::*;
 use uuid::Uuid;
 
 /// The file name inside the data dir.
@@ -98,7 +104,7 @@ impl Store {
         let txn = db.begin_write()?;
         {
             let mut meta = txn.open_table(META)?;
-            meta.insert("schema_version", migrate::CURRENT.to_be_bytes().as_slice())?;
+            meta.insert("schema_version", SCHEMA_VERSION.to_be_bytes().as_slice())?;
             meta.insert("device_id", device_id.as_bytes().as_slice())?;
             let mut slots = txn.open_table(KEY_SLOTS)?;
             slots.insert(admin, serde_json::to_vec(&slot)?.as_slice())?;

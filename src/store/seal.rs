@@ -13,16 +13,16 @@ const NONCE_LEN: usize = 12;
 
 /// The 256-bit key that seals every record. Never written to disk in the clear.
 #[derive(Clone)]
-pub struct DataKey(pub(crate) [u8; 32]);
+pub(crate) struct DataKey(pub(crate) [u8; 32]);
 
 impl DataKey {
-    pub fn generate() -> DataKey {
+    pub(crate) fn generate() -> DataKey {
         DataKey(ChaCha20Poly1305::generate_key(&mut OsRng).into())
     }
-    pub fn from_bytes(b: [u8; 32]) -> DataKey {
+    pub(crate) fn from_bytes(b: [u8; 32]) -> DataKey {
         DataKey(b)
     }
-    pub fn as_bytes(&self) -> &[u8; 32] {
+    pub(crate) fn as_bytes(&self) -> &[u8; 32] {
         &self.0
     }
 }
@@ -33,7 +33,7 @@ impl std::fmt::Debug for DataKey {
     }
 }
 
-pub fn seal_with(key: &[u8; 32], aad: &[u8], plain: &[u8]) -> Vec<u8> {
+pub(super) fn seal_with(key: &[u8; 32], aad: &[u8], plain: &[u8]) -> Vec<u8> {
     let cipher = ChaCha20Poly1305::new(Key::from_slice(key));
     let nonce = ChaCha20Poly1305::generate_nonce(&mut OsRng);
     let ct = cipher
@@ -45,7 +45,7 @@ pub fn seal_with(key: &[u8; 32], aad: &[u8], plain: &[u8]) -> Vec<u8> {
     out
 }
 
-pub fn open_with(
+pub(super) fn open_with(
     key: &[u8; 32],
     aad: &[u8],
     sealed: &[u8],
@@ -62,13 +62,13 @@ pub fn open_with(
 }
 
 #[derive(Clone)]
-pub struct Sealer {
+pub(crate) struct Sealer {
     key: DataKey,
     index_key: [u8; 32],
 }
 
 impl Sealer {
-    pub fn new(key: DataKey) -> Sealer {
+    pub(crate) fn new(key: DataKey) -> Sealer {
         let mut mac =
             <blake2::Blake2bMac<blake2::digest::consts::U32> as Mac>::new_from_slice(&key.0)
                 .expect("32-byte key fits blake2b");
@@ -81,16 +81,21 @@ impl Sealer {
         &self.key
     }
 
-    pub fn seal(&self, table: &str, row: &[u8], plain: &[u8]) -> Vec<u8> {
+    pub(crate) fn seal(&self, table: &str, row: &[u8], plain: &[u8]) -> Vec<u8> {
         seal_with(&self.key.0, &aad(table, row), plain)
     }
 
-    pub fn open(&self, table: &'static str, row: &[u8], sealed: &[u8]) -> StoreResult<Vec<u8>> {
+    pub(crate) fn open(
+        &self,
+        table: &'static str,
+        row: &[u8],
+        sealed: &[u8],
+    ) -> StoreResult<Vec<u8>> {
         open_with(&self.key.0, &aad(table, row), sealed, table)
     }
 
     /// A keyed hash of a normalised value: equal values match, nothing is readable.
-    pub fn blind(&self, index: &str, value: &str) -> u128 {
+    pub(crate) fn blind(&self, index: &str, value: &str) -> u128 {
         let mut mac = <blake2::Blake2bMac<U16> as Mac>::new_from_slice(&self.index_key)
             .expect("32-byte key fits blake2b");
         mac.update(index.as_bytes());

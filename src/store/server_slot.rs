@@ -18,7 +18,7 @@ use redb::{Database, ReadableDatabase};
 use std::path::Path;
 use uuid::Uuid;
 
-pub const SERVER_SLOT: &str = "@server";
+pub(super) const SERVER_SLOT: &str = "@server";
 
 fn read_meta(path: &Path, key: &str) -> StoreResult<Option<Vec<u8>>> {
     if !path.exists() {

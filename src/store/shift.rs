@@ -2,8 +2,7 @@
 //! an administrator may, with a written reason that is kept.
 
 use crate::store::Store;
-pub use crate::store::error::ShiftRefusal;
-use crate::store::error::{StoreError, StoreResult};
+use crate::store::error::{ShiftRefusal, StoreError, StoreResult};
 use crate::store::tables::{META, SETTINGS};
 use chrono::{DateTime, Utc};
 use motordesk_core::DocumentKind;

@@ -5,68 +5,70 @@ use motordesk_core::RecordKind;
 use redb::TableDefinition;
 
 /// Plain metadata: schema version, device id, clock. Nothing personal.
-pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+pub(super) const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 /// username → key slot (JSON).
-pub const KEY_SLOTS: TableDefinition<&str, &[u8]> = TableDefinition::new("key_slots");
+pub(super) const KEY_SLOTS: TableDefinition<&str, &[u8]> = TableDefinition::new("key_slots");
 /// username → sealed `User`.
-pub const USERS: TableDefinition<&str, &[u8]> = TableDefinition::new("users");
+pub(super) const USERS: TableDefinition<&str, &[u8]> = TableDefinition::new("users");
 /// name → sealed settings JSON.
-pub const SETTINGS: TableDefinition<&str, &[u8]> = TableDefinition::new("settings");
+pub(super) const SETTINGS: TableDefinition<&str, &[u8]> = TableDefinition::new("settings");
 
-pub const CUSTOMERS: TableDefinition<u128, &[u8]> = TableDefinition::new("customers");
-pub const VEHICLES: TableDefinition<u128, &[u8]> = TableDefinition::new("vehicles");
-pub const PRODUCTS: TableDefinition<u128, &[u8]> = TableDefinition::new("products");
-pub const ODOMETER: TableDefinition<u128, &[u8]> = TableDefinition::new("odometer_readings");
-pub const INVOICES: TableDefinition<u128, &[u8]> = TableDefinition::new("invoices");
+pub(super) const CUSTOMERS: TableDefinition<u128, &[u8]> = TableDefinition::new("customers");
+pub(super) const VEHICLES: TableDefinition<u128, &[u8]> = TableDefinition::new("vehicles");
+pub(super) const PRODUCTS: TableDefinition<u128, &[u8]> = TableDefinition::new("products");
+pub(super) const ODOMETER: TableDefinition<u128, &[u8]> = TableDefinition::new("odometer_readings");
+pub(super) const INVOICES: TableDefinition<u128, &[u8]> = TableDefinition::new("invoices");
 
 /// invoice id → sealed `InvoiceSummary`: what the list of 100k documents needs, small.
-pub const INVOICE_SUMMARIES: TableDefinition<u128, &[u8]> =
+pub(super) const INVOICE_SUMMARIES: TableDefinition<u128, &[u8]> =
     TableDefinition::new("invoice_summaries");
 
 /// seq → sealed outbox entry. seq is this device's push sequence number.
-pub const OUTBOX: TableDefinition<u64, &[u8]> = TableDefinition::new("outbox");
+pub(super) const OUTBOX: TableDefinition<u64, &[u8]> = TableDefinition::new("outbox");
 /// (status, seq) → () : counts and queue listing without opening entries.
-pub const OUTBOX_BY_STATUS: TableDefinition<(u8, u64), ()> =
+pub(super) const OUTBOX_BY_STATUS: TableDefinition<(u8, u64), ()> =
     TableDefinition::new("outbox_by_status");
 /// (kind, record id) → seq of the record's newest unsynced outbox entry.
-pub const OUTBOX_BY_RECORD: TableDefinition<(u8, u128), u64> =
+pub(super) const OUTBOX_BY_RECORD: TableDefinition<(u8, u128), u64> =
     TableDefinition::new("outbox_by_record");
 
 /// Blind index of a customer's document number → customer id (unique).
-pub const CUSTOMER_BY_DOC: TableDefinition<u128, u128> = TableDefinition::new("idx_customer_doc");
+pub(super) const CUSTOMER_BY_DOC: TableDefinition<u128, u128> =
+    TableDefinition::new("idx_customer_doc");
 /// Blind index of a plate → vehicle id (unique).
-pub const VEHICLE_BY_PLATE: TableDefinition<u128, u128> = TableDefinition::new("idx_vehicle_plate");
+pub(super) const VEHICLE_BY_PLATE: TableDefinition<u128, u128> =
+    TableDefinition::new("idx_vehicle_plate");
 /// Blind index of a document number (B001-00000042) → invoice id.
-pub const INVOICE_BY_NUMBER: TableDefinition<u128, u128> =
+pub(super) const INVOICE_BY_NUMBER: TableDefinition<u128, u128> =
     TableDefinition::new("idx_invoice_number");
 /// (customer, invoice) → ()
-pub const INVOICES_BY_CUSTOMER: TableDefinition<(u128, u128), ()> =
+pub(super) const INVOICES_BY_CUSTOMER: TableDefinition<(u128, u128), ()> =
     TableDefinition::new("idx_invoices_customer");
 /// (vehicle, invoice) → ()
-pub const INVOICES_BY_VEHICLE: TableDefinition<(u128, u128), ()> =
+pub(super) const INVOICES_BY_VEHICLE: TableDefinition<(u128, u128), ()> =
     TableDefinition::new("idx_invoices_vehicle");
 /// (vehicle, reading) → ()
-pub const ODOMETER_BY_VEHICLE: TableDefinition<(u128, u128), ()> =
+pub(super) const ODOMETER_BY_VEHICLE: TableDefinition<(u128, u128), ()> =
     TableDefinition::new("idx_odometer_vehicle");
 /// (owner, vehicle) → ()
-pub const VEHICLES_BY_OWNER: TableDefinition<(u128, u128), ()> =
+pub(super) const VEHICLES_BY_OWNER: TableDefinition<(u128, u128), ()> =
     TableDefinition::new("idx_vehicles_owner");
 /// series → last correlative issued.
-pub const CORRELATIVES: TableDefinition<&str, u32> = TableDefinition::new("correlatives");
+pub(super) const CORRELATIVES: TableDefinition<&str, u32> = TableDefinition::new("correlatives");
 /// invoice id → sealed `ComprobanteXml`: the UBL document SUNAT receives, signed or
 /// waiting for a certificate.
-pub const INVOICE_XML: TableDefinition<u128, &[u8]> = TableDefinition::new("invoice_xml");
+pub(super) const INVOICE_XML: TableDefinition<u128, &[u8]> = TableDefinition::new("invoice_xml");
 /// invoice id → () : fiscal documents issued before a certificate was imported.
-pub const UNSIGNED_XML: TableDefinition<u128, ()> = TableDefinition::new("unsigned_xml");
+pub(super) const UNSIGNED_XML: TableDefinition<u128, ()> = TableDefinition::new("unsigned_xml");
 /// name → sealed secret ("certificate": the shop's private key and X.509 certificate).
-pub const SECRETS: TableDefinition<&str, &[u8]> = TableDefinition::new("secrets");
+pub(super) const SECRETS: TableDefinition<&str, &[u8]> = TableDefinition::new("secrets");
 /// (modified invoice, note) → () : the credit and debit notes of a document.
-pub const NOTES_BY_ORIGINAL: TableDefinition<(u128, u128), ()> =
+pub(super) const NOTES_BY_ORIGINAL: TableDefinition<(u128, u128), ()> =
     TableDefinition::new("idx_notes_original");
 /// conflict id → sealed conflict for review.
-pub const CONFLICTS: TableDefinition<u128, &[u8]> = TableDefinition::new("conflicts");
+pub(super) const CONFLICTS: TableDefinition<u128, &[u8]> = TableDefinition::new("conflicts");
 
-pub fn records(kind: RecordKind) -> TableDefinition<'static, u128, &'static [u8]> {
+pub(super) fn records(kind: RecordKind) -> TableDefinition<'static, u128, &'static [u8]> {
     match kind {
         RecordKind::Customer => CUSTOMERS,
         RecordKind::Vehicle => VEHICLES,
@@ -76,7 +78,7 @@ pub fn records(kind: RecordKind) -> TableDefinition<'static, u128, &'static [u8]
     }
 }
 
-pub fn records_name(kind: RecordKind) -> &'static str {
+pub(super) fn records_name(kind: RecordKind) -> &'static str {
     match kind {
         RecordKind::Customer => "customers",
         RecordKind::Vehicle => "vehicles",

@@ -46,7 +46,7 @@ impl LoginError {
 
 /// After registration: hand the server this kiosk's escrow key so users it knows can log
 /// in here the first time. Blocking.
-pub fn enable_server_login(store: &Store) -> Result<(), SyncError> {
+pub(super) fn enable_server_login(store: &Store) -> Result<(), SyncError> {
     let settings = store.settings()?;
     let token = settings
         .device_token
@@ -116,7 +116,7 @@ pub fn login(
     }
 }
 
-pub fn server_login(
+pub(super) fn server_login(
     url: &str,
     device_id: Uuid,
     username: &str,

@@ -3,13 +3,13 @@
 
 use std::time::Duration;
 
-pub const BASE: Duration = Duration::from_secs(2);
-pub const CAP: Duration = Duration::from_secs(5 * 60);
+pub(super) const BASE: Duration = Duration::from_secs(2);
+pub(super) const CAP: Duration = Duration::from_secs(5 * 60);
 
 /// The delay before retry number `attempt` (1 = first retry): uniform in
 /// `[0, min(cap, base * 2^(attempt-1))]`, picked by `unit` in `[0, 1)`.
 /// Pure, so tests can pin the random part.
-pub fn delay(attempt: u32, base: Duration, cap: Duration, unit: f64) -> Duration {
+pub(super) fn delay(attempt: u32, base: Duration, cap: Duration, unit: f64) -> Duration {
     let ceiling = ceiling(attempt, base, cap);
     let unit = if unit.is_finite() {
         unit.clamp(0.0, 1.0)
@@ -20,21 +20,21 @@ pub fn delay(attempt: u32, base: Duration, cap: Duration, unit: f64) -> Duration
 }
 
 /// The upper bound of the jitter window for `attempt`.
-pub fn ceiling(attempt: u32, base: Duration, cap: Duration) -> Duration {
+pub(super) fn ceiling(attempt: u32, base: Duration, cap: Duration) -> Duration {
     let shift = attempt.saturating_sub(1).min(32);
     let ms = (base.as_millis() as u64).saturating_mul(1u64 << shift);
     Duration::from_millis(ms).min(cap)
 }
 
 /// A random number in `[0, 1)` from the OS generator.
-pub fn random_unit() -> f64 {
+pub(super) fn random_unit() -> f64 {
     use chacha20poly1305::aead::{OsRng, rand_core::RngCore};
     let bits = OsRng.next_u64() >> 11;
     bits as f64 / (1u64 << 53) as f64
 }
 
 /// The delay for `attempt` with the default base and cap and real jitter.
-pub fn next_delay(attempt: u32) -> Duration {
+pub(super) fn next_delay(attempt: u32) -> Duration {
     delay(attempt, BASE, CAP, random_unit())
 }
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 use uuid::Uuid;
 
 /// Default time a whole call may take before it counts as failed.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20);
+pub(super) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20);
 
 #[derive(Debug, Clone)]
 pub struct Client {
@@ -17,7 +17,7 @@ pub struct Client {
 }
 
 /// Trims and drops a trailing slash so paths can be appended.
-pub fn normalize_url(url: &str) -> String {
+pub(super) fn normalize_url(url: &str) -> String {
     url.trim().trim_end_matches('/').to_string()
 }
 

@@ -16,7 +16,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-pub type Repaint = Arc<dyn Fn() + Send + Sync>;
+pub(super) type Repaint = Arc<dyn Fn() + Send + Sync>;
 
 /// Timing of the sync thread.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,13 +1,18 @@
 //! Sync with the MotorDesk server: client worker (the wire types and clock are in motordesk-core).
 
-pub mod accounts;
-pub mod backoff;
-pub mod client;
-pub mod error;
-pub mod handle;
-pub mod register;
-pub mod status;
-pub mod worker;
+mod accounts;
+mod backoff;
+mod client;
+mod error;
+mod handle;
+mod register;
+mod status;
+mod worker;
 
+pub use accounts::{LoginError, login, whoami};
+pub use client::{CA_CERT_ENV, Client};
 pub use error::{SyncError, SyncResult};
-pub use register::{Registration, register};
+pub use handle::{SyncConfig, SyncHandle};
+pub use register::register;
+pub use status::{Connectivity, SyncState};
+pub use worker::{SyncOptions, sync_once, sync_once_with};

@@ -1,7 +1,7 @@
 //! What the kiosk shows about sync: connectivity and queue counts. The sync worker
 //! updates it; the UI only reads a copy each frame (never waits on the network).
 
-use crate::store::outbox::SyncCounts;
+use crate::store::SyncCounts;
 use chrono::{DateTime, Utc};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

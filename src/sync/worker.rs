@@ -2,8 +2,7 @@
 //! entries in batches. The sync thread calls `sync_once` in a loop; tests call it
 //! directly to drive sync step by step.
 
-use crate::store::outbox::OutboxEntry;
-use crate::store::{Store, StoreError};
+use crate::store::{OutboxEntry, Store, StoreError};
 use crate::sync::backoff;
 use crate::sync::client::Client;
 use crate::sync::error::{SyncError, SyncResult};
@@ -61,7 +60,7 @@ pub fn sync_once_with(store: &Store, client: &Client, opts: &SyncOptions) -> Syn
 }
 
 /// Pulls and merges pages until the feed is drained.
-pub fn pull(
+pub(super) fn pull(
     store: &Store,
     client: &Client,
     opts: &SyncOptions,
@@ -82,7 +81,7 @@ pub fn pull(
 /// Pushes due entries batch after batch. Stops at the first transient failure (the
 /// failed entries wait for their backoff); entries already tried in this cycle are not
 /// tried again, so a misbehaving server cannot spin the loop.
-pub fn push_all(
+pub(super) fn push_all(
     store: &Store,
     client: &Client,
     opts: &SyncOptions,
@@ -122,7 +121,7 @@ fn fail_all(
 
 /// Sends one batch and records every answer: applied/duplicate → SYNCED, rejected →
 /// FAILED for review, no answer → FAILED with backoff.
-pub fn push_batch(
+pub(super) fn push_batch(
     store: &Store,
     client: &Client,
     entries: &[OutboxEntry],

@@ -1,10 +1,13 @@
-//! Ajustes: issuer data, series (read-only once the server assigned them), printer,
-//! receipt format, server registration, users (admin only) and Cerrar turno.
+//! Ajustes: issuer data (the shop's RUC record), the SUNAT certificate, series
+//! (read-only once the server assigned them), printer, receipt format, server
+//! registration, users (admin only) and Cerrar turno.
 
+use crate::store::CertificateInfo;
+use crate::store::ShiftReport;
 use crate::store::StoreResult;
-use crate::store::settings::{Paper, ShopSettings};
-use crate::store::shift::ShiftReport;
+use crate::store::{Paper, ShopSettings};
 use crate::sync::SyncResult;
+use crate::ui::fiscal::{self, FiscalWatch};
 use crate::ui::session::Session;
 use crate::ui::widgets::{self, Msg};
 use crate::ui::{theme, worker::Job};
@@ -15,7 +18,7 @@ use motordesk_core::soles;
 use motordesk_core::{Role, User};
 
 #[derive(Default)]
-pub struct AjustesPanel {
+pub(super) struct AjustesPanel {
     /// Editable copy of the settings (taken when the panel first shows).
     edit: Option<ShopSettings>,
     series: [String; 5],
@@ -35,6 +38,11 @@ pub struct AjustesPanel {
     close_job: Job<StoreResult<ShiftReport>>,
     msg: Option<Msg>,
     shift_msg: Option<Msg>,
+    fiscal: FiscalWatch,
+    cert_path: String,
+    cert_password: String,
+    import_job: Job<Result<(CertificateInfo, usize), String>>,
+    cert_msg: Option<Msg>,
 }
 
 fn series_of(s: &ShopSettings) -> [String; 5] {
@@ -56,15 +64,16 @@ const SERIES_LABELS: [&str; 5] = [
 ];
 
 impl AjustesPanel {
-    pub fn ui(&mut self, ui: &mut Ui, s: &mut Session) {
+    pub(super) fn ui(&mut self, ui: &mut Ui, s: &mut Session) {
         self.poll(s);
+        self.fiscal.refresh(ui.ctx(), s);
         if self.edit.is_none() {
             self.edit = Some(s.settings.clone());
             self.series = series_of(&s.settings);
         }
         if self.printers.is_none() && !self.printers_job.busy() {
             self.printers_job
-                .start(ui.ctx(), crate::receipt::print::list_printers);
+                .start(ui.ctx(), crate::receipt::list_printers);
         }
         if self.users_rev != Some(s.revision) && !self.users_job.busy() {
             let store = s.store.clone();
@@ -79,6 +88,8 @@ impl AjustesPanel {
                 widgets::maybe_message(ui, &self.msg);
                 self.shop(ui, s);
                 ui.separator();
+                self.sunat(ui, s);
+                ui.separator();
                 self.printer(ui);
                 ui.separator();
                 self.server(ui, s);
@@ -92,6 +103,19 @@ impl AjustesPanel {
     fn poll(&mut self, s: &mut Session) {
         if let Some(p) = self.printers_job.poll() {
             self.printers = Some(p);
+        }
+        if let Some(r) = self.import_job.poll() {
+            self.cert_password.clear();
+            self.cert_msg = Some(match r {
+                Ok((info, signed)) => {
+                    s.changed();
+                    Msg::ok(format!(
+                        "Certificado importado: vence el {}. {signed} comprobantes firmados ahora.",
+                        fiscal::date(info.not_after)
+                    ))
+                }
+                Err(e) => Msg::error(e),
+            });
         }
         if let Some(saved) = self.save.poll_ok(&mut self.msg) {
             s.settings = saved;
@@ -164,6 +188,21 @@ impl AjustesPanel {
                 widgets::field(ui, "Teléfono del local", &mut e.issuer.phone, 180.0);
             });
             widgets::field(ui, "Dirección fiscal", &mut e.issuer.address, 560.0);
+            ui.horizontal_wrapped(|ui| {
+                widgets::field(ui, "Ubigeo", &mut e.issuer.ubigeo, 100.0);
+                widgets::field(ui, "Departamento", &mut e.issuer.departamento, 160.0);
+                widgets::field(ui, "Provincia", &mut e.issuer.provincia, 160.0);
+                widgets::field(ui, "Distrito", &mut e.issuer.distrito, 180.0);
+            });
+            ui.horizontal_wrapped(|ui| {
+                widgets::field(
+                    ui,
+                    "Cuenta de detracciones (Banco de la Nación)",
+                    &mut e.detraccion_account,
+                    260.0,
+                );
+                widgets::field(ui, "Consulta de comprobantes", &mut e.consult_url, 400.0);
+            });
             widgets::field(ui, "Pie del comprobante", &mut e.footer, 560.0);
             ui.label(RichText::new("Series de este equipo").strong());
             if assigned {
@@ -212,6 +251,96 @@ impl AjustesPanel {
                 }
             }
         });
+    }
+
+    /// The SUNAT side: test mode, the certificate and what waits for it; an
+    /// administrator imports the shop's .pfx/.p12 here.
+    fn sunat(&mut self, ui: &mut Ui, s: &mut Session) {
+        ui.label(
+            RichText::new("Comprobante electrónico (SUNAT)")
+                .strong()
+                .size(22.0),
+        );
+        if s.settings.test_mode {
+            ui.label(
+                RichText::new(
+                    "Modo de prueba: RUC de prueba de SUNAT; los comprobantes no tienen valor tributario.",
+                )
+                .color(theme::AMBER),
+            );
+        }
+        let now = chrono::Utc::now();
+        match self.fiscal.status() {
+            None => {
+                ui.label("Leyendo el estado del certificado…");
+            }
+            Some(st) => {
+                match &st.certificate {
+                    Some(c) => ui.label(format!(
+                        "Certificado: {} · serie {} · válido hasta el {}",
+                        c.subject,
+                        c.serial,
+                        fiscal::date(c.not_after)
+                    )),
+                    None => ui.label("Certificado: ninguno importado."),
+                };
+                if let Some(w) = st.explain(now) {
+                    let colour = st.warning(now).map_or(theme::AMBER, |(_, c)| c);
+                    ui.label(RichText::new(w).color(colour).strong());
+                }
+            }
+        }
+        if !s.is_admin() {
+            ui.label(
+                RichText::new("Solo un administrador puede importar el certificado.")
+                    .color(theme::GREY),
+            );
+            return;
+        }
+        ui.horizontal_wrapped(|ui| {
+            widgets::field(
+                ui,
+                "Archivo del certificado (.pfx / .p12)",
+                &mut self.cert_path,
+                360.0,
+            );
+            widgets::password(
+                ui,
+                "Contraseña del certificado",
+                &mut self.cert_password,
+                220.0,
+            );
+        });
+        let busy = self.import_job.busy();
+        let label = if busy {
+            "Importando…"
+        } else {
+            "Importar certificado"
+        };
+        if ui
+            .add_enabled(
+                !busy && !self.cert_path.trim().is_empty(),
+                Button::new(label).min_size(vec2(260.0, theme::TOUCH)),
+            )
+            .clicked()
+        {
+            let (path, password, store) = (
+                self.cert_path.trim().to_string(),
+                self.cert_password.clone(),
+                s.store.clone(),
+            );
+            self.import_job.start(ui.ctx(), move || {
+                let bytes = std::fs::read(&path).map_err(|e| {
+                    log::warn!("reading certificate {path}: {e}");
+                    format!("No se pudo leer el archivo {path}: verifique la ruta.")
+                })?;
+                store.import_certificate(&bytes, &password).map_err(|e| {
+                    log::warn!("importing certificate: {e}");
+                    e.mensaje()
+                })
+            });
+        }
+        widgets::maybe_message(ui, &self.cert_msg);
     }
 
     fn printer(&mut self, ui: &mut Ui) {
@@ -280,7 +409,7 @@ impl AjustesPanel {
                 s.store.clone(),
             );
             self.register.start(ui.ctx(), move || {
-                crate::sync::register::register(&url, &code, &store)?;
+                crate::sync::register(&url, &code, &store)?;
                 Ok(store.settings()?)
             });
         }

@@ -6,6 +6,7 @@ use crate::store::Store;
 use crate::ui::ajustes::AjustesPanel;
 use crate::ui::clientes::ClientesPanel;
 use crate::ui::comprobantes::ComprobantesPanel;
+use crate::ui::fiscal::FiscalWatch;
 use crate::ui::flota::FlotaPanel;
 use crate::ui::login::LoginScreen;
 use crate::ui::session::{PanelId, Session};
@@ -120,7 +121,7 @@ impl eframe::App for KioskApp {
     }
 }
 
-pub struct MainScreen {
+pub(super) struct MainScreen {
     session: Session,
     panel: PanelId,
     ventas: VentasPanel,
@@ -129,6 +130,7 @@ pub struct MainScreen {
     flota: FlotaPanel,
     sincronizacion: SincronizacionPanel,
     ajustes: AjustesPanel,
+    fiscal: FiscalWatch,
 }
 
 impl MainScreen {
@@ -152,12 +154,14 @@ impl MainScreen {
             flota: FlotaPanel::default(),
             sincronizacion: SincronizacionPanel::default(),
             ajustes: AjustesPanel::default(),
+            fiscal: FiscalWatch::default(),
         }
     }
 
     /// Returns true when the person pressed Salir.
     fn ui(&mut self, ui: &mut Ui) -> bool {
         self.session.ensure_sync(ui.ctx());
+        self.fiscal.refresh(ui.ctx(), &self.session);
         let mut logout = false;
         // 1024x768 gets a tighter top bar and navigation than 1280x800.
         let narrow = ui.available_width() < 1200.0;
@@ -177,8 +181,14 @@ impl MainScreen {
                     );
                     ui.add_space(8.0);
                     let state = self.session.sync_state();
-                    if sync_indicator::show(ui, &state, if narrow { 16.0 } else { 20.0 }) {
+                    let size = if narrow { 16.0 } else { 20.0 };
+                    if sync_indicator::show(ui, &state, size) {
                         self.panel = PanelId::Sincronizacion;
+                    }
+                    if let Some(st) = self.fiscal.status()
+                        && sync_indicator::fiscal_badge(ui, st, size)
+                    {
+                        self.panel = PanelId::Ajustes;
                     }
                     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                         if ui

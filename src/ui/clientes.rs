@@ -50,7 +50,7 @@ impl CustomerForm {
 }
 
 #[derive(Default)]
-pub struct ClientesPanel {
+pub(super) struct ClientesPanel {
     query: String,
     /// (query, revision) of the last search started.
     searched: Option<(String, u64)>,
@@ -61,7 +61,7 @@ pub struct ClientesPanel {
     msg: Option<Msg>,
 }
 
-pub const ID_KINDS: [IdKind; 4] = [
+pub(super) const ID_KINDS: [IdKind; 4] = [
     IdKind::Dni,
     IdKind::Ruc,
     IdKind::CarnetExtranjeria,
@@ -69,7 +69,7 @@ pub const ID_KINDS: [IdKind; 4] = [
 ];
 
 impl ClientesPanel {
-    pub fn ui(&mut self, ui: &mut Ui, s: &mut Session) {
+    pub(super) fn ui(&mut self, ui: &mut Ui, s: &mut Session) {
         self.poll(s);
         let key = (self.query.clone(), s.revision);
         if self.searched.as_ref() != Some(&key) {

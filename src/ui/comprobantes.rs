@@ -2,9 +2,8 @@
 //! virtualised (only visible rows are laid out), so 100k documents scroll like 100. The
 //! summaries load on a worker; filtering happens only when the query changes.
 
-use crate::receipt::layout::ReceiptLayout;
-use crate::store::StoreResult;
-use crate::store::queries::InvoiceSummary;
+use crate::receipt::ReceiptLayout;
+use crate::store::{InvoiceSummary, StoreResult};
 use crate::ui::session::{PanelId, Session};
 use crate::ui::widgets::{self, Msg};
 use crate::ui::{printing, theme, worker::Job};
@@ -19,10 +18,10 @@ use motordesk_core::soles;
 use motordesk_core::thousands;
 use uuid::Uuid;
 
-pub const ROW_HEIGHT: f32 = 44.0;
+pub(super) const ROW_HEIGHT: f32 = 44.0;
 
 #[derive(Default)]
-pub struct ComprobantesPanel {
+pub(super) struct ComprobantesPanel {
     all: Vec<InvoiceSummary>,
     loaded_rev: Option<u64>,
     load: Job<StoreResult<(Vec<InvoiceSummary>, Vec<String>)>>,
@@ -56,12 +55,7 @@ fn search_text(s: &InvoiceSummary) -> String {
 }
 
 impl ComprobantesPanel {
-    /// Number of documents loaded and shown after filtering.
-    pub fn counts(&self) -> (usize, usize) {
-        (self.all.len(), self.filtered.len())
-    }
-
-    pub fn ui(&mut self, ui: &mut Ui, s: &mut Session) {
+    pub(super) fn ui(&mut self, ui: &mut Ui, s: &mut Session) {
         self.poll(s);
         if self.loaded_rev != Some(s.revision) && !self.load.busy() {
             let store = s.store.clone();

@@ -44,7 +44,7 @@ struct VehicleForm {
 type Loaded = (Vec<Stored<Vehicle>>, HashMap<Uuid, (String, String)>);
 
 #[derive(Default)]
-pub struct FlotaPanel {
+pub(super) struct FlotaPanel {
     rows: Vec<VehicleRow>,
     loaded_rev: Option<u64>,
     load: Job<StoreResult<Loaded>>,
@@ -85,7 +85,7 @@ fn parse_date(label: &str, text: &str) -> Result<Option<NaiveDate>, String> {
 }
 
 impl FlotaPanel {
-    pub fn ui(&mut self, ui: &mut Ui, s: &mut Session) {
+    pub(super) fn ui(&mut self, ui: &mut Ui, s: &mut Session) {
         self.poll(s);
         if self.loaded_rev != Some(s.revision) && !self.load.busy() {
             let store = s.store.clone();

@@ -5,13 +5,13 @@ use crate::ui::theme;
 use egui::{Button, Id, RichText, vec2};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum KeypadOutcome {
+pub(super) enum KeypadOutcome {
     Accept(String),
     Cancel,
 }
 
 #[derive(Debug, Clone)]
-pub struct Keypad {
+pub(super) struct Keypad {
     pub title: String,
     pub text: String,
     decimals: bool,
@@ -22,7 +22,7 @@ pub struct Keypad {
 const KEY: f32 = 84.0;
 
 impl Keypad {
-    pub fn new(title: impl Into<String>, initial: &str, decimals: bool) -> Keypad {
+    pub(super) fn new(title: impl Into<String>, initial: &str, decimals: bool) -> Keypad {
         Keypad {
             title: title.into(),
             text: initial.to_string(),
@@ -32,7 +32,7 @@ impl Keypad {
     }
 
     /// Applies one key: a digit, "." or "Borrar"/"Limpiar".
-    pub fn press(&mut self, key: &str) {
+    pub(super) fn press(&mut self, key: &str) {
         if self.fresh && key != "Borrar" {
             self.text.clear();
         }
@@ -68,7 +68,7 @@ impl Keypad {
     }
 
     /// Draws the keypad as a modal; returns what the person decided, once.
-    pub fn show(&mut self, ctx: &egui::Context) -> Option<KeypadOutcome> {
+    pub(super) fn show(&mut self, ctx: &egui::Context) -> Option<KeypadOutcome> {
         let mut outcome = None;
         let modal = egui::Modal::new(Id::unique("keypad")).show(ctx, |ui| {
             ui.set_width(3.0 * KEY + 40.0);

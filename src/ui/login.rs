@@ -2,13 +2,13 @@
 //! usuario + contraseña. Unlocking (argon2) runs on a worker so the screen stays alive.
 
 use crate::store::{DB_FILE, Store};
-use crate::sync::accounts::{LoginError, login};
+use crate::sync::{LoginError, login};
 use crate::ui::widgets::{self, Msg};
 use crate::ui::{theme, worker::Job};
 use egui::{RichText, Ui};
 use std::path::PathBuf;
 
-pub struct LoginScreen {
+pub(super) struct LoginScreen {
     db_path: PathBuf,
     first_run: bool,
     username: String,
@@ -20,7 +20,7 @@ pub struct LoginScreen {
 }
 
 impl LoginScreen {
-    pub fn new(data_dir: &std::path::Path) -> LoginScreen {
+    pub(super) fn new(data_dir: &std::path::Path) -> LoginScreen {
         let db_path = data_dir.join(DB_FILE);
         let first_run = match Store::is_initialized(&db_path) {
             Ok(init) => !init,
@@ -33,7 +33,7 @@ impl LoginScreen {
     }
 
     /// After Salir: the store exists, so no need to look at the disk again.
-    pub fn after_logout(data_dir: &std::path::Path) -> LoginScreen {
+    pub(super) fn after_logout(data_dir: &std::path::Path) -> LoginScreen {
         LoginScreen::with(data_dir.join(DB_FILE), false)
     }
 
@@ -55,7 +55,7 @@ impl LoginScreen {
     }
 
     /// Draws the screen; returns the unlocked store once login succeeds.
-    pub fn ui(&mut self, ui: &mut Ui) -> Option<Store> {
+    pub(super) fn ui(&mut self, ui: &mut Ui) -> Option<Store> {
         if let Some(result) = self.job.poll() {
             match result {
                 Ok(store) => {

@@ -1,20 +1,18 @@
 //! Receipt output for the panels: build the layout, write the PDF (always, so it can be
 //! reprinted), then hand it to the printer. Runs on a worker thread; returns Spanish text.
 
-use crate::receipt::layout::ReceiptLayout;
-use crate::receipt::{pdf, print};
-use crate::store::Store;
-use crate::store::settings::ShopSettings;
+use crate::receipt::{ReceiptLayout, print_pdf, render_pdf, save_pdf};
+use crate::store::{ShopSettings, Store};
 use motordesk_core::Invoice;
 use std::path::Path;
 
 /// The layout this kiosk prints for `inv`; `hash` is its signed XML's DigestValue.
-pub fn layout(inv: &Invoice, settings: &ShopSettings, hash: Option<&str>) -> ReceiptLayout {
+pub(super) fn layout(inv: &Invoice, settings: &ShopSettings, hash: Option<&str>) -> ReceiptLayout {
     ReceiptLayout::build(inv, settings, settings.receipt_format, hash)
 }
 
 /// The hash to print for `inv`: its stored XML's DigestValue, if signed.
-pub fn hash_of(store: &Store, inv: &Invoice) -> Option<String> {
+pub(super) fn hash_of(store: &Store, inv: &Invoice) -> Option<String> {
     match store.comprobante_xml(inv.id) {
         Ok(x) => x.and_then(|x| x.digest),
         Err(e) => {
@@ -26,15 +24,15 @@ pub fn hash_of(store: &Store, inv: &Invoice) -> Option<String> {
 
 /// Saves the PDF and prints it (when `print` is on). `Ok` is a note for the person,
 /// `Err` says what failed; the sale is saved either way.
-pub fn save_and_print(
+pub(super) fn save_and_print(
     inv: &Invoice,
     settings: &ShopSettings,
     hash: Option<&str>,
     dir: &Path,
     print_on: bool,
 ) -> Result<String, String> {
-    let bytes = pdf::render_pdf(&layout(inv, settings, hash));
-    let path = print::save_pdf(dir, inv, &bytes).map_err(|e| {
+    let bytes = render_pdf(&layout(inv, settings, hash));
+    let path = save_pdf(dir, inv, &bytes).map_err(|e| {
         log::error!("saving receipt pdf of {}: {e}", inv.number);
         format!(
             "No se pudo guardar el PDF del comprobante {} ({e}).",
@@ -44,7 +42,7 @@ pub fn save_and_print(
     if !print_on {
         return Ok(format!("PDF guardado en {}.", path.display()));
     }
-    match print::print_pdf(&path, settings.printer.as_deref()) {
+    match print_pdf(&path, settings.printer.as_deref()) {
         Ok(()) => Ok(format!(
             "Comprobante {} enviado a la impresora.",
             inv.number

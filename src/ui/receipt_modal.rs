@@ -1,13 +1,13 @@
 //! The VISTA PREVIA modal shared by Ventas (the draft) and Comprobantes (an issued
-//! document): the receipt drawn by `receipt::preview::show` with a Cerrar button.
+//! document): the receipt drawn by `receipt::show_preview` with a Cerrar button.
 
-use crate::receipt::layout::ReceiptLayout;
+use crate::receipt::{ReceiptLayout, show_preview};
 use crate::ui::theme;
 use egui::{Button, Color32, Ui, vec2};
 
 /// Shows `preview` in a modal while it is `Some`; closing it sets it to `None`.
 /// `id` keeps the two panels' modals apart.
-pub fn show(ctx: &egui::Context, id: &str, preview: &mut Option<ReceiptLayout>) {
+pub(super) fn show(ctx: &egui::Context, id: &str, preview: &mut Option<ReceiptLayout>) {
     let Some(layout) = preview.as_ref() else {
         return;
     };
@@ -42,7 +42,7 @@ fn preview_window(ui: &mut Ui, layout: &ReceiptLayout, close: &mut bool) {
                 .fill(Color32::from_gray(200))
                 .inner_margin(6.0)
                 .show(ui, |ui| {
-                    crate::receipt::preview::show(ui, layout);
+                    show_preview(ui, layout);
                 });
         },
     );

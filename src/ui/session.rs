@@ -1,10 +1,8 @@
 //! What the panels share once someone is logged in: the open store, the sync thread,
 //! who is working, and a revision counter that tells panels to reload their snapshots.
 
-use crate::store::Store;
-use crate::store::settings::ShopSettings;
-use crate::sync::handle::SyncHandle;
-use crate::sync::status::SyncState;
+use crate::store::{ShopSettings, Store};
+use crate::sync::{SyncHandle, SyncState};
 use motordesk_core::{DocumentKind, Invoice};
 use motordesk_core::{Role, User};
 use std::path::PathBuf;
@@ -57,7 +55,7 @@ impl PanelId {
     }
 }
 
-pub struct Session {
+pub(super) struct Session {
     pub store: Arc<Store>,
     pub sync: Option<SyncHandle>,
     pub user: User,
@@ -74,7 +72,7 @@ pub struct Session {
 }
 
 impl Session {
-    pub fn new(store: Arc<Store>, data_dir: PathBuf) -> Session {
+    pub(super) fn new(store: Arc<Store>, data_dir: PathBuf) -> Session {
         let account = store.account().to_string();
         let user = match store.user(&account) {
             Ok(Some(u)) => u,
@@ -110,7 +108,7 @@ impl Session {
 
     /// Starts the sync thread on the first frame (it needs the egui context to wake
     /// the UI).
-    pub fn ensure_sync(&mut self, ctx: &egui::Context) {
+    pub(super) fn ensure_sync(&mut self, ctx: &egui::Context) {
         if self.sync.is_none() {
             let ctx = ctx.clone();
             self.sync = Some(SyncHandle::start(
@@ -121,34 +119,34 @@ impl Session {
     }
 
     /// Call after a local write: panels reload and the sync thread wakes up.
-    pub fn changed(&mut self) {
+    pub(super) fn changed(&mut self) {
         self.revision += 1;
         self.nudge();
     }
 
-    pub fn nudge(&self) {
+    pub(super) fn nudge(&self) {
         if let Some(s) = &self.sync {
             s.nudge();
         }
     }
 
-    pub fn sync_state(&self) -> SyncState {
+    pub(super) fn sync_state(&self) -> SyncState {
         self.sync
             .as_ref()
             .map(SyncHandle::state)
             .unwrap_or_default()
     }
 
-    pub fn is_admin(&self) -> bool {
+    pub(super) fn is_admin(&self) -> bool {
         self.user.role == Role::Administrador
     }
 
     /// Where receipts are saved for reprinting.
-    pub fn receipts_dir(&self) -> PathBuf {
+    pub(super) fn receipts_dir(&self) -> PathBuf {
         self.data_dir.join("comprobantes")
     }
 
-    pub fn today(&self) -> chrono::NaiveDate {
+    pub(super) fn today(&self) -> chrono::NaiveDate {
         motordesk_core::lima_date(chrono::Utc::now())
     }
 }

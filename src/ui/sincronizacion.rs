@@ -1,9 +1,7 @@
 //! Sincronización: what is still only on this kiosk (pending, sending, failed), why a
 //! failed item failed, Reintentar per item or all, and conflicts waiting for a person.
 
-use crate::store::StoreResult;
-use crate::store::merge::{Conflict, Resolution, Side};
-use crate::store::outbox::{OutboxEntry, SyncCounts};
+use crate::store::{Conflict, OutboxEntry, Resolution, Side, StoreResult, SyncCounts};
 use crate::ui::session::Session;
 use crate::ui::sync_indicator::connectivity_colour;
 use crate::ui::widgets::{self, Msg};
@@ -18,7 +16,7 @@ const SHOWN: usize = 500;
 type Loaded = (Vec<OutboxEntry>, Vec<Conflict>);
 
 #[derive(Default)]
-pub struct SincronizacionPanel {
+pub(super) struct SincronizacionPanel {
     entries: Vec<OutboxEntry>,
     conflicts: Vec<Conflict>,
     loaded: Option<(u64, SyncCounts, u64)>,
@@ -88,7 +86,7 @@ fn differences(c: &Conflict) -> Vec<String> {
 }
 
 impl SincronizacionPanel {
-    pub fn ui(&mut self, ui: &mut Ui, s: &mut Session) {
+    pub(super) fn ui(&mut self, ui: &mut Ui, s: &mut Session) {
         let state = s.sync_state();
         if let Some((e, c)) = self.load.poll_ok(&mut self.msg) {
             self.entries = e;

@@ -1,11 +1,11 @@
 //! The persistent sync indicator in the top bar: connectivity and queue counts, always
 //! visible, one touch away from the Sincronización panel.
 
-use crate::sync::status::{Connectivity, SyncState};
+use crate::sync::{Connectivity, SyncState};
 use crate::ui::theme;
 use egui::{Button, Color32, RichText, Ui, vec2};
 
-pub fn connectivity_colour(c: Connectivity) -> Color32 {
+pub(super) fn connectivity_colour(c: Connectivity) -> Color32 {
     match c {
         Connectivity::Online => theme::GREEN,
         Connectivity::Reconnected => theme::BLUE,
@@ -15,7 +15,7 @@ pub fn connectivity_colour(c: Connectivity) -> Color32 {
 }
 
 /// Draws the indicator with text of `size` px; true when it was touched.
-pub fn show(ui: &mut Ui, state: &SyncState, size: f32) -> bool {
+pub(super) fn show(ui: &mut Ui, state: &SyncState, size: f32) -> bool {
     let c = &state.counts;
     let normal = ui.visuals().text_color();
     let count = |label: &str, n: u64, hot: Color32| {
@@ -45,4 +45,29 @@ pub fn show(ui: &mut Ui, state: &SyncState, size: f32) -> bool {
     ui.add(b.min_size(vec2(0.0, theme::TOUCH)))
         .on_hover_text(hover)
         .clicked()
+}
+
+/// Beside the sync indicator: the most urgent fiscal warning (shop not set up, documents
+/// "sin firmar", certificate expiring or expired); true when touched (opens Ajustes).
+pub(super) fn fiscal_badge(
+    ui: &mut Ui,
+    status: &crate::ui::fiscal::FiscalStatus,
+    size: f32,
+) -> bool {
+    let now = chrono::Utc::now();
+    let Some((text, colour)) = status.warning(now) else {
+        return false;
+    };
+    let hover = status.explain(now).unwrap_or_default();
+    ui.add(
+        Button::new(
+            RichText::new(format!("⚠ {text}"))
+                .size(size)
+                .strong()
+                .color(colour),
+        )
+        .min_size(vec2(0.0, theme::TOUCH)),
+    )
+    .on_hover_text(hover)
+    .clicked()
 }

@@ -4,23 +4,23 @@
 use egui::epaint::text::{FontInsert, FontPriority, InsertFontFamily};
 use egui::{Color32, FontData, FontFamily, FontId, TextStyle, vec2};
 
-pub const BODY: f32 = 20.0;
-pub const HEADING: f32 = 28.0;
+pub(super) const BODY: f32 = 20.0;
+pub(super) const HEADING: f32 = 28.0;
 /// Minimum height of anything a person touches.
-pub const TOUCH: f32 = 48.0;
+pub(super) const TOUCH: f32 = 48.0;
 
-pub const GREEN: Color32 = Color32::from_rgb(0x1b, 0x8a, 0x3c);
-pub const AMBER: Color32 = Color32::from_rgb(0xc7, 0x7c, 0x02);
-pub const RED: Color32 = Color32::from_rgb(0xc6, 0x28, 0x28);
-pub const BLUE: Color32 = Color32::from_rgb(0x15, 0x65, 0xc0);
-pub const GREY: Color32 = Color32::from_rgb(0x75, 0x75, 0x75);
+pub(super) const GREEN: Color32 = Color32::from_rgb(0x1b, 0x8a, 0x3c);
+pub(super) const AMBER: Color32 = Color32::from_rgb(0xc7, 0x7c, 0x02);
+pub(super) const RED: Color32 = Color32::from_rgb(0xc6, 0x28, 0x28);
+pub(super) const BLUE: Color32 = Color32::from_rgb(0x15, 0x65, 0xc0);
+pub(super) const GREY: Color32 = Color32::from_rgb(0x75, 0x75, 0x75);
 
 /// DejaVu Sans (already embedded for the receipts) is the UI font: large x-height,
 /// readable at arm's length, and it has every glyph the screens use (●, ✓, «», ñ).
 fn install_fonts(ctx: &egui::Context) {
     ctx.add_font(FontInsert::new(
         "motordesk-ui",
-        FontData::from_static(crate::receipt::fonts::REGULAR_TTF),
+        FontData::from_static(crate::receipt::REGULAR_TTF),
         vec![
             InsertFontFamily {
                 family: FontFamily::Proportional,
@@ -34,7 +34,7 @@ fn install_fonts(ctx: &egui::Context) {
     ));
 }
 
-pub fn apply(ctx: &egui::Context) {
+pub(super) fn apply(ctx: &egui::Context) {
     install_fonts(ctx);
     ctx.all_styles_mut(|s| {
         s.text_styles
@@ -62,7 +62,7 @@ pub fn apply(ctx: &egui::Context) {
 }
 
 /// Colour of a sync status badge.
-pub fn status_colour(status: motordesk_core::SyncStatus) -> Color32 {
+pub(super) fn status_colour(status: motordesk_core::SyncStatus) -> Color32 {
     use motordesk_core::SyncStatus::*;
     match status {
         Pending => AMBER,

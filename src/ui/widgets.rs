@@ -6,7 +6,7 @@ use egui::{Button, Color32, Response, RichText, TextEdit, Ui, vec2};
 
 /// A label above a single-line field; the field is named by the label for screen
 /// readers and for the UI tests.
-pub fn field(ui: &mut Ui, label: &str, text: &mut String, width: f32) -> Response {
+pub(super) fn field(ui: &mut Ui, label: &str, text: &mut String, width: f32) -> Response {
     labelled_above(ui, label, TextEdit::singleline(text), width)
 }
 
@@ -21,7 +21,7 @@ fn labelled_above(ui: &mut Ui, label: &str, edit: TextEdit<'_>, width: f32) -> R
 }
 
 /// A label to the left of a single-line field, for compact rows.
-pub fn inline_field(ui: &mut Ui, label: &str, text: &mut String, width: f32) -> Response {
+pub(super) fn inline_field(ui: &mut Ui, label: &str, text: &mut String, width: f32) -> Response {
     let l = ui.label(label);
     ui.add(
         TextEdit::singleline(text)
@@ -32,12 +32,12 @@ pub fn inline_field(ui: &mut Ui, label: &str, text: &mut String, width: f32) -> 
 }
 
 /// A password field with its label above.
-pub fn password(ui: &mut Ui, label: &str, text: &mut String, width: f32) -> Response {
+pub(super) fn password(ui: &mut Ui, label: &str, text: &mut String, width: f32) -> Response {
     labelled_above(ui, label, TextEdit::singleline(text).password(true), width)
 }
 
 /// A wide, tall button for the main actions.
-pub fn big_button(ui: &mut Ui, text: &str, fill: Option<Color32>, width: f32) -> Response {
+pub(super) fn big_button(ui: &mut Ui, text: &str, fill: Option<Color32>, width: f32) -> Response {
     let mut b = Button::new(
         RichText::new(text)
             .size(22.0)
@@ -56,7 +56,7 @@ pub fn big_button(ui: &mut Ui, text: &str, fill: Option<Color32>, width: f32) ->
 }
 
 /// A toggle button: one of a group of choices.
-pub fn choice(ui: &mut Ui, selected: bool, text: &str) -> Response {
+pub(super) fn choice(ui: &mut Ui, selected: bool, text: &str) -> Response {
     ui.add(
         Button::selectable(selected, RichText::new(text))
             .min_size(vec2(theme::TOUCH, theme::TOUCH)),
@@ -64,7 +64,7 @@ pub fn choice(ui: &mut Ui, selected: bool, text: &str) -> Response {
 }
 
 /// A coloured status pill.
-pub fn badge(ui: &mut Ui, text: &str, colour: Color32) -> Response {
+pub(super) fn badge(ui: &mut Ui, text: &str, colour: Color32) -> Response {
     let galley_text = RichText::new(text)
         .color(Color32::WHITE)
         .strong()
@@ -78,7 +78,7 @@ pub fn badge(ui: &mut Ui, text: &str, colour: Color32) -> Response {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tone {
+pub(super) enum Tone {
     Info,
     Ok,
     Warn,
@@ -87,31 +87,31 @@ pub enum Tone {
 
 /// A message for the person: Spanish text and how loud it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Msg {
+pub(super) struct Msg {
     pub tone: Tone,
     pub text: String,
 }
 
 impl Msg {
-    pub fn ok(text: impl Into<String>) -> Msg {
+    pub(super) fn ok(text: impl Into<String>) -> Msg {
         Msg {
             tone: Tone::Ok,
             text: text.into(),
         }
     }
-    pub fn info(text: impl Into<String>) -> Msg {
+    pub(super) fn info(text: impl Into<String>) -> Msg {
         Msg {
             tone: Tone::Info,
             text: text.into(),
         }
     }
-    pub fn warn(text: impl Into<String>) -> Msg {
+    pub(super) fn warn(text: impl Into<String>) -> Msg {
         Msg {
             tone: Tone::Warn,
             text: text.into(),
         }
     }
-    pub fn error(text: impl Into<String>) -> Msg {
+    pub(super) fn error(text: impl Into<String>) -> Msg {
         Msg {
             tone: Tone::Error,
             text: text.into(),
@@ -121,7 +121,7 @@ impl Msg {
 
 /// An error that can tell the person what went wrong, in Spanish (`Display` stays
 /// English, for the log). Lets one helper show any failed job (`Job::poll_ok`).
-pub trait Mensaje {
+pub(super) trait Mensaje {
     fn mensaje(&self) -> String;
 }
 
@@ -143,7 +143,7 @@ impl Mensaje for motordesk_core::DomainError {
     }
 }
 
-pub fn tone_colour(tone: Tone) -> Color32 {
+pub(super) fn tone_colour(tone: Tone) -> Color32 {
     match tone {
         Tone::Info => theme::BLUE,
         Tone::Ok => theme::GREEN,
@@ -153,7 +153,7 @@ pub fn tone_colour(tone: Tone) -> Color32 {
 }
 
 /// Shows a message strip (wrapping, coloured).
-pub fn message(ui: &mut Ui, msg: &Msg) {
+pub(super) fn message(ui: &mut Ui, msg: &Msg) {
     let c = tone_colour(msg.tone);
     egui::Frame::new()
         .stroke(egui::Stroke::new(2.0, c))
@@ -165,7 +165,7 @@ pub fn message(ui: &mut Ui, msg: &Msg) {
 }
 
 /// Shows an optional message.
-pub fn maybe_message(ui: &mut Ui, msg: &Option<Msg>) {
+pub(super) fn maybe_message(ui: &mut Ui, msg: &Option<Msg>) {
     if let Some(m) = msg {
         message(ui, m);
     }

@@ -6,7 +6,7 @@ use crate::ui::widgets::{Mensaje, Msg};
 use std::fmt::Display;
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 
-pub struct Job<T> {
+pub(super) struct Job<T> {
     rx: Option<Receiver<T>>,
 }
 
@@ -19,7 +19,7 @@ impl<T> Default for Job<T> {
 impl<T: Send + 'static> Job<T> {
     /// Starts `work` on a worker thread. A job already running is abandoned: its result
     /// is dropped on arrival (search-as-you-type keeps only the latest query).
-    pub fn start(&mut self, ctx: &egui::Context, work: impl FnOnce() -> T + Send + 'static) {
+    pub(super) fn start(&mut self, ctx: &egui::Context, work: impl FnOnce() -> T + Send + 'static) {
         let (tx, rx) = mpsc::channel();
         let ctx = ctx.clone();
         let run = move || {
@@ -36,7 +36,7 @@ impl<T: Send + 'static> Job<T> {
     }
 
     /// The result, once, when it has arrived.
-    pub fn poll(&mut self) -> Option<T> {
+    pub(super) fn poll(&mut self) -> Option<T> {
         let rx = self.rx.as_ref()?;
         match rx.try_recv() {
             Ok(v) => {
@@ -52,7 +52,7 @@ impl<T: Send + 'static> Job<T> {
         }
     }
 
-    pub fn busy(&self) -> bool {
+    pub(super) fn busy(&self) -> bool {
         self.rx.is_some()
     }
 }
@@ -60,7 +60,7 @@ impl<T: Send + 'static> Job<T> {
 impl<T: Send + 'static, E: Mensaje + Display + Send + 'static> Job<Result<T, E>> {
     /// The job's value, once, when it arrived and succeeded. A failure is logged and put
     /// in `msg` as its Spanish `mensaje()` instead, and the caller sees `None`.
-    pub fn poll_ok(&mut self, msg: &mut Option<Msg>) -> Option<T> {
+    pub(super) fn poll_ok(&mut self, msg: &mut Option<Msg>) -> Option<T> {
         match self.poll()? {
             Ok(v) => Some(v),
             Err(e) => {

@@ -2,11 +2,8 @@
 //! documents, and poppler (`pdftotext`, `pdftoppm`, `pdfinfo`) to read the PDFs back.
 #![allow(dead_code)]
 
-use motordesk::receipt::layout::ReceiptLayout;
-use motordesk::receipt::pdf::render_pdf;
-use motordesk::store::Store;
-use motordesk::store::settings::Paper;
-use motordesk::store::settings::ShopSettings;
+use motordesk::receipt::{ReceiptLayout, render_pdf};
+use motordesk::store::{Paper, ShopSettings, Store};
 use motordesk_core::DocumentKind;
 use motordesk_core::TaxAffectation;
 use motordesk_core::Vehicle;

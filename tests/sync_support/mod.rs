@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use motordesk::store::Store;
-use motordesk::sync::client::Client;
+use motordesk::sync::Client;
 use motordesk_core::Customer;
 use motordesk_core::DocumentKind;
 use motordesk_core::IdKind;

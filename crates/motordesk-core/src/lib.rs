@@ -10,6 +10,7 @@ mod clock;
 mod customer;
 mod document;
 mod error;
+mod fiscal;
 mod identity;
 mod invoice;
 mod maintenance;
@@ -27,6 +28,9 @@ pub use clock::Hlc;
 pub use customer::{Customer, fold};
 pub use document::{DocumentKind, DocumentNumber, MAX_CORRELATIVE, Series, SeriesSet};
 pub use error::DomainError;
+pub use fiscal::{
+    DeadlineKind, FiscalError, FiscalState, SendUrgency, deadline, send_urgency, void_allowed,
+};
 pub use identity::{IdDocument, IdKind, ruc_check_digit, ruc_from_dni, validate_dni, validate_ruc};
 pub use invoice::{
     BOLETA_ANONYMOUS_LIMIT, Buyer, Cuota, DETRACCION_CODE_MAINTENANCE,

@@ -19,6 +19,7 @@ mod names;
 mod qr;
 mod send;
 mod sign;
+mod summary;
 mod ubl;
 
 pub use certificate::Certificate;
@@ -36,4 +37,8 @@ pub use send::{
     Verdict,
 };
 pub use sign::{SignedXml, sign};
+pub use summary::{
+    BajaLine, ComunicacionBaja, MAX_SUMMARY_CORRELATIVE, ResumenDiario, ResumenLine, ResumenStatus,
+    SummaryError, SummaryKind, build_baja, build_resumen, summary_file_name, summary_id,
+};
 pub use ubl::{UnsignedXml, build};

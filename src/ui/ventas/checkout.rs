@@ -2,15 +2,15 @@
 //! messages, VISTA PREVIA / EMITIR / Nueva venta), the issue worker, the print worker
 //! that follows a successful issue, and the preview modal.
 
-use crate::receipt::layout::ReceiptLayout;
+use crate::receipt::ReceiptLayout;
 use crate::store::StoreResult;
 use crate::ui::session::Session;
 use crate::ui::widgets::{self, Msg};
 use crate::ui::{printing, theme, worker::Job};
 use egui::{Button, RichText, Ui, vec2};
+use motordesk_core::detraccion_due;
 use motordesk_core::{
-    BOLETA_ANONYMOUS_LIMIT, DocumentKind, Invoice, InvoiceDraft, PaymentMethod, Vehicle,
-    check_odometer, soles,
+    BOLETA_ANONYMOUS_LIMIT, DocumentKind, Invoice, InvoiceDraft, Vehicle, check_odometer, soles,
 };
 use rust_decimal::Decimal;
 
@@ -109,6 +109,9 @@ impl Checkout {
                             row(ui, "OP. INAFECTA", t.inafecta);
                         }
                         row(ui, "IGV (18%)", t.igv);
+                        if let Some(d) = detraccion_due(draft.kind, &draft.lines, t.total) {
+                            row(ui, "Detracción 12% (SPOT)", d);
+                        }
                         ui.label(RichText::new("TOTAL").size(30.0).strong());
                         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                             ui.label(RichText::new(soles(t.total)).size(30.0).strong());
@@ -220,19 +223,10 @@ fn blocking_problem(
     if draft.lines.is_empty() {
         return Some("Agregue al menos un producto o servicio.".into());
     }
-    let totals = match draft.check() {
-        Ok(t) => t,
-        Err(e) => return Some(e.mensaje()),
-    };
-    if let Some(r) = draft.payment.received
-        && draft.payment.method == PaymentMethod::Efectivo
-        && r < totals.total
-    {
-        return Some(format!(
-            "El efectivo recibido ({}) es menor que el total ({}).",
-            soles(r),
-            soles(totals.total)
-        ));
+    // Every sale rule, the cash one included, lives in the domain's check (the store
+    // runs it again); the screen only asks first.
+    if let Err(e) = draft.check() {
+        return Some(e.mensaje());
     }
     if let (Some(v), Some(k)) = (vehicle, km)
         && let Err(e) = check_odometer(v.odometer_km, k)

@@ -23,7 +23,7 @@ use motordesk_core::{DocumentKind, Invoice, InvoiceDraft, Product};
 use rust_decimal::Decimal;
 use vehicle::VehiclePicker;
 
-pub struct VentasPanel {
+pub(super) struct VentasPanel {
     /// The sale on screen.
     draft: InvoiceDraft,
     customer: CustomerPicker,
@@ -52,13 +52,8 @@ impl Default for VentasPanel {
 }
 
 impl VentasPanel {
-    /// The sale on screen (for tests and the screenshot script).
-    pub fn draft(&self) -> &InvoiceDraft {
-        &self.draft
-    }
-
     /// Adds one unit of a product (or one more of a line already on the ticket).
-    pub fn add_product(&mut self, p: &Product) {
+    pub(super) fn add_product(&mut self, p: &Product) {
         if let Some(l) = self
             .draft
             .lines
@@ -72,10 +67,14 @@ impl VentasPanel {
         self.msg = None;
     }
 
-    pub fn ui(&mut self, ui: &mut Ui, s: &mut Session) {
+    pub(super) fn ui(&mut self, ui: &mut Ui, s: &mut Session) {
         self.poll(ui.ctx(), s);
         if let Some((kind, inv)) = s.note_of.take() {
             self.start_note(kind, &inv);
+        }
+        // The live checks see the detracción account the store will use at issue.
+        if self.draft.detraccion_account != s.settings.detraccion_account {
+            self.draft.detraccion_account = s.settings.detraccion_account.clone();
         }
         self.catalog.reload(ui.ctx(), s);
         let ticket_w = (ui.available_width() * 0.46).clamp(360.0, 520.0);

@@ -1,13 +1,88 @@
-//! Ventas › payment: Efectivo / Tarjeta / Yape / Plin, and for cash the amount received
-//! (keypad) with the change (Vuelto) or what is missing (Falta).
+//! Ventas › payment: for a factura the forma de pago (Contado, or Crédito in 1–6 monthly
+//! cuotas that add up to the total less any detracción); Efectivo / Tarjeta / Yape /
+//! Plin, and for cash the amount received (keypad) with the change (Vuelto) or what is
+//! missing (Falta).
 
 use super::keypad::{KeyTarget, SaleKeypad};
 use crate::ui::keypad::Keypad;
 use crate::ui::{theme, widgets};
+use chrono::{Duration, NaiveDate, Utc};
 use egui::{Button, RichText, Ui, vec2};
-use motordesk_core::{InvoiceDraft, PaymentMethod, plain, soles};
+use motordesk_core::{
+    Cuota, DocumentKind, InvoiceDraft, PaymentMethod, PaymentTerms, detraccion_due, lima_date,
+    plain, round2, soles,
+};
+use rust_decimal::Decimal;
+
+/// Cuota counts offered on a factura al crédito.
+const CUOTAS: [usize; 4] = [1, 2, 3, 6];
+
+/// `n` monthly cuotas of `net`, the first due 30 days after `today`; the last one takes
+/// the céntimos the equal split leaves over.
+fn cuotas(net: Decimal, n: usize, today: NaiveDate) -> Vec<Cuota> {
+    let each = round2(net / Decimal::from(n as u64));
+    (0..n)
+        .map(|i| Cuota {
+            amount: if i + 1 == n {
+                net - each * Decimal::from((n - 1) as u64)
+            } else {
+                each
+            },
+            due: today + Duration::days(30 * (i as i64 + 1)),
+        })
+        .collect()
+}
+
+/// Contado or Crédito (facturas only). Kept consistent with the total on every frame.
+fn terms(ui: &mut Ui, draft: &mut InvoiceDraft) {
+    if draft.kind != DocumentKind::Factura {
+        draft.terms = PaymentTerms::Contado;
+        return;
+    }
+    let Ok(t) = draft.totals() else { return };
+    let mut n = match &draft.terms {
+        PaymentTerms::Contado => 0,
+        PaymentTerms::Credito { cuotas } => cuotas.len(),
+    };
+    ui.label(RichText::new("Forma de pago").strong());
+    ui.horizontal_wrapped(|ui| {
+        if widgets::choice(ui, n == 0, "Contado").clicked() {
+            n = 0;
+        }
+        for k in CUOTAS {
+            let label = if k == 1 {
+                "Crédito 1 cuota".to_string()
+            } else {
+                format!("Crédito {k} cuotas")
+            };
+            if widgets::choice(ui, n == k, &label).clicked() {
+                n = k;
+            }
+        }
+    });
+    if n == 0 {
+        draft.terms = PaymentTerms::Contado;
+        return;
+    }
+    let net = t.total - detraccion_due(draft.kind, &draft.lines, t.total).unwrap_or_default();
+    let list = cuotas(net, n, lima_date(Utc::now()));
+    for (i, c) in list.iter().enumerate() {
+        ui.label(format!(
+            "Cuota {}: {} — vence el {}",
+            i + 1,
+            soles(c.amount),
+            c.due.format("%d/%m/%Y")
+        ));
+    }
+    draft.terms = PaymentTerms::Credito { cuotas: list };
+}
 
 pub(super) fn show(ui: &mut Ui, draft: &mut InvoiceDraft, keypad: &mut SaleKeypad) {
+    terms(ui, draft);
+    if draft.terms != PaymentTerms::Contado {
+        draft.payment.received = None;
+        return;
+    }
     ui.label(RichText::new("Pago").strong());
     ui.horizontal_wrapped(|ui| {
         for m in PaymentMethod::ALL {
@@ -60,4 +135,22 @@ pub(super) fn show(ui: &mut Ui, draft: &mut InvoiceDraft, keypad: &mut SaleKeypa
             }
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn cuotas_add_up_to_the_net_amount() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        let c = cuotas(dec!(1000.00), 3, today);
+        assert_eq!(
+            c.iter().map(|c| c.amount).collect::<Vec<_>>(),
+            [dec!(333.33), dec!(333.33), dec!(333.34)]
+        );
+        assert_eq!(c[0].due, NaiveDate::from_ymd_opt(2026, 12, 25).unwrap());
+        assert_eq!(c[2].due, NaiveDate::from_ymd_opt(2027, 2, 23).unwrap());
+    }
 }

@@ -178,7 +178,7 @@ fn note_reference(r: &ReferencedDocument) -> Result<(), BuildError> {
 }
 
 /// F + 3 alphanumerics for facturas and their notes, B + 3 for boletas and theirs.
-fn series(s: &str, family: DocumentType, field: &'static str) -> Result<(), BuildError> {
+pub(crate) fn series(s: &str, family: DocumentType, field: &'static str) -> Result<(), BuildError> {
     let first = if family == DocumentType::Factura {
         'F'
     } else {
@@ -198,7 +198,7 @@ fn series(s: &str, family: DocumentType, field: &'static str) -> Result<(), Buil
     }
 }
 
-fn number(n: u32, field: &'static str) -> Result<(), BuildError> {
+pub(crate) fn number(n: u32, field: &'static str) -> Result<(), BuildError> {
     if (1..=99_999_999).contains(&n) {
         Ok(())
     } else {
@@ -302,7 +302,7 @@ fn two_dp(d: Decimal) -> bool {
     d.round_dp(2) == d
 }
 
-fn digits(field: &'static str, s: &str, n: usize) -> Result<(), BuildError> {
+pub(crate) fn digits(field: &'static str, s: &str, n: usize) -> Result<(), BuildError> {
     if s.len() == n && s.bytes().all(|b| b.is_ascii_digit()) {
         Ok(())
     } else {
@@ -314,7 +314,7 @@ fn digits(field: &'static str, s: &str, n: usize) -> Result<(), BuildError> {
 }
 
 /// A text that may span lines (descriptions): no blank, within length, XML-safe.
-fn text(field: &'static str, s: &str, min: usize, max: usize) -> Result<(), BuildError> {
+pub(crate) fn text(field: &'static str, s: &str, min: usize, max: usize) -> Result<(), BuildError> {
     if s.trim().is_empty() {
         return Err(BuildError::Empty { field });
     }
@@ -338,7 +338,12 @@ fn text(field: &'static str, s: &str, min: usize, max: usize) -> Result<(), Buil
 }
 
 /// A single-line text (names, addresses, codes): as [`text`], and no line breaks.
-fn one_line_text(field: &'static str, s: &str, min: usize, max: usize) -> Result<(), BuildError> {
+pub(crate) fn one_line_text(
+    field: &'static str,
+    s: &str,
+    min: usize,
+    max: usize,
+) -> Result<(), BuildError> {
     text(field, s, min, max)?;
     if s.contains(['\n', '\r']) {
         return Err(BuildError::InvalidCharacter { field });

@@ -6,19 +6,24 @@
 //! kiosk can store it and sign it later, when a certificate is imported, with
 //! [`crate::sign`]; the bytes digested then are exactly the bytes written now.
 
-mod amounts;
-mod check;
+pub(crate) mod amounts;
+pub(crate) mod check;
 pub(crate) mod codes;
 mod lines;
 mod parties;
 mod payment;
 mod taxes;
-mod xml;
+pub(crate) mod xml;
 
 use crate::error::{BuildError, SignError};
 use crate::model::{Comprobante, DocumentKind, DocumentType};
 use codes::*;
 use xml::Xml;
+
+/// SUNAT's aggregate components (`sac:`), used by the resumen diario and the comunicación
+/// de baja.
+pub(crate) const NS_SAC: &str =
+    "urn:sunat:names:specification:ubl:peru:schema:xsd:SunatAggregateComponents-1";
 
 /// The XML declaration every document starts with (not part of the canonical form).
 pub(crate) const DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
@@ -31,6 +36,10 @@ pub(crate) enum Root {
     Invoice,
     CreditNote,
     DebitNote,
+    /// Comunicación de baja (RA), written by `crate::summary`.
+    VoidedDocuments,
+    /// Resumen diario (RC), written by `crate::summary`.
+    SummaryDocuments,
 }
 
 impl Root {
@@ -39,6 +48,8 @@ impl Root {
             Root::Invoice => "Invoice",
             Root::CreditNote => "CreditNote",
             Root::DebitNote => "DebitNote",
+            Root::VoidedDocuments => "VoidedDocuments",
+            Root::SummaryDocuments => "SummaryDocuments",
         }
     }
 
@@ -47,15 +58,28 @@ impl Root {
             Root::Invoice => "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",
             Root::CreditNote => "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2",
             Root::DebitNote => "urn:oasis:names:specification:ubl:schema:xsd:DebitNote-2",
+            Root::VoidedDocuments => {
+                "urn:sunat:names:specification:ubl:peru:schema:xsd:VoidedDocuments-1"
+            }
+            Root::SummaryDocuments => {
+                "urn:sunat:names:specification:ubl:peru:schema:xsd:SummaryDocuments-1"
+            }
         }
     }
 
     /// The namespace declarations of the root, in C14N order (default first, then by
     /// prefix). They are the only ones in the document, so they are also exactly what
-    /// inclusive C14N puts on `ds:SignedInfo`.
+    /// inclusive C14N puts on `ds:SignedInfo`. The two SUNAT summaries add `sac`
+    /// (sorted last).
     pub(crate) fn namespace_declarations(self) -> String {
+        let sac = match self {
+            Root::VoidedDocuments | Root::SummaryDocuments => {
+                format!(" xmlns:sac=\"{NS_SAC}\"")
+            }
+            Root::Invoice | Root::CreditNote | Root::DebitNote => String::new(),
+        };
         format!(
-            " xmlns=\"{}\" xmlns:cac=\"{NS_CAC}\" xmlns:cbc=\"{NS_CBC}\" xmlns:ds=\"{NS_DS}\" xmlns:ext=\"{NS_EXT}\"",
+            " xmlns=\"{}\" xmlns:cac=\"{NS_CAC}\" xmlns:cbc=\"{NS_CBC}\" xmlns:ds=\"{NS_DS}\" xmlns:ext=\"{NS_EXT}\"{sac}",
             self.namespace()
         )
     }
@@ -65,6 +89,8 @@ impl Root {
             "Invoice" => Some(Root::Invoice),
             "CreditNote" => Some(Root::CreditNote),
             "DebitNote" => Some(Root::DebitNote),
+            "VoidedDocuments" => Some(Root::VoidedDocuments),
+            "SummaryDocuments" => Some(Root::SummaryDocuments),
             _ => None,
         }
     }
@@ -87,6 +113,10 @@ impl Root {
                 "cbc:DebitedQuantity",
                 "cac:RequestedMonetaryTotal",
             ),
+            // `build` only writes the three UBL documents; summaries have their own lines.
+            Root::VoidedDocuments | Root::SummaryDocuments => {
+                unreachable!("summaries are written by crate::summary")
+            }
         }
     }
 }
@@ -131,7 +161,7 @@ impl UnsignedXml {
             .strip_prefix('<')
             .and_then(|_| Root::from_name(&body[1..name_end]))
             .ok_or(SignError::NotUnsigned(
-                "root is not Invoice, CreditNote or DebitNote",
+                "root is not Invoice, CreditNote, DebitNote, VoidedDocuments or SummaryDocuments",
             ))?;
         let start = format!("<{}{}>", root.name(), root.namespace_declarations());
         if !body.starts_with(&start) {
@@ -167,6 +197,19 @@ impl UnsignedXml {
 
     pub(crate) fn root(&self) -> Root {
         self.root
+    }
+
+    /// Wraps a document written elsewhere in this crate (`crate::summary`) in the same
+    /// canonical form as [`build`]'s: the declaration, `root` with
+    /// [`Root::namespace_declarations`] and one empty signature slot.
+    pub(crate) fn from_parts(xml: String, root: Root) -> Self {
+        debug_assert!(xml.starts_with(&format!(
+            "{DECLARATION}<{}{}>",
+            root.name(),
+            root.namespace_declarations()
+        )));
+        debug_assert_eq!(xml.matches(SIGNATURE_SLOT).count(), 1);
+        UnsignedXml { xml, root }
     }
 }
 
