@@ -416,3 +416,90 @@ fn close_shift_with_unsynced_records_needs_an_admin_reason() {
     wait_for(&mut h, "closed", |h| has(h, "Turno cerrado"));
     assert!(has(&h, "sin sincronizar"));
 }
+
+/// The shop's .pfx as a certificate provider hands it over, made with the openssl CLI.
+fn shop_pfx(dir: &std::path::Path) -> std::path::PathBuf {
+    let run = |args: &[&str]| {
+        let o = std::process::Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("openssl installed (scripts/setup-debian.sh)");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "k.pem",
+        "-out",
+        "c.pem",
+        "-days",
+        "400",
+        "-subj",
+        "/CN=TALLER DEMO",
+    ]);
+    run(&[
+        "pkcs12",
+        "-export",
+        "-inkey",
+        "k.pem",
+        "-in",
+        "c.pem",
+        "-out",
+        "taller.pfx",
+        "-passout",
+        "pass:clave-pfx",
+    ]);
+    dir.join("taller.pfx")
+}
+
+#[test]
+fn a_sale_without_certificate_waits_unsigned_until_ajustes_imports_one() {
+    let shop = shop(PanelId::Ventas);
+    let mut h = harness(shop.app);
+    wait_for(&mut h, "the fiscal warning", |h| has(h, "SIN CERTIFICADO"));
+    wait_for(&mut h, "quick keys", |h| has(h, "Cambio de aceite"));
+    touch_button(&mut h, "Cambio de aceite");
+    h.get_by_label("EMITIR").click();
+    wait_for(&mut h, "the boleta", |h| {
+        has(h, "Emitido: Boleta B001-00000001")
+    });
+    wait_for(&mut h, "the warning to count it", |h| {
+        has(h, "1 SIN FIRMAR")
+    });
+    let s = store(&h);
+    let id = s.invoice_summaries().unwrap()[0].id;
+    assert!(s.comprobante_xml(id).unwrap().unwrap().digest.is_none());
+
+    // Touching the warning opens Ajustes, where the administrator imports the .pfx.
+    touch_button(&mut h, "1 SIN FIRMAR");
+    wait_for(&mut h, "Ajustes", |h| {
+        has(h, "Comprobante electrónico (SUNAT)")
+    });
+    // The section sits below the shop's data: scroll it into view as a finger would.
+    h.get_by_label("Importar certificado").scroll_to_me();
+    h.run();
+    let dir = tempfile::tempdir().unwrap();
+    let pfx = shop_pfx(dir.path());
+    type_into(
+        &mut h,
+        "Archivo del certificado (.pfx / .p12)",
+        pfx.to_str().unwrap(),
+    );
+    type_into(&mut h, "Contraseña del certificado", "equivocada");
+    click(&mut h, "Importar certificado");
+    wait_for(&mut h, "the refusal", |h| has(h, "contraseña"));
+    assert!(s.comprobante_xml(id).unwrap().unwrap().digest.is_none());
+
+    type_into(&mut h, "Contraseña del certificado", "clave-pfx");
+    click(&mut h, "Importar certificado");
+    wait_for(&mut h, "the import", |h| has(h, "Certificado importado"));
+    assert!(has(&h, "1 comprobantes firmados ahora"));
+    assert!(s.comprobante_xml(id).unwrap().unwrap().digest.is_some());
+    wait_for(&mut h, "the warning to go", |h| !has(h, "SIN FIRMAR"));
+    assert!(has(&h, "CN=TALLER DEMO"), "certificate shown in Ajustes");
+}

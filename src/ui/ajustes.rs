@@ -56,11 +56,11 @@ fn series_of(s: &ShopSettings) -> [String; 5] {
 }
 
 const SERIES_LABELS: [&str; 5] = [
-    "Serie boleta",
-    "Serie factura",
-    "Serie nota de venta",
-    "Serie N. crédito (boleta)",
-    "Serie N. crédito (factura)",
+    "Boleta",
+    "Factura",
+    "Nota de venta",
+    "N. crédito boleta",
+    "N. crédito factura",
 ];
 
 impl AjustesPanel {
@@ -214,7 +214,7 @@ impl AjustesPanel {
             ui.add_enabled_ui(!assigned, |ui| {
                 ui.horizontal_wrapped(|ui| {
                     for (i, label) in SERIES_LABELS.iter().enumerate() {
-                        widgets::field(ui, label, &mut self.series[i], 110.0);
+                        widgets::field(ui, label, &mut self.series[i], 150.0);
                     }
                 });
             });

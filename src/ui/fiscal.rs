@@ -29,8 +29,7 @@ impl FiscalStatus {
         })
     }
 
-    /// The most urgent warning, short for the top bar, with its colour; `None` when all
-    /// is well.
+    /// The most urgent warning for the top bar, with its colour; `None` when all is well.
     pub(super) fn warning(&self, now: DateTime<Utc>) -> Option<(String, Color32)> {
         if !self.issuer_ready {
             return Some(("CONFIGURE EL NEGOCIO".into(), theme::RED));
@@ -50,6 +49,21 @@ impl FiscalStatus {
             )),
             Some(_) => unsigned.map(|u| (u, theme::AMBER)),
         }
+    }
+
+    /// The same in fewer letters, for a 1024-pixel top bar.
+    pub(super) fn warning_short(&self, now: DateTime<Utc>) -> Option<(String, Color32)> {
+        let (long, colour) = self.warning(now)?;
+        let short = match long.as_str() {
+            "CONFIGURE EL NEGOCIO" => "DATOS SUNAT".to_string(),
+            "SIN CERTIFICADO" => "SIN CERT.".to_string(),
+            "CERTIFICADO VENCIDO" => "CERT. VENCIDO".to_string(),
+            other if other.starts_with("CERTIFICADO VENCE") => {
+                format!("CERT. {} DÍAS", self.certificate.as_ref()?.days_left(now))
+            }
+            other => other.replace(" SIN FIRMAR", " S/FIRMA"),
+        };
+        Some((short, colour))
     }
 
     /// The same, in a sentence for Ajustes.
@@ -136,6 +150,7 @@ mod tests {
         let now = Utc::now();
         let mut st = FiscalStatus::default();
         assert_eq!(st.warning(now).unwrap().0, "CONFIGURE EL NEGOCIO");
+        assert_eq!(st.warning_short(now).unwrap().0, "DATOS SUNAT");
         st.issuer_ready = true;
         assert_eq!(st.warning(now).unwrap().0, "SIN CERTIFICADO");
         st.unsigned = 3;
@@ -147,6 +162,7 @@ mod tests {
         assert_eq!(st.explain(now), None);
         st.certificate = Some(cert(12));
         assert_eq!(st.warning(now).unwrap().0, "CERTIFICADO VENCE EN 12 DÍAS");
+        assert_eq!(st.warning_short(now).unwrap().0, "CERT. 12 DÍAS");
         st.certificate = Some(cert(-3));
         assert_eq!(st.warning(now).unwrap().0, "CERTIFICADO VENCIDO");
         assert!(st.explain(now).unwrap().contains("venció"));

@@ -55,7 +55,13 @@ pub(super) fn fiscal_badge(
     size: f32,
 ) -> bool {
     let now = chrono::Utc::now();
-    let Some((text, colour)) = status.warning(now) else {
+    // The 1024-pixel bar (smaller type) gets the short words so nothing is cut.
+    let warning = if size < 18.0 {
+        status.warning_short(now)
+    } else {
+        status.warning(now)
+    };
+    let Some((text, colour)) = warning else {
         return false;
     };
     let hover = status.explain(now).unwrap_or_default();
