@@ -6,7 +6,7 @@
 //! transform removes exactly the `ds:Signature` we insert, so the reference digest is
 //! SHA-256 of the unsigned document minus its XML declaration. `ds:SignedInfo` is written
 //! here in canonical form too; inclusive C14N of a subset puts on it every namespace
-//! declaration in scope — the root's five (default, cac, cbc, ds, ext), in that order —
+//! declaration in scope — the root's (default, cac, cbc, ds, ext, and sac on summaries), in order —
 //! so the bytes signed carry them while the document itself inherits them.
 
 use crate::certificate::Certificate;
