@@ -31,7 +31,7 @@ use crate::model::Issuer;
 use crate::ubl::check;
 use crate::ubl::codes::SIGNATURE_ID;
 use crate::ubl::xml::Xml;
-use crate::ubl::{DECLARATION, Root, SIGNATURE_SLOT, UnsignedXml};
+use crate::ubl::{Root, UnsignedXml, open_document};
 use chrono::NaiveDate;
 
 /// The largest `N` in `RA-YYYYMMDD-N` / `RC-YYYYMMDD-N` (SUNAT allows 1 to 5 digits).
@@ -128,16 +128,7 @@ impl Header<'_> {
     /// Declaration, root, signature slot, versions, id, dates, `cac:Signature` and
     /// `cac:AccountingSupplierParty`, in the order of the references above.
     fn write(&self, x: &mut Xml, customization: &str, reference_date: NaiveDate) {
-        let root = self.kind.root();
-        x.raw(DECLARATION);
-        x.raw(&format!(
-            "<{}{}>",
-            root.name(),
-            root.namespace_declarations()
-        ));
-        x.raw("<ext:UBLExtensions><ext:UBLExtension>");
-        x.raw(SIGNATURE_SLOT);
-        x.raw("</ext:UBLExtension></ext:UBLExtensions>");
+        open_document(x, self.kind.root());
         x.el("cbc:UBLVersionID", "2.0");
         x.el("cbc:CustomizationID", customization);
         x.el(

@@ -30,6 +30,20 @@ pub(crate) const DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>
 /// The empty slot the signature goes into.
 pub(crate) const SIGNATURE_SLOT: &str = "<ext:ExtensionContent></ext:ExtensionContent>";
 
+/// The start every SUNAT document shares: declaration, root element with its namespace
+/// declarations, and the empty extension the signature goes into.
+pub(crate) fn open_document(x: &mut Xml, root: Root) {
+    x.raw(DECLARATION);
+    x.raw(&format!(
+        "<{}{}>",
+        root.name(),
+        root.namespace_declarations()
+    ));
+    x.raw("<ext:UBLExtensions><ext:UBLExtension>");
+    x.raw(SIGNATURE_SLOT);
+    x.raw("</ext:UBLExtension></ext:UBLExtensions>");
+}
+
 /// The UBL root element of a document kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Root {
@@ -222,15 +236,7 @@ pub fn build(c: &Comprobante) -> Result<UnsignedXml, BuildError> {
         DocumentType::NotaDebito => Root::DebitNote,
     };
     let mut x = Xml::with_capacity(4096 + 2048 * c.lines.len());
-    x.raw(DECLARATION);
-    x.raw(&format!(
-        "<{}{}>",
-        root.name(),
-        root.namespace_declarations()
-    ));
-    x.raw("<ext:UBLExtensions><ext:UBLExtension>");
-    x.raw(SIGNATURE_SLOT);
-    x.raw("</ext:UBLExtension></ext:UBLExtensions>");
+    open_document(&mut x, root);
     x.el("cbc:UBLVersionID", "2.1");
     x.leaf("cbc:CustomizationID", &[("schemeAgencyName", SUNAT)], "2.0");
 
