@@ -4,6 +4,7 @@
 mod codec;
 mod comprobante;
 mod error;
+mod fiscal;
 mod keyslots;
 mod merge;
 mod migrate;
@@ -18,6 +19,7 @@ mod tables;
 
 pub use comprobante::CertificateInfo;
 pub use error::{StoreError, StoreResult};
+pub use fiscal::{DocumentToSend, FiscalRecord, SunatOutcome};
 pub use merge::{Conflict, Resolution, Side};
 pub use migrate::{MigrationStep, SCHEMA_VERSION, run_migrations, schema_version};
 pub use outbox::{OutboxEntry, SyncCounts};
@@ -222,6 +224,8 @@ impl Store {
             txn.open_table(UNSIGNED_XML)?;
             txn.open_table(SECRETS)?;
             txn.open_table(NOTES_BY_ORIGINAL)?;
+            txn.open_table(FISCAL_STATE)?;
+            txn.open_table(FISCAL_SETTLED)?;
         }
         txn.commit()?;
         Ok(())

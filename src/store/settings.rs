@@ -67,7 +67,7 @@ fn default_consult_url() -> String {
     SUNAT_CONSULT_URL.into()
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShopSettings {
     pub issuer: Issuer,
     pub series: SeriesSet,
@@ -88,6 +88,41 @@ pub struct ShopSettings {
     /// Printed under the QR: "Consulte su comprobante en …".
     #[serde(default = "default_consult_url")]
     pub consult_url: String,
+    /// billService URL this kiosk sends its own documents to (SUNAT beta, production or an
+    /// OSE); empty = not configured (a shop with a server lets the server send).
+    #[serde(default)]
+    pub sunat_endpoint: String,
+    /// billConsultService URL (getStatusCdr); empty = SUNAT's.
+    #[serde(default)]
+    pub sunat_consult_endpoint: String,
+    /// SOL user of the secondary user that sends (without the RUC, e.g. `MODDATOS`).
+    #[serde(default)]
+    pub sunat_user: String,
+    /// SOL password; kept only inside the sealed settings.
+    #[serde(default)]
+    pub sunat_password: String,
+}
+
+impl std::fmt::Debug for ShopSettings {
+    /// Like a derived `Debug`, without the SOL password (settings reach the logs).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ShopSettings")
+            .field("issuer", &self.issuer)
+            .field("series", &self.series)
+            .field("printer", &self.printer)
+            .field("receipt_format", &self.receipt_format)
+            .field("server_url", &self.server_url)
+            .field("device_token", &self.device_token)
+            .field("footer", &self.footer)
+            .field("test_mode", &self.test_mode)
+            .field("detraccion_account", &self.detraccion_account)
+            .field("consult_url", &self.consult_url)
+            .field("sunat_endpoint", &self.sunat_endpoint)
+            .field("sunat_consult_endpoint", &self.sunat_consult_endpoint)
+            .field("sunat_user", &self.sunat_user)
+            .field("sunat_password", &"***")
+            .finish()
+    }
 }
 
 impl Default for ShopSettings {
@@ -115,6 +150,10 @@ impl Default for ShopSettings {
             test_mode: false,
             detraccion_account: String::new(),
             consult_url: SUNAT_CONSULT_URL.into(),
+            sunat_endpoint: String::new(),
+            sunat_consult_endpoint: String::new(),
+            sunat_user: String::new(),
+            sunat_password: String::new(),
         }
     }
 }

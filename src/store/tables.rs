@@ -65,6 +65,11 @@ pub(super) const SECRETS: TableDefinition<&str, &[u8]> = TableDefinition::new("s
 /// (modified invoice, note) → () : the credit and debit notes of a document.
 pub(super) const NOTES_BY_ORIGINAL: TableDefinition<(u128, u128), ()> =
     TableDefinition::new("idx_notes_original");
+/// invoice id → sealed `FiscalRecord`: where the document stands with SUNAT, its CDR.
+pub(super) const FISCAL_STATE: TableDefinition<u128, &[u8]> = TableDefinition::new("fiscal_state");
+/// invoice id → () : documents settled with SUNAT (accepted, rejected, voided); never sent
+/// again, skipped without opening their records.
+pub(super) const FISCAL_SETTLED: TableDefinition<u128, ()> = TableDefinition::new("fiscal_settled");
 /// conflict id → sealed conflict for review.
 pub(super) const CONFLICTS: TableDefinition<u128, &[u8]> = TableDefinition::new("conflicts");
 

@@ -7,6 +7,7 @@ mod error;
 mod handle;
 mod register;
 mod status;
+mod sunat;
 mod worker;
 
 pub use accounts::{LoginError, login, whoami};
@@ -15,4 +16,5 @@ pub use error::{SyncError, SyncResult};
 pub use handle::{SyncConfig, SyncHandle};
 pub use register::register;
 pub use status::{Connectivity, SyncState};
+pub use sunat::{SUNAT_TIMEOUT, SunatReport, send_pending, sunat_client};
 pub use worker::{SyncOptions, sync_once, sync_once_with};

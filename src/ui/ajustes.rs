@@ -1,12 +1,13 @@
-//! Ajustes: issuer data (the shop's RUC record), the SUNAT certificate, series
-//! (read-only once the server assigned them), printer, receipt format, server
-//! registration, users (admin only) and Cerrar turno.
+//! Ajustes: issuer data (the shop's RUC record), the SUNAT certificate, sending to SUNAT
+//! without a server (endpoint and Clave SOL, admin only), series (read-only once the
+//! server assigned them), printer, receipt format, server registration, users (admin
+//! only) and Cerrar turno.
 
 use crate::store::CertificateInfo;
 use crate::store::ShiftReport;
 use crate::store::StoreResult;
 use crate::store::{Paper, ShopSettings};
-use crate::sync::SyncResult;
+use crate::sync::{SunatReport, SyncResult};
 use crate::ui::fiscal::{self, FiscalWatch};
 use crate::ui::session::Session;
 use crate::ui::widgets::{self, Msg};
@@ -16,6 +17,7 @@ use motordesk_core::Series;
 use motordesk_core::lima_display;
 use motordesk_core::soles;
 use motordesk_core::{Role, User};
+use motordesk_sunat::Endpoints;
 
 #[derive(Default)]
 pub(super) struct AjustesPanel {
@@ -43,7 +45,46 @@ pub(super) struct AjustesPanel {
     cert_password: String,
     import_job: Job<Result<(CertificateInfo, usize), String>>,
     cert_msg: Option<Msg>,
+    /// The SUNAT sending form (taken from the saved settings when first shown).
+    sunat_form: Option<SunatForm>,
+    sunat_save: Job<StoreResult<ShopSettings>>,
+    sunat_send: Job<Result<SunatReport, String>>,
+    sunat_msg: Option<Msg>,
 }
+
+/// Where this kiosk sends its own documents, as typed in Ajustes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct SunatForm {
+    endpoint: String,
+    consult: String,
+    user: String,
+    password: String,
+}
+
+impl SunatForm {
+    fn of(s: &ShopSettings) -> SunatForm {
+        SunatForm {
+            endpoint: s.sunat_endpoint.clone(),
+            consult: s.sunat_consult_endpoint.clone(),
+            user: s.sunat_user.clone(),
+            password: s.sunat_password.clone(),
+        }
+    }
+
+    fn apply(&self, s: &mut ShopSettings) {
+        s.sunat_endpoint = self.endpoint.trim().to_string();
+        s.sunat_consult_endpoint = self.consult.trim().to_string();
+        s.sunat_user = self.user.trim().to_string();
+        s.sunat_password = self.password.clone();
+    }
+}
+
+/// Documents sent per tap of "Enviar pendientes a SUNAT".
+const SEND_BATCH: usize = 200;
+
+/// SUNAT's public beta credentials (peru-billing.md §5.1).
+const BETA_USER: &str = "MODDATOS";
+const BETA_PASSWORD: &str = "moddatos";
 
 fn series_of(s: &ShopSettings) -> [String; 5] {
     [
@@ -90,6 +131,8 @@ impl AjustesPanel {
                 ui.separator();
                 self.sunat(ui, s);
                 ui.separator();
+                self.sunat_sending(ui, s);
+                ui.separator();
                 self.printer(ui);
                 ui.separator();
                 self.server(ui, s);
@@ -116,6 +159,23 @@ impl AjustesPanel {
                 }
                 Err(e) => Msg::error(e),
             });
+        }
+        if let Some(saved) = self.sunat_save.poll_ok(&mut self.sunat_msg) {
+            if let Some(e) = &mut self.edit {
+                SunatForm::of(&saved).apply(e);
+            }
+            self.sunat_form = Some(SunatForm::of(&saved));
+            s.settings = saved;
+            self.sunat_msg = Some(Msg::ok("Datos de envío a SUNAT guardados."));
+            s.changed();
+        }
+        if let Some(r) = self.sunat_send.poll() {
+            self.sunat_msg = Some(match r {
+                Ok(report) if report.problems.is_empty() => Msg::ok(report.mensaje()),
+                Ok(report) => Msg::warn(report.mensaje()),
+                Err(e) => Msg::error(e),
+            });
+            s.changed();
         }
         if let Some(saved) = self.save.poll_ok(&mut self.msg) {
             s.settings = saved;
@@ -341,6 +401,129 @@ impl AjustesPanel {
             });
         }
         widgets::maybe_message(ui, &self.cert_msg);
+    }
+
+    /// Sending without a server: where to (SUNAT beta, production or an OSE), the Clave
+    /// SOL of the secondary user, and a button that sends what waits. Administrators only.
+    fn sunat_sending(&mut self, ui: &mut Ui, s: &mut Session) {
+        ui.label(
+            RichText::new("Envío a SUNAT desde este equipo")
+                .strong()
+                .size(22.0),
+        );
+        ui.label(
+            RichText::new(
+                "Para un local sin servidor: este equipo envía sus propios comprobantes firmados.",
+            )
+            .color(theme::GREY),
+        );
+        if !s.is_admin() {
+            ui.label(
+                RichText::new("Solo un administrador puede configurar el envío a SUNAT.")
+                    .color(theme::GREY),
+            );
+            return;
+        }
+        let form = self
+            .sunat_form
+            .get_or_insert_with(|| SunatForm::of(&s.settings));
+        ui.horizontal_wrapped(|ui| {
+            if ui
+                .add(Button::new("SUNAT beta").min_size(vec2(0.0, theme::TOUCH)))
+                .clicked()
+            {
+                form.endpoint = Endpoints::SUNAT_BETA_BILL.into();
+                form.consult = Endpoints::SUNAT_CONSULT.into();
+                form.user = BETA_USER.into();
+                form.password = BETA_PASSWORD.into();
+            }
+            if ui
+                .add(Button::new("SUNAT producción").min_size(vec2(0.0, theme::TOUCH)))
+                .clicked()
+            {
+                form.endpoint = Endpoints::SUNAT_PRODUCTION_BILL.into();
+                form.consult = Endpoints::SUNAT_CONSULT.into();
+                if form.user == BETA_USER {
+                    form.user.clear();
+                    form.password.clear();
+                }
+            }
+            if ui
+                .add(Button::new("OSE personalizada").min_size(vec2(0.0, theme::TOUCH)))
+                .clicked()
+            {
+                form.endpoint.clear();
+                form.consult.clear();
+            }
+        });
+        widgets::field(
+            ui,
+            "Dirección del servicio (billService)",
+            &mut form.endpoint,
+            560.0,
+        );
+        widgets::field(
+            ui,
+            "Servicio de consulta (billConsultService; vacío = el de SUNAT)",
+            &mut form.consult,
+            560.0,
+        );
+        ui.horizontal_wrapped(|ui| {
+            widgets::field(ui, "Usuario SOL (sin el RUC)", &mut form.user, 220.0);
+            widgets::password(ui, "Clave SOL", &mut form.password, 220.0);
+        });
+        let changed = *form != SunatForm::of(&s.settings);
+        let saving = self.sunat_save.busy();
+        if ui
+            .add_enabled(
+                !saving && changed,
+                Button::new("Guardar datos de envío").min_size(vec2(260.0, theme::TOUCH)),
+            )
+            .clicked()
+        {
+            let (form, store) = (form.clone(), s.store.clone());
+            self.sunat_save.start(ui.ctx(), move || {
+                let mut next = store.settings()?;
+                form.apply(&mut next);
+                store.save_settings(&next)?;
+                Ok(next)
+            });
+        }
+        if s.settings.sunat_endpoint.trim().is_empty() {
+            ui.label(
+                RichText::new("Envío a SUNAT no configurado: elija un servicio y guarde.")
+                    .color(theme::AMBER),
+            );
+        } else if changed {
+            ui.label(
+                RichText::new("Hay cambios sin guardar: el envío usa los datos guardados.")
+                    .color(theme::AMBER),
+            );
+        }
+        let sending = self.sunat_send.busy();
+        let label = if sending {
+            "Enviando a SUNAT…"
+        } else {
+            "Enviar pendientes a SUNAT"
+        };
+        let configured = !s.settings.sunat_endpoint.trim().is_empty();
+        if ui
+            .add_enabled(
+                !sending && configured,
+                Button::new(RichText::new(label).strong()).min_size(vec2(320.0, 56.0)),
+            )
+            .clicked()
+            && let Some(client) = crate::sync::sunat_client(&s.settings)
+        {
+            let store = s.store.clone();
+            self.sunat_send.start(ui.ctx(), move || {
+                crate::sync::send_pending(&store, &client, SEND_BATCH).map_err(|e| {
+                    log::warn!("sending to SUNAT: {e}");
+                    e.mensaje()
+                })
+            });
+        }
+        widgets::maybe_message(ui, &self.sunat_msg);
     }
 
     fn printer(&mut self, ui: &mut Ui) {

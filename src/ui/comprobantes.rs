@@ -1,15 +1,17 @@
 //! Comprobantes: every issued document, newest first, with its sync status. The list is
 //! virtualised (only visible rows are laid out), so 100k documents scroll like 100. The
-//! summaries load on a worker; filtering happens only when the query changes.
+//! summaries load on a worker; filtering happens only when the query changes. The
+//! selected document also shows its fiscal state with SUNAT and what the CDR said.
 
 use crate::receipt::ReceiptLayout;
-use crate::store::{InvoiceSummary, StoreResult};
+use crate::store::{FiscalRecord, InvoiceSummary, StoreResult};
 use crate::ui::session::{PanelId, Session};
 use crate::ui::widgets::{self, Msg};
 use crate::ui::{printing, theme, worker::Job};
 use egui::{Button, RichText, Ui, vec2};
 use egui_extras::{Column, TableBuilder};
 use motordesk_core::DocumentKind;
+use motordesk_core::FiscalState;
 use motordesk_core::Invoice;
 use motordesk_core::Stored;
 use motordesk_core::fold;
@@ -19,6 +21,9 @@ use motordesk_core::thousands;
 use uuid::Uuid;
 
 pub(super) const ROW_HEIGHT: f32 = 44.0;
+
+/// A selected document and its fiscal record, loaded together on a worker.
+type Detail = (Option<Stored<Invoice>>, Option<FiscalRecord>);
 
 #[derive(Default)]
 pub(super) struct ComprobantesPanel {
@@ -34,7 +39,9 @@ pub(super) struct ComprobantesPanel {
     filter_key: Option<(String, Option<DocumentKind>, usize)>,
     selected: Option<Uuid>,
     detail: Option<Stored<Invoice>>,
-    detail_job: Job<StoreResult<Option<Stored<Invoice>>>>,
+    /// The selected document's fiscal record (`None`: not a SUNAT document of this kiosk).
+    fiscal: Option<FiscalRecord>,
+    detail_job: Job<StoreResult<Detail>>,
     preview: Option<ReceiptLayout>,
     print_job: Job<Result<String, String>>,
     msg: Option<Msg>,
@@ -121,8 +128,9 @@ impl ComprobantesPanel {
             self.texts = texts;
             self.filter_key = None;
         }
-        if let Some(d) = self.detail_job.poll_ok(&mut self.msg) {
+        if let Some((d, f)) = self.detail_job.poll_ok(&mut self.msg) {
             self.detail = d;
+            self.fiscal = f;
         }
         if let Some(r) = self.print_job.poll() {
             self.msg = Some(match r {
@@ -239,9 +247,12 @@ impl ComprobantesPanel {
     fn select(&mut self, ctx: &egui::Context, s: &Session, id: Uuid) {
         self.selected = Some(id);
         self.detail = None;
+        self.fiscal = None;
         self.msg = None;
         let store = s.store.clone();
-        self.detail_job.start(ctx, move || store.get::<Invoice>(id));
+        self.detail_job.start(ctx, move || {
+            Ok((store.get::<Invoice>(id)?, store.fiscal_state(id)?))
+        });
     }
 
     fn detail_ui(&mut self, ui: &mut Ui, s: &mut Session) {
@@ -269,11 +280,19 @@ impl ComprobantesPanel {
                 .size(24.0)
                 .strong(),
         );
-        widgets::badge(
-            ui,
-            rec.meta.status.label(),
-            theme::status_colour(rec.meta.status),
-        );
+        ui.horizontal_wrapped(|ui| {
+            widgets::badge(
+                ui,
+                rec.meta.status.label(),
+                theme::status_colour(rec.meta.status),
+            );
+            if let Some(f) = &self.fiscal {
+                widgets::badge(ui, f.state.label(), fiscal_colour(f.state));
+            }
+        });
+        if let Some(f) = &self.fiscal {
+            fiscal_detail(ui, f);
+        }
         ui.label(lima_display(inv.issued_at));
         ui.label(format!(
             "{} · {} {}",
@@ -352,5 +371,52 @@ impl ComprobantesPanel {
 
     fn preview_ui(&mut self, ctx: &egui::Context) {
         crate::ui::receipt_modal::show(ctx, "doc_preview", &mut self.preview);
+    }
+}
+
+/// The badge colour of a fiscal state: green once SUNAT accepted it, red when it must be
+/// acted on, amber while it waits.
+fn fiscal_colour(state: FiscalState) -> egui::Color32 {
+    match state {
+        FiscalState::Aceptado => theme::GREEN,
+        FiscalState::AceptadoConObservaciones | FiscalState::PorEnviar | FiscalState::Enviado => {
+            theme::AMBER
+        }
+        FiscalState::Rechazado | FiscalState::Excepcion => theme::RED,
+        FiscalState::Anulado => theme::GREY,
+    }
+}
+
+/// What SUNAT said (the CDR's description and observations) and what to do next.
+fn fiscal_detail(ui: &mut Ui, f: &FiscalRecord) {
+    if !f.description.is_empty() {
+        let text = match f.code {
+            Some(code) => format!("SUNAT ({code}): {}", f.description),
+            None => f.description.clone(),
+        };
+        ui.label(RichText::new(text).color(fiscal_colour(f.state)));
+    }
+    for o in &f.observations {
+        ui.label(RichText::new(format!("• {o}")).small());
+    }
+    let hint = match f.state {
+        FiscalState::Rechazado => {
+            Some("Rechazado: el número quedó usado; emita un nuevo comprobante.")
+        }
+        FiscalState::Excepcion => Some("Excepción: se reenviará con el mismo número."),
+        FiscalState::Enviado if f.outcome_unknown => {
+            Some("Sin respuesta de SUNAT: se consultará su estado antes de reenviar.")
+        }
+        _ => None,
+    };
+    if let Some(h) = hint {
+        ui.label(RichText::new(h).color(theme::GREY));
+    }
+    if f.has_cdr() {
+        ui.label(
+            RichText::new("Constancia (CDR) guardada.")
+                .small()
+                .color(theme::GREY),
+        );
     }
 }

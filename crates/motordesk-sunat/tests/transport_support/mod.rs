@@ -48,15 +48,19 @@ pub fn scratch_dir(label: &str) -> PathBuf {
 }
 
 /// The stand-in binary: `MOTORDESK_STANDIN_BIN` if set, else built once with cargo from the
-/// sibling package `../motordesk-sunat-standin` (same target dir when CARGO_TARGET_DIR is set).
+/// workspace's `crates/motordesk-sunat-standin` (found from whichever package includes this
+/// module: the sunat crate or the kiosk), same target dir when CARGO_TARGET_DIR is set.
 pub fn standin_binary() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
         if let Some(bin) = std::env::var_os("MOTORDESK_STANDIN_BIN") {
             return PathBuf::from(bin);
         }
-        let manifest =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../motordesk-sunat-standin/Cargo.toml");
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .ancestors()
+            .map(|d| d.join("crates/motordesk-sunat-standin/Cargo.toml"))
+            .find(|m| m.is_file())
+            .expect("the workspace holds crates/motordesk-sunat-standin");
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
         let out = Command::new(cargo)
             .args([
