@@ -1,6 +1,7 @@
 //! The kiosk driven by touch through egui_kittest (no GPU) against a real store in a
 //! temp dir: issuing a sale with quick keys and the keypad, customer validation as
-//! typed, odometer updates, and the sync indicator's pending count.
+//! typed, odometer updates, the sync indicator's pending count, and the comprobantes SUNAT
+//! has not accepted yet with their deadlines.
 
 use egui::{Key, Modifiers, vec2};
 use egui_kittest::Harness;
@@ -152,6 +153,16 @@ fn touch_button(h: &mut Harness<'static, KioskApp>, text: &str) {
 fn click(h: &mut Harness<'static, KioskApp>, label: &str) {
     h.get_by_label(label).click();
     h.run();
+}
+
+/// Touches a button that starts worker jobs: their answers repaint at moments `run()`
+/// cannot predict, so step a few frames and let `wait_for` watch for the result.
+fn tap(h: &mut Harness<'static, KioskApp>, text: &str) {
+    h.get_all_by_label_contains(text)
+        .find(|n| n.accesskit_node().role() == egui::accesskit::Role::Button)
+        .unwrap_or_else(|| panic!("no button with {text:?}"))
+        .click();
+    h.run_steps(3);
 }
 
 #[test]
@@ -476,7 +487,7 @@ fn a_sale_without_certificate_waits_unsigned_until_ajustes_imports_one() {
     assert!(s.comprobante_xml(id).unwrap().unwrap().digest.is_none());
 
     // Touching the warning opens Ajustes, where the administrator imports the .pfx.
-    touch_button(&mut h, "1 SIN FIRMAR");
+    tap(&mut h, "1 SIN FIRMAR");
     wait_for(&mut h, "Ajustes", |h| {
         has(h, "Comprobante electrónico (SUNAT)")
     });
@@ -491,15 +502,106 @@ fn a_sale_without_certificate_waits_unsigned_until_ajustes_imports_one() {
         pfx.to_str().unwrap(),
     );
     type_into(&mut h, "Contraseña del certificado", "equivocada");
-    click(&mut h, "Importar certificado");
+    tap(&mut h, "Importar certificado");
     wait_for(&mut h, "the refusal", |h| has(h, "contraseña"));
     assert!(s.comprobante_xml(id).unwrap().unwrap().digest.is_none());
 
     type_into(&mut h, "Contraseña del certificado", "clave-pfx");
-    click(&mut h, "Importar certificado");
+    tap(&mut h, "Importar certificado");
     wait_for(&mut h, "the import", |h| has(h, "Certificado importado"));
     assert!(has(&h, "1 comprobantes firmados ahora"));
     assert!(s.comprobante_xml(id).unwrap().unwrap().digest.is_some());
     wait_for(&mut h, "the warning to go", |h| !has(h, "SIN FIRMAR"));
     assert!(has(&h, "CN=TALLER DEMO"), "certificate shown in Ajustes");
+}
+
+/// A signed boleta that was never sent is listed in Sincronización at 1024×768 with its
+/// age and its 5-day deadline, and the top bar counts it (short form); a boleta SUNAT
+/// answered with an exception offers Reenviar, which points to Ajustes while sending is
+/// not configured.
+#[test]
+fn an_unsent_boleta_is_listed_in_sincronizacion_with_its_deadline() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::create(
+        &dir.path().join(DB_FILE),
+        "admin",
+        "secreto123",
+        "Ana Admin",
+    )
+    .unwrap();
+    motordesk::demo::setup_shop(&store).unwrap();
+    let mut d = motordesk_core::InvoiceDraft::new(motordesk_core::DocumentKind::Boleta);
+    d.lines = vec![motordesk_core::SaleLine {
+        product_id: None,
+        code: "SRV-001".into(),
+        description: "Cambio de aceite".into(),
+        unit: Unit::Servicio,
+        quantity: dec!(1),
+        unit_price: dec!(35.00),
+        discount: dec!(0),
+        affectation: TaxAffectation::Gravado,
+    }];
+    let boleta = store.issue_invoice(d.clone()).unwrap();
+    let excepcion = store.issue_invoice(d).unwrap();
+    store
+        .record_sunat_outcome(
+            excepcion.id,
+            motordesk::store::SunatOutcome {
+                state: motordesk_core::FiscalState::Excepcion,
+                code: Some(1032),
+                description: "Error de prueba".into(),
+                observations: Vec::new(),
+                cdr_zip: None,
+                outcome_unknown: false,
+                attempted: true,
+                at: chrono::Utc::now(),
+            },
+        )
+        .unwrap()
+        .unwrap();
+    let issued = motordesk_core::lima_date(boleta.issued_at);
+    let deadline = (issued + chrono::Days::new(5))
+        .format("%d/%m/%Y")
+        .to_string();
+    let mut opts = AppOptions::new(dir.path().to_path_buf());
+    opts.start_panel = PanelId::Sincronizacion;
+    opts.print = false;
+    let app = KioskApp::with_store(opts, store);
+    let mut h = Harness::builder()
+        .with_size(vec2(1024.0, 768.0))
+        .build_ui_state(|ui, app: &mut KioskApp| app.ui(ui), app);
+    wait_for(&mut h, "the SUNAT section", |h| {
+        has(h, "Comprobantes por aceptar en SUNAT (2)")
+    });
+    assert!(has(&h, "B001-00000001"));
+    assert!(
+        has(&h, &format!("Plazo: hasta {deadline}")),
+        "deadline {deadline}"
+    );
+    assert!(has(&h, "POR ENVIAR"));
+    let emitido = format!("Emitido {}", issued.format("%d/%m/%Y"));
+    assert!(
+        has(&h, &format!("{emitido} · hoy")) || has(&h, &format!("{emitido} · hace 1 día")),
+        "issue date and age"
+    );
+    assert_eq!(
+        h.query_all_by_label("Reenviar").count(),
+        1,
+        "only the exception is resent; the unsent boleta just waits"
+    );
+    wait_for(&mut h, "the top bar count", |h| has(h, "SUNAT: 2"));
+
+    // The exception's row offers Reenviar; with no SUNAT service set up on this kiosk,
+    // it says where to set it.
+    assert!(has(&h, "EXCEPCIÓN") && has(&h, "SUNAT 1032: Error de prueba"));
+    let r = h
+        .get_by_label("Reenviar")
+        .accesskit_node()
+        .raw_bounds()
+        .unwrap();
+    assert!(r.x1 <= 1024.0, "Reenviar fits the 1024-pixel screen: {r:?}");
+    tap(&mut h, "Reenviar");
+    wait_for(&mut h, "where to configure sending", |h| {
+        has(h, "Ajustes › Envío a SUNAT")
+    });
 }

@@ -19,7 +19,7 @@ mod tables;
 
 pub use comprobante::CertificateInfo;
 pub use error::{StoreError, StoreResult};
-pub use fiscal::{DocumentToSend, FiscalRecord, SunatOutcome};
+pub use fiscal::{AwaitingDocument, AwaitingSummary, DocumentToSend, FiscalRecord, SunatOutcome};
 pub use merge::{Conflict, Resolution, Side};
 pub use migrate::{MigrationStep, SCHEMA_VERSION, run_migrations, schema_version};
 pub use outbox::{OutboxEntry, SyncCounts};

@@ -188,7 +188,11 @@ impl MainScreen {
                     if let Some(st) = self.fiscal.status()
                         && sync_indicator::fiscal_badge(ui, st, size)
                     {
-                        self.panel = PanelId::Ajustes;
+                        self.panel = if st.about_sending(chrono::Utc::now()) {
+                            PanelId::Sincronizacion
+                        } else {
+                            PanelId::Ajustes
+                        };
                     }
                     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                         if ui

@@ -1,14 +1,16 @@
 //! Whether this kiosk can issue valid comprobantes right now: the shop's RUC record set,
-//! a certificate that is not about to expire, no documents waiting "sin firmar". Read off
-//! the UI thread when something changed; the top bar and Ajustes show the result.
+//! a certificate that is not about to expire, no documents waiting "sin firmar", and how
+//! many signed documents SUNAT has not accepted yet (with the most urgent deadline). Read
+//! off the UI thread when something changed; the top bar and Ajustes show the result.
 
-use crate::store::CertificateInfo;
+use crate::store::{AwaitingSummary, CertificateInfo};
 use crate::store::{Store, StoreResult};
 use crate::ui::session::Session;
 use crate::ui::theme;
 use crate::ui::worker::Job;
 use chrono::{DateTime, Utc};
 use egui::Color32;
+use motordesk_core::SendUrgency;
 
 /// What the kiosk knows about its fiscal readiness.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -18,14 +20,44 @@ pub(super) struct FiscalStatus {
     /// Fiscal documents issued before a certificate was imported.
     pub(super) unsigned: u64,
     pub(super) certificate: Option<CertificateInfo>,
+    /// Signed documents SUNAT has not accepted yet (`Store::awaiting_sunat`).
+    pub(super) awaiting: usize,
+    /// Of those, how many are on their last day or past it.
+    pub(super) overdue: usize,
+    pub(super) most_urgent: Option<SendUrgency>,
 }
 
 impl FiscalStatus {
     pub(super) fn load(store: &Store) -> StoreResult<FiscalStatus> {
+        let today = motordesk_core::lima_date(Utc::now());
+        let AwaitingSummary {
+            count,
+            alarm,
+            most_urgent,
+        } = store.awaiting_sunat_summary(today)?;
         Ok(FiscalStatus {
             issuer_ready: store.settings()?.sunat_issuer().is_ok(),
             unsigned: store.unsigned_count()?,
             certificate: store.certificate_info()?,
+            awaiting: count,
+            overdue: alarm,
+            most_urgent,
+        })
+    }
+
+    /// The SUNAT backlog for the top bar: blue while on time, amber from the second day,
+    /// red on a document's last day and after.
+    fn sunat_warning(&self) -> Option<(String, Color32)> {
+        if self.awaiting == 0 {
+            return None;
+        }
+        Some(match self.most_urgent {
+            Some(SendUrgency::Alarm) => (format!("SUNAT: {} POR VENCER", self.overdue), theme::RED),
+            Some(SendUrgency::Warn) => (
+                format!("SUNAT: {} POR ACEPTAR", self.awaiting),
+                theme::AMBER,
+            ),
+            _ => (format!("SUNAT: {} POR ACEPTAR", self.awaiting), theme::BLUE),
         })
     }
 
@@ -47,8 +79,17 @@ impl FiscalStatus {
                 format!("CERTIFICADO VENCE EN {} DÍAS", c.days_left(now)),
                 theme::AMBER,
             )),
-            Some(_) => unsigned.map(|u| (u, theme::AMBER)),
+            Some(_) => unsigned
+                .map(|u| (u, theme::AMBER))
+                .or_else(|| self.sunat_warning()),
         }
+    }
+
+    /// Whether the top warning is about sending to SUNAT (its list is in Sincronización)
+    /// rather than about setting the shop up (Ajustes).
+    pub(super) fn about_sending(&self, now: DateTime<Utc>) -> bool {
+        let w = self.warning(now);
+        w.is_some() && w == self.sunat_warning()
     }
 
     /// The same in fewer letters, for a 1024-pixel top bar.
@@ -61,6 +102,8 @@ impl FiscalStatus {
             other if other.starts_with("CERTIFICADO VENCE") => {
                 format!("CERT. {} DÍAS", self.certificate.as_ref()?.days_left(now))
             }
+            other if other.ends_with(" POR VENCER") => format!("SUNAT {}!", self.overdue),
+            other if other.ends_with(" POR ACEPTAR") => format!("SUNAT: {}", self.awaiting),
             other => other.replace(" SIN FIRMAR", " S/FIRMA"),
         };
         Some((short, colour))
@@ -92,7 +135,15 @@ impl FiscalStatus {
             Some(_) if self.unsigned > 0 => {
                 Some(format!("{} comprobantes esperan su firma.", self.unsigned))
             }
-            Some(_) => None,
+            Some(_) if self.awaiting == 0 => None,
+            Some(_) if self.most_urgent == Some(SendUrgency::Alarm) => Some(format!(
+                "{} comprobantes aún no aceptados por SUNAT; {} están en su último día de plazo o vencidos. Envíelos ya (Ajustes › Envío a SUNAT); la lista está en Sincronización.",
+                self.awaiting, self.overdue
+            )),
+            Some(_) => Some(format!(
+                "{} comprobantes aún no aceptados por SUNAT. Véalos en Sincronización.",
+                self.awaiting
+            )),
         }
     }
 }
@@ -102,11 +153,12 @@ pub(super) fn date(t: DateTime<Utc>) -> String {
     motordesk_core::lima_date(t).format("%d/%m/%Y").to_string()
 }
 
-/// Keeps a `FiscalStatus` current: reloads it on a worker whenever the session changed.
+/// Keeps a `FiscalStatus` current: reloads it on a worker whenever the session changed,
+/// and when the Lima date changes (a deadline moves a document to amber or red).
 #[derive(Default)]
 pub(super) struct FiscalWatch {
     status: Option<FiscalStatus>,
-    seen: Option<u64>,
+    seen: Option<(u64, chrono::NaiveDate)>,
     job: Job<StoreResult<FiscalStatus>>,
 }
 
@@ -118,8 +170,9 @@ impl FiscalWatch {
                 Err(e) => log::warn!("fiscal status: {e}"),
             }
         }
-        if self.seen != Some(s.revision) && !self.job.busy() {
-            self.seen = Some(s.revision);
+        let key = (s.revision, motordesk_core::lima_date(Utc::now()));
+        if self.seen != Some(key) && !self.job.busy() {
+            self.seen = Some(key);
             let store = s.store.clone();
             self.job.start(ctx, move || FiscalStatus::load(&store));
         }
@@ -160,6 +213,28 @@ mod tests {
         st.unsigned = 0;
         assert_eq!(st.warning(now), None);
         assert_eq!(st.explain(now), None);
+        // SUNAT's backlog comes after the shop and certificate warnings.
+        st.awaiting = 3;
+        st.most_urgent = Some(SendUrgency::Ok);
+        assert_eq!(
+            st.warning(now).unwrap(),
+            ("SUNAT: 3 POR ACEPTAR".to_string(), theme::BLUE)
+        );
+        assert_eq!(st.warning_short(now).unwrap().0, "SUNAT: 3");
+        assert!(st.explain(now).unwrap().contains("Sincronización"));
+        st.most_urgent = Some(SendUrgency::Warn);
+        assert_eq!(st.warning(now).unwrap().1, theme::AMBER);
+        st.most_urgent = Some(SendUrgency::Alarm);
+        st.overdue = 2;
+        assert_eq!(
+            st.warning(now).unwrap(),
+            ("SUNAT: 2 POR VENCER".to_string(), theme::RED)
+        );
+        assert_eq!(st.warning_short(now).unwrap().0, "SUNAT 2!");
+        assert!(st.explain(now).unwrap().contains("último día"));
+        st.unsigned = 1;
+        assert_eq!(st.warning(now).unwrap().0, "1 SIN FIRMAR");
+        st.unsigned = 0;
         st.certificate = Some(cert(12));
         assert_eq!(st.warning(now).unwrap().0, "CERTIFICADO VENCE EN 12 DÍAS");
         assert_eq!(st.warning_short(now).unwrap().0, "CERT. 12 DÍAS");

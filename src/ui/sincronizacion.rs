@@ -1,17 +1,24 @@
 //! Sincronización: what is still only on this kiosk (pending, sending, failed), why a
-//! failed item failed, Reintentar per item or all, and conflicts waiting for a person.
+//! failed item failed, Reintentar per item or all, conflicts waiting for a person, and the
+//! signed comprobantes SUNAT has not accepted yet with their deadlines (Reenviar for an
+//! exception or a send without answer).
 
-use crate::store::{Conflict, OutboxEntry, Resolution, Side, StoreResult, SyncCounts};
+use crate::store::{
+    AwaitingDocument, Conflict, OutboxEntry, Resolution, Side, StoreResult, SyncCounts,
+};
+use crate::sync::SunatReport;
 use crate::ui::session::Session;
 use crate::ui::sync_indicator::connectivity_colour;
 use crate::ui::widgets::{self, Msg};
 use crate::ui::{theme, worker::Job};
 use egui::{Button, RichText, Ui, vec2};
-use motordesk_core::SyncStatus;
 use motordesk_core::lima_display;
+use motordesk_core::{FiscalState, SendUrgency, SyncStatus};
 use uuid::Uuid;
 
 const SHOWN: usize = 500;
+/// Documents one Reenviar hands to `send_pending` (as Ajustes' button does).
+const SEND_BATCH: usize = 200;
 
 type Loaded = (Vec<OutboxEntry>, Vec<Conflict>);
 
@@ -23,6 +30,36 @@ pub(super) struct SincronizacionPanel {
     load: Job<StoreResult<Loaded>>,
     action: Job<StoreResult<String>>,
     msg: Option<Msg>,
+    /// Signed documents SUNAT has not accepted, most urgent first.
+    awaiting: Vec<AwaitingDocument>,
+    /// (revision, Lima date) the list was read for.
+    awaiting_loaded: Option<(u64, chrono::NaiveDate)>,
+    awaiting_load: Job<StoreResult<Vec<AwaitingDocument>>>,
+    sunat_send: Job<StoreResult<SunatReport>>,
+}
+
+fn age(days: i64) -> String {
+    match days {
+        0 => "hoy".into(),
+        1 => "hace 1 día".into(),
+        n => format!("hace {n} días"),
+    }
+}
+
+fn urgency_colour(u: Option<SendUrgency>) -> Option<egui::Color32> {
+    match u {
+        Some(SendUrgency::Alarm) => Some(theme::RED),
+        Some(SendUrgency::Warn) => Some(theme::AMBER),
+        _ => None,
+    }
+}
+
+fn state_colour(d: &AwaitingDocument) -> egui::Color32 {
+    match d.state {
+        FiscalState::Excepcion => theme::RED,
+        FiscalState::Enviado => theme::BLUE,
+        _ => theme::AMBER,
+    }
 }
 
 fn field_name(key: &str) -> &str {
@@ -96,6 +133,24 @@ impl SincronizacionPanel {
             self.msg = Some(Msg::ok(t));
             s.changed();
         }
+        if let Some(list) = self.awaiting_load.poll_ok(&mut self.msg) {
+            self.awaiting = list;
+        }
+        if let Some(report) = self.sunat_send.poll_ok(&mut self.msg) {
+            self.msg = Some(if report.problems.is_empty() {
+                Msg::ok(report.mensaje())
+            } else {
+                Msg::warn(report.mensaje())
+            });
+            s.changed();
+        }
+        let today = motordesk_core::lima_date(chrono::Utc::now());
+        if self.awaiting_loaded != Some((s.revision, today)) && !self.awaiting_load.busy() {
+            let store = s.store.clone();
+            self.awaiting_load
+                .start(ui.ctx(), move || store.awaiting_sunat(today));
+            self.awaiting_loaded = Some((s.revision, today));
+        }
         let key = (s.revision, state.counts, state.conflicts);
         if self.loaded != Some(key) && !self.load.busy() {
             let store = s.store.clone();
@@ -143,6 +198,21 @@ impl SincronizacionPanel {
             );
         }
         ui.label("Las ventas quedan guardadas en este equipo aunque no haya conexión; se envían solas cuando vuelve la red.");
+        let overdue = self
+            .awaiting
+            .iter()
+            .filter(|d| d.urgency == Some(SendUrgency::Alarm))
+            .count();
+        if overdue > 0 {
+            // Stays on screen until SUNAT accepts them: not a message that goes away.
+            ui.label(
+                RichText::new(format!(
+                    "⚠ {overdue} comprobante(s) en su último día de plazo o vencidos: envíelos a SUNAT hoy."
+                ))
+                .strong()
+                .color(theme::RED),
+            );
+        }
         widgets::maybe_message(ui, &self.msg);
         ui.horizontal(|ui| {
             let failed: Vec<u64> = self
@@ -174,6 +244,7 @@ impl SincronizacionPanel {
             .id_salt("sync_scroll")
             .auto_shrink(false)
             .show(ui, |ui| {
+                self.awaiting_section(ui, s);
                 if !self.conflicts.is_empty() {
                     ui.label(
                         RichText::new("Conflictos por revisar")
@@ -276,6 +347,107 @@ impl SincronizacionPanel {
                     self.retry(ui.ctx(), s, vec![seq]);
                 }
             });
+    }
+
+    /// "Comprobantes por aceptar en SUNAT": number, date, age, deadline, state and SUNAT's
+    /// text; amber from the second day, red on the last day and after.
+    fn awaiting_section(&mut self, ui: &mut Ui, s: &Session) {
+        if self.awaiting.is_empty() {
+            return;
+        }
+        ui.label(
+            RichText::new(format!(
+                "Comprobantes por aceptar en SUNAT ({})",
+                self.awaiting.len()
+            ))
+            .strong()
+            .size(22.0),
+        );
+        let mut resend = false;
+        let sending = self.sunat_send.busy();
+        // One framed block per document, its lines wrapping: fits the 1024-pixel screen
+        // beside the menu, where a seven-column grid would not. The list is most urgent
+        // first; drawing thousands of blocks each frame would stall the screen, so only
+        // the first ones are drawn.
+        const SHOWN: usize = 30;
+        for d in self.awaiting.iter().take(SHOWN) {
+            let colour = urgency_colour(d.urgency);
+            let text = |t: String| match colour {
+                Some(c) => RichText::new(t).color(c).strong(),
+                None => RichText::new(t),
+            };
+            let mut frame = egui::Frame::group(ui.style());
+            if let Some(c) = colour {
+                frame = frame.stroke(egui::Stroke::new(2.0, c));
+            }
+            frame.show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(text(d.number.to_string()).strong().size(22.0));
+                    ui.label(RichText::new(d.kind.short()).color(theme::GREY));
+                    widgets::badge(ui, d.state.label(), state_colour(d));
+                    if d.can_resend()
+                        && ui
+                            .add_enabled(
+                                !sending,
+                                Button::new(RichText::new("Reenviar").strong())
+                                    .min_size(vec2(120.0, theme::TOUCH)),
+                            )
+                            .clicked()
+                    {
+                        resend = true;
+                    }
+                });
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(format!(
+                        "Emitido {} · {}",
+                        d.issue_date.format("%d/%m/%Y"),
+                        age(d.age_days)
+                    ));
+                    if let Some(day) = d.deadline {
+                        ui.label(text(format!("Plazo: hasta {}", day.format("%d/%m/%Y"))));
+                    }
+                    if let Some(u) = d.urgency
+                        && u != SendUrgency::Ok
+                    {
+                        ui.label(text(u.label().to_string()));
+                    }
+                });
+                if !d.description.is_empty() {
+                    let why = match d.code {
+                        Some(code) => format!("SUNAT {code}: {}", d.description),
+                        None => format!("SUNAT: {}", d.description),
+                    };
+                    ui.add(egui::Label::new(RichText::new(why).small()).wrap());
+                }
+            });
+        }
+        if self.awaiting.len() > SHOWN {
+            ui.label(format!(
+                "… y {} comprobantes más (la lista empieza por los más urgentes).",
+                self.awaiting.len() - SHOWN
+            ));
+        }
+        if resend {
+            self.resend(ui.ctx(), s);
+        }
+        ui.separator();
+    }
+
+    /// Runs `send_pending` for this kiosk on a worker (exceptions go again with the same
+    /// number; a send without answer is first asked to the consult service).
+    fn resend(&mut self, ctx: &egui::Context, s: &Session) {
+        let Some(client) = crate::sync::sunat_client(&s.settings) else {
+            self.msg = Some(Msg::warn(
+                "El envío a SUNAT no está configurado en este equipo: un administrador debe elegir el servicio y la Clave SOL en Ajustes › Envío a SUNAT desde este equipo.",
+            ));
+            return;
+        };
+        let store = s.store.clone();
+        self.msg = Some(Msg::info("Enviando a SUNAT…"));
+        self.sunat_send.start(ctx, move || {
+            crate::sync::send_pending(&store, &client, SEND_BATCH)
+        });
     }
 
     fn retry(&mut self, ctx: &egui::Context, s: &Session, seqs: Vec<u64>) {

@@ -48,7 +48,9 @@ pub(super) fn show(ui: &mut Ui, state: &SyncState, size: f32) -> bool {
 }
 
 /// Beside the sync indicator: the most urgent fiscal warning (shop not set up, documents
-/// "sin firmar", certificate expiring or expired); true when touched (opens Ajustes).
+/// "sin firmar", certificate expiring or expired, then documents SUNAT has not accepted
+/// yet: "SUNAT: 3 POR ACEPTAR", red "SUNAT: 1 POR VENCER" on the last day); true when
+/// touched (opens Ajustes, where sending to SUNAT is).
 pub(super) fn fiscal_badge(
     ui: &mut Ui,
     status: &crate::ui::fiscal::FiscalStatus,
