@@ -14,9 +14,10 @@
 use crate::store::InvoiceSummary;
 use crate::store::comprobante::ComprobanteXml;
 use crate::store::tables::{
-    FISCAL_SETTLED, FISCAL_STATE, INVOICE_SUMMARIES, INVOICE_XML, UNSIGNED_XML,
+    FISCAL_SETTLED, FISCAL_STATE, INVOICE_SUMMARIES, INVOICE_XML, SECRETS, SUMMARY_CORRELATIVES,
+    UNSIGNED_XML, VOIDS_PENDING,
 };
-use crate::store::{Store, StoreResult};
+use crate::store::{Store, StoreError, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
 use motordesk_core::{
     DeadlineKind, DocumentKind, DocumentNumber, FiscalError, FiscalState, SendUrgency, deadline,
@@ -53,6 +54,9 @@ pub struct FiscalRecord {
     /// sending the same number again.
     #[serde(default)]
     pub outcome_unknown: bool,
+    /// The last voiding asked of SUNAT (comunicación de baja or resumen diario estado 3).
+    #[serde(default)]
+    pub void: Option<VoidRecord>,
 }
 
 impl Default for FiscalRecord {
@@ -66,6 +70,7 @@ impl Default for FiscalRecord {
             attempts: 0,
             last_attempt_at: None,
             outcome_unknown: false,
+            void: None,
         }
     }
 }
@@ -75,6 +80,128 @@ impl FiscalRecord {
     pub fn has_cdr(&self) -> bool {
         !self.cdr_zip.is_empty()
     }
+
+    /// Whether a voiding was sent (or is being sent) and SUNAT has not answered yet.
+    pub fn void_pending(&self) -> bool {
+        self.void
+            .as_ref()
+            .is_some_and(|v| v.status == VoidStatus::Pending)
+    }
+}
+
+/// Where a voiding stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum VoidStatus {
+    /// Signed and recorded; sent (ticket known) or to be sent again (no ticket yet).
+    Pending,
+    /// SUNAT processed it: the document is ANULADO.
+    Confirmed,
+    /// SUNAT refused it (99 or an error code): the document keeps its accepted state.
+    Refused,
+}
+
+/// One voiding of a document: the signed RA or RC that carries it and SUNAT's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoidRecord {
+    /// `RUC-RA-YYYYMMDD-N` or `RUC-RC-YYYYMMDD-N`.
+    pub file_name: String,
+    /// The signed summary, byte for byte as sent.
+    pub xml: String,
+    pub reason: String,
+    pub requested_at: DateTime<Utc>,
+    /// SUNAT's ticket, once `sendSummary` answered.
+    pub ticket: Option<String>,
+    pub status: VoidStatus,
+    /// SUNAT's code (CDR or SOAP fault), once known.
+    pub code: Option<u32>,
+    /// SUNAT's description, or the refusal text (Spanish).
+    pub description: String,
+    /// The summary's CDR zip, exactly as received.
+    pub cdr_zip: Vec<u8>,
+}
+
+/// Why a voiding is refused before anything is sent. `mensaje()` is Spanish.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VoidRefusal {
+    /// Only an administrator may void (a manager role does not exist yet).
+    NotAdmin,
+    /// No such fiscal document on this kiosk.
+    NotFound,
+    /// Only a document SUNAT accepted can be voided.
+    NotAccepted(FiscalState),
+    /// A voiding of this document is already waiting for SUNAT.
+    AlreadyPending,
+    /// Past SUNAT's limit, or not a SUNAT document.
+    Fiscal(FiscalError),
+    ReasonRequired,
+    ReasonTooLong(usize),
+    /// No valid certificate to sign the summary with.
+    NoCertificate,
+    /// The summary could not be written.
+    Summary(motordesk_sunat::SummaryError),
+}
+
+impl VoidRefusal {
+    pub fn mensaje(&self) -> String {
+        match self {
+            VoidRefusal::NotAdmin => {
+                "Solo un administrador puede anular comprobantes ante SUNAT.".into()
+            }
+            VoidRefusal::NotFound => "No se encontró el comprobante a anular.".into(),
+            VoidRefusal::NotAccepted(s) => format!(
+                "Solo se puede anular un comprobante aceptado por SUNAT; este está {}.",
+                s.label()
+            ),
+            VoidRefusal::AlreadyPending => {
+                "La anulación de este comprobante ya está en proceso en SUNAT.".into()
+            }
+            VoidRefusal::Fiscal(e) => e.mensaje(),
+            VoidRefusal::ReasonRequired => "Indique el motivo de la anulación.".into(),
+            VoidRefusal::ReasonTooLong(n) => format!(
+                "El motivo de la anulación admite hasta {MAX_VOID_REASON} caracteres (tiene {n})."
+            ),
+            VoidRefusal::NoCertificate => {
+                "No hay un certificado digital vigente para firmar la anulación.".into()
+            }
+            VoidRefusal::Summary(e) => e.mensaje(),
+        }
+    }
+}
+
+impl std::fmt::Display for VoidRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            VoidRefusal::NotAdmin => write!(f, "only an administrator may void"),
+            VoidRefusal::NotFound => write!(f, "document not found"),
+            VoidRefusal::NotAccepted(s) => write!(f, "document not accepted ({s:?})"),
+            VoidRefusal::AlreadyPending => write!(f, "a void is already pending"),
+            VoidRefusal::Fiscal(e) => write!(f, "{e}"),
+            VoidRefusal::ReasonRequired => write!(f, "void reason required"),
+            VoidRefusal::ReasonTooLong(n) => write!(f, "void reason too long ({n} chars)"),
+            VoidRefusal::NoCertificate => write!(f, "no valid certificate"),
+            VoidRefusal::Summary(e) => write!(f, "summary: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for VoidRefusal {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            VoidRefusal::Fiscal(e) => Some(e),
+            VoidRefusal::Summary(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// SUNAT's limit for a void reason (`sac:VoidReasonDescription`).
+pub const MAX_VOID_REASON: usize = 100;
+
+/// Same layout as the certificate row written by `comprobante.rs`.
+#[derive(Deserialize)]
+struct SealedCertificateRow {
+    key_pkcs8_der: Vec<u8>,
+    cert_der: Vec<u8>,
 }
 
 /// What one exchange with SUNAT (or the consult service) says about a document.
@@ -346,6 +473,290 @@ impl Store {
             settled.remove(key)?;
         }
         Ok(Ok(record))
+    }
+}
+
+impl Store {
+    /// Checks that document `id` may be voided on `today` (Lima date) for `reason`, then,
+    /// in **one** write transaction, takes the next `N` of the day's RA (facturas and their
+    /// notes) or RC (boletas and theirs, line in estado 3), writes and signs the summary and
+    /// records the voiding as pending. The `N` is never given twice: a failed send still
+    /// consumes it. Returns the pending voiding, or why it was refused (nothing written).
+    pub fn begin_void(
+        &self,
+        id: Uuid,
+        reason: &str,
+        today: NaiveDate,
+    ) -> StoreResult<Result<VoidRecord, VoidRefusal>> {
+        let reason = reason.trim();
+        let is_admin = self
+            .user(self.account())?
+            .is_some_and(|u| u.role == motordesk_core::Role::Administrador);
+        if !is_admin {
+            return Ok(Err(VoidRefusal::NotAdmin));
+        }
+        let Some(inv) = self.get::<motordesk_core::Invoice>(id)? else {
+            return Ok(Err(VoidRefusal::NotFound));
+        };
+        let inv = inv.data;
+        let Some(record) = self.fiscal_state(id)? else {
+            return Ok(Err(VoidRefusal::Fiscal(FiscalError::NotFiscal)));
+        };
+        if record.void_pending() {
+            return Ok(Err(VoidRefusal::AlreadyPending));
+        }
+        if !record.state.can_transition(FiscalState::Anulado)
+            || record.state == FiscalState::Anulado
+        {
+            return Ok(Err(VoidRefusal::NotAccepted(record.state)));
+        }
+        let issue_date = lima_date(inv.issued_at);
+        if let Err(e) = motordesk_core::void_allowed(inv.kind, issue_date, today) {
+            return Ok(Err(VoidRefusal::Fiscal(e)));
+        }
+        if reason.is_empty() {
+            return Ok(Err(VoidRefusal::ReasonRequired));
+        }
+        let chars = reason.chars().count();
+        if chars > MAX_VOID_REASON {
+            return Ok(Err(VoidRefusal::ReasonTooLong(chars)));
+        }
+        let issuer = self.settings()?.sunat_issuer()?;
+        let c = motordesk_sunat::comprobante(&inv, &issuer)?;
+        let doc_type = c.kind.document_type();
+        let reference = match &c.kind {
+            motordesk_sunat::DocumentKind::NotaCredito { reference, .. }
+            | motordesk_sunat::DocumentKind::NotaDebito { reference, .. } => {
+                Some(reference.clone())
+            }
+            _ => None,
+        };
+        let family = reference.as_ref().map_or(doc_type, |r| r.doc_type);
+        let kind = if family == motordesk_sunat::DocumentType::Factura {
+            motordesk_sunat::SummaryKind::ComunicacionBaja
+        } else {
+            motordesk_sunat::SummaryKind::ResumenDiario
+        };
+
+        let now = Utc::now();
+        let txn = self.db().begin_write()?;
+        let cert = {
+            let t = txn.open_table(SECRETS)?;
+            let row_value = t.get("certificate")?;
+            match row_value {
+                None => None,
+                Some(v) => {
+                    let s: SealedCertificateRow =
+                        self.open_json("secrets", b"certificate", v.value())?;
+                    motordesk_sunat::Certificate::from_der_at(&s.key_pkcs8_der, &s.cert_der, now)
+                        .ok()
+                }
+            }
+        };
+        let Some(cert) = cert else {
+            txn.abort()?;
+            return Ok(Err(VoidRefusal::NoCertificate));
+        };
+        let counter_key = format!("{}-{}", kind.code(), today.format("%Y%m%d"));
+        let correlative = {
+            let t = txn.open_table(SUMMARY_CORRELATIVES)?;
+            let last = t.get(counter_key.as_str())?.map(|v| v.value());
+            last.unwrap_or(0) + 1
+        };
+        let built = match kind {
+            motordesk_sunat::SummaryKind::ComunicacionBaja => {
+                motordesk_sunat::build_baja(&motordesk_sunat::ComunicacionBaja {
+                    issuer: issuer.clone(),
+                    issue_date: today,
+                    correlative,
+                    lines: vec![motordesk_sunat::BajaLine {
+                        doc_type,
+                        series: c.series.clone(),
+                        number: c.number,
+                        issue_date,
+                        reason: reason.to_owned(),
+                    }],
+                })
+            }
+            motordesk_sunat::SummaryKind::ResumenDiario => {
+                motordesk_sunat::build_resumen(&motordesk_sunat::ResumenDiario {
+                    issuer: issuer.clone(),
+                    issue_date: today,
+                    correlative,
+                    lines: vec![motordesk_sunat::ResumenLine {
+                        doc_type,
+                        series: c.series.clone(),
+                        number: c.number,
+                        issue_date,
+                        buyer_doc_type: c.buyer.doc_type,
+                        buyer_doc_number: c.buyer.doc_number.clone(),
+                        reference,
+                        status: motordesk_sunat::ResumenStatus::Anular,
+                        totals: c.totals.clone(),
+                    }],
+                })
+            }
+        };
+        let unsigned = match built {
+            Ok(u) => u,
+            Err(e) => {
+                txn.abort()?;
+                return Ok(Err(VoidRefusal::Summary(e)));
+            }
+        };
+        let signed = motordesk_sunat::sign(&unsigned, &cert)?;
+        let void = VoidRecord {
+            file_name: motordesk_sunat::summary_file_name(&issuer.ruc, kind, today, correlative),
+            xml: String::from_utf8(signed.xml).map_err(|_| StoreError::Tampered("xml"))?,
+            reason: reason.to_owned(),
+            requested_at: now,
+            ticket: None,
+            status: VoidStatus::Pending,
+            code: None,
+            description: "Anulación en proceso: esperando a SUNAT.".into(),
+            cdr_zip: Vec::new(),
+        };
+        // Read again inside the transaction: another worker may have voided it meanwhile.
+        let current: FiscalRecord = {
+            let t = txn.open_table(FISCAL_STATE)?;
+            let v = t.get(id.as_u128())?;
+            match v {
+                Some(v) => self.open_json(TABLE, &row(id), v.value())?,
+                None => FiscalRecord::default(),
+            }
+        };
+        if current.void_pending() || current.state != record.state {
+            txn.abort()?;
+            return Ok(Err(if current.void_pending() {
+                VoidRefusal::AlreadyPending
+            } else {
+                VoidRefusal::NotAccepted(current.state)
+            }));
+        }
+        txn.open_table(SUMMARY_CORRELATIVES)?
+            .insert(counter_key.as_str(), correlative)?;
+        let mut record = current;
+        record.void = Some(void.clone());
+        let sealed = self.seal_json(TABLE, &row(id), &record)?;
+        txn.open_table(FISCAL_STATE)?
+            .insert(id.as_u128(), sealed.as_slice())?;
+        txn.open_table(VOIDS_PENDING)?.insert(id.as_u128(), ())?;
+        txn.commit()?;
+        log::info!("void of {id} recorded as {}", void.file_name);
+        Ok(Ok(void))
+    }
+
+    /// Documents whose voiding waits for SUNAT, with it.
+    pub fn pending_voids(&self) -> StoreResult<Vec<(Uuid, VoidRecord)>> {
+        let r = self.db().begin_read()?;
+        let pending = r.open_table(VOIDS_PENDING)?;
+        let fiscal = r.open_table(FISCAL_STATE)?;
+        let mut out = Vec::new();
+        for e in pending.iter()? {
+            let (k, _) = e?;
+            let id = Uuid::from_u128(k.value());
+            let Some(v) = fiscal.get(k.value())? else {
+                continue;
+            };
+            let record: FiscalRecord = self.open_json(TABLE, &row(id), v.value())?;
+            if let Some(void) = record.void.filter(|v| v.status == VoidStatus::Pending) {
+                out.push((id, void));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Keeps the ticket `sendSummary` returned for the pending voiding of `id`.
+    pub fn record_void_ticket(&self, id: Uuid, ticket: &str) -> StoreResult<()> {
+        self.update_void(id, |_, v| {
+            v.ticket = Some(ticket.to_owned());
+            v.description = "Anulación en proceso: SUNAT está procesando el envío.".into();
+        })
+    }
+
+    /// SUNAT processed the voiding: the document becomes ANULADO and the summary's CDR is
+    /// kept with the voiding (the document's own CDR stays as it was).
+    pub fn record_void_confirmed(
+        &self,
+        id: Uuid,
+        code: u32,
+        description: &str,
+        cdr_zip: Vec<u8>,
+    ) -> StoreResult<Result<FiscalRecord, FiscalError>> {
+        let mut refused = None;
+        self.update_void(id, |record, v| {
+            match record.state.transition(FiscalState::Anulado) {
+                Ok(state) => {
+                    record.state = state;
+                    v.status = VoidStatus::Confirmed;
+                    v.code = Some(code);
+                    v.description = description.to_owned();
+                    v.cdr_zip = cdr_zip;
+                }
+                Err(e) => refused = Some(e),
+            }
+        })?;
+        if let Some(e) = refused {
+            return Ok(Err(e));
+        }
+        Ok(Ok(self.fiscal_state(id)?.unwrap_or_default()))
+    }
+
+    /// SUNAT refused the voiding (or it could not be sent at all): the document keeps its
+    /// accepted state; the refusal is kept to show.
+    pub fn record_void_refused(
+        &self,
+        id: Uuid,
+        code: Option<u32>,
+        description: &str,
+        cdr_zip: Option<Vec<u8>>,
+    ) -> StoreResult<()> {
+        self.update_void(id, |_, v| {
+            v.status = VoidStatus::Refused;
+            v.code = code;
+            v.description = description.to_owned();
+            if let Some(z) = cdr_zip {
+                v.cdr_zip = z;
+            }
+        })
+    }
+
+    /// Changes the voiding of `id` in one write transaction and keeps the pending index
+    /// and the settled index in step with it.
+    fn update_void(
+        &self,
+        id: Uuid,
+        f: impl FnOnce(&mut FiscalRecord, &mut VoidRecord),
+    ) -> StoreResult<()> {
+        let key = id.as_u128();
+        let txn = self.db().begin_write()?;
+        let mut record: FiscalRecord = {
+            let t = txn.open_table(FISCAL_STATE)?;
+            let v = t.get(key)?.ok_or(StoreError::NotFound("la anulación"))?;
+            self.open_json(TABLE, &row(id), v.value())?
+        };
+        let mut void = record
+            .void
+            .take()
+            .ok_or(StoreError::NotFound("la anulación"))?;
+        f(&mut record, &mut void);
+        let pending = void.status == VoidStatus::Pending;
+        record.void = Some(void);
+        let sealed = self.seal_json(TABLE, &row(id), &record)?;
+        txn.open_table(FISCAL_STATE)?
+            .insert(key, sealed.as_slice())?;
+        let mut index = txn.open_table(VOIDS_PENDING)?;
+        if pending {
+            index.insert(key, ())?;
+        } else {
+            index.remove(key)?;
+        }
+        drop(index);
+        if record.state.is_final() {
+            txn.open_table(FISCAL_SETTLED)?.insert(key, ())?;
+        }
+        txn.commit()?;
+        Ok(())
     }
 }
 

@@ -19,7 +19,10 @@ mod tables;
 
 pub use comprobante::CertificateInfo;
 pub use error::{StoreError, StoreResult};
-pub use fiscal::{AwaitingDocument, AwaitingSummary, DocumentToSend, FiscalRecord, SunatOutcome};
+pub use fiscal::{
+    AwaitingDocument, AwaitingSummary, DocumentToSend, FiscalRecord, MAX_VOID_REASON, SunatOutcome,
+    VoidRecord, VoidRefusal, VoidStatus,
+};
 pub use merge::{Conflict, Resolution, Side};
 pub use migrate::{MigrationStep, SCHEMA_VERSION, run_migrations, schema_version};
 pub use outbox::{OutboxEntry, SyncCounts};
@@ -226,6 +229,8 @@ impl Store {
             txn.open_table(NOTES_BY_ORIGINAL)?;
             txn.open_table(FISCAL_STATE)?;
             txn.open_table(FISCAL_SETTLED)?;
+            txn.open_table(SUMMARY_CORRELATIVES)?;
+            txn.open_table(VOIDS_PENDING)?;
         }
         txn.commit()?;
         Ok(())

@@ -70,6 +70,11 @@ pub(super) const FISCAL_STATE: TableDefinition<u128, &[u8]> = TableDefinition::n
 /// invoice id → () : documents settled with SUNAT (accepted, rejected, voided); never sent
 /// again, skipped without opening their records.
 pub(super) const FISCAL_SETTLED: TableDefinition<u128, ()> = TableDefinition::new("fiscal_settled");
+/// "RA-YYYYMMDD" / "RC-YYYYMMDD" → last `N` given to a summary of that kind and day.
+pub(super) const SUMMARY_CORRELATIVES: TableDefinition<&str, u32> =
+    TableDefinition::new("summary_correlatives");
+/// invoice id → () : documents whose voiding (RA or RC estado 3) waits for SUNAT.
+pub(super) const VOIDS_PENDING: TableDefinition<u128, ()> = TableDefinition::new("voids_pending");
 /// conflict id → sealed conflict for review.
 pub(super) const CONFLICTS: TableDefinition<u128, &[u8]> = TableDefinition::new("conflicts");
 

@@ -9,13 +9,18 @@
 //! it does not know it. SUNAT's 1033 ("registrado previamente") is read the same way:
 //! fetch the CDR, never resend.
 
-use crate::store::{DocumentToSend, ShopSettings, Store, StoreResult, SunatOutcome};
-use chrono::Utc;
+use crate::store::{
+    DocumentToSend, ShopSettings, Store, StoreError, StoreResult, SunatOutcome, VoidRecord,
+    VoidRefusal,
+};
+use chrono::{NaiveDate, Utc};
 use motordesk_core::FiscalState;
 use motordesk_sunat::{
-    Cdr, ClientConfig, Credentials, DocumentName, Endpoints, SendError, SunatClient, Verdict,
+    Cdr, ClientConfig, Credentials, DocumentName, Endpoints, SendError, SunatClient, TicketStatus,
+    Verdict,
 };
 use std::time::Duration;
+use uuid::Uuid;
 
 /// Whole-call timeout of one SOAP call from the kiosk.
 pub const SUNAT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -298,6 +303,192 @@ fn send_one(
                 },
                 report,
             )
+        }
+    }
+}
+
+/// SUNAT fault 2324: "El archivo de comunicacion de baja ya fue presentado anteriormente".
+const SUMMARY_ALREADY_PRESENTED: u32 = 2324;
+/// SUNAT fault 2223: "El archivo ya fue presentado anteriormente".
+const FILE_ALREADY_PRESENTED: u32 = 2223;
+
+/// Why `void_document` did not even send: a refusal (Spanish `mensaje()`), or the store.
+#[derive(Debug, thiserror::Error)]
+pub enum VoidError {
+    #[error("void refused: {0}")]
+    Refused(#[source] VoidRefusal),
+    #[error("store: {0}")]
+    Store(#[from] StoreError),
+}
+
+impl VoidError {
+    /// The text for the screen (Spanish).
+    pub fn mensaje(&self) -> String {
+        match self {
+            VoidError::Refused(r) => r.mensaje(),
+            VoidError::Store(e) => e.mensaje(),
+        }
+    }
+}
+
+/// Where a voiding stands after talking to SUNAT.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VoidOutcome {
+    /// SUNAT confirmed it: the document is ANULADO.
+    Anulado { file_name: String },
+    /// Sent (or to be sent again); SUNAT has not finished. `poll_voids` asks later.
+    Pending { file_name: String, detail: String },
+    /// SUNAT refused it: the document keeps its accepted state.
+    Refused { file_name: String, detail: String },
+}
+
+impl VoidOutcome {
+    /// One Spanish line for the screen.
+    pub fn mensaje(&self) -> String {
+        match self {
+            VoidOutcome::Anulado { file_name } => {
+                format!("Comprobante ANULADO: SUNAT confirmó la baja ({file_name}).")
+            }
+            VoidOutcome::Pending { file_name, detail } => {
+                format!("Anulación en proceso ({file_name}): {detail}")
+            }
+            VoidOutcome::Refused { file_name, detail } => {
+                format!("SUNAT no aceptó la anulación ({file_name}): {detail}")
+            }
+        }
+    }
+}
+
+/// Voids accepted document `id` for `reason` on `today` (Lima date): a comunicación de
+/// baja (RA) for a factura or a note of one, a resumen diario line in estado 3 (RC) for a
+/// boleta or a note of one. The summary is signed and recorded as pending (with its new
+/// daily `N`) before it leaves; then sent, and its ticket polled once. A ticket still in
+/// process is polled again by [`poll_voids`].
+pub fn void_document(
+    store: &Store,
+    client: &SunatClient,
+    id: Uuid,
+    reason: &str,
+    today: NaiveDate,
+) -> Result<VoidOutcome, VoidError> {
+    let void = store
+        .begin_void(id, reason, today)?
+        .map_err(VoidError::Refused)?;
+    Ok(advance_void(store, client, id, void)?)
+}
+
+/// What one `poll_voids` run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VoidPollReport {
+    pub outcomes: Vec<(Uuid, VoidOutcome)>,
+}
+
+impl VoidPollReport {
+    pub fn voided(&self) -> usize {
+        self.outcomes
+            .iter()
+            .filter(|(_, o)| matches!(o, VoidOutcome::Anulado { .. }))
+            .count()
+    }
+    pub fn pending(&self) -> usize {
+        self.outcomes
+            .iter()
+            .filter(|(_, o)| matches!(o, VoidOutcome::Pending { .. }))
+            .count()
+    }
+    pub fn refused(&self) -> usize {
+        self.outcomes
+            .iter()
+            .filter(|(_, o)| matches!(o, VoidOutcome::Refused { .. }))
+            .count()
+    }
+}
+
+/// Asks SUNAT about every pending voiding (sends again the ones whose `sendSummary` got
+/// no answer, same file and `N`). SUNAT's and the network's answers never stop the run.
+pub fn poll_voids(store: &Store, client: &SunatClient) -> StoreResult<VoidPollReport> {
+    let mut report = VoidPollReport::default();
+    for (id, void) in store.pending_voids()? {
+        let outcome = advance_void(store, client, id, void)?;
+        report.outcomes.push((id, outcome));
+    }
+    Ok(report)
+}
+
+/// One step of a pending voiding: send it when it has no ticket, then ask for the ticket.
+fn advance_void(
+    store: &Store,
+    client: &SunatClient,
+    id: Uuid,
+    void: VoidRecord,
+) -> StoreResult<VoidOutcome> {
+    let file_name = void.file_name.clone();
+    let pending = |detail: String| VoidOutcome::Pending {
+        file_name: file_name.clone(),
+        detail,
+    };
+    let ticket = match void.ticket {
+        Some(t) => t,
+        None => match client.send_summary(&void.file_name, void.xml.as_bytes()) {
+            Ok(t) => {
+                store.record_void_ticket(id, &t)?;
+                t
+            }
+            Err(e) if e.outcome_unknown() || e.is_retryable() => {
+                log::warn!("sunat: void {file_name}: no answer: {e}");
+                return Ok(pending(format!(
+                    "{} Se reintentará con el mismo archivo.",
+                    e.mensaje()
+                )));
+            }
+            Err(e) => {
+                log::warn!("sunat: void {file_name} refused: {e}");
+                let code = match &e {
+                    SendError::Fault(f) => f.code(),
+                    _ => None,
+                };
+                let text = match code {
+                    // The file reached SUNAT on an earlier send whose answer (the ticket)
+                    // was lost: SUNAT has it, but only SOL can tell how it ended.
+                    Some(SUMMARY_ALREADY_PRESENTED | FILE_ALREADY_PRESENTED) => format!(
+                        "SUNAT ya había recibido {file_name}, pero su respuesta se perdió. Verifique en SUNAT Operaciones en Línea si el comprobante figura como anulado antes de anularlo de nuevo."
+                    ),
+                    _ => e.mensaje(),
+                };
+                store.record_void_refused(id, code, &text, None)?;
+                return Ok(VoidOutcome::Refused {
+                    file_name,
+                    detail: text,
+                });
+            }
+        },
+    };
+    match client.get_status(&ticket) {
+        Ok(TicketStatus::InProcess) => Ok(pending(TicketStatus::InProcess.mensaje())),
+        Ok(TicketStatus::Done(cdr)) if cdr.verdict().is_accepted() => {
+            match store.record_void_confirmed(id, cdr.response_code, &cdr.description, cdr.zip)? {
+                Ok(_) => Ok(VoidOutcome::Anulado { file_name }),
+                Err(e) => {
+                    log::error!("sunat: void {file_name} confirmed but not recorded: {e}");
+                    Ok(VoidOutcome::Refused {
+                        file_name,
+                        detail: e.mensaje(),
+                    })
+                }
+            }
+        }
+        Ok(TicketStatus::Done(cdr)) | Ok(TicketStatus::DoneWithErrors(cdr)) => {
+            let text = cdr.mensaje();
+            log::warn!("sunat: void {file_name} refused: {text}");
+            store.record_void_refused(id, Some(cdr.response_code), &text, Some(cdr.zip))?;
+            Ok(VoidOutcome::Refused {
+                file_name,
+                detail: text,
+            })
+        }
+        Err(e) => {
+            log::warn!("sunat: getStatus of void {file_name} failed: {e}");
+            Ok(pending(format!("{} Se consultará de nuevo.", e.mensaje())))
         }
     }
 }

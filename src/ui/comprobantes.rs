@@ -4,7 +4,8 @@
 //! selected document also shows its fiscal state with SUNAT and what the CDR said.
 
 use crate::receipt::ReceiptLayout;
-use crate::store::{FiscalRecord, InvoiceSummary, StoreResult};
+use crate::store::{FiscalRecord, InvoiceSummary, MAX_VOID_REASON, StoreResult, VoidStatus};
+use crate::sync::VoidOutcome;
 use crate::ui::session::{PanelId, Session};
 use crate::ui::widgets::{self, Msg};
 use crate::ui::{printing, theme, worker::Job};
@@ -25,6 +26,18 @@ pub(super) const ROW_HEIGHT: f32 = 44.0;
 /// A selected document and its fiscal record, loaded together on a worker.
 type Detail = (Option<Stored<Invoice>>, Option<FiscalRecord>);
 
+/// What a voiding job brings back: the Spanish result line, whether SUNAT was asked (a
+/// refusal before sending keeps the form open) and the document reloaded.
+type VoidResult = Result<(Msg, bool, Detail), String>;
+
+/// The "Anular" form of the document shown in the detail.
+#[derive(Default)]
+struct VoidForm {
+    reason: String,
+    /// The first press asked for confirmation.
+    confirming: bool,
+}
+
 #[derive(Default)]
 pub(super) struct ComprobantesPanel {
     all: Vec<InvoiceSummary>,
@@ -44,6 +57,8 @@ pub(super) struct ComprobantesPanel {
     detail_job: Job<StoreResult<Detail>>,
     preview: Option<ReceiptLayout>,
     print_job: Job<Result<String, String>>,
+    void_form: Option<VoidForm>,
+    void_job: Job<VoidResult>,
     msg: Option<Msg>,
 }
 
@@ -116,7 +131,11 @@ impl ComprobantesPanel {
             egui::Panel::right("doc_detail")
                 .resizable(false)
                 .exact_size((ui.available_width() * 0.4).clamp(300.0, 400.0))
-                .show(ui, |ui| self.detail_ui(ui, s));
+                .show(ui, |ui| {
+                    egui::ScrollArea::vertical()
+                        .id_salt("doc_detail_scroll")
+                        .show(ui, |ui| self.detail_ui(ui, s));
+                });
         }
         egui::CentralPanel::default().show(ui, |ui| self.table(ui, s));
         self.preview_ui(ui.ctx());
@@ -132,13 +151,26 @@ impl ComprobantesPanel {
             self.detail = d;
             self.fiscal = f;
         }
+        if let Some(r) = self.void_job.poll() {
+            match r {
+                Ok((msg, asked, (d, f))) => {
+                    self.msg = Some(msg);
+                    self.detail = d;
+                    self.fiscal = f;
+                    if asked {
+                        self.void_form = None;
+                        s.changed();
+                    }
+                }
+                Err(text) => self.msg = Some(Msg::error(text)),
+            }
+        }
         if let Some(r) = self.print_job.poll() {
             self.msg = Some(match r {
                 Ok(t) => Msg::ok(t),
                 Err(t) => Msg::warn(t),
             });
         }
-        let _ = s;
     }
 
     fn refilter(&mut self) {
@@ -248,6 +280,7 @@ impl ComprobantesPanel {
         self.selected = Some(id);
         self.detail = None;
         self.fiscal = None;
+        self.void_form = None;
         self.msg = None;
         let store = s.store.clone();
         self.detail_job.start(ctx, move || {
@@ -288,6 +321,9 @@ impl ComprobantesPanel {
             );
             if let Some(f) = &self.fiscal {
                 widgets::badge(ui, f.state.label(), fiscal_colour(f.state));
+                if f.void_pending() {
+                    widgets::badge(ui, "ANULACIÓN EN PROCESO", theme::AMBER);
+                }
             }
         });
         if let Some(f) = &self.fiscal {
@@ -367,6 +403,170 @@ impl ComprobantesPanel {
             s.note_of = Some((DocumentKind::NotaDeDebito, inv.clone()));
             s.goto = Some(PanelId::Ventas);
         }
+        let (id, kind, number) = (inv.id, inv.kind, inv.number.to_string());
+        self.void_ui(ui, s, id, kind, &number);
+    }
+
+    /// "Anular" (administrators only) for an accepted factura, boleta or note: the
+    /// reason, a confirmation, then `void_document` on a worker. While SUNAT has the
+    /// ticket, "Consultar anulación" asks again (`poll_voids`).
+    fn void_ui(
+        &mut self,
+        ui: &mut Ui,
+        s: &mut Session,
+        id: Uuid,
+        kind: DocumentKind,
+        number: &str,
+    ) {
+        let Some(f) = &self.fiscal else { return };
+        if !s.is_admin() || kind == DocumentKind::NotaDeVenta {
+            return;
+        }
+        let w = ui.available_width();
+        let busy = self.void_job.busy();
+        if f.void_pending() {
+            ui.label(
+                RichText::new("Anulación en proceso: SUNAT aún no la confirma.")
+                    .color(theme::AMBER),
+            );
+            let label = if busy {
+                "Consultando…"
+            } else {
+                "Consultar anulación"
+            };
+            if ui
+                .add_enabled(!busy, Button::new(label).min_size(vec2(w, 56.0)))
+                .clicked()
+            {
+                self.start_void(ui.ctx(), s, id, None);
+            }
+            return;
+        }
+        if let Some(v) = f.void.as_ref().filter(|v| v.status == VoidStatus::Refused) {
+            ui.label(
+                RichText::new(format!("Anulación no aceptada: {}", v.description))
+                    .color(theme::RED),
+            );
+        }
+        if !f.state.is_accepted() {
+            return;
+        }
+        let Some(form) = &mut self.void_form else {
+            if ui
+                .add(Button::new(RichText::new("Anular").color(theme::RED)).min_size(vec2(w, 56.0)))
+                .clicked()
+            {
+                self.void_form = Some(VoidForm::default());
+            }
+            return;
+        };
+        ui.add_space(6.0);
+        ui.label(RichText::new(format!("Anular {number} ante SUNAT")).strong());
+        widgets::field(ui, "Motivo de la anulación", &mut form.reason, w);
+        let chars = form.reason.trim().chars().count();
+        ui.label(
+            RichText::new(format!("{chars}/{MAX_VOID_REASON} caracteres"))
+                .small()
+                .color(if chars > MAX_VOID_REASON {
+                    theme::RED
+                } else {
+                    theme::GREY
+                }),
+        );
+        let mut go = false;
+        let mut cancel = false;
+        if form.confirming {
+            ui.label(
+                RichText::new(format!(
+                    "¿Confirma la anulación de {number}? SUNAT la registrará y no se puede deshacer."
+                ))
+                .color(theme::RED)
+                .strong(),
+            );
+            ui.horizontal_wrapped(|ui| {
+                let label = if busy { "Anulando…" } else { "Sí, anular" };
+                if ui
+                    .add_enabled(
+                        !busy,
+                        Button::new(RichText::new(label).color(theme::RED).strong())
+                            .min_size(vec2(160.0, 56.0)),
+                    )
+                    .clicked()
+                {
+                    go = true;
+                }
+                if ui
+                    .add_enabled(!busy, Button::new("Cancelar").min_size(vec2(140.0, 56.0)))
+                    .clicked()
+                {
+                    cancel = true;
+                }
+            });
+        } else {
+            ui.horizontal_wrapped(|ui| {
+                if ui
+                    .add(
+                        Button::new(RichText::new("Anular comprobante").color(theme::RED))
+                            .min_size(vec2(200.0, 56.0)),
+                    )
+                    .clicked()
+                {
+                    form.confirming = true;
+                }
+                if ui
+                    .add(Button::new("Cancelar").min_size(vec2(140.0, 56.0)))
+                    .clicked()
+                {
+                    cancel = true;
+                }
+            });
+        }
+        if cancel {
+            self.void_form = None;
+        } else if go {
+            let reason = form.reason.clone();
+            self.start_void(ui.ctx(), s, id, Some(reason));
+        }
+    }
+
+    /// Runs `void_document` (with a reason) or `poll_voids` (without) on a worker.
+    fn start_void(&mut self, ctx: &egui::Context, s: &Session, id: Uuid, reason: Option<String>) {
+        let Some(client) = crate::sync::sunat_client(&s.settings) else {
+            self.msg = Some(Msg::warn(
+                "Configure el envío a SUNAT en Ajustes antes de anular comprobantes.",
+            ));
+            return;
+        };
+        let store = s.store.clone();
+        let today = s.today();
+        self.void_job.start(ctx, move || {
+            let (msg, asked) = match reason {
+                Some(reason) => {
+                    match crate::sync::void_document(&store, &client, id, &reason, today) {
+                        Ok(outcome) => (void_msg(&outcome), true),
+                        Err(e) => {
+                            log::warn!("void of {id}: {e}");
+                            (Msg::error(e.mensaje()), false)
+                        }
+                    }
+                }
+                None => match crate::sync::poll_voids(&store, &client) {
+                    Ok(report) => match report.outcomes.iter().find(|(d, _)| *d == id) {
+                        Some((_, outcome)) => (void_msg(outcome), true),
+                        None => (Msg::info("No hay anulaciones pendientes."), true),
+                    },
+                    Err(e) => {
+                        log::warn!("polling voids: {e}");
+                        (Msg::error(e.mensaje()), true)
+                    }
+                },
+            };
+            let detail = (
+                store.get::<Invoice>(id).map_err(|e| e.mensaje())?,
+                store.fiscal_state(id).map_err(|e| e.mensaje())?,
+            );
+            Ok((msg, asked, detail))
+        });
     }
 
     fn preview_ui(&mut self, ctx: &egui::Context) {
@@ -376,6 +576,14 @@ impl ComprobantesPanel {
 
 /// The badge colour of a fiscal state: green once SUNAT accepted it, red when it must be
 /// acted on, amber while it waits.
+fn void_msg(outcome: &VoidOutcome) -> Msg {
+    match outcome {
+        VoidOutcome::Anulado { .. } => Msg::ok(outcome.mensaje()),
+        VoidOutcome::Pending { .. } => Msg::info(outcome.mensaje()),
+        VoidOutcome::Refused { .. } => Msg::warn(outcome.mensaje()),
+    }
+}
+
 fn fiscal_colour(state: FiscalState) -> egui::Color32 {
     match state {
         FiscalState::Aceptado => theme::GREEN,
