@@ -23,7 +23,7 @@ use motordesk_core::{
     DeadlineKind, DocumentKind, DocumentNumber, FiscalError, FiscalState, SendUrgency, deadline,
     lima_date, send_urgency,
 };
-use redb::{ReadableDatabase, ReadableTable, WriteTransaction};
+use redb::{ReadTransaction, ReadableDatabase, ReadableTable, WriteTransaction};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -311,20 +311,20 @@ impl Store {
         Ok(has_xml.then(FiscalRecord::default))
     }
 
-    /// Up to `limit` signed fiscal documents not yet settled with SUNAT, oldest first.
-    /// Documents "sin firmar" are never listed: an unsigned XML is not a comprobante.
-    pub fn documents_to_send(&self, limit: usize) -> StoreResult<Vec<DocumentToSend>> {
-        let r = self.db().begin_read()?;
+    /// Walks the signed fiscal documents of this kiosk that SUNAT has not settled, in
+    /// issue order (ids are UUID v7), skipping the unsigned and settled ones through their
+    /// plain indexes; `visit` gets the id, the fiscal record and the sealed XML row, and
+    /// returns false to stop.
+    fn each_unsettled(
+        &self,
+        r: &ReadTransaction,
+        mut visit: impl FnMut(Uuid, FiscalRecord, &[u8]) -> StoreResult<bool>,
+    ) -> StoreResult<()> {
         let xml = r.open_table(INVOICE_XML)?;
         let unsigned = r.open_table(UNSIGNED_XML)?;
         let settled = r.open_table(FISCAL_SETTLED)?;
         let fiscal = r.open_table(FISCAL_STATE)?;
-        let mut out = Vec::new();
-        // Ids are UUID v7: key order is issue order.
         for e in xml.iter()? {
-            if out.len() >= limit {
-                break;
-            }
             let (k, v) = e?;
             let key = k.value();
             if unsigned.get(key)?.is_some() || settled.get(key)?.is_some() {
@@ -338,17 +338,33 @@ impl Store {
             if record.state.is_final() {
                 continue;
             }
-            let doc: ComprobanteXml = self.open_json("invoice_xml", &row(id), v.value())?;
-            if !doc.is_signed() {
-                continue;
+            if !visit(id, record, v.value())? {
+                break;
             }
-            out.push(DocumentToSend {
-                id,
-                file_name: doc.file_name,
-                xml: doc.xml,
-                fiscal: record,
-            });
         }
+        Ok(())
+    }
+
+    /// Up to `limit` signed fiscal documents not yet settled with SUNAT, oldest first.
+    /// Documents "sin firmar" are never listed: an unsigned XML is not a comprobante.
+    pub fn documents_to_send(&self, limit: usize) -> StoreResult<Vec<DocumentToSend>> {
+        let r = self.db().begin_read()?;
+        let mut out = Vec::new();
+        if limit == 0 {
+            return Ok(out);
+        }
+        self.each_unsettled(&r, |id, record, sealed| {
+            let doc: ComprobanteXml = self.open_json("invoice_xml", &row(id), sealed)?;
+            if doc.is_signed() {
+                out.push(DocumentToSend {
+                    id,
+                    file_name: doc.file_name,
+                    xml: doc.xml,
+                    fiscal: record,
+                });
+            }
+            Ok(out.len() < limit)
+        })?;
         Ok(out)
     }
 
@@ -358,29 +374,13 @@ impl Store {
     /// the XML.
     pub fn awaiting_sunat(&self, today: NaiveDate) -> StoreResult<Vec<AwaitingDocument>> {
         let r = self.db().begin_read()?;
-        let xml = r.open_table(INVOICE_XML)?;
-        let unsigned = r.open_table(UNSIGNED_XML)?;
-        let settled = r.open_table(FISCAL_SETTLED)?;
-        let fiscal = r.open_table(FISCAL_STATE)?;
         let summaries = r.open_table(INVOICE_SUMMARIES)?;
         let mut out = Vec::new();
-        for e in xml.iter()? {
-            let (k, _) = e?;
-            let key = k.value();
-            if unsigned.get(key)?.is_some() || settled.get(key)?.is_some() {
-                continue;
-            }
-            let id = Uuid::from_u128(key);
-            let record: FiscalRecord = match fiscal.get(key)? {
-                Some(f) => self.open_json(TABLE, &row(id), f.value())?,
-                None => FiscalRecord::default(),
-            };
-            if !record.state.awaits_sunat() {
-                continue;
-            }
+        self.each_unsettled(&r, |id, record, _| {
+            let key = id.as_u128();
             let Some(v) = summaries.get(key)? else {
                 log::warn!("awaiting_sunat: document {id} has XML but no summary");
-                continue;
+                return Ok(true);
             };
             let summary: InvoiceSummary =
                 self.open_json("invoice_summaries", &row(id), v.value())?;
@@ -399,7 +399,8 @@ impl Store {
                 code: record.code,
                 outcome_unknown: record.outcome_unknown,
             });
-        }
+            Ok(true)
+        })?;
         out.sort_by(|a, b| {
             b.urgency
                 .cmp(&a.urgency)
