@@ -5,75 +5,18 @@
 //! a rejection that stays, an exception resent with the same number. And the same by touch:
 //! an administrator sets the service in Ajustes, sends, and Comprobantes shows ACEPTADO.
 
-#[path = "../crates/motordesk-sunat/tests/transport_support/mod.rs"]
-mod transport_support;
+mod sunat_support;
 
 use motordesk::store::{DB_FILE, Store, SunatOutcome};
-use motordesk::sync::{SunatReport, send_pending, sunat_client};
+use motordesk::sync::{SunatReport, send_pending};
 use motordesk_core::{
-    Buyer, DocumentKind, FiscalError, FiscalState, IdDocument, IdKind, Invoice, InvoiceDraft,
-    Modifies, NoteReason, SaleLine, TaxAffectation, Unit,
+    DocumentKind, FiscalError, FiscalState, Invoice, InvoiceDraft, Modifies, NoteReason,
 };
 use motordesk_sunat::{Cdr, Limits, SunatClient};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
-use std::path::Path;
-use transport_support::Standin;
+use sunat_support::{boleta, factura, line, shop, standin, state};
 use uuid::Uuid;
-
-fn standin() -> Standin {
-    Standin::start(&[])
-}
-
-/// The demo shop (SUNAT's test RUC, self-signed certificate), pointed at `standin` with
-/// the beta credentials, as an administrator would set it in Ajustes.
-fn shop(dir: &Path, standin: &Standin) -> (Store, SunatClient) {
-    let store = Store::create(&dir.join(DB_FILE), "admin", "clave-admin", "Admin").unwrap();
-    motordesk::demo::setup_shop(&store).unwrap();
-    assert!(
-        sunat_client(&store.settings().unwrap()).is_none(),
-        "no client while no endpoint is set"
-    );
-    let mut s = store.settings().unwrap();
-    s.sunat_endpoint = standin.bill_url();
-    s.sunat_consult_endpoint = standin.consult_url();
-    s.sunat_user = "MODDATOS".into();
-    s.sunat_password = "moddatos".into();
-    store.save_settings(&s).unwrap();
-    let client = sunat_client(&store.settings().unwrap()).expect("configured");
-    (store, client)
-}
-
-fn line(desc: &str, price: Decimal) -> SaleLine {
-    SaleLine {
-        product_id: None,
-        code: "SRV".into(),
-        description: desc.into(),
-        unit: Unit::Servicio,
-        quantity: Decimal::ONE,
-        unit_price: price,
-        discount: Decimal::ZERO,
-        affectation: TaxAffectation::Gravado,
-    }
-}
-
-fn boleta(store: &Store, price: Decimal) -> Invoice {
-    let mut d = InvoiceDraft::new(DocumentKind::Boleta);
-    d.lines = vec![line("Cambio de aceite", price)];
-    store.issue_invoice(d).unwrap()
-}
-
-fn factura(store: &Store, price: Decimal) -> Invoice {
-    let mut d = InvoiceDraft::new(DocumentKind::Factura);
-    d.buyer = Buyer {
-        customer_id: None,
-        id: IdDocument::new(IdKind::Ruc, "20131312955").unwrap(),
-        name: "TRANSPORTES ANDINOS S.A.C.".into(),
-        address: "AV. ARGENTINA 2450, LIMA".into(),
-    };
-    d.lines = vec![line("Mantenimiento preventivo", price)];
-    store.issue_invoice(d).unwrap()
-}
 
 fn note(store: &Store, kind: DocumentKind, of: &Invoice, price: Decimal) -> Invoice {
     let reason = match kind {
@@ -85,14 +28,6 @@ fn note(store: &Store, kind: DocumentKind, of: &Invoice, price: Decimal) -> Invo
     n.lines = vec![line("Ajuste del servicio", price)];
     n.modifies = Some(Modifies::of(of, reason, ""));
     store.issue_invoice(n).unwrap()
-}
-
-fn state(store: &Store, id: Uuid) -> FiscalState {
-    store
-        .fiscal_state(id)
-        .unwrap()
-        .expect("a SUNAT document")
-        .state
 }
 
 /// The CDR kept in the store, read back.
@@ -317,34 +252,7 @@ mod by_touch {
     use egui_kittest::Harness;
     use egui_kittest::kittest::Queryable;
     use motordesk::ui::{AppOptions, KioskApp, PanelId};
-    use std::time::Duration;
-
-    fn wait_for(
-        h: &mut Harness<'static, KioskApp>,
-        what: &str,
-        cond: impl Fn(&Harness<'static, KioskApp>) -> bool,
-    ) {
-        for _ in 0..3000 {
-            h.step();
-            if cond(h) {
-                h.step();
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        panic!("timed out waiting for {what}");
-    }
-
-    fn has(h: &Harness<'static, KioskApp>, text: &str) -> bool {
-        h.query_all_by_label_contains(text).next().is_some()
-    }
-
-    fn click(h: &mut Harness<'static, KioskApp>, label: &str) {
-        h.get_by_label(label).scroll_to_me();
-        h.run_steps(4);
-        h.get_by_label(label).click();
-        h.run_steps(4);
-    }
+    use sunat_support::touch::{click, has, wait_for};
 
     fn replace_text(h: &mut Harness<'static, KioskApp>, label: &str, text: &str) {
         click(h, label);

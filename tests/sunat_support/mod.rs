@@ -1,0 +1,119 @@
+//! Shared by the tests that talk to SUNAT from a kiosk (sending, voiding): the real
+//! stand-in process, the demo shop pointed at it, documents to issue, and the few steps
+//! the touch flows need. One copy, so both suites set the shop up the same way.
+#![allow(dead_code)]
+
+#[path = "../../crates/motordesk-sunat/tests/transport_support/mod.rs"]
+pub mod transport_support;
+
+use motordesk::store::{DB_FILE, Store};
+use motordesk::sync::sunat_client;
+use motordesk_core::{
+    Buyer, DocumentKind, FiscalState, IdDocument, IdKind, Invoice, InvoiceDraft, SaleLine,
+    TaxAffectation, Unit,
+};
+use motordesk_sunat::SunatClient;
+use rust_decimal::Decimal;
+use std::path::Path;
+use transport_support::Standin;
+use uuid::Uuid;
+
+pub fn standin() -> Standin {
+    Standin::start(&[])
+}
+
+/// The demo shop (SUNAT's test RUC, self-signed certificate), pointed at `standin` with
+/// the beta credentials, as an administrator would set it in Ajustes.
+pub fn shop(dir: &Path, standin: &Standin) -> (Store, SunatClient) {
+    let store = Store::create(&dir.join(DB_FILE), "admin", "clave-admin", "Admin").unwrap();
+    motordesk::demo::setup_shop(&store).unwrap();
+    assert!(
+        sunat_client(&store.settings().unwrap()).is_none(),
+        "no client while no endpoint is set"
+    );
+    let mut s = store.settings().unwrap();
+    s.sunat_endpoint = standin.bill_url();
+    s.sunat_consult_endpoint = standin.consult_url();
+    s.sunat_user = "MODDATOS".into();
+    s.sunat_password = "moddatos".into();
+    store.save_settings(&s).unwrap();
+    let client = sunat_client(&store.settings().unwrap()).expect("configured");
+    (store, client)
+}
+
+pub fn line(desc: &str, price: Decimal) -> SaleLine {
+    SaleLine {
+        product_id: None,
+        code: "SRV".into(),
+        description: desc.into(),
+        unit: Unit::Servicio,
+        quantity: Decimal::ONE,
+        unit_price: price,
+        discount: Decimal::ZERO,
+        affectation: TaxAffectation::Gravado,
+    }
+}
+
+pub fn boleta(store: &Store, price: Decimal) -> Invoice {
+    let mut d = InvoiceDraft::new(DocumentKind::Boleta);
+    d.lines = vec![line("Cambio de aceite", price)];
+    store.issue_invoice(d).unwrap()
+}
+
+pub fn factura(store: &Store, price: Decimal) -> Invoice {
+    let mut d = InvoiceDraft::new(DocumentKind::Factura);
+    d.buyer = Buyer {
+        customer_id: None,
+        id: IdDocument::new(IdKind::Ruc, "20131312955").unwrap(),
+        name: "TRANSPORTES ANDINOS S.A.C.".into(),
+        address: "AV. ARGENTINA 2450, LIMA".into(),
+    };
+    d.lines = vec![line("Mantenimiento preventivo", price)];
+    store.issue_invoice(d).unwrap()
+}
+
+pub fn state(store: &Store, id: Uuid) -> FiscalState {
+    store
+        .fiscal_state(id)
+        .unwrap()
+        .expect("a SUNAT document")
+        .state
+}
+
+/// Steps for the touch flows: workers (sending, polling) answer asynchronously.
+pub mod touch {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable;
+    use motordesk::ui::KioskApp;
+    use std::time::Duration;
+
+    /// Steps frames until `cond` holds; bounded, so a broken flow fails instead of
+    /// hanging (sending to the stand-in runs SUNAT's rules, hence the generous bound).
+    pub fn wait_for(
+        h: &mut Harness<'static, KioskApp>,
+        what: &str,
+        cond: impl Fn(&Harness<'static, KioskApp>) -> bool,
+    ) {
+        for _ in 0..3000 {
+            h.step();
+            if cond(h) {
+                h.step();
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        panic!("timed out waiting for {what}");
+    }
+
+    pub fn has(h: &Harness<'static, KioskApp>, text: &str) -> bool {
+        h.query_all_by_label_contains(text).next().is_some()
+    }
+
+    /// Scrolls `label` into view and touches it.
+    pub fn click(h: &mut Harness<'static, KioskApp>, label: &str) {
+        h.get_by_label(label).scroll_to_me();
+        h.run_steps(4);
+        h.get_by_label(label).click();
+        h.run_steps(4);
+    }
+}
