@@ -314,10 +314,24 @@ pub fn check(c: &Comprobante) -> Vec<String> {
     );
 
     // One changed byte in a signed amount must break the signature.
-    let xml = String::from_utf8(signed.xml.clone()).unwrap();
-    let tag = "<cbc:PayableAmount currencyID=\"PEN\">";
-    let at = xml.find(tag).expect("PayableAmount") + tag.len();
-    let mut bytes = signed.xml.clone();
+    assert_one_byte_breaks(
+        &signed.xml,
+        "<cbc:PayableAmount currencyID=\"PEN\">",
+        &name,
+        pem,
+    );
+
+    let qr = qr_text(c, &signed.digest_value);
+    assert!(qr.ends_with(&format!("|{}|", signed.digest_value)));
+    obs
+}
+
+/// Changes the byte right after `after` in a signed document and checks that xmlsec1 no
+/// longer verifies it (`name` labels the file and the failure).
+pub fn assert_one_byte_breaks(signed: &[u8], after: &str, name: &str, pem: &Path) {
+    let xml = std::str::from_utf8(signed).unwrap();
+    let at = xml.find(after).expect("tamper point") + after.len();
+    let mut bytes = signed.to_vec();
     bytes[at] = if bytes[at] == b'9' {
         b'8'
     } else {
@@ -331,8 +345,4 @@ pub fn check(c: &Comprobante) -> Vec<String> {
         "{name}: tampered document still verifies:\n{}",
         text(&o)
     );
-
-    let qr = qr_text(c, &signed.digest_value);
-    assert!(qr.ends_with(&format!("|{}|", signed.digest_value)));
-    obs
 }
