@@ -19,6 +19,7 @@ use crate::store::tables::{
 };
 use crate::store::{Store, StoreError, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
+use motordesk_core::protocol::{FiscalUpdate, from_hex};
 use motordesk_core::{
     DeadlineKind, DocumentKind, DocumentNumber, FiscalError, FiscalState, SendUrgency, deadline,
     lima_date, send_urgency,
@@ -204,21 +205,7 @@ struct SealedCertificateRow {
     cert_der: Vec<u8>,
 }
 
-/// What one exchange with SUNAT (or the consult service) says about a document.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SunatOutcome {
-    /// The state to move to (checked with `FiscalState::transition`).
-    pub state: FiscalState,
-    pub code: Option<u32>,
-    pub description: String,
-    pub observations: Vec<String>,
-    /// The CDR, when this exchange brought one (a record keeps its old CDR otherwise).
-    pub cdr_zip: Option<Vec<u8>>,
-    pub outcome_unknown: bool,
-    /// This exchange was a `sendBill` (counts as an attempt).
-    pub attempted: bool,
-    pub at: DateTime<Utc>,
-}
+pub use motordesk_sunat::SunatOutcome;
 
 /// A signed document that still waits for SUNAT, with what `sendBill` needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -440,14 +427,7 @@ impl Store {
         outcome: SunatOutcome,
     ) -> StoreResult<Result<FiscalRecord, FiscalError>> {
         let key = id.as_u128();
-        let mut record: FiscalRecord = {
-            let t = txn.open_table(FISCAL_STATE)?;
-            let v = t.get(key)?;
-            match v {
-                Some(v) => self.open_json(TABLE, &row(id), v.value())?,
-                None => FiscalRecord::default(),
-            }
-        };
+        let mut record = self.fiscal_in(txn, id)?.unwrap_or_default();
         let state = match record.state.transition(outcome.state) {
             Ok(s) => s,
             Err(e) => return Ok(Err(e)),
@@ -464,9 +444,7 @@ impl Store {
             record.attempts += 1;
             record.last_attempt_at = Some(outcome.at);
         }
-        let sealed = self.seal_json(TABLE, &row(id), &record)?;
-        txn.open_table(FISCAL_STATE)?
-            .insert(key, sealed.as_slice())?;
+        self.write_fiscal(txn, id, &record)?;
         let mut settled = txn.open_table(FISCAL_SETTLED)?;
         if state.is_final() {
             settled.insert(key, ())?;
@@ -474,6 +452,88 @@ impl Store {
             settled.remove(key)?;
         }
         Ok(Ok(record))
+    }
+}
+
+impl Store {
+    /// A state the server's dispatcher published (a `FiscalStatus` change), in the merge
+    /// transaction. Applied when the state machine allows the move from what this kiosk
+    /// holds; a refused one (this kiosk already saw a later state) is logged and skipped.
+    /// `None` when the change cannot be read; `Some(changed)` otherwise.
+    pub(crate) fn merge_fiscal(
+        &self,
+        txn: &WriteTransaction,
+        change: &motordesk_core::protocol::Change,
+    ) -> StoreResult<Option<bool>> {
+        let update: FiscalUpdate = match serde_json::from_value(change.payload.clone()) {
+            Ok(u) => u,
+            Err(e) => {
+                log::warn!("merge: undecodable SUNAT state {}: {e}", change.record_id);
+                return Ok(None);
+            }
+        };
+        if update.invoice_id != change.record_id {
+            log::warn!("merge: SUNAT state {} names another document", change.seq);
+            return Ok(None);
+        }
+        let cdr_zip = if update.cdr_zip_hex.is_empty() {
+            None
+        } else {
+            match from_hex(&update.cdr_zip_hex) {
+                Some(z) => Some(z),
+                None => {
+                    log::warn!("merge: SUNAT state of {} has a bad CDR", update.file_name);
+                    return Ok(None);
+                }
+            }
+        };
+        let before = self.fiscal_in(txn, update.invoice_id)?;
+        let outcome = SunatOutcome {
+            state: update.state,
+            code: update.code,
+            description: update.description,
+            observations: update.observations,
+            cdr_zip,
+            outcome_unknown: update.outcome_unknown,
+            attempted: false,
+            at: update.at,
+        };
+        match self.record_in(txn, update.invoice_id, outcome)? {
+            Ok(after) => {
+                let mut after = after;
+                after.attempts = after.attempts.max(update.attempts);
+                self.write_fiscal(txn, update.invoice_id, &after)?;
+                Ok(Some(before.as_ref() != Some(&after)))
+            }
+            Err(e) => {
+                log::warn!(
+                    "merge: SUNAT state of {} not applied: {e}",
+                    update.file_name
+                );
+                Ok(Some(false))
+            }
+        }
+    }
+
+    fn fiscal_in(&self, txn: &WriteTransaction, id: Uuid) -> StoreResult<Option<FiscalRecord>> {
+        let t = txn.open_table(FISCAL_STATE)?;
+        let v = t.get(id.as_u128())?;
+        match v {
+            Some(v) => Ok(Some(self.open_json(TABLE, &row(id), v.value())?)),
+            None => Ok(None),
+        }
+    }
+
+    fn write_fiscal(
+        &self,
+        txn: &WriteTransaction,
+        id: Uuid,
+        record: &FiscalRecord,
+    ) -> StoreResult<()> {
+        let sealed = self.seal_json(TABLE, &row(id), record)?;
+        txn.open_table(FISCAL_STATE)?
+            .insert(id.as_u128(), sealed.as_slice())?;
+        Ok(())
     }
 }
 
@@ -618,14 +678,7 @@ impl Store {
             cdr_zip: Vec::new(),
         };
         // Read again inside the transaction: another worker may have voided it meanwhile.
-        let current: FiscalRecord = {
-            let t = txn.open_table(FISCAL_STATE)?;
-            let v = t.get(id.as_u128())?;
-            match v {
-                Some(v) => self.open_json(TABLE, &row(id), v.value())?,
-                None => FiscalRecord::default(),
-            }
-        };
+        let current = self.fiscal_in(&txn, id)?.unwrap_or_default();
         if current.void_pending() || current.state != record.state {
             txn.abort()?;
             return Ok(Err(if current.void_pending() {
@@ -638,9 +691,7 @@ impl Store {
             .insert(counter_key.as_str(), correlative)?;
         let mut record = current;
         record.void = Some(void.clone());
-        let sealed = self.seal_json(TABLE, &row(id), &record)?;
-        txn.open_table(FISCAL_STATE)?
-            .insert(id.as_u128(), sealed.as_slice())?;
+        self.write_fiscal(&txn, id, &record)?;
         txn.open_table(VOIDS_PENDING)?.insert(id.as_u128(), ())?;
         txn.commit()?;
         log::info!("void of {id} recorded as {}", void.file_name);
@@ -731,11 +782,9 @@ impl Store {
     ) -> StoreResult<()> {
         let key = id.as_u128();
         let txn = self.db().begin_write()?;
-        let mut record: FiscalRecord = {
-            let t = txn.open_table(FISCAL_STATE)?;
-            let v = t.get(key)?.ok_or(StoreError::NotFound("la anulación"))?;
-            self.open_json(TABLE, &row(id), v.value())?
-        };
+        let mut record = self
+            .fiscal_in(&txn, id)?
+            .ok_or(StoreError::NotFound("la anulación"))?;
         let mut void = record
             .void
             .take()
@@ -743,9 +792,7 @@ impl Store {
         f(&mut record, &mut void);
         let pending = void.status == VoidStatus::Pending;
         record.void = Some(void);
-        let sealed = self.seal_json(TABLE, &row(id), &record)?;
-        txn.open_table(FISCAL_STATE)?
-            .insert(key, sealed.as_slice())?;
+        self.write_fiscal(&txn, id, &record)?;
         let mut index = txn.open_table(VOIDS_PENDING)?;
         if pending {
             index.insert(key, ())?;

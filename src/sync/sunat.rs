@@ -2,28 +2,28 @@
 //! OSE) with `motordesk_sunat::SunatClient`, and keeps each document's fiscal state and
 //! CDR in the store.
 //!
-//! The one rule that matters: never send a number twice once SUNAT may have it. Before
-//! each `sendBill` the document is marked ENVIADO with an unknown outcome (one write
-//! transaction), so a crash or a lost answer leaves it marked; a marked document is first
-//! looked up with the consult service (`getStatusCdr`) and only sent again when SUNAT says
-//! it does not know it. SUNAT's 1033 ("registrado previamente") is read the same way:
-//! fetch the CDR, never resend.
+//! The one rule that matters, never send a number twice once SUNAT may have it, lives in
+//! `motordesk_sunat::send_document` (the server's dispatcher uses the same function); this
+//! file records its outcomes in the store, one write transaction each.
 
 use crate::store::{
     DocumentToSend, ShopSettings, Store, StoreError, StoreResult, SunatOutcome, VoidRecord,
     VoidRefusal,
 };
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use motordesk_core::FiscalState;
 use motordesk_sunat::{
-    Cdr, ClientConfig, Credentials, DocumentName, Endpoints, SendError, SunatClient, TicketStatus,
-    Verdict,
+    ClientConfig, Credentials, Endpoints, Prior, SendError, SunatClient, TicketStatus,
+    send_document,
 };
 use std::time::Duration;
 use uuid::Uuid;
 
 /// Whole-call timeout of one SOAP call from the kiosk.
 pub const SUNAT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A run stops after this many documents whose outcome stayed unknown.
+const GIVE_UP_AFTER_UNKNOWN: usize = 3;
 
 /// What one `send_pending` run did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -113,6 +113,15 @@ pub fn send_pending(store: &Store, client: &SunatClient, limit: usize) -> StoreR
         report.documents += 1;
         let state = send_one(store, client, &doc, &mut report)?;
         report.count(state);
+        if report.unknown >= GIVE_UP_AFTER_UNKNOWN {
+            // SUNAT or the network is not answering: stop here rather than wait a timeout
+            // per document; the rest go on the next run.
+            log::warn!(
+                "sunat: {} sends without an answer, stopping this run",
+                report.unknown
+            );
+            break;
+        }
     }
     if report.documents > 0 {
         log::info!(
@@ -130,181 +139,43 @@ pub fn send_pending(store: &Store, client: &SunatClient, limit: usize) -> StoreR
     Ok(report)
 }
 
-fn state_of(verdict: Verdict) -> FiscalState {
-    match verdict {
-        Verdict::Accepted => FiscalState::Aceptado,
-        Verdict::AcceptedWithObservations => FiscalState::AceptadoConObservaciones,
-        Verdict::Rejected => FiscalState::Rechazado,
-        Verdict::Exception => FiscalState::Excepcion,
-    }
-}
-
-fn from_cdr(cdr: &Cdr, attempted: bool) -> SunatOutcome {
-    let observed = cdr.notes.iter().any(|n| n.code.is_some_and(|c| c >= 4000));
-    SunatOutcome {
-        state: FiscalState::from_cdr_code(cdr.response_code, observed),
-        code: Some(cdr.response_code),
-        description: cdr.description.clone(),
-        observations: cdr.notes.iter().map(|n| n.text.clone()).collect(),
-        cdr_zip: Some(cdr.zip.clone()),
-        outcome_unknown: false,
-        attempted,
-        at: Utc::now(),
-    }
-}
-
-fn unknown(description: String, attempted: bool) -> SunatOutcome {
-    SunatOutcome {
-        state: FiscalState::Enviado,
-        code: None,
-        description,
-        observations: Vec::new(),
-        cdr_zip: None,
-        outcome_unknown: true,
-        attempted,
-        at: Utc::now(),
-    }
-}
-
-/// Writes `outcome`; a transition the state machine refuses is logged and the stored
-/// state returned instead.
-fn record(
-    store: &Store,
-    doc: &DocumentToSend,
-    outcome: SunatOutcome,
-    report: &mut SunatReport,
-) -> StoreResult<FiscalState> {
-    let wanted = outcome.state;
-    match store.record_sunat_outcome(doc.id, outcome)? {
-        Ok(r) => Ok(r.state),
-        Err(e) => {
-            log::warn!("sunat: {}: {e}", doc.file_name);
-            report
-                .problems
-                .push(format!("{}: {}", doc.file_name, e.mensaje()));
-            let current = store.fiscal_state(doc.id)?.map(|r| r.state);
-            Ok(current.unwrap_or(wanted))
-        }
-    }
-}
-
+/// Sends one document with the shared never-twice rule, recording each outcome in the
+/// store; a transition the state machine refuses is logged and the stored state kept.
 fn send_one(
     store: &Store,
     client: &SunatClient,
     doc: &DocumentToSend,
     report: &mut SunatReport,
 ) -> StoreResult<FiscalState> {
-    let name = match DocumentName::parse(&doc.file_name) {
-        Ok(n) => n,
-        Err(e) => {
-            log::error!("sunat: stored file name refused: {e}");
-            report
-                .problems
-                .push(format!("{}: {}", doc.file_name, e.mensaje()));
-            return Ok(doc.fiscal.state);
+    let mut refused = Vec::new();
+    let mut record = |outcome: SunatOutcome| -> StoreResult<FiscalState> {
+        let wanted = outcome.state;
+        match store.record_sunat_outcome(doc.id, outcome)? {
+            Ok(r) => Ok(r.state),
+            Err(e) => {
+                log::warn!("sunat: {}: {e}", doc.file_name);
+                refused.push(format!("{}: {}", doc.file_name, e.mensaje()));
+                let current = store.fiscal_state(doc.id)?.map(|r| r.state);
+                Ok(current.unwrap_or(wanted))
+            }
         }
     };
-    // SUNAT may already have it: ask before sending the same number again.
-    if doc.fiscal.outcome_unknown || doc.fiscal.state == FiscalState::Enviado {
-        report.consulted += 1;
-        match client.get_status_cdr_for(&name) {
-            Ok(found) => match found.cdr {
-                Some(cdr) => return record(store, doc, from_cdr(&cdr, false), report),
-                None if found.status_code.trim_start_matches('0') == "11" => {
-                    log::info!("sunat: {name} not registered, sending it again");
-                }
-                None => {
-                    log::warn!(
-                        "sunat: consult of {name} answered {} {}",
-                        found.status_code,
-                        found.status_message
-                    );
-                    let text = format!(
-                        "SUNAT no confirmó el estado de {name} ({} {}); se consultará de nuevo.",
-                        found.status_code, found.status_message
-                    );
-                    report.problems.push(text.clone());
-                    return record(store, doc, unknown(text, false), report);
-                }
-            },
-            Err(e) => {
-                log::warn!("sunat: consult of {name} failed: {e}");
-                report.problems.push(format!("{name}: {}", e.mensaje()));
-                return Ok(doc.fiscal.state);
-            }
-        }
-    }
-    // Marked before it leaves: a crash or a lost answer is consulted next time.
-    let marked = record(
-        store,
-        doc,
-        unknown("Enviado a SUNAT; esperando la constancia.".into(), true),
-        report,
+    let prior = Prior {
+        state: doc.fiscal.state,
+        outcome_unknown: doc.fiscal.outcome_unknown,
+    };
+    let done = send_document(
+        client,
+        &doc.file_name,
+        doc.xml.as_bytes(),
+        prior,
+        &mut record,
     )?;
-    if marked != FiscalState::Enviado {
-        return Ok(marked);
-    }
-    report.sent += 1;
-    match client.send_bill(name.as_str(), doc.xml.as_bytes()) {
-        Ok(cdr) => record(store, doc, from_cdr(&cdr, false), report),
-        Err(e) if e.already_registered() => {
-            // 1033: registered by an earlier send. Fetch its CDR; never resend.
-            log::info!("sunat: {name} already registered, fetching its CDR");
-            report.consulted += 1;
-            match client.get_status_cdr_for(&name) {
-                Ok(found) if found.cdr.is_some() => {
-                    let cdr = found.cdr.expect("checked");
-                    record(store, doc, from_cdr(&cdr, false), report)
-                }
-                Ok(found) => {
-                    let text = format!(
-                        "{name}: SUNAT lo registró antes, pero no entregó la constancia ({} {}).",
-                        found.status_code, found.status_message
-                    );
-                    report.problems.push(text.clone());
-                    record(store, doc, unknown(text, false), report)
-                }
-                Err(c) => {
-                    log::warn!("sunat: consult of {name} failed: {c}");
-                    report.problems.push(format!("{name}: {}", c.mensaje()));
-                    record(store, doc, unknown(c.mensaje(), false), report)
-                }
-            }
-        }
-        Err(e) if e.outcome_unknown() => {
-            log::warn!("sunat: {name}: outcome unknown: {e}");
-            report.problems.push(format!("{name}: {}", e.mensaje()));
-            record(store, doc, unknown(e.mensaje(), false), report)
-        }
-        Err(e) => {
-            let (code, description) = match &e {
-                SendError::Fault(f) => (f.code(), f.faultstring.clone()),
-                _ => (None, e.mensaje()),
-            };
-            let state = match e.verdict() {
-                Some(v) => state_of(v),
-                // Nothing left the kiosk (name or zip refused locally).
-                None => FiscalState::PorEnviar,
-            };
-            log::warn!("sunat: {name}: {e}");
-            report.problems.push(format!("{name}: {}", e.mensaje()));
-            record(
-                store,
-                doc,
-                SunatOutcome {
-                    state,
-                    code,
-                    description,
-                    observations: Vec::new(),
-                    cdr_zip: None,
-                    outcome_unknown: false,
-                    attempted: false,
-                    at: Utc::now(),
-                },
-                report,
-            )
-        }
-    }
+    report.sent += usize::from(done.sent);
+    report.consulted += done.consulted as usize;
+    report.problems.extend(done.problem);
+    report.problems.extend(refused);
+    Ok(done.state)
 }
 
 /// SUNAT fault 2324: "El archivo de comunicacion de baja ya fue presentado anteriormente".

@@ -6,6 +6,7 @@
 //! tests call it directly, and every other MotorDesk crate depends on it, never the
 //! other way round. Modules are private; this file is the surface.
 
+mod backoff;
 mod clock;
 mod customer;
 mod document;
@@ -24,6 +25,7 @@ mod user;
 mod vehicle;
 mod words;
 
+pub use backoff::{retry_ceiling, retry_delay};
 pub use clock::Hlc;
 pub use customer::{Customer, fold};
 pub use document::{DocumentKind, DocumentNumber, MAX_CORRELATIVE, Series, SeriesSet};

@@ -6,7 +6,8 @@
 //!   [`sign`] adds the XMLDSig enveloped signature with the shop's [`Certificate`], now or
 //!   later; [`SignedXml::digest_value`] is the hash printed on the receipt and in its QR.
 //! - [`SunatClient`] sends signed documents to SUNAT or an OSE over SOAP and reads the
-//!   CDR ([`Cdr`], [`Verdict`]).
+//!   CDR ([`Cdr`], [`Verdict`]); [`send_document`] is the never-twice sending rule the
+//!   kiosk and the server's dispatcher share.
 //!
 //! Depends on `motordesk-core` only: no database, no window. Modules are private; this
 //! file is the surface.
@@ -32,9 +33,9 @@ pub use model::{
 pub use names::{file_name, file_name_of, qr_text};
 pub use qr::sunat_qr_payload;
 pub use send::{
-    Cdr, CdrError, CdrNote, ClientConfig, ConsultResult, Credentials, DocumentName, Endpoints,
-    EnvelopeError, Limits, NameError, SendError, SoapFault, SunatClient, TicketStatus, UnzipError,
-    Verdict,
+    Cdr, CdrError, CdrNote, ClientConfig, ConsultResult, Credentials, Dispatched, DocumentName,
+    Endpoints, EnvelopeError, Limits, NameError, Prior, SendError, SoapFault, SunatClient,
+    SunatOutcome, TicketStatus, UnzipError, Verdict, send_document,
 };
 pub use sign::{SignedXml, sign};
 pub use summary::{

@@ -37,6 +37,7 @@
 mod cdr;
 mod client;
 mod config;
+mod dispatch;
 mod envelope;
 mod error;
 mod fault;
@@ -52,6 +53,7 @@ mod xml_text;
 pub use cdr::{Cdr, CdrNote};
 pub use client::{ConsultResult, SunatClient};
 pub use config::{ClientConfig, Credentials, Endpoints, Limits};
+pub use dispatch::{Dispatched, Prior, SunatOutcome, send_document};
 pub use error::{CdrError, EnvelopeError, SendError, UnzipError};
 pub use fault::SoapFault;
 pub use name::{DocumentName, NameError};
