@@ -1,5 +1,7 @@
 //! `GET/POST /admin/fault?mode=...`: lets tests flip the simulated failure while the stand-in
-//! runs. Not part of SUNAT's contract.
+//! runs; `GET /admin/sends`: how many sendBill calls each document got and how many of
+//! them came after SUNAT had registered the number (`NAME CALLS REPEATS` lines), so tests
+//! can prove nothing was sent twice. Not part of SUNAT's contract.
 
 use std::collections::HashMap;
 
@@ -26,4 +28,14 @@ pub async fn set(State(app): State<Shared>, Query(q): Query<HashMap<String, Stri
         }
         Err(e) => (StatusCode::BAD_REQUEST, e).into_response(),
     }
+}
+
+/// One `NAME CALLS REPEATS` line per document that reached sendBill (authenticated).
+pub async fn sends(State(app): State<Shared>) -> Response {
+    let sends = app.sends.lock().unwrap_or_else(|e| e.into_inner());
+    sends
+        .iter()
+        .map(|(name, n)| format!("{name} {} {}\n", n.calls, n.repeats))
+        .collect::<String>()
+        .into_response()
 }

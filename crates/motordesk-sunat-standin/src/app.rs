@@ -12,13 +12,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
-use crate::args::DuplicatePolicy;
+use crate::args::{Checks, DuplicatePolicy};
 use crate::checks::Tools;
 use crate::faults::FaultSwitch;
 use crate::soap::SoapRequest;
 use crate::store::Store;
 use crate::sunat_error::SunatFault;
 use crate::{admin, bill, consult, summary};
+use std::collections::BTreeMap;
+use std::sync::Mutex;
 
 /// Everything a request may need.
 pub struct App {
@@ -29,6 +31,18 @@ pub struct App {
     pub password: String,
     pub delay: Duration,
     pub duplicates: DuplicatePolicy,
+    pub checks: Checks,
+    /// sendBill calls per document (`RUC-TT-SERIE-NUMERO`), for `GET /admin/sends`.
+    pub sends: Mutex<BTreeMap<String, SendCount>>,
+}
+
+/// How often one document reached sendBill.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SendCount {
+    /// Every authenticated sendBill call.
+    pub calls: u32,
+    /// Calls for a number already registered: what a careful sender never makes.
+    pub repeats: u32,
 }
 
 pub type Shared = Arc<App>;
@@ -45,6 +59,19 @@ impl App {
         }
     }
 
+    /// Counts one sendBill for `file_name` (`.zip` or not); `repeat` when the number was
+    /// already registered.
+    pub fn count_send(&self, file_name: &str, repeat: bool) {
+        let base = file_name.trim().trim_end_matches(".zip").to_owned();
+        let mut sends = self.sends.lock().unwrap_or_else(|e| e.into_inner());
+        let n = sends.entry(base).or_default();
+        if repeat {
+            n.repeats += 1;
+        } else {
+            n.calls += 1;
+        }
+    }
+
     /// The RUC part of the user name.
     pub fn user_ruc(&self) -> &str {
         self.user.get(..11).unwrap_or("")
@@ -55,6 +82,7 @@ impl App {
 pub fn router(app: Shared, max_body_bytes: usize) -> Router {
     Router::new()
         .route("/admin/fault", get(admin::show).post(admin::set))
+        .route("/admin/sends", get(admin::sends))
         .route("/{*path}", post(soap_endpoint))
         .layer(DefaultBodyLimit::max(max_body_bytes))
         .with_state(app)

@@ -7,9 +7,9 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
 use crate::app::{self, App, FileName};
-use crate::args::DuplicatePolicy;
+use crate::args::{Checks, DuplicatePolicy};
 use crate::cdr::{self, CdrContent};
-use crate::checks::{self, WorkDir};
+use crate::checks::{self, RulesOutcome, WorkDir};
 use crate::faults::FaultMode;
 use crate::soap::{self, SoapRequest};
 use crate::store::{self, StoredDocument};
@@ -38,6 +38,7 @@ fn cdr_answer(cdr_zip: &[u8]) -> Response {
 
 async fn process(app: &App, req: &SoapRequest) -> Result<Response, SunatFault> {
     app.authenticate(req)?;
+    app.count_send(req.param("fileName"), false);
     if let Some(answer) = app::early_fault(app) {
         return Ok(answer);
     }
@@ -72,6 +73,7 @@ async fn process(app: &App, req: &SoapRequest) -> Result<Response, SunatFault> {
     let key = store::document_key(&name.ruc, &name.tt, &name.series, name.number);
 
     if let Some(existing) = app.store.document(&key) {
+        app.count_send(&name.base, true);
         return duplicate(app, &existing, &sha);
     }
 
@@ -101,7 +103,10 @@ async fn process(app: &App, req: &SoapRequest) -> Result<Response, SunatFault> {
     };
     match app.store.register(&key, stored) {
         Ok(None) => {}
-        Ok(Some(existing)) => return duplicate(app, &existing, &sha),
+        Ok(Some(existing)) => {
+            app.count_send(&name.base, true);
+            return duplicate(app, &existing, &sha);
+        }
         Err(e) => return Err(SunatFault::server(format!("state file: {e}"))),
     }
     eprintln!(
@@ -161,7 +166,8 @@ async fn validate(
     let file = work.path().join(&xml_file_name);
     std::fs::write(&file, xml).map_err(|e| SunatFault::server(format!("temp file: {e}")))?;
 
-    if let Err(detail) = app.tools.schema(&file, kind).await {
+    let full = app.checks == Checks::Full;
+    if full && let Err(detail) = app.tools.schema(&file, kind).await {
         eprintln!("schema: {detail}");
         return Err(SunatFault::client(
             305,
@@ -187,11 +193,14 @@ async fn validate(
             Vec::new(),
         ));
     }
-    let rules = app
-        .tools
-        .rules(&file, &xml_file_name)
-        .await
-        .map_err(SunatFault::server)?;
+    let rules = if full {
+        app.tools
+            .rules(&file, &xml_file_name)
+            .await
+            .map_err(SunatFault::server)?
+    } else {
+        RulesOutcome::default()
+    };
     let notes = rules
         .observations
         .iter()

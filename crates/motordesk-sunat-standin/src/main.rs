@@ -58,6 +58,8 @@ fn main() -> ExitCode {
         password: args.password.clone(),
         delay: args.delay,
         duplicates: args.duplicates,
+        checks: args.checks,
+        sends: Default::default(),
     });
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -105,6 +105,17 @@ impl Standin {
 
     /// Starts the stand-in using `dir/state.json` (kept across restarts).
     pub fn start_in(dir: PathBuf, extra: &[&str]) -> Standin {
+        let state = dir.join("state.json");
+        Standin::launch(dir, Some(state), extra)
+    }
+
+    /// Starts the stand-in with its state in memory only (no file rewritten per
+    /// document: what a throughput benchmark wants).
+    pub fn start_in_memory(extra: &[&str]) -> Standin {
+        Standin::launch(scratch_dir("standin"), None, extra)
+    }
+
+    fn launch(dir: PathBuf, state: Option<PathBuf>, extra: &[&str]) -> Standin {
         require_tool(
             "xmllint",
             &["--version"],
@@ -117,8 +128,11 @@ impl Standin {
             .arg("127.0.0.1:0")
             .arg("--shared")
             .arg(shared_dir())
-            .arg("--state")
-            .arg(dir.join("state.json"))
+            .args(
+                state
+                    .iter()
+                    .flat_map(|s| [std::ffi::OsStr::new("--state"), s.as_os_str()]),
+            )
             .args(extra)
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(&log).expect("log file"))
@@ -172,6 +186,22 @@ impl Standin {
             .send_empty()
             .expect("admin endpoint");
         assert_eq!(response.status(), 200);
+    }
+
+    /// `GET /admin/sends`: per document (`RUC-TT-SERIE-NUMERO`), how many sendBill calls
+    /// it got and how many of them came after the stand-in had registered the number.
+    pub fn sends(&self) -> std::collections::BTreeMap<String, (u32, u32)> {
+        let mut response = ureq::get(format!("{}/admin/sends", self.base_url))
+            .call()
+            .expect("admin endpoint");
+        let text = response.body_mut().read_to_string().expect("sends body");
+        text.lines()
+            .map(|l| {
+                let f: Vec<&str> = l.split(' ').collect();
+                let n = |i: usize| f[i].parse::<u32>().expect("a count");
+                (f[0].to_owned(), (n(1), n(2)))
+            })
+            .collect()
     }
 
     /// Stops the process and keeps its folder (state file) for a restart.
