@@ -1,7 +1,9 @@
 //! `motordesk export-xml`: the accountant's copy of every comprobante, without a window.
 //! Each signed document is written as `RUC-TT-SERIE-NUMERO.xml` (the exact bytes SUNAT
-//! receives); documents still waiting for a certificate are counted, not written, because
-//! an unsigned XML is not a comprobante.
+//! receives), its CDR as `R-RUC-TT-SERIE-NUMERO.zip` (exactly as SUNAT returned it), a
+//! voiding's signed summary and CDR beside them, and `estado-sunat.csv` lists where each
+//! document stands. Documents still waiting for a certificate are counted, not written,
+//! because an unsigned XML is not a comprobante.
 
 use crate::store::{DB_FILE, Store, StoreError};
 use chrono::NaiveDate;
@@ -24,6 +26,8 @@ pub struct ExportOptions {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ExportReport {
     pub written: usize,
+    /// CDR zips written (documents and voidings).
+    pub cdrs: usize,
     pub unsigned_skipped: usize,
 }
 
@@ -108,7 +112,8 @@ fn write_all(
     };
     std::fs::create_dir_all(out).map_err(write_err(out))?;
     let mut report = ExportReport::default();
-    for (_, xml) in store.comprobantes_between(from, to)? {
+    let mut csv = String::from("archivo,estado,codigo,descripcion,cdr\n");
+    for (inv, xml) in store.comprobantes_between(from, to)? {
         if !xml.is_signed() {
             report.unsigned_skipped += 1;
             continue;
@@ -116,6 +121,42 @@ fn write_all(
         let path = out.join(format!("{}.xml", xml.file_name));
         std::fs::write(&path, xml.xml.as_bytes()).map_err(write_err(&path))?;
         report.written += 1;
+        let fiscal = store.fiscal_state(inv.id)?.unwrap_or_default();
+        let mut cdr_file = String::new();
+        if fiscal.has_cdr() {
+            cdr_file = format!("R-{}.zip", xml.file_name);
+            let path = out.join(&cdr_file);
+            std::fs::write(&path, &fiscal.cdr_zip).map_err(write_err(&path))?;
+            report.cdrs += 1;
+        }
+        if let Some(void) = &fiscal.void {
+            let path = out.join(format!("{}.xml", void.file_name));
+            std::fs::write(&path, void.xml.as_bytes()).map_err(write_err(&path))?;
+            if !void.cdr_zip.is_empty() {
+                let path = out.join(format!("R-{}.zip", void.file_name));
+                std::fs::write(&path, &void.cdr_zip).map_err(write_err(&path))?;
+                report.cdrs += 1;
+            }
+        }
+        csv.push_str(&format!(
+            "{},{},{},{},{}\n",
+            xml.file_name,
+            csv_field(fiscal.state.label()),
+            fiscal.code.map(|c| c.to_string()).unwrap_or_default(),
+            csv_field(&fiscal.description),
+            cdr_file
+        ));
     }
+    let path = out.join("estado-sunat.csv");
+    std::fs::write(&path, csv).map_err(write_err(&path))?;
     Ok(report)
+}
+
+/// A CSV field, quoted when it holds a comma, quote or line break.
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
 }

@@ -118,8 +118,9 @@ fn export_xml(args: impl Iterator<Item = String>) -> ExitCode {
     match result {
         Ok((o, r)) => {
             println!(
-                "{} comprobantes written to {}{}",
+                "{} comprobantes and {} CDRs written to {}{}",
                 r.written,
+                r.cdrs,
                 o.out.display(),
                 if r.unsigned_skipped > 0 {
                     format!(

@@ -9,26 +9,11 @@ mod sunat_support;
 
 use motordesk::store::{DB_FILE, Store, SunatOutcome};
 use motordesk::sync::{SunatReport, send_pending};
-use motordesk_core::{
-    DocumentKind, FiscalError, FiscalState, Invoice, InvoiceDraft, Modifies, NoteReason,
-};
+use motordesk_core::{DocumentKind, FiscalError, FiscalState, InvoiceDraft};
 use motordesk_sunat::{Cdr, Limits, SunatClient};
-use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
-use sunat_support::{boleta, factura, line, shop, standin, state};
+use sunat_support::{boleta, factura, line, note, shop, standin, state};
 use uuid::Uuid;
-
-fn note(store: &Store, kind: DocumentKind, of: &Invoice, price: Decimal) -> Invoice {
-    let reason = match kind {
-        DocumentKind::NotaDeCredito => NoteReason::DevolucionPorItem,
-        _ => NoteReason::Penalidades,
-    };
-    let mut n = InvoiceDraft::new(kind);
-    n.buyer = of.buyer.clone();
-    n.lines = vec![line("Ajuste del servicio", price)];
-    n.modifies = Some(Modifies::of(of, reason, ""));
-    store.issue_invoice(n).unwrap()
-}
 
 /// The CDR kept in the store, read back.
 fn stored_cdr(store: &Store, id: Uuid) -> Cdr {

@@ -9,23 +9,12 @@ mod sunat_support;
 use chrono::NaiveDate;
 use motordesk::store::{Store, VoidRefusal, VoidStatus};
 use motordesk::sync::{VoidError, VoidOutcome, poll_voids, send_pending, void_document};
-use motordesk_core::{
-    DocumentKind, FiscalError, FiscalState, Invoice, InvoiceDraft, Modifies, NoteReason, lima_date,
-};
+use motordesk_core::{DocumentKind, FiscalError, FiscalState, Invoice, InvoiceDraft, lima_date};
 use motordesk_sunat::{Cdr, Limits, SunatClient};
-use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use std::path::Path;
 use sunat_support::transport_support::Standin;
-use sunat_support::{boleta, factura, line, shop, state};
-
-fn credit_note(store: &Store, of: &Invoice, price: Decimal) -> Invoice {
-    let mut n = InvoiceDraft::new(DocumentKind::NotaDeCredito);
-    n.buyer = of.buyer.clone();
-    n.lines = vec![line("Ajuste del servicio", price)];
-    n.modifies = Some(Modifies::of(of, NoteReason::DevolucionPorItem, ""));
-    store.issue_invoice(n).unwrap()
-}
+use sunat_support::{boleta, factura, line, note, shop, state};
 
 fn today_of(inv: &Invoice) -> NaiveDate {
     lima_date(inv.issued_at)
@@ -125,7 +114,7 @@ fn a_factura_is_voided_by_comunicacion_de_baja() {
 
     // A note of a factura goes the same way, with the next N of the day.
     let g = factura(&store, dec!(500));
-    let nc = credit_note(&store, &g, dec!(100));
+    let nc = note(&store, DocumentKind::NotaDeCredito, &g, dec!(100));
     accept_all(&store, &client);
     let name = void_until_confirmed(&store, &client, &nc, "Nota emitida por error");
     assert_eq!(name, format!("20000000001-RA-{day}-2"));

@@ -335,8 +335,17 @@ fn every_demo_document_exports_and_validates() {
     let files: Vec<PathBuf> = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "xml"))
         .collect();
     assert_eq!(files.len(), fiscal);
+    // The demo never sent anything: every line of the state list says so, and no CDR.
+    let csv = std::fs::read_to_string(out.join("estado-sunat.csv")).unwrap();
+    assert_eq!(csv.lines().count(), fiscal + 1, "{csv}");
+    assert!(
+        csv.lines().skip(1).all(|l| l.contains(",POR ENVIAR,")),
+        "{csv}"
+    );
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), fiscal + 1);
     for f in &files {
         let name = f.file_name().unwrap().to_str().unwrap();
         assert!(name.starts_with(&format!("{SUNAT_TEST_RUC}-")), "{name}");

@@ -9,7 +9,8 @@
 use crate::store::tables::{INVOICE_XML, INVOICES, SECRETS, UNSIGNED_XML};
 use crate::store::{Store, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
-use motordesk_core::Invoice;
+use motordesk_core::protocol::ComprobanteUpload;
+use motordesk_core::{Hlc, Invoice, RecordKind, RecordMeta, Stored, SyncStatus};
 use motordesk_sunat::{Certificate, UnsignedXml};
 use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction};
 use serde::{Deserialize, Serialize};
@@ -73,15 +74,17 @@ fn row(id: Uuid) -> [u8; 16] {
 impl Store {
     /// Builds the XML of a just-issued fiscal document and signs it when the shop has a
     /// valid certificate; inside the issuing transaction, so the document and its XML are
-    /// saved together or not at all. A nota de venta has no XML.
+    /// saved together or not at all. A nota de venta has no XML. Returns the file name
+    /// when it was signed (the caller then queues it for the server with `queue_signed`,
+    /// after the invoice itself, so the server meets them in that order).
     pub(crate) fn write_comprobante(
         &self,
         txn: &WriteTransaction,
         inv: &Invoice,
         issuer: &motordesk_sunat::Issuer,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<Option<String>> {
         if !inv.kind.is_fiscal() {
-            return Ok(());
+            return Ok(None);
         }
         let c = motordesk_sunat::comprobante(inv, issuer)?;
         let file_name = motordesk_sunat::file_name_of(&c);
@@ -112,7 +115,64 @@ impl Store {
         let sealed = self.seal_json("invoice_xml", &row(inv.id), &entry)?;
         txn.open_table(INVOICE_XML)?
             .insert(inv.id.as_u128(), sealed.as_slice())?;
+        Ok(entry.is_signed().then_some(entry.file_name))
+    }
+
+    /// Queues the signed XML of document `id` for the server (whose dispatcher sends it to
+    /// SUNAT), in the caller's transaction.
+    pub(crate) fn queue_signed(
+        &self,
+        txn: &WriteTransaction,
+        id: Uuid,
+        file_name: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        crate::store::outbox::enqueue(
+            self,
+            txn,
+            RecordKind::Comprobante,
+            id,
+            1,
+            format!("XML firmado {file_name}"),
+            at,
+        )?;
         Ok(())
+    }
+
+    /// The signed XML of document `id` as the server takes it (`Stored` of a
+    /// `ComprobanteUpload`); `None` while it has no XML or is not signed yet.
+    pub(crate) fn comprobante_upload(
+        &self,
+        id: Uuid,
+    ) -> StoreResult<Option<Stored<ComprobanteUpload>>> {
+        let Some(doc) = self.comprobante_xml(id)? else {
+            return Ok(None);
+        };
+        let (Some(digest), Some(signed_at)) = (doc.digest, doc.signed_at) else {
+            return Ok(None);
+        };
+        let hlc = Hlc {
+            wall_ms: signed_at.timestamp_millis(),
+            counter: 0,
+            device: self.device_id(),
+        };
+        Ok(Some(Stored {
+            meta: RecordMeta {
+                created_at: signed_at,
+                modified_at: signed_at,
+                synced_at: None,
+                status: SyncStatus::Pending,
+                hlc,
+                version: 1,
+                account: self.account().to_string(),
+            },
+            data: ComprobanteUpload {
+                invoice_id: id,
+                file_name: doc.file_name,
+                xml: doc.xml,
+                digest,
+            },
+        }))
     }
 
     /// The stored XML of document `id` (`None` for a nota de venta or a document issued
@@ -217,6 +277,7 @@ impl Store {
                     let sealed = self.seal_json("invoice_xml", &row(uuid), &entry)?;
                     txn.open_table(INVOICE_XML)?
                         .insert(*id, sealed.as_slice())?;
+                    self.queue_signed(&txn, uuid, &entry.file_name, now)?;
                 }
                 txn.open_table(UNSIGNED_XML)?.remove(*id)?;
             }

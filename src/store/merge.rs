@@ -392,6 +392,15 @@ impl Store {
                 RecordKind::Product => merge_one::<Product>(self, &txn, change, at)?,
                 RecordKind::Odometer => merge_one::<OdometerReading>(self, &txn, change, at)?,
                 RecordKind::Invoice => merge_one::<Invoice>(self, &txn, change, at)?,
+                RecordKind::FiscalStatus => self.merge_fiscal(&txn, change)?.map(|changed| {
+                    if changed {
+                        Merged::Updated
+                    } else {
+                        Merged::Unchanged
+                    }
+                }),
+                // The server keeps other kiosks' XML to itself; nothing to merge.
+                RecordKind::Comprobante => None,
             };
             match merged {
                 Some(Merged::Inserted) => report.inserted += 1,
@@ -457,7 +466,10 @@ impl Store {
                 RecordKind::Product => {
                     self.save_product(serde_json::from_value(data).map_err(bad)?)?;
                 }
-                RecordKind::Invoice | RecordKind::Odometer => {}
+                RecordKind::Invoice
+                | RecordKind::Odometer
+                | RecordKind::Comprobante
+                | RecordKind::FiscalStatus => {}
             }
         }
         let txn = self.db().begin_write()?;

@@ -195,6 +195,8 @@ fn set_record_status(
         RecordKind::Product => apply::<Product>(store, txn, e, status, synced_at),
         RecordKind::Odometer => apply::<OdometerReading>(store, txn, e, status, synced_at),
         RecordKind::Invoice => apply::<Invoice>(store, txn, e, status, synced_at),
+        // The XML's sync state is its outbox entry; there is no record meta to update.
+        RecordKind::Comprobante | RecordKind::FiscalStatus => Ok(()),
     }
 }
 
@@ -298,6 +300,11 @@ impl Store {
             RecordKind::Product => get::<Product>(self, e.record_id),
             RecordKind::Odometer => get::<OdometerReading>(self, e.record_id),
             RecordKind::Invoice => get::<Invoice>(self, e.record_id),
+            RecordKind::Comprobante => Ok(serde_json::to_value(
+                self.comprobante_upload(e.record_id)?
+                    .ok_or(StoreError::NotFound("el XML firmado"))?,
+            )?),
+            RecordKind::FiscalStatus => Err(StoreError::NotFound("registro")),
         }
     }
 

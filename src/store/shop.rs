@@ -229,9 +229,10 @@ impl Store {
         if txn.open_table(INVOICES)?.get(id)?.is_some() {
             return Err(StoreError::InvoiceImmutable);
         }
-        if let Some(issuer) = &issuer {
-            self.write_comprobante(txn, &inv, issuer)?;
-        }
+        let signed = match &issuer {
+            Some(issuer) => self.write_comprobante(txn, &inv, issuer)?,
+            None => None,
+        };
         self.index_invoice(txn, &inv)?;
         if let Some(v) = &inv.vehicle
             && let Some(km) = v.odometer_km
@@ -240,6 +241,9 @@ impl Store {
             self.record_service(txn, &inv, km)?;
         }
         let rec = self.save_local(txn, inv)?;
+        if let Some(file_name) = signed {
+            self.queue_signed(txn, rec.data.id, &file_name, at)?;
+        }
         Ok(rec.data)
     }
 

@@ -85,6 +85,10 @@ pub(super) fn records(kind: RecordKind) -> TableDefinition<'static, u128, &'stat
         RecordKind::Product => PRODUCTS,
         RecordKind::Odometer => ODOMETER,
         RecordKind::Invoice => INVOICES,
+        // Not records of their own on a kiosk: the XML row of an invoice and its fiscal
+        // state. Only the outbox and merge name these kinds, never `read_record`.
+        RecordKind::Comprobante => INVOICE_XML,
+        RecordKind::FiscalStatus => FISCAL_STATE,
     }
 }
 
@@ -95,5 +99,7 @@ pub(super) fn records_name(kind: RecordKind) -> &'static str {
         RecordKind::Product => "products",
         RecordKind::Odometer => "odometer_readings",
         RecordKind::Invoice => "invoices",
+        RecordKind::Comprobante => "invoice_xml",
+        RecordKind::FiscalStatus => "fiscal_state",
     }
 }

@@ -1,9 +1,12 @@
 //! The kiosk's handle on the background sync thread. The UI reads `state()` every frame
 //! (a cheap copy) and calls `nudge()` after a local save or a Reintentar; it never waits.
 //!
-//! Without a server URL and device token the thread only keeps the queue counts fresh.
-//! With them it checks connectivity, then runs `worker::sync_once` on reconnect, every
-//! `period`, on `nudge()` and when a FAILED entry's backoff is over.
+//! Without a server URL and device token the thread keeps the queue counts fresh and, when
+//! an administrator set up sending to SUNAT in Ajustes, sends this kiosk's signed
+//! documents itself every `sunat_period` (and on `nudge()`), and asks about pending
+//! voidings. With a server it checks connectivity, then runs `worker::sync_once` on
+//! reconnect, every `period`, on `nudge()` and when a FAILED entry's backoff is over; the
+//! server's dispatcher sends to SUNAT.
 
 use crate::store::Store;
 use crate::sync::client::{Client, DEFAULT_TIMEOUT};
@@ -28,6 +31,8 @@ pub struct SyncConfig {
     pub offline_probe: Duration,
     /// A whole HTTP call may take this long.
     pub timeout: Duration,
+    /// Without a server: send to SUNAT this often (when configured).
+    pub sunat_period: Duration,
 }
 
 impl Default for SyncConfig {
@@ -37,6 +42,7 @@ impl Default for SyncConfig {
             period: Duration::from_secs(15),
             offline_probe: Duration::from_secs(5),
             timeout: DEFAULT_TIMEOUT,
+            sunat_period: Duration::from_secs(60),
         }
     }
 }
@@ -122,6 +128,7 @@ fn run(store: &Store, shared: &Shared, repaint: &Repaint, config: SyncConfig) {
     }
     let mut client: Option<Client> = None;
     let mut was_offline = false;
+    let mut last_sunat: Option<std::time::Instant> = None;
     while !shared.stop.load(Ordering::Relaxed) {
         let wait;
         let target = store.settings().ok().and_then(|s| {
@@ -136,6 +143,11 @@ fn run(store: &Store, shared: &Shared, repaint: &Repaint, config: SyncConfig) {
                 client = None;
                 shared.update(|st| st.connectivity = Connectivity::Disabled);
                 wait = Duration::from_secs(2);
+                let nudged = *shared.nudged.lock().unwrap_or_else(|e| e.into_inner());
+                if nudged || last_sunat.is_none_or(|t| t.elapsed() >= config.sunat_period) {
+                    last_sunat = Some(std::time::Instant::now());
+                    send_to_sunat(store);
+                }
             }
             Some((url, token)) => {
                 let c = match &client {
@@ -227,6 +239,33 @@ fn cycle(
     }
     wait
 }
+
+/// A kiosk without a server sends its own documents and polls its voidings, when an
+/// administrator configured SUNAT in Ajustes. Failures are logged; the documents wait.
+fn send_to_sunat(store: &Store) {
+    let Ok(settings) = store.settings() else {
+        return;
+    };
+    let Some(client) = crate::sync::sunat_client(&settings) else {
+        return;
+    };
+    if let Err(e) = crate::sync::send_pending(store, &client, SUNAT_BATCH) {
+        log::warn!("sunat: sending: {e}");
+    }
+    match crate::sync::poll_voids(store, &client) {
+        Ok(r) if !r.outcomes.is_empty() => log::info!(
+            "sunat: voids: {} confirmed, {} pending, {} refused",
+            r.voided(),
+            r.pending(),
+            r.refused()
+        ),
+        Ok(_) => {}
+        Err(e) => log::warn!("sunat: voids: {e}"),
+    }
+}
+
+/// Documents one automatic SUNAT run sends at most.
+const SUNAT_BATCH: usize = 100;
 
 fn refresh_counts(store: &Store, shared: &Shared) {
     let counts = store.sync_counts();

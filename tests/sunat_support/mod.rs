@@ -9,8 +9,8 @@ pub mod transport_support;
 use motordesk::store::{DB_FILE, Store};
 use motordesk::sync::sunat_client;
 use motordesk_core::{
-    Buyer, DocumentKind, FiscalState, IdDocument, IdKind, Invoice, InvoiceDraft, SaleLine,
-    TaxAffectation, Unit,
+    Buyer, DocumentKind, FiscalState, IdDocument, IdKind, Invoice, InvoiceDraft, Modifies,
+    NoteReason, SaleLine, TaxAffectation, Unit,
 };
 use motordesk_sunat::SunatClient;
 use rust_decimal::Decimal;
@@ -39,6 +39,19 @@ pub fn shop(dir: &Path, standin: &Standin) -> (Store, SunatClient) {
     store.save_settings(&s).unwrap();
     let client = sunat_client(&store.settings().unwrap()).expect("configured");
     (store, client)
+}
+
+/// A credit or debit note of `of` for `price`.
+pub fn note(store: &Store, kind: DocumentKind, of: &Invoice, price: Decimal) -> Invoice {
+    let reason = match kind {
+        DocumentKind::NotaDeCredito => NoteReason::DevolucionPorItem,
+        _ => NoteReason::Penalidades,
+    };
+    let mut n = InvoiceDraft::new(kind);
+    n.buyer = of.buyer.clone();
+    n.lines = vec![line("Ajuste del servicio", price)];
+    n.modifies = Some(Modifies::of(of, reason, ""));
+    store.issue_invoice(n).unwrap()
 }
 
 pub fn line(desc: &str, price: Decimal) -> SaleLine {

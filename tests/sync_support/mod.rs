@@ -26,6 +26,8 @@ pub struct Server {
     pub addr: String,
     pub url: String,
     pub db: PathBuf,
+    /// Flags beyond the defaults, given again on `restart`.
+    extra: Vec<String>,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -50,6 +52,7 @@ impl Server {
             url: format!("http://{bound}"),
             addr: bound,
             db,
+            extra: extra.iter().map(|s| s.to_string()).collect(),
             _dir: Some(dir),
         }
     }
@@ -62,6 +65,7 @@ impl Server {
             url: format!("http://{bound}"),
             addr: bound,
             db: db.to_path_buf(),
+            extra: Vec::new(),
             _dir: None,
         }
     }
@@ -79,7 +83,8 @@ impl Server {
         self.kill();
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            match spawn(&self.db, &self.addr) {
+            let extra: Vec<&str> = self.extra.iter().map(String::as_str).collect();
+            match spawn_with(&self.db, &self.addr, &extra) {
                 Some((child, _)) => {
                     self.child = Some(child);
                     return;

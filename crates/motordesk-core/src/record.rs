@@ -4,6 +4,7 @@ use crate::clock::Hlc;
 use crate::customer::Customer;
 use crate::invoice::Invoice;
 use crate::product::Product;
+use crate::protocol::ComprobanteUpload;
 use crate::vehicle::{OdometerReading, Vehicle};
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
@@ -44,15 +45,23 @@ pub enum RecordKind {
     Product,
     Odometer,
     Invoice,
+    /// The signed UBL XML of a fiscal document, pushed by the kiosk that issued it so the
+    /// server's dispatcher can send it to SUNAT (`protocol::ComprobanteUpload`).
+    Comprobante,
+    /// Where a document stands with SUNAT, published by the server only
+    /// (`protocol::FiscalUpdate`).
+    FiscalStatus,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 5] = [
+    pub const ALL: [RecordKind; 7] = [
         RecordKind::Customer,
         RecordKind::Vehicle,
         RecordKind::Product,
         RecordKind::Odometer,
         RecordKind::Invoice,
+        RecordKind::Comprobante,
+        RecordKind::FiscalStatus,
     ];
     /// One byte that stands for the kind in database keys (kiosk and server); never
     /// renumber: stored keys depend on it.
@@ -66,6 +75,8 @@ impl RecordKind {
             RecordKind::Product => "Producto",
             RecordKind::Odometer => "Kilometraje",
             RecordKind::Invoice => "Comprobante",
+            RecordKind::Comprobante => "XML firmado",
+            RecordKind::FiscalStatus => "Estado SUNAT",
         }
     }
 }
@@ -145,5 +156,14 @@ impl Record for Invoice {
             self.number,
             crate::money::soles(self.totals.total)
         )
+    }
+}
+impl Record for ComprobanteUpload {
+    const KIND: RecordKind = RecordKind::Comprobante;
+    fn id(&self) -> Uuid {
+        self.invoice_id
+    }
+    fn summary(&self) -> String {
+        format!("XML firmado {}", self.file_name)
     }
 }

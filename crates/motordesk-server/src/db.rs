@@ -157,6 +157,8 @@ impl ServerDb {
             txn.open_table(CHANGES)?;
             txn.open_table(INVOICE_NUMBERS)?;
             txn.open_table(NOTES_BY_ORIGINAL)?;
+            txn.open_table(crate::fiscal::FISCAL)?;
+            txn.open_table(crate::fiscal::FISCAL_DUE)?;
         }
         txn.commit()?;
         Ok(ServerDb { db })
@@ -264,6 +266,23 @@ impl ServerDb {
         })
     }
 
+    /// The stored payload of one record (`Stored<T>` JSON as pushed), in `r`.
+    pub(crate) fn record_payload(
+        &self,
+        r: &redb::ReadTransaction,
+        kind: RecordKind,
+        id: Uuid,
+    ) -> DbResult<Option<serde_json::Value>> {
+        let t = r.open_table(RECORDS)?;
+        let v = t.get((kind.code(), id.as_u128()))?;
+        match v {
+            Some(v) => Ok(Some(
+                serde_json::from_slice::<ServerRecord>(v.value())?.payload,
+            )),
+            None => Ok(None),
+        }
+    }
+
     /// Every invoice the server holds (test endpoint).
     pub fn invoices(&self) -> DbResult<Vec<ServerInvoice>> {
         let r = self.db.begin_read()?;
@@ -298,7 +317,8 @@ fn read_record(
     }
 }
 
-/// Makes `m` the current version of its record and appends it to the change feed.
+/// Makes `m` the current version of its record and appends it to the change feed; a
+/// signed XML is kept for the dispatcher only (no kiosk needs another kiosk's XML).
 fn write_current(txn: &WriteTransaction, device: &Device, m: &Mutation) -> DbResult<()> {
     let rec = ServerRecord {
         hlc: m.hlc,
@@ -308,14 +328,36 @@ fn write_current(txn: &WriteTransaction, device: &Device, m: &Mutation) -> DbRes
     let key = (m.kind.code(), m.record_id.as_u128());
     txn.open_table(RECORDS)?
         .insert(key, serde_json::to_vec(&rec)?.as_slice())?;
+    if m.kind != RecordKind::Comprobante {
+        append_change(
+            txn,
+            device.device_id,
+            m.kind,
+            m.record_id,
+            m.hlc,
+            m.payload.clone(),
+        )?;
+    }
+    Ok(())
+}
+
+/// Appends one change to the feed (`origin` nil: made by the server itself).
+pub(crate) fn append_change(
+    txn: &WriteTransaction,
+    origin: Uuid,
+    kind: RecordKind,
+    record_id: Uuid,
+    hlc: Hlc,
+    payload: serde_json::Value,
+) -> DbResult<()> {
     let seq = next(txn, "change_seq")?;
     let change = Change {
         seq,
-        origin_device: device.device_id,
-        kind: m.kind,
-        record_id: m.record_id,
-        hlc: m.hlc,
-        payload: m.payload.clone(),
+        origin_device: origin,
+        kind,
+        record_id,
+        hlc,
+        payload,
     };
     txn.open_table(CHANGES)?
         .insert(seq, serde_json::to_vec(&change)?.as_slice())?;
@@ -416,6 +458,28 @@ fn apply_one(txn: &WriteTransaction, device: &Device, m: &Mutation) -> DbResult<
     }
     let current = read_record(txn, m.kind, m.record_id)?;
     match m.kind {
+        RecordKind::Comprobante => {
+            if let Some(cur) = current {
+                // A signed document never changes: the same bytes again are a duplicate.
+                if validate::same_data(m.kind, &cur.payload, &m.payload) {
+                    remember_key(txn, device, m)?;
+                    return Ok(Outcome::Duplicate);
+                }
+                return Ok(rejected(
+                    "XML firmado ya registrado con otro contenido: un comprobante firmado no se modifica.",
+                ));
+            }
+            let (upload, _) = match validate::comprobante(device, m) {
+                Ok(c) => c,
+                Err(reason) => return Ok(rejected(reason)),
+            };
+            crate::fiscal::queue(txn, &upload, Utc::now())?;
+        }
+        RecordKind::FiscalStatus => {
+            return Ok(rejected(
+                "Solo el servidor publica el estado SUNAT de un comprobante.",
+            ));
+        }
         RecordKind::Invoice | RecordKind::Odometer => {
             if let Some(cur) = current {
                 // Immutable: the same document again is a duplicate, anything else is

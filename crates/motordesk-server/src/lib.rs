@@ -4,7 +4,9 @@
 pub mod accounts;
 pub mod db;
 pub mod device;
+pub mod dispatcher;
 pub mod error;
+pub mod fiscal;
 mod request;
 pub mod routes;
 pub mod validate;
@@ -26,10 +28,14 @@ pub struct ServerConfig {
     pub test_faults: bool,
     /// How long a user session token lasts.
     pub user_token_ttl_secs: i64,
+    /// Send pushed documents to SUNAT (or an OSE); `None`: keep them, send nothing.
+    pub sunat: Option<dispatcher::SunatSettings>,
 }
 
 pub struct AppState {
-    pub db: ServerDb,
+    pub db: Arc<ServerDb>,
+    /// Running while the server sends to SUNAT; stopped when the state is dropped.
+    pub dispatcher: Option<dispatcher::Dispatcher>,
     pub enrollment_code: String,
     /// `Some` only with `--test-faults`.
     pub faults: Option<Mutex<FaultPlan>>,
@@ -45,9 +51,13 @@ pub fn default_db_path() -> PathBuf {
 
 /// Opens the database (fails if another server holds it).
 pub fn open(config: ServerConfig) -> Result<Arc<AppState>, db::DbError> {
-    let db = ServerDb::open(&config.db_path)?;
+    let db = Arc::new(ServerDb::open(&config.db_path)?);
+    let dispatcher = config
+        .sunat
+        .map(|s| dispatcher::Dispatcher::start(db.clone(), s));
     Ok(Arc::new(AppState {
         db,
+        dispatcher,
         enrollment_code: config.enrollment_code,
         faults: config.test_faults.then(|| Mutex::new(FaultPlan::default())),
         user_token_ttl: chrono::Duration::seconds(config.user_token_ttl_secs.max(1)),

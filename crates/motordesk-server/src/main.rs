@@ -4,14 +4,24 @@
 //!                  [--enrollment-code CODE] [--test-faults]
 //!                  [--add-user NAME:PASSWORD:ROLE]... [--user-token-ttl SECS]
 //!                  [--tls-cert CHAIN.pem --tls-key KEY.pem]
+//!                  [--sunat-endpoint URL --sunat-user USER --sunat-password-file FILE
+//!                   [--sunat-consult-endpoint URL] [--sunat-workers N]]
+//!                  [--config FILE]
+//!
+//! `--config FILE` reads the same settings from a file, one `name = value` per line
+//! (`sunat-endpoint = https://…`, `#` starts a comment); flags after it override it.
 //!
 //! The first stdout line is `listening on ADDR` (the real port when `--addr` ends in :0).
 
+use motordesk_server::dispatcher::SunatSettings;
 use motordesk_server::{DEFAULT_ADDR, DEFAULT_ENROLLMENT_CODE, ServerConfig};
 use std::io::Write;
 use std::path::PathBuf;
 
-const USAGE: &str = "usage: motordesk-server [--addr HOST:PORT] [--data-dir DIR | --db FILE] [--enrollment-code CODE] [--test-faults] [--add-user NAME:PASSWORD:ROLE]... [--user-token-ttl SECS] [--tls-cert CHAIN.pem --tls-key KEY.pem]";
+const USAGE: &str = "usage: motordesk-server [--addr HOST:PORT] [--data-dir DIR | --db FILE] [--enrollment-code CODE] [--test-faults] [--add-user NAME:PASSWORD:ROLE]... [--user-token-ttl SECS] [--tls-cert CHAIN.pem --tls-key KEY.pem] [--sunat-endpoint URL --sunat-user USER --sunat-password-file FILE [--sunat-consult-endpoint URL] [--sunat-workers N]] [--config FILE]";
+
+/// Largest config or password file read.
+const MAX_SETTINGS_FILE: u64 = 64 * 1024;
 
 struct Args {
     addr: String,
@@ -21,6 +31,142 @@ struct Args {
     users: Vec<(String, String, motordesk_core::Role)>,
     user_token_ttl_secs: i64,
     tls: (Option<PathBuf>, Option<PathBuf>),
+    sunat: SunatFlags,
+}
+
+#[derive(Default)]
+struct SunatFlags {
+    endpoint: Option<String>,
+    consult: Option<String>,
+    user: Option<String>,
+    password_file: Option<PathBuf>,
+    workers: Option<usize>,
+}
+
+fn read_small(path: &std::path::Path, what: &str) -> Result<String, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)
+        .map_err(|e| format!("cannot read {what} {}: {e}", path.display()))?;
+    let mut text = String::new();
+    file.take(MAX_SETTINGS_FILE + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| format!("cannot read {what} {}: {e}", path.display()))?;
+    if text.len() as u64 > MAX_SETTINGS_FILE {
+        return Err(format!(
+            "{what} {} is larger than {MAX_SETTINGS_FILE} bytes",
+            path.display()
+        ));
+    }
+    Ok(text)
+}
+
+/// The flags a config file stands for: `name = value` lines become `--name value`.
+fn config_flags(path: &std::path::Path) -> Result<Vec<String>, String> {
+    let text = read_small(path, "config file")?;
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.split('#').next().unwrap_or("").trim();
+        if line.is_empty() {
+            continue;
+        }
+        let (name, value) = line
+            .split_once('=')
+            .map(|(k, v)| (k.trim(), v.trim()))
+            .ok_or(format!(
+                "{}:{}: expected name = value",
+                path.display(),
+                n + 1
+            ))?;
+        if name == "config" || name.is_empty() {
+            return Err(format!(
+                "{}:{}: unknown setting {name:?}",
+                path.display(),
+                n + 1
+            ));
+        }
+        out.push(format!("--{name}"));
+        if !matches!(name, "test-faults") {
+            out.push(value.to_string());
+        }
+    }
+    Ok(out)
+}
+
+impl SunatFlags {
+    /// All three required flags or none; the password comes from a file only the server
+    /// account can read, so it never shows in `ps` or shell history.
+    fn settings(self) -> Result<Option<SunatSettings>, String> {
+        let SunatFlags {
+            endpoint,
+            consult,
+            user,
+            password_file,
+            workers,
+        } = self;
+        let (endpoint, user, password_file) = match (endpoint, user, password_file) {
+            (None, None, None) => {
+                if consult.is_some() || workers.is_some() {
+                    return Err("--sunat-consult-endpoint and --sunat-workers need --sunat-endpoint, --sunat-user and --sunat-password-file".into());
+                }
+                return Ok(None);
+            }
+            (Some(e), Some(u), Some(p)) => (e, u, p),
+            (e, u, p) => {
+                let missing: Vec<&str> = [
+                    (e.is_none(), "--sunat-endpoint"),
+                    (u.is_none(), "--sunat-user"),
+                    (p.is_none(), "--sunat-password-file"),
+                ]
+                .into_iter()
+                .filter_map(|(m, f)| m.then_some(f))
+                .collect();
+                return Err(format!(
+                    "sending to SUNAT needs --sunat-endpoint, --sunat-user and --sunat-password-file together; missing {}",
+                    missing.join(", ")
+                ));
+            }
+        };
+        if !(endpoint.starts_with("https://") || endpoint.starts_with("http://")) {
+            return Err(format!(
+                "--sunat-endpoint must be an http(s) URL, not {endpoint:?}"
+            ));
+        }
+        if user.trim().is_empty() {
+            return Err("--sunat-user must not be empty".into());
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&password_file)
+                .map_err(|e| format!("cannot read password file {}: {e}", password_file.display()))?
+                .permissions()
+                .mode();
+            if mode & 0o077 != 0 {
+                return Err(format!(
+                    "password file {} can be read by other users (mode {:o}); chmod 600 it",
+                    password_file.display(),
+                    mode & 0o777
+                ));
+            }
+        }
+        let password = read_small(&password_file, "password file")?
+            .trim_end_matches(['\r', '\n'])
+            .to_string();
+        if password.is_empty() {
+            return Err(format!(
+                "password file {} is empty",
+                password_file.display()
+            ));
+        }
+        Ok(Some(SunatSettings {
+            endpoint,
+            consult_endpoint: consult.unwrap_or_default(),
+            user,
+            password,
+            timeout: std::time::Duration::from_secs(30),
+            workers: workers.unwrap_or(4),
+        }))
+    }
 }
 
 fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
@@ -32,7 +178,18 @@ fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
         users: Vec::new(),
         user_token_ttl_secs: 12 * 3600,
         tls: (None, None),
+        sunat: SunatFlags::default(),
     };
+    let mut expanded = Vec::new();
+    while let Some(flag) = it.next() {
+        if flag == "--config" {
+            let path = it.next().ok_or("--config needs a value")?;
+            expanded.extend(config_flags(std::path::Path::new(&path))?);
+        } else {
+            expanded.push(flag);
+        }
+    }
+    let mut it = expanded.into_iter();
     while let Some(flag) = it.next() {
         let mut value = |name: &str| it.next().ok_or(format!("{name} needs a value"));
         match flag.as_str() {
@@ -50,6 +207,23 @@ fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
                 .push(motordesk_server::accounts::parse_user_spec(&value(
                     "--add-user",
                 )?)?),
+            "--sunat-endpoint" => args.sunat.endpoint = Some(value("--sunat-endpoint")?),
+            "--sunat-consult-endpoint" => {
+                args.sunat.consult = Some(value("--sunat-consult-endpoint")?)
+            }
+            "--sunat-user" => args.sunat.user = Some(value("--sunat-user")?),
+            "--sunat-password-file" => {
+                args.sunat.password_file = Some(PathBuf::from(value("--sunat-password-file")?))
+            }
+            "--sunat-workers" => {
+                let n: usize = value("--sunat-workers")?
+                    .parse()
+                    .map_err(|_| "--sunat-workers wants a number".to_string())?;
+                if !(1..=32).contains(&n) {
+                    return Err("--sunat-workers must be between 1 and 32".into());
+                }
+                args.sunat.workers = Some(n);
+            }
             "--user-token-ttl" => {
                 args.user_token_ttl_secs = value("--user-token-ttl")?
                     .parse()
@@ -70,7 +244,7 @@ fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
 
 fn main() {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
-    let args = match parse(std::env::args().skip(1)) {
+    let mut args = match parse(std::env::args().skip(1)) {
         Ok(a) => a,
         Err(e) => {
             eprintln!("{e}");
@@ -87,7 +261,15 @@ fn main() {
             std::process::exit(1);
         }
     };
+    let sunat = match std::mem::take(&mut args.sunat).settings() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("motordesk-server: {e}");
+            std::process::exit(2);
+        }
+    };
     let state = match motordesk_server::open(ServerConfig {
+        sunat,
         db_path: args.db.clone(),
         enrollment_code: args.enrollment_code,
         test_faults: args.test_faults,
@@ -115,6 +297,11 @@ fn main() {
             out.flush()?;
         }
         log::info!("database {}", args.db.display());
+        if state.dispatcher.is_none() {
+            log::warn!(
+                "SUNAT sending is off: signed documents are kept but not sent (see --sunat-endpoint)"
+            );
+        }
         if args.test_faults {
             log::warn!("test fault injection is ON (/v1/test/*)");
         }

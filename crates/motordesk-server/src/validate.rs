@@ -6,10 +6,12 @@ use crate::device::Device;
 use motordesk_core::Customer;
 use motordesk_core::Invoice;
 use motordesk_core::Product;
-use motordesk_core::protocol::Mutation;
+use motordesk_core::Series;
+use motordesk_core::protocol::{ComprobanteUpload, MAX_XML_BYTES, Mutation};
 use motordesk_core::{IdDocument, IdKind};
 use motordesk_core::{OdometerReading, Plate, Vehicle};
 use motordesk_core::{Record, RecordKind, Stored};
+use motordesk_sunat::DocumentName;
 use rust_decimal::Decimal;
 
 fn decode<T: Record>(m: &Mutation) -> Result<Stored<T>, String> {
@@ -77,7 +79,54 @@ pub fn check(device: &Device, m: &Mutation) -> Result<(), String> {
             Ok(())
         }
         RecordKind::Odometer => decode::<OdometerReading>(m).map(|_| ()),
+        RecordKind::Comprobante => comprobante(device, m).map(|_| ()),
+        RecordKind::FiscalStatus => {
+            Err("Solo el servidor publica el estado SUNAT de un comprobante.".into())
+        }
     }
+}
+
+/// Longest DigestValue accepted (base64 of a SHA-256 is 44 characters).
+const MAX_DIGEST: usize = 100;
+
+/// A signed XML pushed by the kiosk that issued it: a SUNAT file name of a series this
+/// kiosk owns, an XML of bounded size that carries that very number. The XML needs no
+/// invoice row here: the dispatcher sends it as it is, and SUNAT checks the rest.
+pub fn comprobante(
+    device: &Device,
+    m: &Mutation,
+) -> Result<(ComprobanteUpload, DocumentName), String> {
+    let c = decode::<ComprobanteUpload>(m)?.data;
+    let name = DocumentName::parse(&c.file_name).map_err(|e| e.mensaje())?;
+    let series = Series::new(name.series()).map_err(|e| e.mensaje())?;
+    if !device.series.owns(&series) {
+        return Err(format!(
+            "La serie {} no pertenece a este equipo (kiosco {}).",
+            name.series(),
+            device.kiosk_number
+        ));
+    }
+    if c.xml.is_empty() || c.xml.len() > MAX_XML_BYTES {
+        return Err(format!(
+            "{}: el XML debe tener entre 1 y {MAX_XML_BYTES} bytes (tiene {}).",
+            c.file_name,
+            c.xml.len()
+        ));
+    }
+    if c.digest.is_empty() || c.digest.len() > MAX_DIGEST || !c.xml.contains(c.digest.as_str()) {
+        return Err(format!(
+            "{}: el XML no lleva la firma indicada.",
+            c.file_name
+        ));
+    }
+    let id = format!("<cbc:ID>{}-{}</cbc:ID>", name.series(), name.number());
+    if !c.xml.contains(&id) {
+        return Err(format!(
+            "{}: el XML no corresponde a ese número.",
+            c.file_name
+        ));
+    }
+    Ok((c, name))
 }
 
 /// Whether two payloads of an immutable kind carry the same document (metadata such as
@@ -98,5 +147,7 @@ pub fn same_data(kind: RecordKind, a: &serde_json::Value, b: &serde_json::Value)
         RecordKind::Customer => eq::<Customer>(a, b),
         RecordKind::Vehicle => eq::<Vehicle>(a, b),
         RecordKind::Product => eq::<Product>(a, b),
+        RecordKind::Comprobante => eq::<ComprobanteUpload>(a, b),
+        RecordKind::FiscalStatus => false,
     }
 }

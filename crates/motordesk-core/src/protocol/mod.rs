@@ -8,10 +8,13 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 mod accounts;
+mod fiscal;
+mod hex;
 pub use accounts::{
     ESCROW, EscrowRequest, LOGIN, LoginRequest, LoginResponse, ME, Me, USER_TOKEN_HEADER,
-    from_hex32, to_hex,
 };
+pub use fiscal::{ComprobanteUpload, FiscalUpdate, MAX_SUNAT_TEXT, MAX_XML_BYTES};
+pub use hex::{from_hex, from_hex32, to_hex};
 
 pub const HEALTH: &str = "/v1/health";
 pub const REGISTER: &str = "/v1/devices/register";

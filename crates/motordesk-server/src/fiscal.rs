@@ -1,0 +1,241 @@
+//! Where each signed document stands with SUNAT, as the server's dispatcher knows it.
+//!
+//! A `Comprobante` push queues its document here (POR ENVIAR, due now). The dispatcher
+//! takes due documents, records every outcome in one write transaction, and each change
+//! of state goes into the change feed as a `FiscalStatus` change from no device, so every
+//! kiosk pulls it. A settled document (accepted, rejected) leaves the due index; anything
+//! else is due again after a backoff.
+
+use crate::db::{DbResult, ServerDb, append_change};
+use chrono::{DateTime, Utc};
+use motordesk_core::protocol::{ComprobanteUpload, FiscalUpdate, MAX_SUNAT_TEXT, to_hex};
+use motordesk_core::{FiscalError, FiscalState, Hlc, RecordKind};
+use motordesk_sunat::SunatOutcome;
+use redb::{
+    ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition, WriteTransaction,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// invoice id → JSON `ServerFiscal`.
+pub(crate) const FISCAL: TableDefinition<u128, &[u8]> = TableDefinition::new("fiscal");
+/// (due at, unix ms; invoice id) → (): what the dispatcher works on, soonest first.
+pub(crate) const FISCAL_DUE: TableDefinition<(i64, u128), ()> = TableDefinition::new("fiscal_due");
+
+/// One document's SUNAT record on the server.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct ServerFiscal {
+    update: FiscalUpdate,
+    /// Dispatcher passes that ended without a settled state (for the backoff).
+    tries: u32,
+    /// Its key in `FISCAL_DUE`, while it has one.
+    due_ms: Option<i64>,
+}
+
+/// A document the dispatcher should work on now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueDocument {
+    pub invoice_id: Uuid,
+    pub file_name: String,
+    pub xml: String,
+    pub state: FiscalState,
+    pub outcome_unknown: bool,
+    /// Passes so far that did not settle it.
+    pub tries: u32,
+}
+
+fn clip(mut s: String) -> String {
+    if s.len() > MAX_SUNAT_TEXT {
+        let mut end = MAX_SUNAT_TEXT;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        s.truncate(end);
+    }
+    s
+}
+
+fn read(txn: &WriteTransaction, id: u128) -> DbResult<Option<ServerFiscal>> {
+    let t = txn.open_table(FISCAL)?;
+    let v = t.get(id)?;
+    match v {
+        Some(v) => Ok(Some(serde_json::from_slice(v.value())?)),
+        None => Ok(None),
+    }
+}
+
+fn write(txn: &WriteTransaction, f: &mut ServerFiscal, due_ms: Option<i64>) -> DbResult<()> {
+    let id = f.update.invoice_id.as_u128();
+    let mut due = txn.open_table(FISCAL_DUE)?;
+    if let Some(old) = f.due_ms {
+        due.remove((old, id))?;
+    }
+    if let Some(at) = due_ms {
+        due.insert((at, id), ())?;
+    }
+    f.due_ms = due_ms;
+    txn.open_table(FISCAL)?
+        .insert(id, serde_json::to_vec(f)?.as_slice())?;
+    Ok(())
+}
+
+/// Queues a just-pushed signed document: POR ENVIAR, due at once. Called inside the push
+/// transaction, so the XML and its queue row land together.
+pub(crate) fn queue(
+    txn: &WriteTransaction,
+    c: &ComprobanteUpload,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    if read(txn, c.invoice_id.as_u128())?.is_some() {
+        return Ok(());
+    }
+    let mut f = ServerFiscal {
+        update: FiscalUpdate {
+            invoice_id: c.invoice_id,
+            file_name: c.file_name.clone(),
+            state: FiscalState::PorEnviar,
+            code: None,
+            description: String::new(),
+            observations: Vec::new(),
+            cdr_zip_hex: String::new(),
+            attempts: 0,
+            outcome_unknown: false,
+            at: now,
+        },
+        tries: 0,
+        due_ms: None,
+    };
+    write(txn, &mut f, Some(now.timestamp_millis()))
+}
+
+impl ServerDb {
+    /// Up to `limit` documents due at `now`, soonest first, with their XML.
+    pub fn fiscal_due(&self, now: DateTime<Utc>, limit: usize) -> DbResult<Vec<DueDocument>> {
+        let r = self.database().begin_read()?;
+        let due = r.open_table(FISCAL_DUE)?;
+        let fiscal = r.open_table(FISCAL)?;
+        let mut out = Vec::new();
+        for row in due.range((i64::MIN, 0)..=(now.timestamp_millis(), u128::MAX))? {
+            if out.len() >= limit {
+                break;
+            }
+            let id = row?.0.value().1;
+            let Some(f) = fiscal.get(id)? else { continue };
+            let f: ServerFiscal = serde_json::from_slice(f.value())?;
+            let Some(xml) =
+                self.record_payload(&r, RecordKind::Comprobante, Uuid::from_u128(id))?
+            else {
+                log::error!(
+                    "fiscal: {} is queued but its XML is missing",
+                    f.update.file_name
+                );
+                continue;
+            };
+            let upload: ComprobanteUpload = serde_json::from_value(xml["data"].clone())?;
+            out.push(DueDocument {
+                invoice_id: f.update.invoice_id,
+                file_name: f.update.file_name,
+                xml: upload.xml,
+                state: f.update.state,
+                outcome_unknown: f.update.outcome_unknown,
+                tries: f.tries,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Records what SUNAT said about document `id` and publishes it to every kiosk, in
+    /// one write transaction. A move `FiscalState::transition` refuses writes nothing and
+    /// comes back as the inner `Err`. A settled document leaves the due index.
+    pub fn record_fiscal(
+        &self,
+        id: Uuid,
+        outcome: SunatOutcome,
+    ) -> DbResult<Result<FiscalState, FiscalError>> {
+        let txn = self.database().begin_write()?;
+        let Some(mut f) = read(&txn, id.as_u128())? else {
+            return Ok(Err(FiscalError::TransitionRefused {
+                from: FiscalState::PorEnviar,
+                to: outcome.state,
+            }));
+        };
+        let state = match f.update.state.transition(outcome.state) {
+            Ok(s) => s,
+            Err(e) => return Ok(Err(e)),
+        };
+        let u = &mut f.update;
+        u.state = state;
+        u.code = outcome.code;
+        u.description = clip(outcome.description);
+        u.observations = outcome
+            .observations
+            .into_iter()
+            .take(50)
+            .map(clip)
+            .collect();
+        if let Some(zip) = outcome.cdr_zip {
+            u.cdr_zip_hex = to_hex(&zip);
+        }
+        u.outcome_unknown = outcome.outcome_unknown;
+        if outcome.attempted {
+            u.attempts += 1;
+        }
+        u.at = outcome.at;
+        let due = if state.is_final() { None } else { f.due_ms };
+        write(&txn, &mut f, due)?;
+        let hlc = Hlc {
+            wall_ms: outcome.at.timestamp_millis(),
+            counter: 0,
+            device: Uuid::nil(),
+        };
+        append_change(
+            &txn,
+            Uuid::nil(),
+            RecordKind::FiscalStatus,
+            id,
+            hlc,
+            serde_json::to_value(&f.update)?,
+        )?;
+        txn.commit()?;
+        Ok(Ok(state))
+    }
+
+    /// A pass left document `id` unsettled: due again at `at`.
+    pub fn retry_fiscal_at(&self, id: Uuid, at: DateTime<Utc>) -> DbResult<()> {
+        let txn = self.database().begin_write()?;
+        if let Some(mut f) = read(&txn, id.as_u128())?
+            && !f.update.state.is_final()
+        {
+            f.tries += 1;
+            write(&txn, &mut f, Some(at.timestamp_millis()))?;
+        }
+        txn.commit()?;
+        Ok(())
+    }
+
+    /// The SUNAT record of document `id`, if it was pushed here.
+    pub fn fiscal_state(&self, id: Uuid) -> DbResult<Option<FiscalUpdate>> {
+        let r = self.database().begin_read()?;
+        let t = r.open_table(FISCAL)?;
+        let v = t.get(id.as_u128())?;
+        match v {
+            Some(v) => Ok(Some(
+                serde_json::from_slice::<ServerFiscal>(v.value())?.update,
+            )),
+            None => Ok(None),
+        }
+    }
+
+    /// How many documents are in each state, and how many wait in the due index.
+    pub fn fiscal_counts(&self) -> DbResult<(BTreeMap<FiscalState, usize>, usize)> {
+        let r = self.database().begin_read()?;
+        let mut by_state = BTreeMap::new();
+        for row in r.open_table(FISCAL)?.iter()? {
+            let f: ServerFiscal = serde_json::from_slice(row?.1.value())?;
+            *by_state.entry(f.update.state).or_insert(0) += 1;
+        }
+        let due = r.open_table(FISCAL_DUE)?.len()? as usize;
+        Ok((by_state, due))
+    }
+}
