@@ -95,7 +95,12 @@ fn sync_until(store: &Store, secs: u64, what: &str, mut done: impl FnMut(&Store)
         if done(store) {
             return;
         }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        if Instant::now() >= deadline {
+            let queue = store
+                .outbox_with_status(motordesk_core::SyncStatus::Failed, 20)
+                .unwrap();
+            panic!("timed out waiting for {what}; failed pushes: {queue:#?}");
+        }
         std::thread::sleep(Duration::from_millis(100));
     }
 }
@@ -381,4 +386,60 @@ fn a_partial_sunat_configuration_is_refused_at_start() {
     let _ = child.kill();
     let _ = child.wait();
     assert!(line.starts_with("listening on "), "{line}");
+}
+
+#[test]
+fn a_factura_and_a_boleta_are_voided_through_the_server() {
+    use motordesk::store::VoidStatus;
+    use motordesk::sync::{VoidOutcome, request_void};
+    let dir = tempfile::tempdir().unwrap();
+    let standin = Standin::start(&[]);
+    let server = server_for(&standin, dir.path());
+    let caja1 = kiosk(&subdir(dir.path(), "caja1"), &server);
+    let caja2 = kiosk(&subdir(dir.path(), "caja2"), &server);
+    let f = factura(&caja1, dec!(236));
+    let b = boleta(&caja1, dec!(59));
+    let ids = [f.id, b.id];
+    sync_until(&caja1, 60, "both ACEPTADO", |s| {
+        all_in(s, &ids, FiscalState::Aceptado)
+    });
+
+    // The kiosk signs the summaries (it holds the certificate); the server sends them.
+    let today = motordesk_core::lima_date(f.issued_at);
+    let ymd = today.format("%Y%m%d");
+    let names: Vec<String> = ids
+        .iter()
+        .map(
+            |id| match request_void(&caja1, *id, "Datos del cliente errados", today) {
+                Ok(VoidOutcome::Pending { file_name, .. }) => file_name,
+                other => panic!("{other:?}"),
+            },
+        )
+        .collect();
+    // Kiosk 1 numbers its summaries from 1001, so two kiosks never sign the same one.
+    assert_eq!(
+        names,
+        [
+            format!("{RUC}-RA-{ymd}-1001"),
+            format!("{RUC}-RC-{ymd}-1001")
+        ]
+    );
+    sync_until(&caja1, 90, "both ANULADO on the kiosk", |s| {
+        all_in(s, &ids, FiscalState::Anulado)
+    });
+    for id in ids {
+        let r = caja1.fiscal_state(id).unwrap().unwrap();
+        let v = r.void.expect("the voiding is kept");
+        assert_eq!(v.status, VoidStatus::Confirmed);
+        assert!(v.ticket.is_some() && v.cdr_zip.starts_with(b"PK"));
+        assert!(!v.xml.is_empty(), "the signed summary stays on the kiosk");
+    }
+    assert!(caja1.pending_voids().unwrap().is_empty());
+    sync_until(&caja2, 30, "the other kiosk sees ANULADO", |s| {
+        all_in(s, &ids, FiscalState::Anulado)
+    });
+
+    // A second voiding of an ANULADO document is refused on the kiosk, before any push.
+    assert!(request_void(&caja1, f.id, "otra vez", today).is_err());
+    drop(server);
 }

@@ -19,11 +19,12 @@ use crate::store::tables::{
 };
 use crate::store::{Store, StoreError, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
-use motordesk_core::protocol::{FiscalUpdate, from_hex};
+use motordesk_core::protocol::{FiscalUpdate, VoidState, VoidUpdate, VoidUpload, from_hex};
 use motordesk_core::{
     DeadlineKind, DocumentKind, DocumentNumber, FiscalError, FiscalState, SendUrgency, deadline,
     lima_date, send_urgency,
 };
+use motordesk_core::{Hlc, RecordKind, RecordMeta, Stored, SyncStatus};
 use redb::{ReadTransaction, ReadableDatabase, ReadableTable, WriteTransaction};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -286,6 +287,22 @@ fn row(id: Uuid) -> [u8; 16] {
     id.as_u128().to_be_bytes()
 }
 
+/// Summaries (RA, RC) a kiosk may sign per kind and day when it shares the RUC with
+/// other kiosks.
+const SUMMARIES_PER_KIOSK_DAY: u32 = 999;
+
+/// The `N` of the day's `seq`-th summary of one kind. A kiosk of a shop with a server
+/// (its `series` say which kiosk it is) takes `kiosk × 1000 + seq`, so two kiosks of the
+/// same RUC never sign the same `RA-YYYYMMDD-N` without asking each other; a kiosk on its
+/// own takes `seq`. `None` past the day's room.
+fn summary_correlative(series: Option<&motordesk_core::SeriesSet>, seq: u32) -> Option<u32> {
+    let Some(series) = series else {
+        return (seq <= motordesk_sunat::MAX_SUMMARY_CORRELATIVE).then_some(seq);
+    };
+    let kiosk: u32 = series.boleta.as_str().get(1..)?.parse().ok()?;
+    (seq <= SUMMARIES_PER_KIOSK_DAY && (1..=99).contains(&kiosk)).then_some(kiosk * 1000 + seq)
+}
+
 impl Store {
     /// The fiscal record of document `id`: `None` when it is not a SUNAT document of this
     /// kiosk (nota de venta, or issued on another kiosk); POR ENVIAR when never sent.
@@ -491,8 +508,8 @@ impl Store {
         let outcome = SunatOutcome {
             state: update.state,
             code: update.code,
-            description: update.description,
-            observations: update.observations,
+            description: update.description.clone(),
+            observations: update.observations.clone(),
             cdr_zip,
             outcome_unknown: update.outcome_unknown,
             attempted: false,
@@ -502,6 +519,9 @@ impl Store {
             Ok(after) => {
                 let mut after = after;
                 after.attempts = after.attempts.max(update.attempts);
+                if let Some(v) = update.void {
+                    self.merge_void(txn, update.invoice_id, &mut after, v)?;
+                }
                 self.write_fiscal(txn, update.invoice_id, &after)?;
                 Ok(Some(before.as_ref() != Some(&after)))
             }
@@ -513,6 +533,75 @@ impl Store {
                 Ok(Some(false))
             }
         }
+    }
+
+    /// The pending voiding of document `id` as the server takes it (`Stored` of a
+    /// `VoidUpload`); `None` when none is pending.
+    pub(crate) fn void_upload(&self, id: Uuid) -> StoreResult<Option<Stored<VoidUpload>>> {
+        let Some(void) = self.fiscal_state(id)?.and_then(|r| r.void) else {
+            return Ok(None);
+        };
+        if void.status != VoidStatus::Pending {
+            return Ok(None);
+        }
+        let hlc = Hlc {
+            wall_ms: void.requested_at.timestamp_millis(),
+            counter: 0,
+            device: self.device_id(),
+        };
+        Ok(Some(Stored {
+            meta: RecordMeta {
+                created_at: void.requested_at,
+                modified_at: void.requested_at,
+                synced_at: None,
+                status: SyncStatus::Pending,
+                hlc,
+                version: 1,
+                account: self.account().to_string(),
+            },
+            data: VoidUpload {
+                invoice_id: id,
+                file_name: void.file_name,
+                xml: void.xml,
+                reason: void.reason,
+            },
+        }))
+    }
+
+    /// Applies the server's view of a voiding to `record` (kept XML and reason when it is
+    /// the same summary) and keeps the pending-voids index in step.
+    fn merge_void(
+        &self,
+        txn: &WriteTransaction,
+        id: Uuid,
+        record: &mut FiscalRecord,
+        v: VoidUpdate,
+    ) -> StoreResult<()> {
+        let local = record.void.take().filter(|l| l.file_name == v.file_name);
+        let cdr_zip = from_hex(&v.cdr_zip_hex).unwrap_or_default();
+        let status = match v.state {
+            VoidState::Pending => VoidStatus::Pending,
+            VoidState::Confirmed => VoidStatus::Confirmed,
+            VoidState::Refused => VoidStatus::Refused,
+        };
+        record.void = Some(VoidRecord {
+            file_name: v.file_name,
+            xml: local.as_ref().map(|l| l.xml.clone()).unwrap_or_default(),
+            reason: local.as_ref().map(|l| l.reason.clone()).unwrap_or_default(),
+            requested_at: local.as_ref().map_or(Utc::now(), |l| l.requested_at),
+            ticket: v.ticket,
+            status,
+            code: v.code,
+            description: v.description,
+            cdr_zip,
+        });
+        let mut index = txn.open_table(VOIDS_PENDING)?;
+        if status == VoidStatus::Pending {
+            index.insert(id.as_u128(), ())?;
+        } else {
+            index.remove(id.as_u128())?;
+        }
+        Ok(())
     }
 
     fn fiscal_in(&self, txn: &WriteTransaction, id: Uuid) -> StoreResult<Option<FiscalRecord>> {
@@ -619,10 +708,19 @@ impl Store {
             return Ok(Err(VoidRefusal::NoCertificate));
         };
         let counter_key = format!("{}-{}", kind.code(), today.format("%Y%m%d"));
-        let correlative = {
+        let seq = {
             let t = txn.open_table(SUMMARY_CORRELATIVES)?;
             let last = t.get(counter_key.as_str())?.map(|v| v.value());
             last.unwrap_or(0) + 1
+        };
+        let settings = self.settings()?;
+        let via_server = settings.has_server();
+        let Some(correlative) = summary_correlative(via_server.then_some(&settings.series), seq)
+        else {
+            txn.abort()?;
+            return Ok(Err(VoidRefusal::Summary(
+                motordesk_sunat::SummaryError::Correlative(seq),
+            )));
         };
         let built = match kind {
             motordesk_sunat::SummaryKind::ComunicacionBaja => {
@@ -688,11 +786,23 @@ impl Store {
             }));
         }
         txn.open_table(SUMMARY_CORRELATIVES)?
-            .insert(counter_key.as_str(), correlative)?;
+            .insert(counter_key.as_str(), seq)?;
         let mut record = current;
         record.void = Some(void.clone());
         self.write_fiscal(&txn, id, &record)?;
         txn.open_table(VOIDS_PENDING)?.insert(id.as_u128(), ())?;
+        if via_server {
+            // The server holds the Clave SOL: it sends the summary this kiosk signed.
+            crate::store::outbox::enqueue(
+                self,
+                &txn,
+                RecordKind::VoidRequest,
+                id,
+                1,
+                format!("Anulación {}", void.file_name),
+                now,
+            )?;
+        }
         txn.commit()?;
         log::info!("void of {id} recorded as {}", void.file_name);
         Ok(Ok(void))

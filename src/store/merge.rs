@@ -399,8 +399,8 @@ impl Store {
                         Merged::Unchanged
                     }
                 }),
-                // The server keeps other kiosks' XML to itself; nothing to merge.
-                RecordKind::Comprobante => None,
+                // The server keeps signed files to itself; nothing to merge.
+                RecordKind::Comprobante | RecordKind::VoidRequest => None,
             };
             match merged {
                 Some(Merged::Inserted) => report.inserted += 1,
@@ -469,7 +469,8 @@ impl Store {
                 RecordKind::Invoice
                 | RecordKind::Odometer
                 | RecordKind::Comprobante
-                | RecordKind::FiscalStatus => {}
+                | RecordKind::FiscalStatus
+                | RecordKind::VoidRequest => {}
             }
         }
         let txn = self.db().begin_write()?;

@@ -196,7 +196,7 @@ fn set_record_status(
         RecordKind::Odometer => apply::<OdometerReading>(store, txn, e, status, synced_at),
         RecordKind::Invoice => apply::<Invoice>(store, txn, e, status, synced_at),
         // The XML's sync state is its outbox entry; there is no record meta to update.
-        RecordKind::Comprobante | RecordKind::FiscalStatus => Ok(()),
+        RecordKind::Comprobante | RecordKind::FiscalStatus | RecordKind::VoidRequest => Ok(()),
     }
 }
 
@@ -303,6 +303,10 @@ impl Store {
             RecordKind::Comprobante => Ok(serde_json::to_value(
                 self.comprobante_upload(e.record_id)?
                     .ok_or(StoreError::NotFound("el XML firmado"))?,
+            )?),
+            RecordKind::VoidRequest => Ok(serde_json::to_value(
+                self.void_upload(e.record_id)?
+                    .ok_or(StoreError::NotFound("la anulación"))?,
             )?),
             RecordKind::FiscalStatus => Err(StoreError::NotFound("registro")),
         }

@@ -159,6 +159,13 @@ impl Default for ShopSettings {
 }
 
 impl ShopSettings {
+    /// Registered with a MotorDesk server: it sends to SUNAT with the shop's Clave SOL,
+    /// this kiosk only pushes what it signed.
+    pub fn has_server(&self) -> bool {
+        !self.server_url.trim().is_empty()
+            && self.device_token.as_deref().is_some_and(|t| !t.is_empty())
+    }
+
     /// The issuer for SUNAT's XML, or why comprobantes cannot be issued yet: every field
     /// of the RUC record set, the RUC valid, and SUNAT's test RUC only in test mode.
     pub fn sunat_issuer(&self) -> Result<motordesk_sunat::Issuer, DomainError> {

@@ -86,9 +86,9 @@ pub(super) fn records(kind: RecordKind) -> TableDefinition<'static, u128, &'stat
         RecordKind::Odometer => ODOMETER,
         RecordKind::Invoice => INVOICES,
         // Not records of their own on a kiosk: the XML row of an invoice and its fiscal
-        // state. Only the outbox and merge name these kinds, never `read_record`.
+        // state (which holds its voiding). Only the outbox and merge name these kinds, never `read_record`.
         RecordKind::Comprobante => INVOICE_XML,
-        RecordKind::FiscalStatus => FISCAL_STATE,
+        RecordKind::FiscalStatus | RecordKind::VoidRequest => FISCAL_STATE,
     }
 }
 
@@ -100,6 +100,6 @@ pub(super) fn records_name(kind: RecordKind) -> &'static str {
         RecordKind::Odometer => "odometer_readings",
         RecordKind::Invoice => "invoices",
         RecordKind::Comprobante => "invoice_xml",
-        RecordKind::FiscalStatus => "fiscal_state",
+        RecordKind::FiscalStatus | RecordKind::VoidRequest => "fiscal_state",
     }
 }

@@ -17,7 +17,7 @@ pub use handle::{SyncConfig, SyncHandle};
 pub use register::register;
 pub use status::{Connectivity, SyncState};
 pub use sunat::{
-    SUNAT_TIMEOUT, SunatReport, VoidError, VoidOutcome, VoidPollReport, poll_voids, send_pending,
-    sunat_client, void_document,
+    SUNAT_TIMEOUT, SunatReport, VoidError, VoidOutcome, VoidPollReport, poll_voids, request_void,
+    send_pending, sunat_client, void_document,
 };
 pub use worker::{SyncOptions, sync_once, sync_once_with};

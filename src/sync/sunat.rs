@@ -13,8 +13,7 @@ use crate::store::{
 use chrono::NaiveDate;
 use motordesk_core::FiscalState;
 use motordesk_sunat::{
-    ClientConfig, Credentials, Endpoints, Prior, SendError, SunatClient, TicketStatus,
-    send_document,
+    ClientConfig, Credentials, Endpoints, Prior, SunatClient, VoidStep, send_document, void_step,
 };
 use std::time::Duration;
 use uuid::Uuid;
@@ -178,11 +177,6 @@ fn send_one(
     Ok(done.state)
 }
 
-/// SUNAT fault 2324: "El archivo de comunicacion de baja ya fue presentado anteriormente".
-const SUMMARY_ALREADY_PRESENTED: u32 = 2324;
-/// SUNAT fault 2223: "El archivo ya fue presentado anteriormente".
-const FILE_ALREADY_PRESENTED: u32 = 2223;
-
 /// Why `void_document` did not even send: a refusal (Spanish `mensaje()`), or the store.
 #[derive(Debug, thiserror::Error)]
 pub enum VoidError {
@@ -248,6 +242,24 @@ pub fn void_document(
     Ok(advance_void(store, client, id, void)?)
 }
 
+/// A kiosk of a shop with a server voids accepted document `id`: the summary is signed
+/// here (this kiosk holds the certificate) and queued for the server, whose dispatcher
+/// sends it with the shop's Clave SOL and publishes SUNAT's answer through sync.
+pub fn request_void(
+    store: &Store,
+    id: Uuid,
+    reason: &str,
+    today: NaiveDate,
+) -> Result<VoidOutcome, VoidError> {
+    let void = store
+        .begin_void(id, reason, today)?
+        .map_err(VoidError::Refused)?;
+    Ok(VoidOutcome::Pending {
+        file_name: void.file_name,
+        detail: "enviada al servidor de la tienda, que la presenta a SUNAT.".into(),
+    })
+}
+
 /// What one `poll_voids` run did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VoidPollReport {
@@ -286,7 +298,8 @@ pub fn poll_voids(store: &Store, client: &SunatClient) -> StoreResult<VoidPollRe
     Ok(report)
 }
 
-/// One step of a pending voiding: send it when it has no ticket, then ask for the ticket.
+/// One step of a pending voiding (`motordesk_sunat::void_step`), recorded in the store:
+/// the ticket as soon as SUNAT gives it, then the confirmation or the refusal.
 fn advance_void(
     store: &Store,
     client: &SunatClient,
@@ -294,72 +307,37 @@ fn advance_void(
     void: VoidRecord,
 ) -> StoreResult<VoidOutcome> {
     let file_name = void.file_name.clone();
-    let pending = |detail: String| VoidOutcome::Pending {
-        file_name: file_name.clone(),
-        detail,
-    };
-    let ticket = match void.ticket {
-        Some(t) => t,
-        None => match client.send_summary(&void.file_name, void.xml.as_bytes()) {
-            Ok(t) => {
-                store.record_void_ticket(id, &t)?;
-                t
-            }
-            Err(e) if e.outcome_unknown() || e.is_retryable() => {
-                log::warn!("sunat: void {file_name}: no answer: {e}");
-                return Ok(pending(format!(
-                    "{} Se reintentará con el mismo archivo.",
-                    e.mensaje()
-                )));
-            }
+    let mut record_ticket = |t: &str| store.record_void_ticket(id, t);
+    let step = void_step(
+        client,
+        &void.file_name,
+        void.xml.as_bytes(),
+        void.ticket,
+        &mut record_ticket,
+    )?;
+    Ok(match step {
+        VoidStep::Pending { detail } => VoidOutcome::Pending { file_name, detail },
+        VoidStep::Confirmed {
+            code,
+            description,
+            cdr_zip,
+        } => match store.record_void_confirmed(id, code, &description, cdr_zip)? {
+            Ok(_) => VoidOutcome::Anulado { file_name },
             Err(e) => {
-                log::warn!("sunat: void {file_name} refused: {e}");
-                let code = match &e {
-                    SendError::Fault(f) => f.code(),
-                    _ => None,
-                };
-                let text = match code {
-                    // The file reached SUNAT on an earlier send whose answer (the ticket)
-                    // was lost: SUNAT has it, but only SOL can tell how it ended.
-                    Some(SUMMARY_ALREADY_PRESENTED | FILE_ALREADY_PRESENTED) => format!(
-                        "SUNAT ya había recibido {file_name}, pero su respuesta se perdió. Verifique en SUNAT Operaciones en Línea si el comprobante figura como anulado antes de anularlo de nuevo."
-                    ),
-                    _ => e.mensaje(),
-                };
-                store.record_void_refused(id, code, &text, None)?;
-                return Ok(VoidOutcome::Refused {
+                log::error!("sunat: void {file_name} confirmed but not recorded: {e}");
+                VoidOutcome::Refused {
                     file_name,
-                    detail: text,
-                });
-            }
-        },
-    };
-    match client.get_status(&ticket) {
-        Ok(TicketStatus::InProcess) => Ok(pending(TicketStatus::InProcess.mensaje())),
-        Ok(TicketStatus::Done(cdr)) if cdr.verdict().is_accepted() => {
-            match store.record_void_confirmed(id, cdr.response_code, &cdr.description, cdr.zip)? {
-                Ok(_) => Ok(VoidOutcome::Anulado { file_name }),
-                Err(e) => {
-                    log::error!("sunat: void {file_name} confirmed but not recorded: {e}");
-                    Ok(VoidOutcome::Refused {
-                        file_name,
-                        detail: e.mensaje(),
-                    })
+                    detail: e.mensaje(),
                 }
             }
+        },
+        VoidStep::Refused {
+            code,
+            detail,
+            cdr_zip,
+        } => {
+            store.record_void_refused(id, code, &detail, cdr_zip)?;
+            VoidOutcome::Refused { file_name, detail }
         }
-        Ok(TicketStatus::Done(cdr)) | Ok(TicketStatus::DoneWithErrors(cdr)) => {
-            let text = cdr.mensaje();
-            log::warn!("sunat: void {file_name} refused: {text}");
-            store.record_void_refused(id, Some(cdr.response_code), &text, Some(cdr.zip))?;
-            Ok(VoidOutcome::Refused {
-                file_name,
-                detail: text,
-            })
-        }
-        Err(e) => {
-            log::warn!("sunat: getStatus of void {file_name} failed: {e}");
-            Ok(pending(format!("{} Se consultará de nuevo.", e.mensaje())))
-        }
-    }
+    })
 }

@@ -529,19 +529,36 @@ impl ComprobantesPanel {
         }
     }
 
-    /// Runs `void_document` (with a reason) or `poll_voids` (without) on a worker.
+    /// Runs `void_document` (with a reason) or `poll_voids` (without) on a worker. In a
+    /// shop with a server the summary is signed here and handed to the server
+    /// (`request_void`), which sends it; asking again then just means syncing.
     fn start_void(&mut self, ctx: &egui::Context, s: &Session, id: Uuid, reason: Option<String>) {
-        let Some(client) = crate::sync::sunat_client(&s.settings) else {
+        let client = crate::sync::sunat_client(&s.settings);
+        let via_server = s.settings.has_server();
+        if client.is_none() && !via_server {
             self.msg = Some(Msg::warn(
                 "Configure el envío a SUNAT en Ajustes antes de anular comprobantes.",
             ));
             return;
-        };
+        }
         let store = s.store.clone();
         let today = s.today();
         self.void_job.start(ctx, move || {
-            let (msg, asked) = match reason {
-                Some(reason) => {
+            let (msg, asked) = match (reason, client) {
+                (Some(reason), _) if via_server => {
+                    match crate::sync::request_void(&store, id, &reason, today) {
+                        Ok(outcome) => (void_msg(&outcome), true),
+                        Err(e) => {
+                            log::warn!("void of {id}: {e}");
+                            (Msg::error(e.mensaje()), false)
+                        }
+                    }
+                }
+                (None, _) if via_server => (
+                    Msg::info("El servidor de la tienda consulta a SUNAT; el estado llega con la sincronización."),
+                    true,
+                ),
+                (Some(reason), Some(client)) => {
                     match crate::sync::void_document(&store, &client, id, &reason, today) {
                         Ok(outcome) => (void_msg(&outcome), true),
                         Err(e) => {
@@ -550,7 +567,7 @@ impl ComprobantesPanel {
                         }
                     }
                 }
-                None => match crate::sync::poll_voids(&store, &client) {
+                (None, Some(client)) => match crate::sync::poll_voids(&store, &client) {
                     Ok(report) => match report.outcomes.iter().find(|(d, _)| *d == id) {
                         Some((_, outcome)) => (void_msg(outcome), true),
                         None => (Msg::info("No hay anulaciones pendientes."), true),
@@ -560,6 +577,7 @@ impl ComprobantesPanel {
                         (Msg::error(e.mensaje()), true)
                     }
                 },
+                (_, None) => unreachable!("checked above: no client means a server"),
             };
             let detail = (
                 store.get::<Invoice>(id).map_err(|e| e.mensaje())?,

@@ -437,6 +437,14 @@ impl SincronizacionPanel {
     /// Runs `send_pending` for this kiosk on a worker (exceptions go again with the same
     /// number; a send without answer is first asked to the consult service).
     fn resend(&mut self, ctx: &egui::Context, s: &Session) {
+        if s.settings.has_server() && crate::sync::sunat_client(&s.settings).is_none() {
+            // The server's dispatcher retries on its own; syncing brings its answer.
+            s.nudge();
+            self.msg = Some(Msg::info(
+                "El servidor de la tienda reintenta el envío a SUNAT por sí solo; el estado llega con la sincronización.",
+            ));
+            return;
+        }
         let Some(client) = crate::sync::sunat_client(&s.settings) else {
             self.msg = Some(Msg::warn(
                 "El envío a SUNAT no está configurado en este equipo: un administrador debe elegir el servicio y la Clave SOL en Ajustes › Envío a SUNAT desde este equipo.",

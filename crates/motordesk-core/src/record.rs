@@ -4,7 +4,7 @@ use crate::clock::Hlc;
 use crate::customer::Customer;
 use crate::invoice::Invoice;
 use crate::product::Product;
-use crate::protocol::ComprobanteUpload;
+use crate::protocol::{ComprobanteUpload, VoidUpload};
 use crate::vehicle::{OdometerReading, Vehicle};
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
@@ -51,10 +51,13 @@ pub enum RecordKind {
     /// Where a document stands with SUNAT, published by the server only
     /// (`protocol::FiscalUpdate`).
     FiscalStatus,
+    /// A signed RA or RC voiding one document, pushed by a kiosk for the server's
+    /// dispatcher to send (`protocol::VoidUpload`).
+    VoidRequest,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 7] = [
+    pub const ALL: [RecordKind; 8] = [
         RecordKind::Customer,
         RecordKind::Vehicle,
         RecordKind::Product,
@@ -62,6 +65,7 @@ impl RecordKind {
         RecordKind::Invoice,
         RecordKind::Comprobante,
         RecordKind::FiscalStatus,
+        RecordKind::VoidRequest,
     ];
     /// One byte that stands for the kind in database keys (kiosk and server); never
     /// renumber: stored keys depend on it.
@@ -77,6 +81,7 @@ impl RecordKind {
             RecordKind::Invoice => "Comprobante",
             RecordKind::Comprobante => "XML firmado",
             RecordKind::FiscalStatus => "Estado SUNAT",
+            RecordKind::VoidRequest => "Anulación",
         }
     }
 }
@@ -165,5 +170,15 @@ impl Record for ComprobanteUpload {
     }
     fn summary(&self) -> String {
         format!("XML firmado {}", self.file_name)
+    }
+}
+
+impl Record for VoidUpload {
+    const KIND: RecordKind = RecordKind::VoidRequest;
+    fn id(&self) -> Uuid {
+        self.invoice_id
+    }
+    fn summary(&self) -> String {
+        format!("Anulación {}", self.file_name)
     }
 }

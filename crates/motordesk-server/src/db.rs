@@ -159,6 +159,7 @@ impl ServerDb {
             txn.open_table(NOTES_BY_ORIGINAL)?;
             txn.open_table(crate::fiscal::FISCAL)?;
             txn.open_table(crate::fiscal::FISCAL_DUE)?;
+            txn.open_table(crate::fiscal::VOIDS_DUE)?;
         }
         txn.commit()?;
         Ok(ServerDb { db })
@@ -328,7 +329,8 @@ fn write_current(txn: &WriteTransaction, device: &Device, m: &Mutation) -> DbRes
     let key = (m.kind.code(), m.record_id.as_u128());
     txn.open_table(RECORDS)?
         .insert(key, serde_json::to_vec(&rec)?.as_slice())?;
-    if m.kind != RecordKind::Comprobante {
+    // Signed XML (documents, voidings) stays here: kiosks get their states, not the files.
+    if !matches!(m.kind, RecordKind::Comprobante | RecordKind::VoidRequest) {
         append_change(
             txn,
             device.device_id,
@@ -474,6 +476,19 @@ fn apply_one(txn: &WriteTransaction, device: &Device, m: &Mutation) -> DbResult<
                 Err(reason) => return Ok(rejected(reason)),
             };
             crate::fiscal::queue(txn, &upload, Utc::now())?;
+        }
+        RecordKind::VoidRequest => {
+            let upload = match validate::void_request(m) {
+                Ok(v) => v,
+                Err(reason) => return Ok(rejected(reason)),
+            };
+            if current.is_some_and(|cur| validate::same_data(m.kind, &cur.payload, &m.payload)) {
+                remember_key(txn, device, m)?;
+                return Ok(Outcome::Duplicate);
+            }
+            if let Err(reason) = crate::fiscal::queue_void(txn, &upload, Utc::now())? {
+                return Ok(rejected(reason));
+            }
         }
         RecordKind::FiscalStatus => {
             return Ok(rejected(

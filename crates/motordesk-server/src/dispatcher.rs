@@ -7,6 +7,8 @@
 //! whose answer was lost (a timeout, a 5xx, a kill -9 mid-send) is looked up with the
 //! consult service before it is ever sent again. What is not settled after a pass
 //! (no answer, EXCEPCIÓN) is due again after an exponential backoff with jitter.
+//! Voidings pushed by kiosks (signed RA/RC) go through `motordesk_sunat::void_step`:
+//! the ticket is recorded before it is polled, and polled until SUNAT finishes.
 
 use crate::db::{DbResult, ServerDb};
 use crate::fiscal::DueDocument;
@@ -75,6 +77,8 @@ pub struct PassReport {
     pub consulted: usize,
     pub settled: usize,
     pub retried: usize,
+    /// Voiding steps taken (send or ticket poll).
+    pub voids: usize,
 }
 
 /// Stops the dispatcher thread when dropped (or on `stop`).
@@ -126,7 +130,7 @@ fn run(db: &ServerDb, settings: &SunatSettings, stop: &AtomicBool) {
     let mut clients = HashMap::new();
     while !stop.load(Ordering::Relaxed) {
         match pass(db, settings, &mut clients) {
-            Ok(r) if r.documents > 0 => log::info!("sunat dispatcher: {r:?}"),
+            Ok(r) if r.documents > 0 || r.voids > 0 => log::info!("sunat dispatcher: {r:?}"),
             Ok(_) => std::thread::sleep(IDLE_POLL),
             Err(e) => {
                 log::error!("sunat dispatcher: database: {e}");
@@ -144,10 +148,29 @@ pub fn pass(
 ) -> DbResult<PassReport> {
     let workers = settings.workers.clamp(1, 32);
     let due = db.fiscal_due(Utc::now(), workers * 8)?;
+    let voids = db.voids_due(Utc::now(), workers * 8)?;
     let mut report = PassReport {
         documents: due.len(),
+        voids: voids.len(),
         ..PassReport::default()
     };
+    // Voidings first: few, and each one a summary SUNAT answers with a ticket.
+    for v in &voids {
+        let ruc = v.file_name.get(..11).unwrap_or_default();
+        let client = clients
+            .entry(ruc.to_string())
+            .or_insert_with(|| settings.client_for(ruc));
+        let mut record_ticket = |t: &str| db.record_void_ticket(v.invoice_id, t);
+        let step = motordesk_sunat::void_step(
+            client,
+            &v.file_name,
+            v.xml.as_bytes(),
+            v.ticket.clone(),
+            &mut record_ticket,
+        )?;
+        log::info!("sunat dispatcher: void {}: {step:?}", v.file_name);
+        db.record_void_step(v.invoice_id, &step, retry_at(v.tries))?;
+    }
     if due.is_empty() {
         return Ok(report);
     }
@@ -232,11 +255,15 @@ fn send_all(
 }
 
 fn retry_later(db: &ServerDb, d: &DueDocument) -> DbResult<()> {
-    let delay = motordesk_core::retry_delay(d.tries + 1, RETRY_BASE, RETRY_CAP, random_unit());
-    // Never sooner than a second: a SUNAT that answers at once must not be spun.
+    db.retry_fiscal_at(d.invoice_id, retry_at(d.tries))
+}
+
+/// When something tried `tries` times already is due again: jittered exponential backoff,
+/// never sooner than a second (a SUNAT that answers at once must not be spun).
+fn retry_at(tries: u32) -> chrono::DateTime<Utc> {
+    let delay = motordesk_core::retry_delay(tries + 1, RETRY_BASE, RETRY_CAP, random_unit());
     let delay = delay.max(Duration::from_secs(1));
-    let at = Utc::now() + chrono::Duration::milliseconds(delay.as_millis() as i64);
-    db.retry_fiscal_at(d.invoice_id, at)
+    Utc::now() + chrono::Duration::milliseconds(delay.as_millis() as i64)
 }
 
 fn random_unit() -> f64 {

@@ -4,13 +4,17 @@
 //! takes due documents, records every outcome in one write transaction, and each change
 //! of state goes into the change feed as a `FiscalStatus` change from no device, so every
 //! kiosk pulls it. A settled document (accepted, rejected) leaves the due index; anything
-//! else is due again after a backoff.
+//! else is due again after a backoff. A voiding (a signed RA or RC pushed by a kiosk)
+//! has its own due index; its steps are published the same way, and a confirmed one
+//! makes the document ANULADO.
 
 use crate::db::{DbResult, ServerDb, append_change};
 use chrono::{DateTime, Utc};
-use motordesk_core::protocol::{ComprobanteUpload, FiscalUpdate, MAX_SUNAT_TEXT, to_hex};
+use motordesk_core::protocol::{
+    ComprobanteUpload, FiscalUpdate, MAX_SUNAT_TEXT, VoidState, VoidUpdate, VoidUpload, to_hex,
+};
 use motordesk_core::{FiscalError, FiscalState, Hlc, RecordKind};
-use motordesk_sunat::SunatOutcome;
+use motordesk_sunat::{SunatOutcome, VoidStep};
 use redb::{
     ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition, WriteTransaction,
 };
@@ -22,6 +26,8 @@ use uuid::Uuid;
 pub(crate) const FISCAL: TableDefinition<u128, &[u8]> = TableDefinition::new("fiscal");
 /// (due at, unix ms; invoice id) → (): what the dispatcher works on, soonest first.
 pub(crate) const FISCAL_DUE: TableDefinition<(i64, u128), ()> = TableDefinition::new("fiscal_due");
+/// (due at, unix ms; invoice id) → (): voidings to send or to ask SUNAT about.
+pub(crate) const VOIDS_DUE: TableDefinition<(i64, u128), ()> = TableDefinition::new("voids_due");
 
 /// One document's SUNAT record on the server.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -31,6 +37,22 @@ struct ServerFiscal {
     tries: u32,
     /// Its key in `FISCAL_DUE`, while it has one.
     due_ms: Option<i64>,
+    /// Its key in `VOIDS_DUE`, while a voiding is pending.
+    #[serde(default)]
+    void_due_ms: Option<i64>,
+    /// Steps of the pending voiding that did not finish it (for the backoff).
+    #[serde(default)]
+    void_tries: u32,
+}
+
+/// A voiding the dispatcher should work on now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueVoid {
+    pub invoice_id: Uuid,
+    pub file_name: String,
+    pub xml: String,
+    pub ticket: Option<String>,
+    pub tries: u32,
 }
 
 /// A document the dispatcher should work on now.
@@ -102,11 +124,99 @@ pub(crate) fn queue(
             attempts: 0,
             outcome_unknown: false,
             at: now,
+            void: None,
         },
         tries: 0,
         due_ms: None,
+        void_due_ms: None,
+        void_tries: 0,
     };
     write(txn, &mut f, Some(now.timestamp_millis()))
+}
+
+fn set_void_due(txn: &WriteTransaction, f: &mut ServerFiscal, due_ms: Option<i64>) -> DbResult<()> {
+    let id = f.update.invoice_id.as_u128();
+    let mut due = txn.open_table(VOIDS_DUE)?;
+    if let Some(old) = f.void_due_ms {
+        due.remove((old, id))?;
+    }
+    if let Some(at) = due_ms {
+        due.insert((at, id), ())?;
+    }
+    f.void_due_ms = due_ms;
+    Ok(())
+}
+
+/// Writes `f` with its document due at `due` and publishes its update to every kiosk.
+fn save_and_publish(
+    txn: &WriteTransaction,
+    f: &mut ServerFiscal,
+    due: Option<i64>,
+    at: DateTime<Utc>,
+) -> DbResult<()> {
+    write(txn, f, due)?;
+    let hlc = Hlc {
+        wall_ms: at.timestamp_millis(),
+        counter: 0,
+        device: Uuid::nil(),
+    };
+    append_change(
+        txn,
+        Uuid::nil(),
+        RecordKind::FiscalStatus,
+        f.update.invoice_id,
+        hlc,
+        serde_json::to_value(&f.update)?,
+    )
+}
+
+/// Queues a just-pushed voiding, in the push transaction. Refused (Spanish reason) when
+/// the server does not hold the document, SUNAT has not accepted it, or another voiding
+/// of it is still pending.
+pub(crate) fn queue_void(
+    txn: &WriteTransaction,
+    v: &VoidUpload,
+    now: DateTime<Utc>,
+) -> DbResult<Result<(), String>> {
+    let Some(mut f) = read(txn, v.invoice_id.as_u128())? else {
+        return Ok(Err(format!(
+            "{}: el servidor no tiene el comprobante que se anula.",
+            v.file_name
+        )));
+    };
+    if f.update
+        .void
+        .as_ref()
+        .is_some_and(|x| x.state == VoidState::Pending)
+    {
+        return Ok(Err(format!(
+            "{}: la anulación de {} ya está en proceso.",
+            v.file_name, f.update.file_name
+        )));
+    }
+    if !f.update.state.can_transition(FiscalState::Anulado)
+        || f.update.state == FiscalState::Anulado
+    {
+        return Ok(Err(format!(
+            "{}: solo se anula un comprobante aceptado por SUNAT; {} está {}.",
+            v.file_name,
+            f.update.file_name,
+            f.update.state.label()
+        )));
+    }
+    f.update.void = Some(VoidUpdate {
+        file_name: v.file_name.clone(),
+        state: VoidState::Pending,
+        ticket: None,
+        code: None,
+        description: "Anulación en proceso: el servidor la envía a SUNAT.".into(),
+        cdr_zip_hex: String::new(),
+    });
+    f.void_tries = 0;
+    set_void_due(txn, &mut f, Some(now.timestamp_millis()))?;
+    let due = f.due_ms;
+    save_and_publish(txn, &mut f, due, now)?;
+    Ok(Ok(()))
 }
 
 impl ServerDb {
@@ -183,22 +293,119 @@ impl ServerDb {
         }
         u.at = outcome.at;
         let due = if state.is_final() { None } else { f.due_ms };
-        write(&txn, &mut f, due)?;
-        let hlc = Hlc {
-            wall_ms: outcome.at.timestamp_millis(),
-            counter: 0,
-            device: Uuid::nil(),
-        };
-        append_change(
-            &txn,
-            Uuid::nil(),
-            RecordKind::FiscalStatus,
-            id,
-            hlc,
-            serde_json::to_value(&f.update)?,
-        )?;
+        save_and_publish(&txn, &mut f, due, outcome.at)?;
         txn.commit()?;
         Ok(Ok(state))
+    }
+
+    /// Up to `limit` voidings due at `now`, soonest first, with their signed summary.
+    pub fn voids_due(&self, now: DateTime<Utc>, limit: usize) -> DbResult<Vec<DueVoid>> {
+        let r = self.database().begin_read()?;
+        let due = r.open_table(VOIDS_DUE)?;
+        let fiscal = r.open_table(FISCAL)?;
+        let mut out = Vec::new();
+        for row in due.range((i64::MIN, 0)..=(now.timestamp_millis(), u128::MAX))? {
+            if out.len() >= limit {
+                break;
+            }
+            let id = row?.0.value().1;
+            let Some(f) = fiscal.get(id)? else { continue };
+            let f: ServerFiscal = serde_json::from_slice(f.value())?;
+            let Some(void) = f.update.void else { continue };
+            let Some(p) = self.record_payload(&r, RecordKind::VoidRequest, Uuid::from_u128(id))?
+            else {
+                log::error!(
+                    "fiscal: voiding {} is queued but its XML is missing",
+                    void.file_name
+                );
+                continue;
+            };
+            let upload: VoidUpload = serde_json::from_value(p["data"].clone())?;
+            if upload.file_name != void.file_name {
+                log::error!("fiscal: voiding {} does not match its XML", void.file_name);
+                continue;
+            }
+            out.push(DueVoid {
+                invoice_id: f.update.invoice_id,
+                file_name: void.file_name,
+                xml: upload.xml,
+                ticket: void.ticket,
+                tries: f.void_tries,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Records SUNAT's ticket for the pending voiding of `id` (before asking about it).
+    pub fn record_void_ticket(&self, id: Uuid, ticket: &str) -> DbResult<()> {
+        let txn = self.database().begin_write()?;
+        if let Some(mut f) = read(&txn, id.as_u128())?
+            && let Some(v) = f.update.void.as_mut()
+        {
+            v.ticket = Some(ticket.to_string());
+            let due = f.due_ms;
+            save_and_publish(&txn, &mut f, due, Utc::now())?;
+        }
+        txn.commit()?;
+        Ok(())
+    }
+
+    /// Records one step of the pending voiding of `id`: confirmed (the document becomes
+    /// ANULADO), refused, or still pending (due again at `retry_at`).
+    pub fn record_void_step(
+        &self,
+        id: Uuid,
+        step: &VoidStep,
+        retry_at: DateTime<Utc>,
+    ) -> DbResult<()> {
+        let txn = self.database().begin_write()?;
+        let Some(mut f) = read(&txn, id.as_u128())? else {
+            return Ok(());
+        };
+        let Some(mut void) = f.update.void.take() else {
+            return Ok(());
+        };
+        let due = match step {
+            VoidStep::Confirmed {
+                code,
+                description,
+                cdr_zip,
+            } => {
+                match f.update.state.transition(FiscalState::Anulado) {
+                    Ok(s) => f.update.state = s,
+                    Err(e) => log::error!("fiscal: {}: confirmed but {e}", void.file_name),
+                }
+                void.state = VoidState::Confirmed;
+                void.code = Some(*code);
+                void.description = clip(description.clone());
+                void.cdr_zip_hex = to_hex(cdr_zip);
+                None
+            }
+            VoidStep::Refused {
+                code,
+                detail,
+                cdr_zip,
+            } => {
+                void.state = VoidState::Refused;
+                void.code = *code;
+                void.description = clip(detail.clone());
+                if let Some(z) = cdr_zip {
+                    void.cdr_zip_hex = to_hex(z);
+                }
+                None
+            }
+            VoidStep::Pending { detail } => {
+                void.description = clip(detail.clone());
+                f.void_tries += 1;
+                Some(retry_at.timestamp_millis())
+            }
+        };
+        f.update.void = Some(void);
+        set_void_due(&txn, &mut f, due)?;
+        let due = f.due_ms;
+        save_and_publish(&txn, &mut f, due, Utc::now())?;
+        txn.commit()?;
+        Ok(())
     }
 
     /// A pass left document `id` unsettled: due again at `at`.

@@ -7,7 +7,7 @@ use motordesk_core::Customer;
 use motordesk_core::Invoice;
 use motordesk_core::Product;
 use motordesk_core::Series;
-use motordesk_core::protocol::{ComprobanteUpload, MAX_XML_BYTES, Mutation};
+use motordesk_core::protocol::{ComprobanteUpload, MAX_XML_BYTES, Mutation, VoidUpload};
 use motordesk_core::{IdDocument, IdKind};
 use motordesk_core::{OdometerReading, Plate, Vehicle};
 use motordesk_core::{Record, RecordKind, Stored};
@@ -80,6 +80,7 @@ pub fn check(device: &Device, m: &Mutation) -> Result<(), String> {
         }
         RecordKind::Odometer => decode::<OdometerReading>(m).map(|_| ()),
         RecordKind::Comprobante => comprobante(device, m).map(|_| ()),
+        RecordKind::VoidRequest => void_request(m).map(|_| ()),
         RecordKind::FiscalStatus => {
             Err("Solo el servidor publica el estado SUNAT de un comprobante.".into())
         }
@@ -129,6 +130,48 @@ pub fn comprobante(
     Ok((c, name))
 }
 
+/// SUNAT's limit for a void reason (`sac:VoidReasonDescription`).
+const MAX_VOID_REASON: usize = 100;
+
+/// A signed voiding summary: `RUC-RA-YYYYMMDD-N` or `RUC-RC-YYYYMMDD-N`, an XML of
+/// bounded size carrying that very ID, and a reason within SUNAT's limit.
+pub fn void_request(m: &Mutation) -> Result<VoidUpload, String> {
+    let v = decode::<VoidUpload>(m)?.data;
+    let bad = || format!("Nombre de resumen inválido: {}", v.file_name);
+    let parts: Vec<&str> = v.file_name.split('-').collect();
+    let [ruc, kind, date, n] = parts[..] else {
+        return Err(bad());
+    };
+    let digits = |s: &str, len: usize| s.len() == len && s.bytes().all(|b| b.is_ascii_digit());
+    let n_ok = n.parse::<u32>().is_ok_and(|n| (1..=99_999).contains(&n)) && !n.starts_with('0');
+    if !digits(ruc, 11) || !matches!(kind, "RA" | "RC") || !digits(date, 8) || !n_ok {
+        return Err(bad());
+    }
+    if v.xml.is_empty() || v.xml.len() > MAX_XML_BYTES {
+        return Err(format!(
+            "{}: el XML debe tener entre 1 y {MAX_XML_BYTES} bytes (tiene {}).",
+            v.file_name,
+            v.xml.len()
+        ));
+    }
+    if !v
+        .xml
+        .contains(&format!("<cbc:ID>{kind}-{date}-{n}</cbc:ID>"))
+    {
+        return Err(format!(
+            "{}: el XML no corresponde a ese resumen.",
+            v.file_name
+        ));
+    }
+    let chars = v.reason.trim().chars().count();
+    if chars == 0 || chars > MAX_VOID_REASON {
+        return Err(format!(
+            "El motivo de la anulación debe tener entre 1 y {MAX_VOID_REASON} caracteres."
+        ));
+    }
+    Ok(v)
+}
+
 /// Whether two payloads of an immutable kind carry the same document (metadata such as
 /// the sync status may differ between attempts; the data may not).
 pub fn same_data(kind: RecordKind, a: &serde_json::Value, b: &serde_json::Value) -> bool {
@@ -148,6 +191,7 @@ pub fn same_data(kind: RecordKind, a: &serde_json::Value, b: &serde_json::Value)
         RecordKind::Vehicle => eq::<Vehicle>(a, b),
         RecordKind::Product => eq::<Product>(a, b),
         RecordKind::Comprobante => eq::<ComprobanteUpload>(a, b),
+        RecordKind::VoidRequest => eq::<VoidUpload>(a, b),
         RecordKind::FiscalStatus => false,
     }
 }

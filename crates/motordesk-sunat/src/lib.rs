@@ -35,7 +35,7 @@ pub use qr::sunat_qr_payload;
 pub use send::{
     Cdr, CdrError, CdrNote, ClientConfig, ConsultResult, Credentials, Dispatched, DocumentName,
     Endpoints, EnvelopeError, Limits, NameError, Prior, SendError, SoapFault, SunatClient,
-    SunatOutcome, TicketStatus, UnzipError, Verdict, send_document,
+    SunatOutcome, TicketStatus, UnzipError, Verdict, VoidStep, send_document, void_step,
 };
 pub use sign::{SignedXml, sign};
 pub use summary::{

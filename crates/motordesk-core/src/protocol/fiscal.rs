@@ -45,4 +45,45 @@ pub struct FiscalUpdate {
     /// The last send got no answer: the consult service is asked before any resend.
     pub outcome_unknown: bool,
     pub at: DateTime<Utc>,
+    /// The latest voiding of the document, once one was asked for.
+    #[serde(default)]
+    pub void: Option<VoidUpdate>,
+}
+
+/// The `data` of a `VoidRequest` mutation: a signed RA or RC that voids one document,
+/// made and signed on the kiosk (which holds the certificate), sent by the server (which
+/// holds the Clave SOL).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoidUpload {
+    /// The document voided (also the mutation's `record_id`).
+    pub invoice_id: Uuid,
+    /// `RUC-RA-YYYYMMDD-N` or `RUC-RC-YYYYMMDD-N`.
+    pub file_name: String,
+    /// The signed summary, byte for byte.
+    pub xml: String,
+    pub reason: String,
+}
+
+/// Where a voiding stands, as the server publishes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum VoidState {
+    /// Sent or to be sent; SUNAT has not finished.
+    Pending,
+    /// SUNAT confirmed it: the document is ANULADO.
+    Confirmed,
+    /// SUNAT refused it: the document keeps its accepted state.
+    Refused,
+}
+
+/// One voiding on the server's side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoidUpdate {
+    pub file_name: String,
+    pub state: VoidState,
+    pub ticket: Option<String>,
+    pub code: Option<u32>,
+    /// SUNAT's description, or why it is not finished (Spanish).
+    pub description: String,
+    /// Hex of the summary's CDR zip; empty until there is one.
+    pub cdr_zip_hex: String,
 }

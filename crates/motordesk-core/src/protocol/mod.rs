@@ -13,7 +13,10 @@ mod hex;
 pub use accounts::{
     ESCROW, EscrowRequest, LOGIN, LoginRequest, LoginResponse, ME, Me, USER_TOKEN_HEADER,
 };
-pub use fiscal::{ComprobanteUpload, FiscalUpdate, MAX_SUNAT_TEXT, MAX_XML_BYTES};
+pub use fiscal::{
+    ComprobanteUpload, FiscalUpdate, MAX_SUNAT_TEXT, MAX_XML_BYTES, VoidState, VoidUpdate,
+    VoidUpload,
+};
 pub use hex::{from_hex, from_hex32, to_hex};
 
 pub const HEALTH: &str = "/v1/health";

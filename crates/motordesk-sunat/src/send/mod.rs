@@ -48,6 +48,7 @@ mod response;
 mod ticket;
 mod unzip;
 mod verdict;
+mod void_step;
 mod xml_text;
 
 pub use cdr::{Cdr, CdrNote};
@@ -59,3 +60,4 @@ pub use fault::SoapFault;
 pub use name::{DocumentName, NameError};
 pub use ticket::TicketStatus;
 pub use verdict::Verdict;
+pub use void_step::{VoidStep, void_step};
