@@ -213,3 +213,43 @@ fn other_kiosks_invoices_and_vehicles_are_pulled_indexed_and_not_requeued() {
         "Frenos revisados"
     );
 }
+
+/// A stamp from a clock set to the far future (or forged) is merged as data but never
+/// drags this kiosk's own clock along: its next edit carries a sane stamp.
+#[test]
+fn a_pulled_stamp_from_the_future_is_not_adopted() {
+    let k = Kiosk::new();
+    let other = Uuid::now_v7();
+    let c = Customer::new(Uuid::now_v7(), IdKind::Dni, "45678912", "Ana", "", "", "").unwrap();
+    let far = motordesk_core::Hlc {
+        wall_ms: 9_000_000_000_000_000_000,
+        counter: 0,
+        device: other,
+    };
+    let now = chrono::Utc::now();
+    let stored = motordesk_core::Stored {
+        meta: motordesk_core::RecordMeta {
+            created_at: now,
+            modified_at: now,
+            synced_at: None,
+            status: SyncStatus::Synced,
+            hlc: far,
+            version: 1,
+            account: "otro".into(),
+        },
+        data: c.clone(),
+    };
+    let change = motordesk_core::protocol::Change {
+        seq: 1,
+        origin_device: other,
+        kind: motordesk_core::RecordKind::Customer,
+        record_id: c.id,
+        hlc: far,
+        payload: serde_json::to_value(&stored).unwrap(),
+    };
+    k.store.merge_remote(&[change], "1").unwrap();
+    let mine = Customer::new(Uuid::now_v7(), IdKind::Dni, "10203040", "Beto", "", "", "").unwrap();
+    let saved = k.store.save_customer(mine).unwrap();
+    let limit = chrono::Utc::now().timestamp_millis() + 5 * 60 * 1000;
+    assert!(saved.meta.hlc.wall_ms < limit, "{:?}", saved.meta.hlc);
+}

@@ -220,3 +220,22 @@ fn syncing_left_by_a_crash_is_pushed_again_and_deduplicated() {
     let all: Vec<String> = issued.into_iter().chain(more).collect();
     assert_server_has_exactly(&server, &all);
 }
+
+#[test]
+fn a_failing_pull_does_not_stop_the_kiosks_own_sales_from_uploading() {
+    let server = Server::start();
+    let kiosk = Kiosk::registered(&server);
+    let issued = kiosk.issue(5);
+    server.faults(FaultPlan {
+        fail_next_n_pulls_with_500: 3,
+        ..FaultPlan::default()
+    });
+    let err = sync_once(&kiosk.store, &kiosk.client()).unwrap_err();
+    assert!(
+        matches!(err, SyncError::Server { status: 500, .. }),
+        "{err}"
+    );
+    // The pull failed, yet every sale reached the server in the same cycle.
+    assert_server_has_exactly(&server, &issued);
+    kiosk.assert_all_synced();
+}

@@ -243,6 +243,16 @@ fn drop_entry(txn: &WriteTransaction, e: &OutboxEntry) -> StoreResult<()> {
 
 /// Moves the local clock past a remote stamp so later local edits order after it.
 fn observe(store: &Store, txn: &WriteTransaction, remote: Hlc) -> StoreResult<()> {
+    let now = Utc::now().timestamp_millis();
+    if remote.wall_ms > now + motordesk_core::protocol::MAX_CLOCK_AHEAD_MS {
+        // A stamp from a clock far ahead (or forged) must not drag this kiosk's clock
+        // along: every later local edit would carry it and win every race for ever.
+        log::warn!(
+            "merge: remote stamp {} ms ahead of this clock, not adopted",
+            remote.wall_ms - now
+        );
+        return Ok(());
+    }
     let mut meta = txn.open_table(META)?;
     let last: Hlc = match meta.get("hlc")? {
         Some(v) => serde_json::from_slice(v.value()).unwrap_or_default(),

@@ -47,11 +47,23 @@ impl Store {
             .filter(|s| !s.is_empty()))
     }
 
+    /// The key this kiosk shows at the server's login (plain: it only lets a registered
+    /// kiosk ask the server to check a password, throttled; it reads no data).
+    pub fn login_key_at(path: &Path) -> StoreResult<Option<String>> {
+        Ok(read_meta(path, "login_key")?
+            .and_then(|b| String::from_utf8(b).ok())
+            .filter(|s| !s.is_empty()))
+    }
+
     /// Creates (or replaces) the `@server` slot and returns the escrow key for the
-    /// server. The kiosk must not keep the returned key.
-    pub fn create_server_slot(&self, server_url: &str) -> StoreResult<[u8; 32]> {
+    /// server, and a new login key (kept here too, see `login_key_at`). The kiosk must not
+    /// keep the returned escrow key.
+    pub fn create_server_slot(&self, server_url: &str) -> StoreResult<([u8; 32], String)> {
         let mut escrow = [0u8; 32];
         OsRng.fill_bytes(&mut escrow);
+        let mut login = [0u8; 32];
+        OsRng.fill_bytes(&mut login);
+        let login_key: String = login.iter().map(|b| format!("{b:02x}")).collect();
         let slot = KeySlot {
             salt: [0; 16],
             memory_kib: 0,
@@ -67,8 +79,10 @@ impl Store {
             .insert(SERVER_SLOT, serde_json::to_vec(&slot)?.as_slice())?;
         txn.open_table(META)?
             .insert("login_server", server_url.as_bytes())?;
+        txn.open_table(META)?
+            .insert("login_key", login_key.as_bytes())?;
         txn.commit()?;
-        Ok(escrow)
+        Ok((escrow, login_key))
     }
 
     /// Opens the store with the escrow key the server released for `username`, and caches

@@ -9,7 +9,8 @@ use crate::store::{Store, StoreError};
 use crate::sync::client::{Client, DEFAULT_TIMEOUT, normalize_url};
 use crate::sync::error::SyncError;
 use motordesk_core::protocol::{
-    ESCROW, EscrowRequest, LOGIN, LoginRequest, LoginResponse, ME, Me, from_hex32, to_hex,
+    DEVICE_LOGIN_KEY_HEADER, ESCROW, EscrowRequest, LOGIN, LoginRequest, LoginResponse, ME, Me,
+    from_hex32, to_hex,
 };
 use std::path::Path;
 use std::time::Duration;
@@ -52,12 +53,13 @@ pub(super) fn enable_server_login(store: &Store) -> Result<(), SyncError> {
         .device_token
         .clone()
         .ok_or(SyncError::NotConfigured)?;
-    let escrow = store.create_server_slot(&settings.server_url)?;
+    let (escrow, login_key) = store.create_server_slot(&settings.server_url)?;
     let client = Client::new(&settings.server_url, Some(token), DEFAULT_TIMEOUT);
     client.post_json::<_, serde_json::Value>(
         ESCROW,
         &EscrowRequest {
             escrow_key: to_hex(&escrow),
+            login_key: Some(login_key),
         },
         None,
     )?;
@@ -85,7 +87,17 @@ pub fn login(
                 .ok_or(LoginError::Store(StoreError::UnknownUser(
                     username.to_string(),
                 )))?;
-            let session = match server_login(&url, device_id, username, password, DEFAULT_TIMEOUT) {
+            let login_key = Store::login_key_at(path)
+                .map_err(LoginError::Store)?
+                .unwrap_or_default();
+            let session = match server_login(
+                &url,
+                device_id,
+                &login_key,
+                username,
+                password,
+                DEFAULT_TIMEOUT,
+            ) {
                 Ok(s) => s,
                 // Offline with a local slot and a wrong password: just a wrong password.
                 Err(LoginError::Sync(SyncError::Transport(_)))
@@ -119,6 +131,7 @@ pub fn login(
 pub(super) fn server_login(
     url: &str,
     device_id: Uuid,
+    login_key: &str,
     username: &str,
     password: &str,
     timeout: Duration,
@@ -130,7 +143,7 @@ pub(super) fn server_login(
         password: password.to_string(),
     };
     client
-        .post_json(LOGIN, &req, None)
+        .post_json_with(LOGIN, &req, &[(DEVICE_LOGIN_KEY_HEADER, login_key)])
         .map_err(LoginError::Sync)
 }
 

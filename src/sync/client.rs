@@ -56,14 +56,20 @@ impl Client {
     }
 
     /// `GET /v1/health`: is the server reachable and answering?
-    pub fn health(&self) -> SyncResult<()> {
-        let resp = self.agent.get(self.url(HEALTH)).call().map_err(transport)?;
+    /// Checks the server answers; returns its clock (Unix ms) when it sends one.
+    pub fn health(&self) -> SyncResult<Option<i64>> {
+        let mut resp = self.agent.get(self.url(HEALTH)).call().map_err(transport)?;
         let status = resp.status().as_u16();
-        if (200..300).contains(&status) {
-            Ok(())
-        } else {
-            Err(status_error(status, resp))
+        if !(200..300).contains(&status) {
+            return Err(status_error(status, resp));
         }
+        let body: serde_json::Value = resp
+            .body_mut()
+            .with_config()
+            .limit(64 * 1024)
+            .read_json()
+            .unwrap_or_default();
+        Ok(body["time_ms"].as_i64())
     }
 
     pub fn register(
@@ -77,15 +83,16 @@ impl Client {
             device_id,
             name: name.to_string(),
         };
+        // A kiosk registered before shows its token: only it may register its id again.
         let resp = self
-            .agent
-            .post(self.url(REGISTER))
+            .authed(self.agent.post(self.url(REGISTER)), None)
             .send_json(&req)
             .map_err(transport)?;
-        if resp.status().as_u16() == 403 {
-            return Err(SyncError::EnrollmentRefused);
+        match resp.status().as_u16() {
+            403 => Err(SyncError::EnrollmentRefused),
+            409 => Err(SyncError::AlreadyRegistered),
+            _ => read(resp),
         }
-        read(resp)
     }
 
     pub fn push(&self, req: &PushRequest) -> SyncResult<PushResponse> {
@@ -107,6 +114,20 @@ impl Client {
         user_token: Option<&str>,
     ) -> SyncResult<T> {
         let req = self.authed(self.agent.post(self.url(path)), user_token);
+        read(req.send_json(body).map_err(transport)?)
+    }
+
+    /// POST a JSON body with extra headers (and the device token when there is one).
+    pub fn post_json_with<B: serde::Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+        headers: &[(&str, &str)],
+    ) -> SyncResult<T> {
+        let mut req = self.authed(self.agent.post(self.url(path)), None);
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
         read(req.send_json(body).map_err(transport)?)
     }
 
@@ -195,6 +216,15 @@ fn read<T: DeserializeOwned>(mut resp: ureq::http::Response<ureq::Body>) -> Sync
 }
 
 fn status_error(status: u16, mut resp: ureq::http::Response<ureq::Body>) -> SyncError {
+    if status == 429 {
+        let secs = resp
+            .headers()
+            .get("Retry-After")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(60);
+        return SyncError::TooManyAttempts(secs);
+    }
     let message = resp
         .body_mut()
         .read_json::<ErrorBody>()

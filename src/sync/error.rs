@@ -43,6 +43,12 @@ pub enum SyncError {
     /// 403 on registration: wrong enrollment code.
     #[error("403: wrong enrollment code")]
     EnrollmentRefused,
+    /// 429: too many failed attempts (login, enrollment code); wait this many seconds.
+    #[error("429: too many failed attempts, retry in {0} s")]
+    TooManyAttempts(u64),
+    /// 409 on registration: this device is registered and the request lacked its token.
+    #[error("409: device already registered")]
+    AlreadyRegistered,
     /// Any other 4xx: the server refused the request as such.
     #[error("refused {status}: {message}")]
     Refused {
@@ -86,7 +92,15 @@ impl SyncError {
             SyncError::Unauthorized => {
                 "El servidor no reconoce este equipo. Vuelva a registrarlo en Configuración.".into()
             }
-            SyncError::EnrollmentRefused => "El código de inscripción no es correcto.".into(),
+            SyncError::EnrollmentRefused => {
+                "El código de inscripción no es correcto o ya fue usado: pida uno nuevo al administrador del servidor.".into()
+            }
+            SyncError::TooManyAttempts(secs) => {
+                format!("Demasiados intentos fallidos. Espere {secs} s antes de intentar de nuevo.")
+            }
+            SyncError::AlreadyRegistered => {
+                "Este equipo ya está registrado en el servidor y no se pudo comprobar su registro actual. El administrador del servidor debe liberarlo.".into()
+            }
             SyncError::Refused { message, .. } => format!("El servidor rechazó la solicitud: {message}"),
             SyncError::Store(e) => e.mensaje(),
         }

@@ -185,7 +185,18 @@ fn cycle(
     config: &SyncConfig,
     was_offline: &mut bool,
 ) -> Duration {
-    if let Err(e) = client.health() {
+    let asked = Utc::now().timestamp_millis();
+    let health = client.health();
+    if let Ok(Some(server_ms)) = health {
+        // Half the round trip is the best guess of when the server read its clock.
+        let local = (asked + Utc::now().timestamp_millis()) / 2;
+        let skew = local - server_ms;
+        if skew.abs() > crate::sync::status::CLOCK_WARNING_MS {
+            log::warn!("sync: this clock is {skew} ms off the server's");
+        }
+        shared.update(|st| st.clock_skew_ms = Some(skew));
+    }
+    if let Err(e) = health {
         log::info!("sync: server unreachable: {e}");
         *was_offline = true;
         shared.update(|st| {

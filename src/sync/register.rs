@@ -26,7 +26,7 @@ pub fn register(url: &str, enrollment_code: &str, store: &Store) -> SyncResult<R
     }
     let mut settings = store.settings()?;
     let name = format!("{} ({})", settings.issuer.nombre_comercial, store.account());
-    let client = Client::new(&url, None, DEFAULT_TIMEOUT);
+    let client = Client::new(&url, settings.device_token.clone(), DEFAULT_TIMEOUT);
     let resp = client.register(enrollment_code, store.device_id(), &name)?;
     if resp.device_id != store.device_id() {
         return Err(SyncError::WrongDevice {

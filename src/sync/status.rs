@@ -35,4 +35,44 @@ pub struct SyncState {
     pub last_error: Option<String>,
     /// Conflicts waiting for review.
     pub conflicts: u64,
+    /// This kiosk's clock minus the server's (ms), measured at the last health check.
+    pub clock_skew_ms: Option<i64>,
+}
+
+/// Beyond this difference with the server's clock the cashier is warned.
+pub const CLOCK_WARNING_MS: i64 = 2 * 60 * 1000;
+
+impl SyncState {
+    /// The warning for the top bar when this kiosk's clock is off (Spanish).
+    pub fn clock_warning(&self) -> Option<String> {
+        let skew = self.clock_skew_ms?;
+        if skew.abs() <= CLOCK_WARNING_MS {
+            return None;
+        }
+        let minutes = (skew.abs() + 59_999) / 60_000;
+        let way = if skew > 0 { "adelantado" } else { "atrasado" };
+        Some(format!(
+            "Reloj del equipo {way} {minutes} min respecto al servidor: corrija la fecha y hora."
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_clock_warning_starts_past_two_minutes_either_way() {
+        let at = |ms| SyncState {
+            clock_skew_ms: ms,
+            ..SyncState::default()
+        };
+        assert_eq!(at(None).clock_warning(), None);
+        assert_eq!(at(Some(CLOCK_WARNING_MS)).clock_warning(), None);
+        assert_eq!(at(Some(-CLOCK_WARNING_MS)).clock_warning(), None);
+        let ahead = at(Some(CLOCK_WARNING_MS + 1)).clock_warning().unwrap();
+        assert!(ahead.contains("adelantado 3 min"), "{ahead}");
+        let behind = at(Some(-3_600_000)).clock_warning().unwrap();
+        assert!(behind.contains("atrasado 60 min"), "{behind}");
+    }
 }

@@ -50,13 +50,35 @@ pub fn sync_once(store: &Store, client: &Client) -> SyncResult<Report> {
 }
 
 /// Pull first, so a concurrent remote edit is seen (and recorded as a conflict) before
-/// our own older edit would be pushed over it; then push.
+/// our own older edit would be pushed over it; then push, even when the pull failed.
 pub fn sync_once_with(store: &Store, client: &Client, opts: &SyncOptions) -> SyncResult<Report> {
     let mut report = Report::default();
-    pull(store, client, opts, &mut report)?;
+    // A pull that fails (one bad page, a server bug) must not stop this kiosk's own sales
+    // from uploading: push anyway, then report the first failure.
+    let pulled = pull(store, client, opts, &mut report);
+    match &pulled {
+        Err(e) if !push_despite(e) => return Err(pulled.unwrap_err()),
+        Err(e) => log::warn!("sync: pull failed, pushing anyway: {e}"),
+        Ok(()) => {}
+    }
     let pushed = push_all(store, client, opts, &mut report);
     report.remaining = store.sync_counts()?.unsynced();
-    pushed.map(|_| report)
+    pulled.and(pushed).map(|_| report)
+}
+
+/// Whether a failed pull still lets this cycle push: yes when the server answered but a
+/// page could not be served, read or merged (a 5xx, a body too big or garbled, a record
+/// this kiosk cannot store); no when the server is unreachable or refuses this device,
+/// where pushing would only burn the entries' retry backoff.
+fn push_despite(e: &SyncError) -> bool {
+    match e {
+        SyncError::Server { .. } | SyncError::Refused { .. } | SyncError::Store(_) => true,
+        SyncError::Transport(t) => matches!(
+            t,
+            ureq::Error::Json(_) | ureq::Error::BodyExceedsLimit(_) | ureq::Error::Decompress(..)
+        ),
+        _ => false,
+    }
 }
 
 /// Pulls and merges pages until the feed is drained.
@@ -97,8 +119,13 @@ pub(super) fn push_all(
         if due.is_empty() {
             return Ok(());
         }
-        tried.extend(due.iter().map(|e| e.seq));
-        push_batch(store, client, &due, report)?;
+        let sent = push_batch(store, client, &due, report)?;
+        tried.extend(sent.iter().copied());
+        // Entries left out for size go in the next request; none left out and none sent
+        // would spin, so stop then.
+        if sent.is_empty() {
+            return Ok(());
+        }
     }
 }
 
@@ -119,17 +146,24 @@ fn fail_all(
     Ok(())
 }
 
-/// Sends one batch and records every answer: applied/duplicate → SYNCED, rejected →
-/// FAILED for review, no answer → FAILED with backoff.
+/// Sends one batch (as many of `entries` as fit `PUSH_BYTES_TARGET`, at least one) and
+/// records every answer: applied/duplicate → SYNCED, rejected → FAILED for review, no
+/// answer → FAILED with backoff. Returns the seqs it dealt with.
 pub(super) fn push_batch(
     store: &Store,
     client: &Client,
     entries: &[OutboxEntry],
     report: &mut Report,
-) -> SyncResult<()> {
+) -> SyncResult<Vec<u64>> {
     let mut sent = Vec::with_capacity(entries.len());
     let mut mutations = Vec::with_capacity(entries.len());
+    let mut bytes = 0usize;
+    let mut tried = Vec::with_capacity(entries.len());
     for e in entries {
+        if bytes >= PUSH_BYTES_TARGET && !mutations.is_empty() {
+            break;
+        }
+        tried.push(e.seq);
         let payload = match store.outbox_payload(e) {
             Ok(p) => p,
             Err(StoreError::NotFound(_)) => {
@@ -147,6 +181,7 @@ pub(super) fn push_batch(
                 continue;
             }
         };
+        bytes += payload_bytes(&payload);
         mutations.push(Mutation {
             idempotency_key: e.idempotency_key,
             device_seq: e.seq,
@@ -159,7 +194,7 @@ pub(super) fn push_batch(
         sent.push(e.clone());
     }
     if sent.is_empty() {
-        return Ok(());
+        return Ok(tried);
     }
     let seqs: Vec<u64> = sent.iter().map(|e| e.seq).collect();
     store.mark_syncing(&seqs)?;
@@ -175,7 +210,7 @@ pub(super) fn push_batch(
                 store.mark_rejected(e.seq, &reason)?;
                 report.rejected += 1;
             }
-            return Ok(());
+            return Ok(tried);
         }
         Err(err) => {
             fail_all(store, &sent, &err.to_string(), report)?;
@@ -213,5 +248,14 @@ pub(super) fn push_batch(
     }
     store.mark_synced(&synced, Utc::now())?;
     fail_all(store, &unanswered, "no answer for this item", report)?;
-    Ok(())
+    Ok(tried)
+}
+
+/// A push request stops growing past this many bytes of payload (a quarter of what the
+/// server reads), so a few big signed XML files never make a request the server refuses.
+const PUSH_BYTES_TARGET: usize = motordesk_core::protocol::MAX_PUSH_BYTES / 4;
+
+/// Roughly how many bytes `payload` adds to a request.
+fn payload_bytes(payload: &serde_json::Value) -> usize {
+    serde_json::to_vec(payload).map_or(0, |b| b.len())
 }

@@ -185,6 +185,9 @@ impl MainScreen {
                     if sync_indicator::show(ui, &state, size) {
                         self.panel = PanelId::Sincronizacion;
                     }
+                    if sync_indicator::clock_badge(ui, &state, size) {
+                        self.panel = PanelId::Sincronizacion;
+                    }
                     if let Some(st) = self.fiscal.status()
                         && sync_indicator::fiscal_badge(ui, st, size)
                     {

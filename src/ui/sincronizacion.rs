@@ -187,6 +187,9 @@ impl SincronizacionPanel {
                 widgets::badge(ui, &format!("CONFLICTOS {}", state.conflicts), theme::RED);
             }
         });
+        if let Some(w) = state.clock_warning() {
+            ui.label(RichText::new(w).color(theme::RED).strong());
+        }
         if let Some(t) = state.last_sync_at {
             ui.label(format!("Última sincronización: {}", lima_display(t)));
         }

@@ -47,6 +47,22 @@ pub(super) fn show(ui: &mut Ui, state: &SyncState, size: f32) -> bool {
         .clicked()
 }
 
+/// A red "RELOJ" badge while this kiosk's clock is more than two minutes off the
+/// server's (documents would carry a wrong date); true when touched (Sincronización says
+/// by how much and what to do).
+pub(super) fn clock_badge(ui: &mut Ui, state: &SyncState, size: f32) -> bool {
+    let Some(warning) = state.clock_warning() else {
+        return false;
+    };
+    let text = RichText::new("RELOJ DESFASADO")
+        .size(size)
+        .strong()
+        .color(theme::RED);
+    ui.add(Button::new(text).min_size(vec2(0.0, theme::TOUCH)))
+        .on_hover_text(warning)
+        .clicked()
+}
+
 /// Beside the sync indicator: the most urgent fiscal warning (shop not set up, documents
 /// "sin firmar", certificate expiring or expired, then documents SUNAT has not accepted
 /// yet: "SUNAT: 3 POR ACEPTAR", red "SUNAT: 1 POR VENCER" on the last day); true when

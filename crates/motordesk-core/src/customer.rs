@@ -31,14 +31,16 @@ impl Customer {
         if name.is_empty() {
             return Err(DomainError::NameRequired);
         }
-        Ok(Customer {
+        let c = Customer {
             id,
             doc,
             name: name.to_string(),
             address: address.trim().to_string(),
             phone: phone.trim().to_string(),
             email: email.trim().to_string(),
-        })
+        };
+        c.check_limits()?;
+        Ok(c)
     }
 
     /// Lower-case, accent-free text for search-as-you-type.

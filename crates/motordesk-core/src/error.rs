@@ -77,6 +77,15 @@ pub enum DomainError {
     DetraccionNeedsAccount,
     /// The shop's RUC, razón social or address is not set (or still the test RUC).
     IssuerNotConfigured,
+    /// A text longer than its field allows (`limits`), in characters.
+    TextTooLong {
+        field: &'static str,
+        max: usize,
+    },
+    /// More lines than one document may carry.
+    TooManyLines {
+        max: usize,
+    },
 }
 
 impl DomainError {
@@ -170,6 +179,10 @@ impl DomainError {
             IssuerNotConfigured => {
                 "Falta configurar el RUC, la razón social y la dirección del negocio en Ajustes antes de emitir comprobantes.".into()
             }
+            TextTooLong { field, max } => {
+                format!("El campo «{field}» admite hasta {max} caracteres.")
+            }
+            TooManyLines { max } => format!("Un comprobante admite hasta {max} líneas."),
         }
     }
 }
@@ -234,6 +247,8 @@ impl fmt::Display for DomainError {
             CuotaDueNotAfterIssue => write!(f, "cuota due date not after the issue date"),
             DetraccionNeedsAccount => write!(f, "detracción applies but no account is set"),
             IssuerNotConfigured => write!(f, "issuer RUC, name or address not configured"),
+            TextTooLong { field, max } => write!(f, "{field} longer than {max} characters"),
+            TooManyLines { max } => write!(f, "more than {max} lines"),
         }
     }
 }

@@ -518,6 +518,7 @@ impl Invoice {
             detraccion,
         };
         inv.check_number_and_dates()?;
+        inv.check_limits()?;
         Ok(inv)
     }
 
@@ -584,6 +585,7 @@ impl Invoice {
         if self.buyer.id.kind != IdKind::SinDocumento {
             IdDocument::new(self.buyer.id.kind, &self.buyer.id.number)?;
         }
+        self.check_limits()?;
         self.check_number_and_dates()
     }
 }

@@ -14,6 +14,7 @@ mod error;
 mod fiscal;
 mod identity;
 mod invoice;
+mod limits;
 mod maintenance;
 mod money;
 mod product;
@@ -39,6 +40,10 @@ pub use invoice::{
     DETRACCION_PERCENT_MAINTENANCE, DETRACCION_THRESHOLD, Detraccion, Invoice, InvoiceDraft,
     Modifies, NoteReason, Payment, PaymentMethod, PaymentTerms, SaleLine, ServicedVehicle, Unit,
     check_credit_room, detraccion_due,
+};
+pub use limits::{
+    MAX_ADDRESS, MAX_CODE, MAX_DESCRIPTION, MAX_EMAIL, MAX_LINES, MAX_NAME, MAX_NOTES, MAX_PHONE,
+    MAX_SHORT, check_len,
 };
 pub use maintenance::{Alert, AlertKind, SOON_DAYS, SOON_KM, Urgency, alerts};
 pub use money::{parse_amount, plain, round2, soles, thousands};

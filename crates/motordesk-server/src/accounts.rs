@@ -9,7 +9,7 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::HeaderMap;
 use axum::response::Json;
 use axum::routing::{get, post};
@@ -17,16 +17,22 @@ use chacha20poly1305::aead::OsRng;
 use chrono::{DateTime, Utc};
 use motordesk_core::Role;
 use motordesk_core::protocol::*;
-use redb::{ReadableDatabase, TableDefinition};
+use redb::{ReadableDatabase, ReadableTable, TableDefinition};
 use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
 use uuid::Uuid;
 
 /// username → JSON `ServerUser`.
 const USERS: TableDefinition<&str, &[u8]> = TableDefinition::new("users");
 /// hex(blake2s(session token)) → JSON `Session`.
 const SESSIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("sessions");
-/// device id → 32-byte escrow key.
+/// device id → the device's 32-byte escrow key, sealed with the server key
+/// (`sealing`); 32 bytes exactly is a plaintext key from before sealing, sealed at open.
 const ESCROWS: TableDefinition<u128, &[u8]> = TableDefinition::new("escrows");
+
+fn escrow_name(device: Uuid) -> String {
+    format!("escrow:{device}")
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ServerUser {
@@ -97,6 +103,29 @@ impl ServerDb {
         Ok(())
     }
 
+    /// Seals escrow keys stored in the clear by older servers; returns how many.
+    pub fn seal_legacy_escrows(&self) -> DbResult<usize> {
+        self.ensure_account_tables()?;
+        let txn = self.database().begin_write()?;
+        let plain: Vec<(u128, Vec<u8>)> = {
+            let t = txn.open_table(ESCROWS)?;
+            let mut out = Vec::new();
+            for row in t.iter()? {
+                let (k, v) = row?;
+                if v.value().len() == 32 {
+                    out.push((k.value(), v.value().to_vec()));
+                }
+            }
+            out
+        };
+        for (id, key) in &plain {
+            let sealed = self.sealer().seal(&escrow_name(Uuid::from_u128(*id)), key);
+            txn.open_table(ESCROWS)?.insert(*id, sealed.as_slice())?;
+        }
+        txn.commit()?;
+        Ok(plain.len())
+    }
+
     /// Creates or replaces a user (password re-hashed).
     pub fn put_user(
         &self,
@@ -122,9 +151,10 @@ impl ServerDb {
 
     pub fn set_escrow(&self, device: Uuid, key: &[u8; 32]) -> DbResult<()> {
         self.ensure_account_tables()?;
+        let sealed = self.sealer().seal(&escrow_name(device), key);
         let txn = self.database().begin_write()?;
         txn.open_table(ESCROWS)?
-            .insert(device.as_u128(), key.as_slice())?;
+            .insert(device.as_u128(), sealed.as_slice())?;
         txn.commit()?;
         Ok(())
     }
@@ -157,6 +187,10 @@ impl ServerDb {
         let Some(escrow) = escrow else {
             return Ok(LoginOutcome::NoEscrow);
         };
+        let escrow = self
+            .sealer()
+            .open(&escrow_name(req.device_id), &escrow)
+            .map_err(DbError::Seal)?;
         let token = new_token();
         let session = Session {
             username: user.username.clone(),
@@ -202,13 +236,60 @@ pub fn routes() -> Router<Shared> {
         .route(ESCROW, post(escrow))
 }
 
-async fn login(State(state): State<Shared>, body: Bytes) -> Result<Json<LoginResponse>, ApiError> {
+/// A password check: only for a registered kiosk (its login key), and throttled per
+/// account and per client address (`throttle`): early attempts get 429 without the
+/// password being looked at.
+async fn login(
+    State(state): State<Shared>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<LoginResponse>, ApiError> {
     let req: LoginRequest = parse("login", &body)?;
+    if req.username.len() > 100 || req.password.len() > 1_000 {
+        return Err(ApiError::Unauthorized("wrong user or password"));
+    }
+    let keys = [
+        format!("user:{}", req.username.trim().to_lowercase()),
+        format!("ip:{}", addr.ip()),
+    ];
+    state
+        .throttle
+        .check(&keys)
+        .map_err(ApiError::TooManyAttempts)?;
+    let login_key = headers
+        .get(DEVICE_LOGIN_KEY_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let s = state.clone();
+    let device = req.device_id;
+    let known = blocking(move || s.db.device(device))
+        .await?
+        .is_some_and(|d| {
+            d.login_key_hash
+                .is_some_and(|h| crate::routes::same(&h, &token_hash(&login_key)))
+        });
+    if !known {
+        state.throttle.failed(&keys);
+        log::warn!(
+            "login for {} from {addr}: unknown kiosk or login key",
+            keys[0]
+        );
+        return Err(ApiError::Unauthorized("this kiosk is not registered here"));
+    }
     let s = state.clone();
     let ttl = state.user_token_ttl;
     match blocking(move || s.db.login(&req, ttl)).await? {
-        LoginOutcome::Ok(resp) => Ok(Json(resp)),
-        LoginOutcome::BadCredentials => Err(ApiError::Unauthorized("wrong user or password")),
+        LoginOutcome::Ok(resp) => {
+            state.throttle.succeeded(&keys);
+            Ok(Json(resp))
+        }
+        LoginOutcome::BadCredentials => {
+            state.throttle.failed(&keys);
+            log::warn!("failed login for {} from {addr}", keys[0]);
+            Err(ApiError::Unauthorized("wrong user or password"))
+        }
         LoginOutcome::NoEscrow => Err(ApiError::NoEscrow),
     }
 }
@@ -235,7 +316,19 @@ async fn escrow(
     let req: EscrowRequest = parse("escrow", &body)?;
     let key = from_hex32(&req.escrow_key)
         .ok_or(ApiError::BadRequest("escrow_key must be 64 hex characters"))?;
+    let login_key = match &req.login_key {
+        Some(k) if from_hex32(k).is_some() => Some(k.clone()),
+        Some(_) => return Err(ApiError::BadRequest("login_key must be 64 hex characters")),
+        None => None,
+    };
     let s = state.clone();
-    blocking(move || s.db.set_escrow(device.device_id, &key)).await?;
+    blocking(move || {
+        s.db.set_escrow(device.device_id, &key)?;
+        match login_key {
+            Some(k) => s.db.set_login_key(device.device_id, &k),
+            None => Ok(()),
+        }
+    })
+    .await?;
     Ok(Json(serde_json::json!({"status": "ok"})))
 }

@@ -73,6 +73,9 @@ pub enum DbError {
     /// Every kiosk number (and so every series) is taken.
     #[error("no series left: {MAX_KIOSKS} kiosks registered")]
     TooManyKiosks,
+    /// The server key could not be read or made, or a sealed value did not open.
+    #[error("server key: {0}")]
+    Seal(#[source] crate::sealing::SealError),
 }
 
 macro_rules! via_redb {
@@ -114,6 +117,7 @@ pub type DbResult<T> = Result<T, DbError>;
 
 pub struct ServerDb {
     db: Database,
+    sealer: crate::sealing::Sealer,
 }
 
 pub(crate) fn token_hash(token: &str) -> String {
@@ -142,11 +146,22 @@ impl ServerDb {
         &self.db
     }
 
+    pub(crate) fn sealer(&self) -> &crate::sealing::Sealer {
+        &self.sealer
+    }
+
+    /// Opens (or creates) the database at `path` and its key file beside it. A folder it
+    /// creates is 0700, the files 0600 (Unix): the data is the shop's customers.
     pub fn open(path: &Path) -> DbResult<ServerDb> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+            && !dir.exists()
+        {
             std::fs::create_dir_all(dir)?;
+            crate::files::owner_only(dir)?;
         }
         let db = Database::create(path)?;
+        crate::files::owner_only(path)?;
+        let sealer = crate::sealing::Sealer::for_database(path).map_err(DbError::Seal)?;
         let txn = db.begin_write()?;
         {
             txn.open_table(META)?;
@@ -162,7 +177,7 @@ impl ServerDb {
             txn.open_table(crate::fiscal::VOIDS_DUE)?;
         }
         txn.commit()?;
-        Ok(ServerDb { db })
+        Ok(ServerDb { db, sealer })
     }
 
     /// Registers a device (or re-registers it: same kiosk number and series, new token,
@@ -198,6 +213,7 @@ impl ServerDb {
                     name: name.to_string(),
                     token_hash: hash.clone(),
                     registered_at: Utc::now(),
+                    login_key_hash: None,
                 }
             }
         };
@@ -207,6 +223,37 @@ impl ServerDb {
             .insert(hash.as_str(), device_id.as_u128())?;
         txn.commit()?;
         Ok((device, token))
+    }
+
+    /// The registered device with this id, if any.
+    pub fn device(&self, device_id: Uuid) -> DbResult<Option<Device>> {
+        let r = self.db.begin_read()?;
+        let t = r.open_table(DEVICES)?;
+        let v = t.get(device_id.as_u128())?;
+        match v {
+            Some(v) => Ok(Some(serde_json::from_slice(v.value())?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Stores the hash of the key device `device_id` will show at login.
+    pub fn set_login_key(&self, device_id: Uuid, login_key: &str) -> DbResult<()> {
+        let txn = self.db.begin_write()?;
+        let device: Option<Device> = {
+            let t = txn.open_table(DEVICES)?;
+            let v = t.get(device_id.as_u128())?;
+            match v {
+                Some(v) => Some(serde_json::from_slice(v.value())?),
+                None => None,
+            }
+        };
+        if let Some(mut d) = device {
+            d.login_key_hash = Some(token_hash(login_key));
+            txn.open_table(DEVICES)?
+                .insert(device_id.as_u128(), serde_json::to_vec(&d)?.as_slice())?;
+        }
+        txn.commit()?;
+        Ok(())
     }
 
     /// The device a bearer token belongs to.
@@ -248,15 +295,18 @@ impl ServerDb {
         let mut changes = Vec::new();
         let mut last = cursor;
         let mut more = false;
+        let mut bytes = 0usize;
         for row in t.range(cursor.saturating_add(1)..)? {
             let (k, v) = row?;
-            if changes.len() >= limit {
+            // A page ends at `limit` changes or past MAX_PULL_BYTES (never empty).
+            if changes.len() >= limit || (bytes >= MAX_PULL_BYTES && !changes.is_empty()) {
                 more = true;
                 break;
             }
             last = k.value();
             let c: Change = serde_json::from_slice(v.value())?;
             if c.origin_device != device {
+                bytes += v.value().len();
                 changes.push(c);
             }
         }
@@ -508,6 +558,20 @@ fn apply_one(txn: &WriteTransaction, device: &Device, m: &Mutation) -> DbResult<
                     m.kind.label()
                 )));
             }
+            if m.kind == RecordKind::Odometer {
+                let vehicle = m.payload["data"]["vehicle_id"]
+                    .as_str()
+                    .and_then(|s| Uuid::parse_str(s).ok());
+                let known = match vehicle {
+                    Some(v) => read_record(txn, RecordKind::Vehicle, v)?.is_some(),
+                    None => false,
+                };
+                if !known {
+                    return Ok(rejected(
+                        "Kilometraje de un vehículo que el servidor no tiene.",
+                    ));
+                }
+            }
             if m.kind == RecordKind::Invoice {
                 // `check` passed above, so this only decodes the invoice again.
                 let inv = match validate::invoice(device, m) {
@@ -629,6 +693,41 @@ mod tests {
             .changes(b.device_id, for_b.cursor.parse().unwrap(), 10)
             .unwrap();
         assert!(after.changes.is_empty() && !after.more);
+    }
+
+    #[test]
+    fn a_pull_page_stops_growing_past_its_byte_budget() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = ServerDb::open(&dir.path().join("s.redb")).unwrap();
+        let (a, _) = db.register(Uuid::now_v7(), "a").unwrap();
+        let (b, _) = db.register(Uuid::now_v7(), "b").unwrap();
+        let big = serde_json::json!({ "blob": "x".repeat(1024 * 1024) });
+        let txn = db.db.begin_write().unwrap();
+        for _ in 0..10 {
+            let hlc = Hlc {
+                wall_ms: 1,
+                counter: 0,
+                device: a.device_id,
+            };
+            append_change(
+                &txn,
+                a.device_id,
+                RecordKind::Customer,
+                Uuid::now_v7(),
+                hlc,
+                big.clone(),
+            )
+            .unwrap();
+        }
+        txn.commit().unwrap();
+        let page = db.changes(b.device_id, 0, 1_000).unwrap();
+        assert!(page.more);
+        assert_eq!(page.changes.len(), MAX_PULL_BYTES / (1024 * 1024));
+        // Never an empty page, however big one change is.
+        let tiny_budget = db
+            .changes(b.device_id, page.cursor.parse().unwrap(), 1)
+            .unwrap();
+        assert_eq!(tiny_budget.changes.len(), 1);
     }
 
     #[test]

@@ -16,4 +16,8 @@ pub struct Device {
     pub name: String,
     pub token_hash: String,
     pub registered_at: DateTime<Utc>,
+    /// Hash of the key this kiosk shows at `/v1/login` (given with its escrow key); a
+    /// login without it is refused. `None` for a kiosk that has not handed one over.
+    #[serde(default)]
+    pub login_key_hash: Option<String>,
 }

@@ -32,6 +32,15 @@ pub enum ApiError {
     /// 403: registration with the wrong enrollment code.
     #[error("wrong enrollment code")]
     WrongEnrollmentCode,
+    /// 409: registration of a device id that is already registered, without its token.
+    #[error("this device is already registered; re-registering it needs its current token")]
+    DeviceTaken,
+    /// 429: too many failed attempts from this account or address; retry after N seconds.
+    #[error("too many failed attempts; retry in {0} s")]
+    TooManyAttempts(u64),
+    /// 413: a body larger than the route takes.
+    #[error("request body larger than {0} bytes")]
+    TooLarge(usize),
     /// 409: a user logs in on a kiosk that never handed over its escrow key.
     #[error("this kiosk has no escrow key: register it again")]
     NoEscrow,
@@ -55,7 +64,11 @@ impl ApiError {
             }
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::WrongEnrollmentCode => StatusCode::FORBIDDEN,
-            ApiError::NoEscrow | ApiError::Db(DbError::TooManyKiosks) => StatusCode::CONFLICT,
+            ApiError::NoEscrow | ApiError::DeviceTaken | ApiError::Db(DbError::TooManyKiosks) => {
+                StatusCode::CONFLICT
+            }
+            ApiError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::InjectedFailure | ApiError::Db(_) | ApiError::Task(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -74,7 +87,14 @@ impl IntoResponse for ApiError {
             }
             _ => self.to_string(),
         };
-        (status, Json(ErrorBody { error })).into_response()
+        let mut resp = (status, Json(ErrorBody { error })).into_response();
+        if let ApiError::TooManyAttempts(secs) = self
+            && let Ok(v) = axum::http::HeaderValue::from_str(&secs.to_string())
+        {
+            resp.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, v);
+        }
+        resp
     }
 }
 

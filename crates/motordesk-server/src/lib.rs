@@ -5,10 +5,14 @@ pub mod accounts;
 pub mod db;
 pub mod device;
 pub mod dispatcher;
+pub mod enrollment;
 pub mod error;
+mod files;
 pub mod fiscal;
 mod request;
 pub mod routes;
+pub mod sealing;
+pub mod throttle;
 pub mod validate;
 
 use db::ServerDb;
@@ -17,13 +21,14 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8787";
-pub const DEFAULT_ENROLLMENT_CODE: &str = "motordesk-demo";
 pub const DB_FILE: &str = "motordesk-server.redb";
 
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
     pub db_path: PathBuf,
-    pub enrollment_code: String,
+    /// A reusable code from the command line: demo and test mode (logged as a warning).
+    /// `None`: only codes made with `--new-enrollment-code` register kiosks.
+    pub enrollment_code: Option<String>,
     /// Enables `/v1/test/*` (fault injection and listings). Never in production.
     pub test_faults: bool,
     /// How long a user session token lasts.
@@ -36,7 +41,9 @@ pub struct AppState {
     pub db: Arc<ServerDb>,
     /// Running while the server sends to SUNAT; stopped when the state is dropped.
     pub dispatcher: Option<dispatcher::Dispatcher>,
-    pub enrollment_code: String,
+    pub enrollment_code: Option<String>,
+    /// Failed logins and enrollment codes, per account and per client address.
+    pub throttle: throttle::Throttle,
     /// `Some` only with `--test-faults`.
     pub faults: Option<Mutex<FaultPlan>>,
     pub user_token_ttl: chrono::Duration,
@@ -52,6 +59,11 @@ pub fn default_db_path() -> PathBuf {
 /// Opens the database (fails if another server holds it).
 pub fn open(config: ServerConfig) -> Result<Arc<AppState>, db::DbError> {
     let db = Arc::new(ServerDb::open(&config.db_path)?);
+    db.ensure_enrollment_table()?;
+    let sealed = db.seal_legacy_escrows()?;
+    if sealed > 0 {
+        log::info!("sealed {sealed} escrow keys stored in the clear by an older server");
+    }
     let dispatcher = config
         .sunat
         .map(|s| dispatcher::Dispatcher::start(db.clone(), s));
@@ -59,6 +71,7 @@ pub fn open(config: ServerConfig) -> Result<Arc<AppState>, db::DbError> {
         db,
         dispatcher,
         enrollment_code: config.enrollment_code,
+        throttle: throttle::Throttle::default(),
         faults: config.test_faults.then(|| Mutex::new(FaultPlan::default())),
         user_token_ttl: chrono::Duration::seconds(config.user_token_ttl_secs.max(1)),
     }))
@@ -66,11 +79,14 @@ pub fn open(config: ServerConfig) -> Result<Arc<AppState>, db::DbError> {
 
 /// Serves on `listener` until ctrl-c.
 pub async fn serve(listener: tokio::net::TcpListener, state: Arc<AppState>) -> std::io::Result<()> {
-    axum::serve(listener, routes::router(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+    axum::serve(
+        listener,
+        routes::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
 }
 
 /// Serves HTTPS on `listener` with the PEM certificate chain and key until ctrl-c.
@@ -89,6 +105,6 @@ pub async fn serve_tls(
     });
     axum_server::tls_rustls::from_tcp_rustls(listener.into_std()?, config)?
         .handle(handle)
-        .serve(routes::router(state).into_make_service())
+        .serve(routes::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
         .await
 }

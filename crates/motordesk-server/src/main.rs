@@ -1,12 +1,16 @@
 //! The MotorDesk reference sync server.
 //!
 //! motordesk-server [--addr 127.0.0.1:8787] [--data-dir DIR | --db FILE]
-//!                  [--enrollment-code CODE] [--test-faults]
+//!                  [--enrollment-code CODE (demo/test: reusable)] [--test-faults]
 //!                  [--add-user NAME:PASSWORD:ROLE]... [--user-token-ttl SECS]
 //!                  [--tls-cert CHAIN.pem --tls-key KEY.pem]
 //!                  [--sunat-endpoint URL --sunat-user USER --sunat-password-file FILE
 //!                   [--sunat-consult-endpoint URL] [--sunat-workers N]]
 //!                  [--config FILE]
+//!
+//! `motordesk-server [--data-dir DIR | --db FILE] --new-enrollment-code [--valid-hours H]`
+//! prints one single-use code for registering a kiosk (valid 24 h by default) and exits;
+//! without one, or a reusable `--enrollment-code`, no kiosk can register.
 //!
 //! `--config FILE` reads the same settings from a file, one `name = value` per line
 //! (`sunat-endpoint = https://…`, `#` starts a comment); flags after it override it.
@@ -14,7 +18,7 @@
 //! The first stdout line is `listening on ADDR` (the real port when `--addr` ends in :0).
 
 use motordesk_server::dispatcher::SunatSettings;
-use motordesk_server::{DEFAULT_ADDR, DEFAULT_ENROLLMENT_CODE, ServerConfig};
+use motordesk_server::{DEFAULT_ADDR, ServerConfig};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -26,7 +30,9 @@ const MAX_SETTINGS_FILE: u64 = 64 * 1024;
 struct Args {
     addr: String,
     db: PathBuf,
-    enrollment_code: String,
+    enrollment_code: Option<String>,
+    /// `--new-enrollment-code`: make one, print it, exit; valid this many hours.
+    new_code_hours: Option<i64>,
     test_faults: bool,
     users: Vec<(String, String, motordesk_core::Role)>,
     user_token_ttl_secs: i64,
@@ -173,7 +179,8 @@ fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
     let mut args = Args {
         addr: DEFAULT_ADDR.into(),
         db: motordesk_server::default_db_path(),
-        enrollment_code: DEFAULT_ENROLLMENT_CODE.into(),
+        enrollment_code: None,
+        new_code_hours: None,
         test_faults: false,
         users: Vec::new(),
         user_token_ttl_secs: 12 * 3600,
@@ -198,7 +205,19 @@ fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
                 args.db = PathBuf::from(value("--data-dir")?).join(motordesk_server::DB_FILE)
             }
             "--db" => args.db = PathBuf::from(value("--db")?),
-            "--enrollment-code" => args.enrollment_code = value("--enrollment-code")?,
+            "--enrollment-code" => args.enrollment_code = Some(value("--enrollment-code")?),
+            "--new-enrollment-code" => {
+                args.new_code_hours = Some(args.new_code_hours.unwrap_or(24))
+            }
+            "--valid-hours" => {
+                let h: i64 = value("--valid-hours")?
+                    .parse()
+                    .map_err(|_| "--valid-hours wants a number of hours".to_string())?;
+                if !(1..=24 * 30).contains(&h) {
+                    return Err("--valid-hours must be between 1 and 720".into());
+                }
+                args.new_code_hours = Some(h);
+            }
             "--test-faults" => args.test_faults = true,
             "--tls-cert" => args.tls.0 = Some(PathBuf::from(value("--tls-cert")?)),
             "--tls-key" => args.tls.1 = Some(PathBuf::from(value("--tls-key")?)),
@@ -236,10 +255,35 @@ fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
     if args.tls.0.is_some() != args.tls.1.is_some() {
         return Err("--tls-cert and --tls-key go together".into());
     }
-    if args.enrollment_code.trim().is_empty() {
-        return Err("--enrollment-code must not be empty".into());
+    if args
+        .enrollment_code
+        .as_deref()
+        .is_some_and(|c| c.trim().len() < 8)
+    {
+        return Err("--enrollment-code must have at least 8 characters".into());
     }
     Ok(args)
+}
+
+/// `--new-enrollment-code`: one single-use code, printed once.
+fn new_enrollment_code(db: &std::path::Path, hours: i64) {
+    let made = motordesk_server::db::ServerDb::open(db).and_then(|db| {
+        db.ensure_enrollment_table()?;
+        db.new_enrollment_code(hours)
+    });
+    match made {
+        Ok((code, expires)) => {
+            println!("{code}");
+            eprintln!(
+                "single-use enrollment code, valid until {} UTC; type it in the kiosk's Ajustes › Registrar. It is not shown again.",
+                expires.format("%Y-%m-%d %H:%M")
+            );
+        }
+        Err(e) => {
+            eprintln!("motordesk-server: cannot open {}: {e}", db.display());
+            std::process::exit(1);
+        }
+    }
 }
 
 fn main() {
@@ -261,6 +305,10 @@ fn main() {
             std::process::exit(1);
         }
     };
+    if let Some(hours) = args.new_code_hours {
+        new_enrollment_code(&args.db, hours);
+        return;
+    }
     let sunat = match std::mem::take(&mut args.sunat).settings() {
         Ok(s) => s,
         Err(e) => {
@@ -271,7 +319,7 @@ fn main() {
     let state = match motordesk_server::open(ServerConfig {
         sunat,
         db_path: args.db.clone(),
-        enrollment_code: args.enrollment_code,
+        enrollment_code: args.enrollment_code.clone(),
         test_faults: args.test_faults,
         user_token_ttl_secs: args.user_token_ttl_secs,
     }) {
@@ -301,6 +349,14 @@ fn main() {
             log::warn!(
                 "SUNAT sending is off: signed documents are kept but not sent (see --sunat-endpoint)"
             );
+        }
+        match &args.enrollment_code {
+            Some(_) => log::warn!(
+                "reusable enrollment code from the command line: demo and test mode; use --new-enrollment-code for a shop"
+            ),
+            None => log::info!(
+                "kiosks register with single-use codes (motordesk-server --new-enrollment-code)"
+            ),
         }
         if args.test_faults {
             log::warn!("test fault injection is ON (/v1/test/*)");

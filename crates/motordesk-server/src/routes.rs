@@ -4,45 +4,92 @@
 use crate::error::ApiError;
 use crate::request::{Shared, authenticate, blocking, parse};
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Json;
 use axum::routing::{get, post};
 use motordesk_core::protocol::*;
 use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::time::Duration;
 
+/// Compares two secrets in time that does not depend on where they differ.
+pub(crate) fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 pub fn router(state: Shared) -> Router {
-    let mut r = Router::new()
+    let mut small = Router::new()
         .route(HEALTH, get(health))
         .route(REGISTER, post(register))
-        .route(PUSH, post(push))
         .route(CHANGES, get(changes))
         .merge(crate::accounts::routes());
     if state.faults.is_some() {
-        r = r
+        small = small
             .route(TEST_FAULTS, post(set_faults))
             .route(TEST_INVOICES, get(invoices));
     }
-    r.layer(DefaultBodyLimit::max(64 * 1024 * 1024))
+    // Only a push may be big, and it is read after its device token is checked.
+    let push = Router::new()
+        .route(PUSH, post(push))
+        .layer(DefaultBodyLimit::disable());
+    small
+        .layer(DefaultBodyLimit::max(MAX_SMALL_BODY))
+        .merge(push)
         .with_state(state)
 }
 
+/// The server's clock rides along so a kiosk can warn when its own is off.
 async fn health() -> Json<serde_json::Value> {
-    Json(serde_json::json!({"status": "ok"}))
+    Json(serde_json::json!({"status": "ok", "time_ms": chrono::Utc::now().timestamp_millis()}))
 }
 
 async fn register(
     State(state): State<Shared>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<RegisterResponse>, ApiError> {
     let req: RegisterRequest = parse("registration", &body)?;
-    if req.enrollment_code != state.enrollment_code {
-        return Err(ApiError::WrongEnrollmentCode);
-    }
     if req.device_id.is_nil() {
         return Err(ApiError::BadRequest("device_id is required"));
+    }
+    if req.enrollment_code.len() > crate::enrollment::MAX_CODE_LEN {
+        return Err(ApiError::WrongEnrollmentCode);
+    }
+    let s = state.clone();
+    let id = req.device_id;
+    if let Some(existing) = blocking(move || s.db.device(id)).await? {
+        // Re-registration: only the kiosk itself (its current token) may do it. Device
+        // ids are not secret, so an id alone must never hand over a kiosk's series.
+        let holder = authenticate(&state, &headers).await.ok();
+        if holder.is_none_or(|d| d.device_id != existing.device_id) {
+            log::warn!(
+                "refused re-registration of kiosk {} from {addr}",
+                existing.kiosk_number
+            );
+            return Err(ApiError::DeviceTaken);
+        }
+    } else {
+        let keys = [format!("enroll:{}", addr.ip())];
+        state
+            .throttle
+            .check(&keys)
+            .map_err(ApiError::TooManyAttempts)?;
+        let demo = state
+            .enrollment_code
+            .as_deref()
+            .is_some_and(|c| same(c, &req.enrollment_code));
+        let s = state.clone();
+        let code = req.enrollment_code.clone();
+        let ok = demo || blocking(move || s.db.consume_enrollment_code(&code)).await?;
+        if !ok {
+            state.throttle.failed(&keys);
+            log::warn!("wrong enrollment code from {addr}");
+            return Err(ApiError::WrongEnrollmentCode);
+        }
     }
     let s = state.clone();
     let name = req.name.chars().take(120).collect::<String>();
@@ -83,9 +130,12 @@ fn take_faults(state: &Shared) -> (bool, Option<Duration>, bool) {
 async fn push(
     State(state): State<Shared>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Result<Json<PushResponse>, ApiError> {
     let device = authenticate(&state, &headers).await?;
+    let body = axum::body::to_bytes(body, MAX_PUSH_BYTES)
+        .await
+        .map_err(|_| ApiError::TooLarge(MAX_PUSH_BYTES))?;
     let req: PushRequest = parse("push", &body)?;
     if req.mutations.len() > MAX_BATCH {
         return Err(ApiError::BatchTooLarge(req.mutations.len()));
@@ -115,6 +165,13 @@ async fn changes(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<ChangesResponse>, ApiError> {
     let device = authenticate(&state, &headers).await?;
+    if let Some(plan) = &state.faults {
+        let mut p = plan.lock().unwrap_or_else(|e| e.into_inner());
+        if p.fail_next_n_pulls_with_500 > 0 {
+            p.fail_next_n_pulls_with_500 -= 1;
+            return Err(ApiError::InjectedFailure);
+        }
+    }
     let cursor = match q.get("cursor").map(|c| c.trim()).unwrap_or("") {
         "" => 0,
         c => c

@@ -7,10 +7,11 @@ use motordesk_core::Customer;
 use motordesk_core::Invoice;
 use motordesk_core::Product;
 use motordesk_core::Series;
+use motordesk_core::protocol::MAX_CLOCK_AHEAD_MS;
 use motordesk_core::protocol::{ComprobanteUpload, MAX_XML_BYTES, Mutation, VoidUpload};
 use motordesk_core::{IdDocument, IdKind};
 use motordesk_core::{OdometerReading, Plate, Vehicle};
-use motordesk_core::{Record, RecordKind, Stored};
+use motordesk_core::{Record, RecordKind, Stored, check_len};
 use motordesk_sunat::DocumentName;
 use rust_decimal::Decimal;
 
@@ -23,7 +24,22 @@ fn decode<T: Record>(m: &Mutation) -> Result<Stored<T>, String> {
     if rec.meta.hlc != m.hlc {
         return Err("La marca de tiempo (HLC) no coincide con los datos.".into());
     }
+    not_ahead("La marca de tiempo del cambio", m.hlc.wall_ms)?;
+    check_len("usuario", &rec.meta.account, motordesk_core::MAX_SHORT).map_err(|e| e.mensaje())?;
     Ok(rec)
+}
+
+/// A stamp more than `MAX_CLOCK_AHEAD_MS` ahead of the server's clock comes from a kiosk
+/// whose clock is wrong (or from an attacker): taken, it would win every last-writer-wins
+/// race for ever and spread to every kiosk.
+fn not_ahead(what: &str, ms: i64) -> Result<(), String> {
+    let limit = chrono::Utc::now().timestamp_millis() + MAX_CLOCK_AHEAD_MS;
+    if ms > limit {
+        return Err(format!(
+            "{what} está en el futuro: revise la fecha y hora del equipo."
+        ));
+    }
+    Ok(())
 }
 
 fn check_doc(doc: &IdDocument) -> Result<(), String> {
@@ -39,6 +55,10 @@ fn check_doc(doc: &IdDocument) -> Result<(), String> {
 
 pub fn invoice(device: &Device, m: &Mutation) -> Result<Invoice, String> {
     let inv = decode::<Invoice>(m)?.data;
+    not_ahead(
+        &format!("La fecha de emisión de {}", inv.number),
+        inv.issued_at.timestamp_millis(),
+    )?;
     inv.verify()
         .map_err(|e| format!("{} {}: {}", inv.kind.short(), inv.number, e.mensaje()))?;
     if !device.series.owns(&inv.number.series) {
@@ -61,12 +81,13 @@ pub fn check(device: &Device, m: &Mutation) -> Result<(), String> {
             if c.name.trim().is_empty() {
                 return Err("El cliente no tiene nombre.".into());
             }
+            c.check_limits().map_err(|e| e.mensaje())?;
             check_doc(&c.doc)
         }
         RecordKind::Vehicle => {
             let v = decode::<Vehicle>(m)?.data;
             Plate::new(v.plate.key()).map_err(|e| e.mensaje())?;
-            Ok(())
+            v.check_limits().map_err(|e| e.mensaje())
         }
         RecordKind::Product => {
             let p = decode::<Product>(m)?.data;
@@ -76,9 +97,12 @@ pub fn check(device: &Device, m: &Mutation) -> Result<(), String> {
             if p.price < Decimal::ZERO {
                 return Err("El precio no puede ser negativo.".into());
             }
-            Ok(())
+            p.check_limits().map_err(|e| e.mensaje())
         }
-        RecordKind::Odometer => decode::<OdometerReading>(m).map(|_| ()),
+        RecordKind::Odometer => {
+            let r = decode::<OdometerReading>(m)?.data;
+            not_ahead("La lectura del kilometraje", r.read_at.timestamp_millis())
+        }
         RecordKind::Comprobante => comprobante(device, m).map(|_| ()),
         RecordKind::VoidRequest => void_request(m).map(|_| ()),
         RecordKind::FiscalStatus => {

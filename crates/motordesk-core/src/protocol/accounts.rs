@@ -11,6 +11,10 @@ pub const ME: &str = "/v1/me";
 pub const ESCROW: &str = "/v1/devices/escrow";
 /// Header carrying a user's session token (the device token stays in Authorization).
 pub const USER_TOKEN_HEADER: &str = "X-User-Token";
+/// Header carrying the kiosk's login key at `/v1/login`: only a registered kiosk may ask
+/// the server to check a password (a stolen key can try passwords, throttled, but cannot
+/// pull the shop's data as the device token could).
+pub const DEVICE_LOGIN_KEY_HEADER: &str = "X-Device-Login-Key";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LoginRequest {
@@ -34,6 +38,9 @@ pub struct LoginResponse {
 pub struct EscrowRequest {
     /// Hex of 32 bytes.
     pub escrow_key: String,
+    /// Hex of 32 bytes: what this kiosk will show at login (`DEVICE_LOGIN_KEY_HEADER`).
+    #[serde(default)]
+    pub login_key: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,7 +11,8 @@ mod accounts;
 mod fiscal;
 mod hex;
 pub use accounts::{
-    ESCROW, EscrowRequest, LOGIN, LoginRequest, LoginResponse, ME, Me, USER_TOKEN_HEADER,
+    DEVICE_LOGIN_KEY_HEADER, ESCROW, EscrowRequest, LOGIN, LoginRequest, LoginResponse, ME, Me,
+    USER_TOKEN_HEADER,
 };
 pub use fiscal::{
     ComprobanteUpload, FiscalUpdate, MAX_SUNAT_TEXT, MAX_XML_BYTES, VoidState, VoidUpdate,
@@ -30,6 +31,17 @@ pub const TEST_INVOICES: &str = "/v1/test/invoices";
 pub const MAX_BATCH: usize = 1_000;
 /// Most changes one pull returns, whatever `limit` asks for.
 pub const MAX_PULL: usize = 1_000;
+/// A pull page stops growing past this many bytes of payload (at least one change is
+/// always returned), so one big record cannot make every page huge.
+pub const MAX_PULL_BYTES: usize = 4 * 1024 * 1024;
+/// Largest push body the server reads (after checking the device token). The kiosk keeps
+/// its batches under a quarter of it.
+pub const MAX_PUSH_BYTES: usize = 32 * 1024 * 1024;
+/// Largest body of any other request (registration, login, escrow), read before or
+/// without authentication.
+pub const MAX_SMALL_BODY: usize = 16 * 1024;
+/// How far ahead of the server's clock a stamp may be (HLC `wall_ms`, `issued_at`).
+pub const MAX_CLOCK_AHEAD_MS: i64 = 5 * 60 * 1000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegisterRequest {
@@ -133,6 +145,8 @@ pub struct FaultPlan {
     pub delay_next_n: u32,
     /// The next N pushes apply and commit, then drop the connection without answering.
     pub drop_connection_after_apply_next_n: u32,
+    /// The next N pulls (`/v1/changes`) answer 500.
+    pub fail_next_n_pulls_with_500: u32,
 }
 
 /// Test-only listing of what the server holds (`GET /v1/test/invoices`).

@@ -1,0 +1,108 @@
+//! Enrollment codes: what a new kiosk must show to register. The server's administrator
+//! makes one with `motordesk-server --new-enrollment-code` (shown once, stored as a hash,
+//! single use, expiring); a kiosk that registers with it uses it up. A reusable code given
+//! on the command line (`--enrollment-code`) is the explicit demo and test mode, and the
+//! server logs a warning for it. Without either, nobody can register.
+
+use crate::db::{DbResult, ServerDb, new_token, token_hash};
+use chrono::{DateTime, Utc};
+use redb::{ReadableTable, TableDefinition};
+use serde::{Deserialize, Serialize};
+
+/// hex(blake2s(code)) → JSON `EnrollmentCode`.
+const CODES: TableDefinition<&str, &[u8]> = TableDefinition::new("enrollment_codes");
+
+/// Longest enrollment code read from a request (generated ones are 24 characters).
+pub const MAX_CODE_LEN: usize = 128;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct EnrollmentCode {
+    created_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+}
+
+/// A new code: 24 lower-case hex characters in groups of four, easy to type on a kiosk.
+fn new_code() -> String {
+    let raw = new_token();
+    raw.as_bytes()[..24]
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+impl ServerDb {
+    /// Makes a single-use code valid for `hours`; returns it (the only time it is shown).
+    pub fn new_enrollment_code(&self, hours: i64) -> DbResult<(String, DateTime<Utc>)> {
+        let code = new_code();
+        let now = Utc::now();
+        let entry = EnrollmentCode {
+            created_at: now,
+            expires_at: now + chrono::Duration::hours(hours.max(1)),
+        };
+        let txn = self.database().begin_write()?;
+        txn.open_table(CODES)?.insert(
+            token_hash(&normalize(&code)).as_str(),
+            serde_json::to_vec(&entry)?.as_slice(),
+        )?;
+        txn.commit()?;
+        Ok((code, entry.expires_at))
+    }
+
+    /// Uses up `code` if it is a stored, unexpired one. Expired codes met on the way are
+    /// removed too.
+    pub fn consume_enrollment_code(&self, code: &str) -> DbResult<bool> {
+        let key = token_hash(&normalize(code));
+        let txn = self.database().begin_write()?;
+        let found: Option<EnrollmentCode> = {
+            let t = txn.open_table(CODES)?;
+            let v = t.get(key.as_str())?;
+            match v {
+                Some(v) => Some(serde_json::from_slice(v.value())?),
+                None => None,
+            }
+        };
+        let Some(found) = found else {
+            return Ok(false);
+        };
+        txn.open_table(CODES)?.remove(key.as_str())?;
+        txn.commit()?;
+        Ok(found.expires_at > Utc::now())
+    }
+
+    pub fn ensure_enrollment_table(&self) -> DbResult<()> {
+        let txn = self.database().begin_write()?;
+        txn.open_table(CODES)?;
+        txn.commit()?;
+        Ok(())
+    }
+}
+
+/// Codes are compared without dashes, spaces or case, as a cashier may type them.
+fn normalize(code: &str) -> String {
+    code.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_code_works_once_and_as_typed() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = ServerDb::open(&dir.path().join("s.redb")).unwrap();
+        let (code, expires) = db.new_enrollment_code(24).unwrap();
+        assert_eq!(code.len(), 29, "{code}");
+        assert!(expires > Utc::now() + chrono::Duration::hours(23));
+        assert!(
+            !db.consume_enrollment_code("0000-0000-0000-0000-0000-0000")
+                .unwrap()
+        );
+        let typed = format!(" {} ", code.replace('-', " ").to_uppercase());
+        assert!(db.consume_enrollment_code(&typed).unwrap());
+        assert!(!db.consume_enrollment_code(&code).unwrap(), "single use");
+    }
+}

@@ -1,0 +1,410 @@
+//! The server attacked the way issue 12 found it open, as a real process over HTTP:
+//! taking over another kiosk's registration, guessing enrollment codes and passwords,
+//! oversized bodies and fields, stamps from the future, readings for vehicles that do not
+//! exist, and what the database file shows at rest. Each test failed before its fix.
+
+use chrono::Utc;
+use motordesk_core::protocol::*;
+use motordesk_core::{
+    Customer, Hlc, IdKind, OdometerReading, RecordKind, RecordMeta, Stored, SyncStatus,
+};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+use uuid::Uuid;
+
+const DEMO_CODE: &str = "codigo-de-prueba-1";
+
+struct Server {
+    child: Child,
+    url: String,
+    db: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Server {
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn start(extra: &[&str]) -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("data").join("server.redb");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_motordesk-server"))
+        .args(["--addr", "127.0.0.1:0", "--db"])
+        .arg(&db)
+        .args(extra)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("listening on ")
+        .expect("address")
+        .to_string();
+    Server {
+        child,
+        url: format!("http://{addr}"),
+        db,
+        _dir: dir,
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::new_with_config(
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(60)))
+            .build(),
+    )
+}
+
+/// POSTs `body` with optional headers; returns the status and the body text.
+fn post(url: &str, body: &str, headers: &[(&str, &str)]) -> (u16, String) {
+    let mut req = agent().post(url).header("Content-Type", "application/json");
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    match req.send(body) {
+        Ok(mut r) => (
+            r.status().as_u16(),
+            r.body_mut().read_to_string().unwrap_or_default(),
+        ),
+        // The server may close the connection while a huge body is still being sent.
+        Err(e) => (0, e.to_string()),
+    }
+}
+
+fn register(s: &Server, device: Uuid, code: &str, token: Option<&str>) -> (u16, String) {
+    let body = serde_json::to_string(&RegisterRequest {
+        enrollment_code: code.into(),
+        device_id: device,
+        name: "Caja".into(),
+    })
+    .unwrap();
+    let bearer = token.map(|t| format!("Bearer {t}"));
+    let headers: Vec<(&str, &str)> = bearer
+        .as_deref()
+        .map(|b| vec![("Authorization", b)])
+        .unwrap_or_default();
+    post(&format!("{}{REGISTER}", s.url), &body, &headers)
+}
+
+fn registered(s: &Server) -> (Uuid, RegisterResponse) {
+    let id = Uuid::now_v7();
+    let (status, body) = register(s, id, DEMO_CODE, None);
+    assert_eq!(status, 200, "{body}");
+    (id, serde_json::from_str(&body).unwrap())
+}
+
+fn push(s: &Server, token: &str, mutations: Vec<Mutation>) -> (u16, String) {
+    let body = serde_json::to_string(&PushRequest { mutations }).unwrap();
+    post(
+        &format!("{}{PUSH}", s.url),
+        &body,
+        &[("Authorization", &format!("Bearer {token}"))],
+    )
+}
+
+fn mutation<T: serde::Serialize>(
+    device: Uuid,
+    kind: RecordKind,
+    id: Uuid,
+    data: T,
+    wall_ms: i64,
+) -> Mutation {
+    let hlc = Hlc {
+        wall_ms,
+        counter: 0,
+        device,
+    };
+    let stored = Stored {
+        meta: RecordMeta {
+            created_at: Utc::now(),
+            modified_at: Utc::now(),
+            synced_at: None,
+            status: SyncStatus::Pending,
+            hlc,
+            version: 1,
+            account: "caja".into(),
+        },
+        data,
+    };
+    Mutation {
+        idempotency_key: Uuid::now_v7(),
+        device_seq: 1,
+        kind,
+        record_id: id,
+        version: 1,
+        hlc,
+        payload: serde_json::to_value(stored).unwrap(),
+    }
+}
+
+fn outcome(body: &str) -> Outcome {
+    let r: PushResponse = serde_json::from_str(body).unwrap();
+    r.results.into_iter().next().unwrap().outcome
+}
+
+#[test]
+fn a_device_id_alone_does_not_take_over_a_kiosk() {
+    let s = start(&["--enrollment-code", DEMO_CODE]);
+    let (id, first) = registered(&s);
+    // Anyone who saw the id in the change feed tries to register it again.
+    let (status, body) = register(&s, id, DEMO_CODE, None);
+    assert_eq!(status, 409, "{body}");
+    let (status, _) = register(&s, id, DEMO_CODE, Some(&"f".repeat(64)));
+    assert_eq!(status, 409);
+    // The real kiosk still works, and may re-register itself with its token.
+    assert_eq!(push(&s, &first.token, vec![]).0, 200);
+    let (status, body) = register(&s, id, "", Some(&first.token));
+    assert_eq!(status, 200, "{body}");
+    let again: RegisterResponse = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        (again.kiosk_number, again.series),
+        (first.kiosk_number, first.series)
+    );
+}
+
+#[test]
+fn without_a_code_nobody_registers_and_generated_codes_work_once() {
+    let s = start(&[]);
+    let (status, _) = register(&s, Uuid::now_v7(), "motordesk-demo", None);
+    assert_eq!(status, 403, "the old public default is gone");
+    // The administrator makes a code on the same database (a second process may not
+    // open it while the server runs, so this server is stopped first).
+    let db = s.db.clone();
+    drop(s);
+    let out = Command::new(env!("CARGO_BIN_EXE_motordesk-server"))
+        .arg("--db")
+        .arg(&db)
+        .arg("--new-enrollment-code")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let code = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    assert_eq!(code.len(), 29, "{code}");
+    let s = restart_on(&db);
+    assert_eq!(register(&s, Uuid::now_v7(), &code, None).0, 200);
+    assert_eq!(
+        register(&s, Uuid::now_v7(), &code, None).0,
+        403,
+        "single use"
+    );
+}
+
+fn restart_on(db: &Path) -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_motordesk-server"))
+        .args(["--addr", "127.0.0.1:0", "--db"])
+        .arg(db)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("listening on ")
+        .expect("address")
+        .to_string();
+    Server {
+        child,
+        url: format!("http://{addr}"),
+        db: db.to_path_buf(),
+        _dir: dir,
+    }
+}
+
+#[test]
+fn guessing_codes_and_passwords_is_throttled_and_locked() {
+    let s = start(&[
+        "--enrollment-code",
+        DEMO_CODE,
+        "--add-user",
+        "lucia:clave-correcta:cajero",
+    ]);
+    // A registered kiosk with its login key.
+    let (id, reg) = registered(&s);
+    // Enrollment codes: after three free misses every guess must wait.
+    let statuses: Vec<u16> = (0..20)
+        .map(|i| register(&s, Uuid::now_v7(), &format!("adivina-{i}"), None).0)
+        .collect();
+    assert_eq!(statuses[..3], [403, 403, 403]);
+    assert!(statuses[4..].iter().all(|&c| c == 429), "{statuses:?}");
+
+    let login_key = "ab".repeat(32);
+    let escrow = serde_json::to_string(&EscrowRequest {
+        escrow_key: "cd".repeat(32),
+        login_key: Some(login_key.clone()),
+    })
+    .unwrap();
+    let (st, _) = post(
+        &format!("{}{ESCROW}", s.url),
+        &escrow,
+        &[("Authorization", &format!("Bearer {}", reg.token))],
+    );
+    assert_eq!(st, 200);
+    let login = |password: &str, key: &str| {
+        let body = serde_json::to_string(&LoginRequest {
+            device_id: id,
+            username: "lucia".into(),
+            password: password.into(),
+        })
+        .unwrap();
+        post(
+            &format!("{}{LOGIN}", s.url),
+            &body,
+            &[(DEVICE_LOGIN_KEY_HEADER, key)],
+        )
+        .0
+    };
+    // Without the kiosk's login key the password is not even looked at.
+    assert_eq!(login("clave-correcta", "00"), 401);
+    // 100 guesses: the first few are answered, then 429 without checking.
+    let answered = (0..100)
+        .map(|i| login(&format!("mala-{i}"), &login_key))
+        .filter(|&c| c == 401)
+        .count();
+    assert!(answered <= 3, "{answered} guesses were checked");
+    assert_eq!(
+        login("clave-correcta", &login_key),
+        429,
+        "the right password waits too"
+    );
+}
+
+#[test]
+fn bodies_are_capped_before_they_are_read() {
+    let s = start(&["--enrollment-code", DEMO_CODE]);
+    // Unauthenticated: 16 KiB.
+    let big = format!(r#"{{"enrollment_code":"{}"}}"#, "x".repeat(64 * 1024));
+    let (st, _) = post(&format!("{}{REGISTER}", s.url), &big, &[]);
+    assert!(st == 413 || st == 0, "{st}");
+    // A push without a token is refused before its 40 MB body is read.
+    let huge = "x".repeat(40 * 1024 * 1024);
+    let (st, _) = post(&format!("{}{PUSH}", s.url), &huge, &[]);
+    assert!(st == 401 || st == 0, "{st}");
+    // With a token: up to MAX_PUSH_BYTES, then 413.
+    let (_, reg) = registered(&s);
+    let (st, _) = post(
+        &format!("{}{PUSH}", s.url),
+        &huge,
+        &[("Authorization", &format!("Bearer {}", reg.token))],
+    );
+    assert!(st == 413 || st == 0, "{st}");
+    assert_eq!(push(&s, &reg.token, vec![]).0, 200, "the server is fine");
+}
+
+#[test]
+fn oversized_fields_future_stamps_and_orphan_readings_are_refused() {
+    let s = start(&["--enrollment-code", DEMO_CODE]);
+    let (id, reg) = registered(&s);
+    let now = Utc::now().timestamp_millis();
+    let mut c = Customer::new(Uuid::now_v7(), IdKind::Dni, "45678912", "Ana", "", "", "").unwrap();
+    c.name = "A".repeat(5_000);
+    let (st, body) = push(
+        &s,
+        &reg.token,
+        vec![mutation(id, RecordKind::Customer, c.id, &c, now)],
+    );
+    assert_eq!(st, 200);
+    assert!(
+        matches!(outcome(&body), Outcome::Rejected { reason } if reason.contains("hasta 100")),
+        "{body}"
+    );
+
+    let c = Customer::new(Uuid::now_v7(), IdKind::Dni, "45678912", "Ana", "", "", "").unwrap();
+    let (_, body) = push(
+        &s,
+        &reg.token,
+        vec![mutation(
+            id,
+            RecordKind::Customer,
+            c.id,
+            &c,
+            9_000_000_000_000_000_000,
+        )],
+    );
+    assert!(
+        matches!(outcome(&body), Outcome::Rejected { reason } if reason.contains("futuro")),
+        "{body}"
+    );
+    let (_, body) = push(
+        &s,
+        &reg.token,
+        vec![mutation(id, RecordKind::Customer, c.id, &c, now)],
+    );
+    assert_eq!(outcome(&body), Outcome::Applied);
+
+    let r = OdometerReading {
+        id: Uuid::now_v7(),
+        vehicle_id: Uuid::now_v7(),
+        km: 1_000,
+        read_at: Utc::now(),
+        invoice_id: None,
+    };
+    let (_, body) = push(
+        &s,
+        &reg.token,
+        vec![mutation(id, RecordKind::Odometer, r.id, &r, now)],
+    );
+    assert!(
+        matches!(outcome(&body), Outcome::Rejected { reason } if reason.contains("vehículo")),
+        "{body}"
+    );
+}
+
+#[test]
+fn files_are_private_and_escrow_keys_are_sealed_at_rest() {
+    let mut s = start(&["--enrollment-code", DEMO_CODE]);
+    let (_, reg) = registered(&s);
+    let escrow_key = [0x5au8; 32];
+    let body = serde_json::to_string(&EscrowRequest {
+        escrow_key: to_hex(&escrow_key),
+        login_key: None,
+    })
+    .unwrap();
+    let (st, _) = post(
+        &format!("{}{ESCROW}", s.url),
+        &body,
+        &[("Authorization", &format!("Bearer {}", reg.token))],
+    );
+    assert_eq!(st, 200);
+    let db = s.db.clone();
+    s.stop();
+    let bytes = std::fs::read(&db).unwrap();
+    assert!(
+        !bytes.windows(32).any(|w| w == escrow_key),
+        "the escrow key is not in the database file in the clear"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&db), 0o600);
+        assert_eq!(
+            mode(&motordesk_server::sealing::Sealer::key_path(&db)),
+            0o600
+        );
+        assert_eq!(mode(db.parent().unwrap()), 0o700);
+    }
+}
