@@ -443,3 +443,45 @@ fn a_factura_and_a_boleta_are_voided_through_the_server() {
     assert!(request_void(&caja1, f.id, "otra vez", today).is_err());
     drop(server);
 }
+
+#[test]
+fn a_voiding_the_server_refuses_says_so_on_the_document() {
+    use motordesk::store::VoidStatus;
+    use motordesk::sync::request_void;
+    let dir = tempfile::tempdir().unwrap();
+    let standin = Standin::start(&[]);
+    // A server that does not send to SUNAT, and a kiosk that sent on its own before.
+    let server = Server::start();
+    let caja = kiosk(dir.path(), &server);
+    let mut s = caja.settings().unwrap();
+    s.sunat_endpoint = standin.bill_url();
+    s.sunat_consult_endpoint = standin.consult_url();
+    s.sunat_user = "MODDATOS".into();
+    s.sunat_password = "moddatos".into();
+    caja.save_settings(&s).unwrap();
+    let f = factura(&caja, dec!(100));
+    let direct = motordesk::sync::sunat_client(&caja.settings().unwrap()).unwrap();
+    motordesk::sync::send_pending(&caja, &direct, 10).unwrap();
+    assert_eq!(state(&caja, f.id), Some(FiscalState::Aceptado));
+
+    let today = motordesk_core::lima_date(f.issued_at);
+    request_void(&caja, f.id, "Error de digitación", today).unwrap();
+    // The server holds the document as POR ENVIAR, so it refuses to void it.
+    sync_until(&caja, 30, "the refusal on the document", |s| {
+        s.fiscal_state(f.id)
+            .unwrap()
+            .and_then(|r| r.void)
+            .is_some_and(|v| v.status == VoidStatus::Refused)
+    });
+    let v = caja.fiscal_state(f.id).unwrap().unwrap().void.unwrap();
+    assert!(
+        v.description.contains("no aceptó la anulación"),
+        "{}",
+        v.description
+    );
+    assert!(
+        caja.pending_voids().unwrap().is_empty(),
+        "not pending for ever"
+    );
+    assert_eq!(state(&caja, f.id), Some(FiscalState::Aceptado));
+}

@@ -241,6 +241,16 @@ pub(super) fn push_batch(
                     e.record_id
                 );
                 store.mark_rejected(e.seq, reason)?;
+                if e.kind == motordesk_core::RecordKind::VoidRequest {
+                    // Nobody will send this voiding: say so on the document, not only in
+                    // the sync queue, so it does not read "en proceso" for ever.
+                    store.record_void_refused(
+                        e.record_id,
+                        None,
+                        &format!("El servidor de la tienda no aceptó la anulación: {reason}"),
+                        None,
+                    )?;
+                }
                 report.rejected += 1;
             }
             None => unanswered.push(e.clone()),
