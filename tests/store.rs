@@ -447,3 +447,27 @@ fn migrations_run_once_in_order_and_a_newer_file_is_refused() {
     let e = Store::unlock(&path, "admin", "clave-segura").unwrap_err();
     assert!(e.to_string().contains("newer than this program"), "{e}");
 }
+
+#[test]
+fn texts_past_their_limit_are_refused_on_save_and_never_queued() {
+    let (_d, _p, store) = new_store();
+    let before = store.sync_counts().unwrap().pending;
+    let long = "x".repeat(motordesk_core::MAX_SHORT + 1);
+    let v = Vehicle::new(Uuid::now_v7(), "ABC-123", &long, "Rio").unwrap();
+    let err = store.save_vehicle(v).unwrap_err();
+    assert!(err.mensaje().contains("hasta 60"), "{}", err.mensaje());
+    assert_eq!(
+        store.sync_counts().unwrap().pending,
+        before,
+        "nothing queued"
+    );
+    let mut p = oil(&store);
+    let before = store.sync_counts().unwrap().pending;
+    p.name = "y".repeat(motordesk_core::MAX_DESCRIPTION + 1);
+    assert!(store.save_product(p).is_err());
+    assert_eq!(
+        store.sync_counts().unwrap().pending,
+        before,
+        "nothing queued"
+    );
+}

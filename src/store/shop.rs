@@ -38,6 +38,8 @@ impl Store {
         if c.name.trim().is_empty() {
             return Err(DomainError::NameRequired.into());
         }
+        // The server refuses longer texts; refusing here keeps them out of the queue.
+        c.check_limits()?;
         let old = self.read_in::<Customer>(txn, c.id)?;
         {
             let mut idx = txn.open_table(CUSTOMER_BY_DOC)?;
@@ -75,6 +77,7 @@ impl Store {
     /// Creates or updates a vehicle. Plates are unique. The odometer is not changed here
     /// (see `update_odometer`), so an edit can never lower it.
     pub fn save_vehicle(&self, mut v: Vehicle) -> StoreResult<Stored<Vehicle>> {
+        v.check_limits()?;
         let txn = self.db().begin_write()?;
         let old = self.read_in::<Vehicle>(&txn, v.id)?;
         if let Some(o) = &old {
@@ -110,6 +113,7 @@ impl Store {
     }
 
     pub fn save_product(&self, p: Product) -> StoreResult<Stored<Product>> {
+        p.check_limits()?;
         let txn = self.db().begin_write()?;
         let rec = self.save_local(&txn, p)?;
         txn.commit()?;

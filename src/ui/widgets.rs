@@ -10,12 +10,20 @@ pub(super) fn field(ui: &mut Ui, label: &str, text: &mut String, width: f32) -> 
     labelled_above(ui, label, TextEdit::singleline(text), width)
 }
 
+/// No field takes more than this many characters (a paste of a whole document stops
+/// here); each record's own limits (`motordesk_core::limits`) are checked on save.
+const FIELD_CHAR_LIMIT: usize = motordesk_core::MAX_DESCRIPTION;
+
 fn labelled_above(ui: &mut Ui, label: &str, edit: TextEdit<'_>, width: f32) -> Response {
     ui.vertical(|ui| {
         ui.spacing_mut().item_spacing.y = 4.0;
         let l = ui.label(label);
-        ui.add(edit.desired_width(width).margin(vec2(8.0, 10.0)))
-            .labelled_by(l.id)
+        ui.add(
+            edit.desired_width(width)
+                .margin(vec2(8.0, 10.0))
+                .char_limit(FIELD_CHAR_LIMIT),
+        )
+        .labelled_by(l.id)
     })
     .inner
 }
@@ -26,7 +34,8 @@ pub(super) fn inline_field(ui: &mut Ui, label: &str, text: &mut String, width: f
     ui.add(
         TextEdit::singleline(text)
             .desired_width(width)
-            .margin(vec2(8.0, 10.0)),
+            .margin(vec2(8.0, 10.0))
+            .char_limit(FIELD_CHAR_LIMIT),
     )
     .labelled_by(l.id)
 }
