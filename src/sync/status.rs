@@ -49,7 +49,7 @@ impl SyncState {
         if skew.abs() <= CLOCK_WARNING_MS {
             return None;
         }
-        let minutes = (skew.abs() + 59_999) / 60_000;
+        let minutes = (skew.abs() + 30_000) / 60_000;
         let way = if skew > 0 { "adelantado" } else { "atrasado" };
         Some(format!(
             "Reloj del equipo {way} {minutes} min respecto al servidor: corrija la fecha y hora."
@@ -71,7 +71,7 @@ mod tests {
         assert_eq!(at(Some(CLOCK_WARNING_MS)).clock_warning(), None);
         assert_eq!(at(Some(-CLOCK_WARNING_MS)).clock_warning(), None);
         let ahead = at(Some(CLOCK_WARNING_MS + 1)).clock_warning().unwrap();
-        assert!(ahead.contains("adelantado 3 min"), "{ahead}");
+        assert!(ahead.contains("adelantado 2 min"), "{ahead}");
         let behind = at(Some(-3_600_000)).clock_warning().unwrap();
         assert!(behind.contains("atrasado 60 min"), "{behind}");
     }
