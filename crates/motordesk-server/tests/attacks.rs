@@ -408,3 +408,88 @@ fn files_are_private_and_escrow_keys_are_sealed_at_rest() {
         assert_eq!(mode(db.parent().unwrap()), 0o700);
     }
 }
+
+/// What issue 12 found accepted: correlative 0 and u32::MAX, a document issued in 2199,
+/// a 5 MB cashier, 2.8 MB of HTML in the observations. Each is refused, and a clean one
+/// of the same kiosk still goes through.
+#[test]
+fn invoices_with_impossible_numbers_dates_or_texts_are_refused() {
+    use motordesk_core::{
+        DocumentKind, DocumentNumber, Invoice, InvoiceDraft, SaleLine, TaxAffectation, Unit,
+    };
+    let s = start(&["--enrollment-code", DEMO_CODE]);
+    let (id, reg) = registered(&s);
+    let boleta = |correlative: u32| {
+        let mut d = InvoiceDraft::new(DocumentKind::Boleta);
+        d.lines.push(SaleLine {
+            product_id: None,
+            code: "SRV-001".into(),
+            description: "Cambio de aceite".into(),
+            unit: Unit::Servicio,
+            quantity: rust_decimal::Decimal::ONE,
+            unit_price: rust_decimal::Decimal::new(3500, 2),
+            discount: rust_decimal::Decimal::ZERO,
+            affectation: TaxAffectation::Gravado,
+        });
+        Invoice::from_draft(
+            d,
+            Uuid::now_v7(),
+            DocumentNumber {
+                series: reg.series.boleta.clone(),
+                correlative,
+            },
+            Utc::now(),
+            id,
+            "caja",
+        )
+        .unwrap()
+    };
+    let now = Utc::now().timestamp_millis();
+    let refused = |inv: Invoice, why: &str| {
+        let (st, body) = push(
+            &s,
+            &reg.token,
+            vec![mutation(id, RecordKind::Invoice, inv.id, &inv, now)],
+        );
+        assert_eq!(st, 200);
+        assert!(
+            matches!(outcome(&body), Outcome::Rejected { .. }),
+            "{why} was accepted: {body}"
+        );
+    };
+    let mut zero = boleta(1);
+    zero.number.correlative = 0;
+    refused(zero, "correlative 0");
+    let mut max = boleta(2);
+    max.number.correlative = u32::MAX;
+    refused(max, "correlative u32::MAX");
+    let mut future = boleta(3);
+    future.issued_at = "2199-01-01T00:00:00Z".parse().unwrap();
+    refused(future, "issued in 2199");
+    let mut cashier = boleta(4);
+    cashier.cashier = "c".repeat(5_000_000);
+    let body = serde_json::to_string(&PushRequest {
+        mutations: vec![mutation(id, RecordKind::Invoice, cashier.id, &cashier, now)],
+    })
+    .unwrap();
+    let (st, body) = post(
+        &format!("{}{PUSH}", s.url),
+        &body,
+        &[("Authorization", &format!("Bearer {}", reg.token))],
+    );
+    assert_eq!(st, 200);
+    assert!(
+        matches!(outcome(&body), Outcome::Rejected { .. }),
+        "5 MB cashier"
+    );
+    let mut html = boleta(5);
+    html.observations = "<b>".repeat(930_000);
+    refused(html, "2.8 MB observations");
+    let ok = boleta(6);
+    let (_, body) = push(
+        &s,
+        &reg.token,
+        vec![mutation(id, RecordKind::Invoice, ok.id, &ok, now)],
+    );
+    assert_eq!(outcome(&body), Outcome::Applied);
+}
