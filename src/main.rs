@@ -1,7 +1,7 @@
 //! The MotorDesk kiosk: flags, data dir, optional demo store, then the eframe window.
 #![cfg_attr(all(windows, not(debug_assertions)), windows_subsystem = "windows")]
 
-use motordesk::store::{DB_FILE, Store};
+use motordesk::store::{DB_FILE, Store, create_private_dir};
 use motordesk::ui::{AppOptions, KioskApp, PanelId};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -166,7 +166,8 @@ fn main() -> ExitCode {
         }
     };
     let data_dir = args.data_dir.clone().unwrap_or_else(default_data_dir);
-    if let Err(e) = std::fs::create_dir_all(&data_dir) {
+    // Owner only: the store is sealed, but nobody else needs to list or copy it either.
+    if let Err(e) = create_private_dir(&data_dir) {
         log::error!("cannot create data dir {}: {e}", data_dir.display());
         return ExitCode::FAILURE;
     }

@@ -4,6 +4,7 @@
 //! log or a test can see the real redb, I/O, JSON or Argon2 failure, not a string of it.
 
 use motordesk_core::{DomainError, Series};
+use std::path::PathBuf;
 
 /// Why the store refused or failed a command.
 #[derive(Debug, thiserror::Error)]
@@ -55,6 +56,16 @@ pub enum StoreError {
     /// The local redb database failed.
     #[error("database error: {0}")]
     Db(#[source] redb::Error),
+    /// The store file cannot be used and may hold data: it is left as it is for a
+    /// technician (never removed, never replaced by a new store).
+    #[error("database error: {} cannot be used: {damage}", path.display())]
+    Damaged {
+        /// The store file.
+        path: PathBuf,
+        /// What is wrong with it.
+        #[source]
+        damage: Damage,
+    },
     /// Giving freed pages back to the file system failed.
     #[error("database error: compact: {0}")]
     Compact(#[source] redb::CompactionError),
@@ -89,6 +100,20 @@ pub enum StoreError {
     /// The shop's certificate could not be read (password, format, dates).
     #[error("certificate: {0}")]
     Certificate(#[from] motordesk_sunat::CertificateError),
+}
+
+/// What is wrong with a store file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum Damage {
+    /// redb cannot read it (not a redb file, or a damaged header).
+    #[error("redb cannot read it: {0}")]
+    Unreadable(#[source] redb::DatabaseError),
+    /// It opens, but holds rows and no account that could open them.
+    #[error("it holds {rows} rows but no account")]
+    NoAccounts {
+        /// Rows in its tables besides the plain metadata.
+        rows: u64,
+    },
 }
 
 /// Why a shift close was refused.
@@ -133,6 +158,10 @@ impl StoreError {
             }
             StoreError::WrongPassword => "Usuario o contraseña incorrectos.".into(),
             StoreError::UnknownUser(_) => "Usuario o contraseña incorrectos.".into(),
+            StoreError::Damaged { path, .. } => format!(
+                "El archivo de datos {} está dañado o incompleto y no se puede abrir. Se dejó tal como está, sin borrar nada. Llame al soporte técnico; no cree otra cuenta en este equipo.",
+                path.display()
+            ),
             StoreError::UserExists(u) => format!("El usuario «{u}» ya existe."),
             StoreError::Tampered(_) => {
                 "Los datos guardados están dañados o fueron alterados. Avise al administrador; no se perdió nada más.".into()

@@ -3,7 +3,9 @@
 
 mod codec;
 mod comprobante;
+mod creation;
 mod error;
+mod files;
 mod fiscal;
 mod keyslots;
 mod merge;
@@ -18,7 +20,8 @@ mod shop;
 mod tables;
 
 pub use comprobante::CertificateInfo;
-pub use error::{StoreError, StoreResult};
+pub use error::{Damage, StoreError, StoreResult};
+pub use files::create_private_dir;
 pub use fiscal::{
     AwaitingDocument, AwaitingSummary, DocumentToSend, FiscalRecord, MAX_VOID_REASON, SunatOutcome,
     VoidRecord, VoidRefusal, VoidStatus,
@@ -68,41 +71,75 @@ fn now() -> DateTime<Utc> {
     Utc::now()
 }
 
+/// Opens an existing store file; one redb cannot read is `Damaged`, never re-created.
 fn open_db(path: &Path) -> StoreResult<Database> {
     if let Some(dir) = path.parent()
         && !dir.as_os_str().is_empty()
     {
-        std::fs::create_dir_all(dir)?;
+        files::create_private_dir(dir)?;
     }
-    Ok(Database::create(path)?)
+    let db = Database::create(path).map_err(|e| creation::open_error(path, e))?;
+    files::restrict_file(path)?;
+    Ok(db)
 }
 
 impl Store {
-    /// Whether a store with at least one account exists at `path`.
+    /// Whether a store with at least one account exists at `path`. Cleans up after a
+    /// creation that was interrupted (see `creation`); `Damaged` when the file there
+    /// cannot be used and may hold data.
     pub fn is_initialized(path: &Path) -> StoreResult<bool> {
-        if !path.exists() {
-            return Ok(false);
-        }
-        let db = open_db(path)?;
-        let r = db.begin_read()?;
-        match r.open_table(KEY_SLOTS) {
-            Ok(t) => Ok(t.first()?.is_some()),
-            Err(redb::TableError::TableDoesNotExist(_)) => Ok(false),
-            Err(e) => Err(e.into()),
-        }
+        creation::settle(path)
     }
 
-    /// Creates a new store with its first (administrator) account.
+    /// Creates a new store with its first (administrator) account. Built under
+    /// `<path>.creating` and renamed into place, so a crash never leaves a half store.
     pub fn create(
         path: &Path,
         admin: &str,
         password: &str,
         display_name: &str,
     ) -> StoreResult<Store> {
-        if Store::is_initialized(path)? {
+        if creation::settle(path)? {
             return Err(StoreError::UserExists(admin.to_string()));
         }
-        let db = open_db(path)?;
+        let (tmp, db) = creation::begin(path)?;
+        let built = Store::build(db, &tmp, admin, password, display_name);
+        let Store {
+            db,
+            sealer,
+            device_id,
+            account,
+            ..
+        } = match built {
+            Ok(store) => store,
+            Err(e) => {
+                creation::abandon(&tmp);
+                return Err(e);
+            }
+        };
+        drop(db);
+        if let Err(e) = creation::finish(&tmp, path) {
+            creation::abandon(&tmp);
+            return Err(e);
+        }
+        Ok(Store {
+            db: open_db(path)?,
+            sealer,
+            device_id,
+            account,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Writes a new store's first account, its user and settings into `db` (the file
+    /// being created).
+    fn build(
+        db: Database,
+        path: &Path,
+        admin: &str,
+        password: &str,
+        display_name: &str,
+    ) -> StoreResult<Store> {
         let key = DataKey::generate();
         let slot = KeySlot::wrap(admin, password, &key)?;
         let device_id = Uuid::now_v7();
@@ -142,10 +179,15 @@ impl Store {
         let db = open_db(path)?;
         let (slot, device_id) = {
             let r = db.begin_read()?;
-            let slots = r.open_table(KEY_SLOTS)?;
-            let slot: KeySlot = match slots.get(username)? {
-                Some(v) => serde_json::from_slice(v.value())
-                    .map_err(|_| StoreError::Tampered("key slot"))?,
+            let found = match r.open_table(KEY_SLOTS) {
+                Ok(slots) => slots.get(username)?.map(|v| v.value().to_vec()),
+                Err(redb::TableError::TableDoesNotExist(_)) => None,
+                Err(e) => return Err(e.into()),
+            };
+            let slot: KeySlot = match found {
+                Some(v) => {
+                    serde_json::from_slice(&v).map_err(|_| StoreError::Tampered("key slot"))?
+                }
                 None => return Err(StoreError::UnknownUser(username.to_string())),
             };
             let meta = r.open_table(META)?;

@@ -22,14 +22,17 @@ pub(super) struct LoginScreen {
 impl LoginScreen {
     pub(super) fn new(data_dir: &std::path::Path) -> LoginScreen {
         let db_path = data_dir.join(DB_FILE);
-        let first_run = match Store::is_initialized(&db_path) {
-            Ok(init) => !init,
+        let (first_run, msg) = match Store::is_initialized(&db_path) {
+            Ok(init) => (!init, None),
             Err(e) => {
                 log::error!("checking store at {}: {e}", db_path.display());
-                false
+                // A damaged file is never replaced by a new store: say so, keep it.
+                (false, Some(Msg::error(e.mensaje())))
             }
         };
-        LoginScreen::with(db_path, first_run)
+        let mut screen = LoginScreen::with(db_path, first_run);
+        screen.msg = msg;
+        screen
     }
 
     /// After Salir: the store exists, so no need to look at the disk again.

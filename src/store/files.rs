@@ -1,0 +1,120 @@
+//! Owner-only files on disk: the data dir is 0700 and the store and sealed files 0600 on
+//! Unix, so another account on the kiosk cannot even copy them. Windows relies on the
+//! profile folder's ACL (`docs/store.md`).
+//!
+//! Also the two durability steps that a rename needs to survive a power cut: the file's
+//! own fsync before it, and the directory's after it.
+
+use std::path::Path;
+
+/// Creates `dir` (and its parents) readable by its owner only, and tightens it when it
+/// already exists with wider permissions (data dirs made by older builds were 0755). A
+/// directory this user may not chmod (someone else's) is left as it is, with a warning:
+/// the store inside stays sealed either way.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        if !dir.is_dir() {
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir)?;
+        }
+        let mode = std::fs::metadata(dir)?.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            match std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)) {
+                Ok(()) => log::info!("data dir {} was {mode:o}; now 700", dir.display()),
+                Err(e) => log::warn!("data dir {} stays {mode:o}: {e}", dir.display()),
+            }
+        }
+        Ok(())
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::create_dir_all(dir)
+    }
+}
+
+/// Makes an existing file readable by its owner only (a store file made 0644 by an older
+/// build); like directories, best effort.
+pub(crate) fn restrict_file(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)?.permissions().mode() & 0o777;
+        if mode & 0o077 != 0
+            && let Err(e) = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+        {
+            log::warn!("{} stays {mode:o}: {e}", path.display());
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+/// Opens a new file for writing, owner-only from the first byte (no window in which it
+/// is 0644). Fails if it exists.
+pub(crate) fn create_new_private(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o.open(path)
+}
+
+/// Makes a rename in `dir` durable: on Unix a directory entry is only on disk once the
+/// directory itself is fsynced. Windows has no such call (NTFS journals the rename).
+pub(crate) fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        std::fs::File::open(dir)?.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn mode(p: &Path) -> u32 {
+        std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn dirs_are_created_and_tightened_to_owner_only() {
+        let root = tempfile::tempdir().unwrap();
+        let new = root.path().join("a/b");
+        create_private_dir(&new).unwrap();
+        assert_eq!(mode(&new), 0o700);
+        let old = root.path().join("old");
+        std::fs::create_dir(&old).unwrap();
+        std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o755)).unwrap();
+        create_private_dir(&old).unwrap();
+        assert_eq!(mode(&old), 0o700);
+    }
+
+    #[test]
+    fn an_existing_file_is_tightened_to_owner_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.bin");
+        std::fs::write(&p, b"x").unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).unwrap();
+        restrict_file(&p).unwrap();
+        assert_eq!(mode(&p), 0o600);
+    }
+}
