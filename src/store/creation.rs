@@ -11,7 +11,7 @@
 
 use crate::store::error::{Damage, StoreError, StoreResult};
 use crate::store::files;
-use crate::store::tables::{KEY_SLOTS, META};
+use crate::store::tables::{KEY_SLOTS, LOGIN_FAILURES, META};
 use redb::{Database, ReadableDatabase, ReadableTableMetadata, TableHandle};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -86,8 +86,8 @@ fn examine(path: &Path) -> StoreResult<Option<&'static str>> {
     if accounts > 0 {
         return Ok(None);
     }
-    // Plain bookkeeping only (schema version, device id) is not data.
-    let bookkeeping = [META.name(), KEY_SLOTS.name()];
+    // Plain bookkeeping only (schema version, device id, login counters) is not data.
+    let bookkeeping = [META.name(), KEY_SLOTS.name(), LOGIN_FAILURES.name()];
     let mut rows = 0;
     for t in r.list_tables()? {
         if !bookkeeping.contains(&t.name()) {

@@ -35,6 +35,13 @@ pub enum StoreError {
     /// The password does not open the user's key slot (or the user is disabled).
     #[error("wrong password")]
     WrongPassword,
+    /// Too many wrong passwords in a row: attempts are refused, without checking the
+    /// password, until the wait has passed (`docs/store.md`).
+    #[error("too many failed logins; retry in {wait_secs} s")]
+    TooManyAttempts {
+        /// Seconds until the next attempt is taken.
+        wait_secs: u64,
+    },
     /// No key slot for this user name.
     #[error("unknown user {0:?}")]
     UnknownUser(String),
@@ -158,6 +165,9 @@ impl StoreError {
             }
             StoreError::WrongPassword => "Usuario o contraseña incorrectos.".into(),
             StoreError::UnknownUser(_) => "Usuario o contraseña incorrectos.".into(),
+            StoreError::TooManyAttempts { wait_secs } => {
+                format!("Demasiados intentos fallidos. Espere {wait_secs} s.")
+            }
             StoreError::Damaged { path, .. } => format!(
                 "El archivo de datos {} está dañado o incompleto y no se puede abrir. Se dejó tal como está, sin borrar nada. Llame al soporte técnico; no cree otra cuenta en este equipo.",
                 path.display()

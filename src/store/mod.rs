@@ -18,6 +18,7 @@ mod settings;
 mod shift;
 mod shop;
 mod tables;
+mod throttle;
 
 pub use comprobante::CertificateInfo;
 pub use error::{Damage, StoreError, StoreResult};
@@ -172,11 +173,14 @@ impl Store {
     }
 
     /// Opens the store as `username`: unwraps the data key from that user's key slot.
+    /// While failed attempts require a wait (`throttle`), refuses at once with
+    /// `TooManyAttempts` without looking at the password.
     pub fn unlock(path: &Path, username: &str, password: &str) -> StoreResult<Store> {
         if !path.exists() || username.starts_with('@') {
             return Err(StoreError::UnknownUser(username.to_string()));
         }
         let db = open_db(path)?;
+        throttle::check(&db, username, throttle::now_ms())?;
         let (slot, device_id) = {
             let r = db.begin_read()?;
             let found = match r.open_table(KEY_SLOTS) {
@@ -188,7 +192,10 @@ impl Store {
                 Some(v) => {
                     serde_json::from_slice(&v).map_err(|_| StoreError::Tampered("key slot"))?
                 }
-                None => return Err(StoreError::UnknownUser(username.to_string())),
+                None => {
+                    throttle::record_failure(&db, None, throttle::now_ms())?;
+                    return Err(StoreError::UnknownUser(username.to_string()));
+                }
             };
             let meta = r.open_table(META)?;
             let device = meta
@@ -197,7 +204,13 @@ impl Store {
                 .ok_or(StoreError::Tampered("device id"))?;
             (slot, device)
         };
-        let key = slot.unwrap(username, password)?;
+        let key = match slot.unwrap(username, password) {
+            Err(StoreError::WrongPassword) => {
+                throttle::record_failure(&db, Some(username), throttle::now_ms())?;
+                return Err(StoreError::WrongPassword);
+            }
+            other => other?,
+        };
         let store = Store::from_parts(db, key, device_id, username, path);
         migrate::run(&store)?;
         store.init_tables()?;
@@ -206,7 +219,18 @@ impl Store {
         {
             return Err(StoreError::WrongPassword);
         }
+        throttle::clear(&store.db, username)?;
         Ok(store)
+    }
+
+    /// Seconds before `username` may try a password at `path` (0: now). Read without
+    /// logging in, for the login screen.
+    pub fn login_wait_at(path: &Path, username: &str) -> StoreResult<u64> {
+        if !path.exists() {
+            return Ok(0);
+        }
+        let db = open_db(path)?;
+        throttle::remaining(&db, username, throttle::now_ms())
     }
 
     fn from_parts(
@@ -238,6 +262,8 @@ impl Store {
         let store = Store::from_parts(db, key, device_id, account, path);
         migrate::run(&store)?;
         store.init_tables()?;
+        // The server vouched for this password: the local count starts again.
+        throttle::clear(&store.db, account)?;
         Ok(store)
     }
 
@@ -247,6 +273,7 @@ impl Store {
         {
             txn.open_table(META)?;
             txn.open_table(KEY_SLOTS)?;
+            txn.open_table(LOGIN_FAILURES)?;
             txn.open_table(USERS)?;
             txn.open_table(SETTINGS)?;
             for kind in RecordKind::ALL {

@@ -6,6 +6,10 @@ use redb::TableDefinition;
 
 /// Plain metadata: schema version, device id, clock. Nothing personal.
 pub(super) const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+/// username (or `@all`, every attempt) → (failed logins in a row, unix ms of the last):
+/// plain, read before any login, each failure in its own transaction (`throttle`).
+pub(super) const LOGIN_FAILURES: TableDefinition<&str, (u32, i64)> =
+    TableDefinition::new("login_failures");
 /// username → key slot (JSON).
 pub(super) const KEY_SLOTS: TableDefinition<&str, &[u8]> = TableDefinition::new("key_slots");
 /// username → sealed `User`.

@@ -1,12 +1,27 @@
 //! The first screen. On a new kiosk it creates the administrator; afterwards it asks for
 //! usuario + contraseña. Unlocking (argon2) runs on a worker so the screen stays alive.
+//! After repeated wrong passwords the store makes the account wait; the screen counts
+//! the seconds down and keeps Ingresar off for that user meanwhile.
 
-use crate::store::{DB_FILE, Store};
+use crate::store::{DB_FILE, Store, StoreError};
 use crate::sync::{LoginError, login};
 use crate::ui::widgets::{self, Msg};
 use crate::ui::{theme, worker::Job};
 use egui::{RichText, Ui};
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// A refused login and how long the store makes that user wait (0: not at all).
+struct Failed {
+    error: LoginError,
+    wait_secs: u64,
+}
+
+/// The user the store makes wait, and until when.
+struct Waiting {
+    username: String,
+    until: Instant,
+}
 
 pub(super) struct LoginScreen {
     db_path: PathBuf,
@@ -15,8 +30,10 @@ pub(super) struct LoginScreen {
     password: String,
     password2: String,
     display_name: String,
-    job: Job<Result<Store, LoginError>>,
+    job: Job<Result<Store, Failed>>,
     msg: Option<Msg>,
+    /// Boxed: rarely set, and it keeps the login screen small beside the main one.
+    waiting: Option<Box<Waiting>>,
 }
 
 impl LoginScreen {
@@ -54,6 +71,7 @@ impl LoginScreen {
             display_name: String::new(),
             job: Job::default(),
             msg: None,
+            waiting: None,
         }
     }
 
@@ -65,11 +83,21 @@ impl LoginScreen {
                     log::info!("logged in as {}", store.account());
                     return Some(store);
                 }
-                Err(e) => {
-                    log::warn!("login failed: {e}");
+                Err(Failed { error, wait_secs }) => {
+                    log::warn!("login failed: {error}");
                     self.password.clear();
                     self.password2.clear();
-                    self.msg = Some(Msg::error(e.mensaje()));
+                    // The countdown says it better than a frozen "Espere N s.".
+                    self.msg = match error {
+                        LoginError::Store(StoreError::TooManyAttempts { .. }) => None,
+                        e => Some(Msg::error(e.mensaje())),
+                    };
+                    if wait_secs > 0 {
+                        self.waiting = Some(Box::new(Waiting {
+                            username: self.username.trim().to_string(),
+                            until: Instant::now() + Duration::from_secs(wait_secs),
+                        }));
+                    }
                 }
             }
         }
@@ -107,15 +135,20 @@ impl LoginScreen {
         let enter = pw.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         ui.add_space(8.0);
         widgets::maybe_message(ui, &self.msg);
+        let wait = self.wait_left(ui.ctx());
+        if let Some(secs) = wait {
+            let text = StoreError::TooManyAttempts { wait_secs: secs }.mensaje();
+            widgets::message(ui, &Msg::warn(text));
+        }
         let busy = self.job.busy();
         let label = if busy { "Ingresando…" } else { "Ingresar" };
         let clicked = ui
-            .add_enabled_ui(!busy, |ui| {
+            .add_enabled_ui(!busy && wait.is_none(), |ui| {
                 widgets::big_button(ui, label, Some(theme::BLUE), 380.0)
             })
             .inner
             .clicked();
-        if (clicked || enter) && !busy {
+        if (clicked || enter) && !busy && wait.is_none() {
             let (path, user, pass) = (
                 self.db_path.clone(),
                 self.username.trim().to_string(),
@@ -125,9 +158,37 @@ impl LoginScreen {
             self.job.start(ui.ctx(), move || {
                 // Local key slot first (offline); a user this kiosk has not seen
                 // yet is checked by the server and then cached.
-                login(&path, &user, &pass).map(|(store, _session)| store)
+                match login(&path, &user, &pass) {
+                    Ok((store, _session)) => Ok(store),
+                    Err(error) => {
+                        let wait_secs = match &error {
+                            LoginError::Store(StoreError::TooManyAttempts { wait_secs }) => {
+                                *wait_secs
+                            }
+                            // This failure may have started a wait: show it now, not
+                            // after the next attempt.
+                            _ => Store::login_wait_at(&path, &user).unwrap_or(0),
+                        };
+                        Err(Failed { error, wait_secs })
+                    }
+                }
             });
         }
+    }
+
+    /// Whole seconds the typed user must still wait, if any; repaints to count down.
+    fn wait_left(&mut self, ctx: &egui::Context) -> Option<u64> {
+        let w = self.waiting.as_ref()?;
+        let left = w.until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            self.waiting = None;
+            return None;
+        }
+        if w.username != self.username.trim() {
+            return None;
+        }
+        ctx.request_repaint_after(Duration::from_millis(200));
+        Some(left.as_secs_f64().ceil() as u64)
     }
 
     fn create_form(&mut self, ui: &mut Ui) {
@@ -165,7 +226,10 @@ impl LoginScreen {
                 let (path, pass) = (self.db_path.clone(), self.password.clone());
                 self.msg = None;
                 self.job.start(ui.ctx(), move || {
-                    Store::create(&path, &user, &pass, &name).map_err(LoginError::Store)
+                    Store::create(&path, &user, &pass, &name).map_err(|e| Failed {
+                        error: LoginError::Store(e),
+                        wait_secs: 0,
+                    })
                 });
             }
         }
