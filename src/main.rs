@@ -102,12 +102,18 @@ fn prepare_demo(
     if !autologin {
         return Ok(None);
     }
-    match store {
-        Some(s) => Ok(Some(s)),
-        None => Store::unlock(&db, "admin", "motordesk")
-            .map(Some)
-            .map_err(|e| format!("demo autologin: {e}")),
+    let store = match store {
+        Some(s) => s,
+        None => {
+            Store::unlock(&db, "admin", "motordesk").map_err(|e| format!("demo autologin: {e}"))?
+        }
+    };
+    // What the login screen does after a login: seal receipts an older version left.
+    let receipts = motordesk::receipt::receipts_dir(data_dir);
+    if let Err(e) = motordesk::receipt::seal_plain_receipts(&store, &receipts) {
+        log::error!("sealing old receipt PDFs in {}: {e}", receipts.display());
     }
+    Ok(Some(store))
 }
 
 /// `motordesk export-xml ...`: no window; exit 0 on success, 1 when the store refused,
@@ -166,7 +172,8 @@ fn main() -> ExitCode {
         }
     };
     let data_dir = args.data_dir.clone().unwrap_or_else(default_data_dir);
-    // Owner only: the store is sealed, but nobody else needs to list or copy it either.
+    // Owner only: the store and the saved receipts are sealed, but nobody else needs to
+    // list or copy them either.
     if let Err(e) = create_private_dir(&data_dir) {
         log::error!("cannot create data dir {}: {e}", data_dir.display());
         return ExitCode::FAILURE;

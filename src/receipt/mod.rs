@@ -1,12 +1,14 @@
 //! Receipts: one layout model ([`ReceiptLayout`]) drawn two ways, to PDF for the printer
 //! ([`render_pdf`]) and on screen for VISTA PREVIA ([`show_preview`]), so what the cashier
 //! previews is what prints. The paper is [`crate::store::Paper`], the setting the shop
-//! chose.
+//! chose. The copy kept for reprinting is sealed with the store's key ([`save_receipt`]);
+//! printing pipes the PDF from memory ([`print_pdf`]).
 //!
 //! Building the layout: `build` (entry point) → `content` (what is printed) → `ticket`
 //! or `a4` + `paginate` (where), made of `block`s of `text` measured and wrapped.
 
 mod a4;
+mod archive;
 mod block;
 mod build;
 mod content;
@@ -21,9 +23,13 @@ mod qr;
 mod text;
 mod ticket;
 
+pub use archive::{
+    ArchiveError, RECEIPTS_DIR, open_receipt, receipts_dir, save_receipt, saved_receipt_path,
+    seal_plain_receipts,
+};
 pub use fonts::REGULAR_TTF;
 pub use layout::{Item, ReceiptLayout};
 pub use pdf::render_pdf;
 pub use preview::show_preview;
 pub use preview_invoice::preview_invoice;
-pub use print::{PrintError, list_printers, print_pdf, save_pdf};
+pub use print::{PrintError, list_printers, print_pdf};

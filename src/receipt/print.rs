@@ -1,13 +1,13 @@
-//! Saving and printing receipts.
+//! Printing receipts.
 //!
-//! Every receipt is saved as a PDF first (so it can always be reprinted), then handed to
-//! the operating system's print path: CUPS `lp` on Linux and macOS, the shell "Print" /
-//! "PrintTo" verb on Windows. Callers run `print_pdf` on a worker thread after the
-//! invoice is committed; a printer problem never touches the sale.
+//! The PDF is handed to the operating system's print path from memory, so no readable
+//! copy of a customer's receipt is left on disk: piped into CUPS `lp` on Linux and macOS;
+//! on Windows the "Print" / "PrintTo" verb needs a file, written to the user's temp dir
+//! and deleted once the PDF program has had time to read it. Callers save the sealed
+//! copy first (`archive`) and run `print_pdf` on a worker thread after the invoice is
+//! committed; a printer problem never touches the sale.
 
-use motordesk_core::Invoice;
 use std::io::Read;
-use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -38,9 +38,9 @@ pub enum PrintError {
     /// The print system refused the job.
     #[error("print job refused: {0}")]
     Refused(String),
-    /// The PDF to print does not exist.
-    #[error("PDF not found: {}", .0.display())]
-    FileMissing(PathBuf),
+    /// The PDF could not be handed to the print command (pipe or temporary file).
+    #[error("handing the PDF to the print command: {0}")]
+    Handoff(#[source] std::io::Error),
     /// Windows: no program is registered to print PDF files.
     #[error("no application is registered to print PDF files")]
     NoPdfHandler,
@@ -74,8 +74,8 @@ impl PrintError {
                 format!("El servicio de impresión no responde ({d}). {SAVED}")
             }
             PrintError::Refused(d) => format!("La impresora rechazó el trabajo: {d}. {SAVED}"),
-            PrintError::FileMissing(p) => {
-                format!("No se encontró el PDF del comprobante ({}).", p.display())
+            PrintError::Handoff(e) => {
+                format!("No se pudo pasar el PDF a la impresora: {e}. {SAVED}")
             }
             PrintError::NoPdfHandler => format!(
                 "No hay un programa instalado que imprima PDF (por ejemplo SumatraPDF o Adobe Acrobat Reader). {SAVED}"
@@ -96,65 +96,83 @@ fn spawn_error(command: &'static str, e: std::io::Error) -> PrintError {
     }
 }
 
-/// Where the PDF of `inv` lives in `dir`: `B001-00000042.pdf`
-/// (a preview, correlative 0, is `B001-vista-previa.pdf`).
-pub(super) fn pdf_path(dir: &Path, inv: &Invoice) -> PathBuf {
-    let name = if inv.number.correlative == 0 {
-        format!("{}-vista-previa.pdf", inv.number.series)
-    } else {
-        format!("{}.pdf", inv.number)
-    };
-    dir.join(name)
-}
-
-/// Writes the PDF into `dir` (created if needed) under the document number. Written to
-/// a temporary file and renamed, so a crash never leaves half a receipt.
-pub fn save_pdf(dir: &Path, inv: &Invoice, pdf: &[u8]) -> std::io::Result<PathBuf> {
-    std::fs::create_dir_all(dir)?;
-    let path = pdf_path(dir, inv);
-    let tmp = path.with_extension("pdf.tmp");
-    std::fs::write(&tmp, pdf)?;
-    std::fs::rename(&tmp, &path)?;
-    Ok(path)
-}
-
-/// Sends a saved PDF to `printer` (or the system default). Blocks until the print
-/// system has accepted or refused the job, at most 30 s; call it from a worker thread.
-pub fn print_pdf(path: &Path, printer: Option<&str>) -> Result<(), PrintError> {
-    if !path.is_file() {
-        return Err(PrintError::FileMissing(path.to_path_buf()));
-    }
+/// Sends `pdf` to `printer` (or the system default). Blocks until the print system has
+/// accepted or refused the job, at most 30 s; call it from a worker thread.
+pub fn print_pdf(pdf: &[u8], printer: Option<&str>) -> Result<(), PrintError> {
     let printer = printer.map(str::trim).filter(|p| !p.is_empty());
-    let (program, mut cmd) = print_command(path, printer);
-    let child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| spawn_error(program, e))?;
-    let (ok, output) = wait_with_timeout(child, PRINT_TIMEOUT)?;
+    let (ok, output) = run_print(pdf, printer)?;
     if ok {
         log::info!(
-            "sent {} to {}",
-            path.display(),
+            "sent a {} byte PDF to {}",
+            pdf.len(),
             printer.unwrap_or("default printer")
         );
         Ok(())
     } else {
         let err = classify(&output, printer);
-        log::warn!("printing {} failed: {err}", path.display());
+        log::warn!("printing failed: {err}");
         Err(err)
     }
 }
 
+/// `lp [-d PRINTER]` with the PDF on its standard input: nothing is written to disk here
+/// (CUPS keeps its own spool copy, root-only, `docs/receipts.md`).
 #[cfg(not(windows))]
-fn print_command(path: &Path, printer: Option<&str>) -> (&'static str, Command) {
+fn run_print(pdf: &[u8], printer: Option<&str>) -> Result<(bool, String), PrintError> {
     let mut cmd = Command::new("lp");
     if let Some(p) = printer {
         cmd.arg("-d").arg(p);
     }
-    cmd.arg("--").arg(path);
-    ("lp", cmd)
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| spawn_error("lp", e))?;
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    let data = pdf.to_vec();
+    // A writer of its own: lp may answer (or be killed on timeout) before reading it all.
+    let writer = std::thread::spawn(move || std::io::Write::write_all(&mut stdin, &data));
+    let result = wait_with_timeout(child, PRINT_TIMEOUT)?;
+    match writer.join() {
+        Ok(Err(e)) if result.0 => Err(PrintError::Handoff(e)),
+        _ => Ok(result),
+    }
+}
+
+/// The PDF program registered on Windows prints from a file: it goes to the user's temp
+/// dir (private to the user) and is deleted two minutes later, when the program has long
+/// read it; files a closed kiosk left behind are deleted at the next print.
+#[cfg(windows)]
+fn run_print(pdf: &[u8], printer: Option<&str>) -> Result<(bool, String), PrintError> {
+    const PREFIX: &str = "motordesk-print-";
+    let temp = std::env::temp_dir();
+    if let Ok(entries) = std::fs::read_dir(&temp) {
+        for e in entries.flatten() {
+            let old = e
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| t.elapsed().is_ok_and(|a| a > Duration::from_secs(600)));
+            if old && e.file_name().to_string_lossy().starts_with(PREFIX) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+    let path = temp.join(format!("{PREFIX}{}.pdf", uuid::Uuid::now_v7()));
+    std::fs::write(&path, pdf).map_err(PrintError::Handoff)?;
+    let (program, mut cmd) = print_command(&path, printer);
+    let child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| spawn_error(program, e));
+    let result = child.and_then(|c| wait_with_timeout(c, PRINT_TIMEOUT));
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(120));
+        let _ = std::fs::remove_file(&path);
+    });
+    result
 }
 
 /// PowerShell single-quoted string literal.
@@ -164,7 +182,7 @@ fn ps_quote(s: &str) -> String {
 }
 
 #[cfg(windows)]
-fn print_command(path: &Path, printer: Option<&str>) -> (&'static str, Command) {
+fn print_command(path: &std::path::Path, printer: Option<&str>) -> (&'static str, Command) {
     use std::os::windows::process::CommandExt;
     const CREATE_NO_WINDOW: u32 = 0x0800_0000;
     let file = ps_quote(&path.to_string_lossy());

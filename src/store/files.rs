@@ -5,6 +5,7 @@
 //! Also the two durability steps that a rename needs to survive a power cut: the file's
 //! own fsync before it, and the directory's after it.
 
+use std::io::Write;
 use std::path::Path;
 
 /// Creates `dir` (and its parents) readable by its owner only, and tightens it when it
@@ -67,6 +68,33 @@ pub(crate) fn create_new_private(path: &Path) -> std::io::Result<std::fs::File> 
     o.open(path)
 }
 
+/// Writes `bytes` to `path` through `<path>.tmp` and a rename, owner-only and fsynced, so
+/// a crash leaves the old file or the new one, never half of one.
+pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut tmp_name = path.as_os_str().to_owned();
+    tmp_name.push(".tmp");
+    let tmp = std::path::PathBuf::from(tmp_name);
+    match std::fs::remove_file(&tmp) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    let written = (|| {
+        let mut f = create_new_private(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
+    std::fs::rename(&tmp, path)?;
+    if let Some(dir) = path.parent() {
+        sync_dir(dir)?;
+    }
+    Ok(())
+}
+
 /// Makes a rename in `dir` durable: on Unix a directory entry is only on disk once the
 /// directory itself is fsynced. Windows has no such call (NTFS journals the rename).
 pub(crate) fn sync_dir(dir: &Path) -> std::io::Result<()> {
@@ -109,10 +137,14 @@ mod tests {
     }
 
     #[test]
-    fn an_existing_file_is_tightened_to_owner_only() {
+    fn private_writes_are_0600_and_leave_no_temporary_file() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("x.bin");
-        std::fs::write(&p, b"x").unwrap();
+        write_private(&p, b"one").unwrap();
+        write_private(&p, b"two").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"two");
+        assert_eq!(mode(&p), 0o600);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
         std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).unwrap();
         restrict_file(&p).unwrap();
         assert_eq!(mode(&p), 0o600);

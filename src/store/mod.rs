@@ -13,6 +13,7 @@ mod migrate;
 mod outbox;
 mod queries;
 mod seal;
+mod sealed_file;
 mod server_slot;
 mod settings;
 mod shift;
@@ -23,6 +24,7 @@ mod throttle;
 pub use comprobante::CertificateInfo;
 pub use error::{Damage, StoreError, StoreResult};
 pub use files::create_private_dir;
+pub(crate) use files::{sync_dir, write_private};
 pub use fiscal::{
     AwaitingDocument, AwaitingSummary, DocumentToSend, FiscalRecord, MAX_VOID_REASON, SunatOutcome,
     VoidRecord, VoidRefusal, VoidStatus,
@@ -31,6 +33,7 @@ pub use merge::{Conflict, Resolution, Side};
 pub use migrate::{MigrationStep, SCHEMA_VERSION, run_migrations, schema_version};
 pub use outbox::{OutboxEntry, SyncCounts};
 pub use queries::InvoiceSummary;
+pub use sealed_file::SEALED_FILE_TAG;
 pub use settings::{Issuer, Paper, SUNAT_TEST_RUC, ShopSettings};
 pub use shift::ShiftReport;
 

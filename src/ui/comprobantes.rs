@@ -380,7 +380,7 @@ impl ComprobantesPanel {
             let store = s.store.clone();
             self.print_job.start(ui.ctx(), move || {
                 let hash = printing::hash_of(&store, &inv);
-                printing::save_and_print(&inv, &settings, hash.as_deref(), &dir, on)
+                printing::save_and_print(&store, &inv, &settings, hash.as_deref(), &dir, on)
             });
         }
         let creditable = matches!(inv.kind, DocumentKind::Boleta | DocumentKind::Factura);

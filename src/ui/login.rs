@@ -3,12 +3,13 @@
 //! After repeated wrong passwords the store makes the account wait; the screen counts
 //! the seconds down and keeps Ingresar off for that user meanwhile.
 
+use crate::receipt::{receipts_dir, seal_plain_receipts};
 use crate::store::{DB_FILE, Store, StoreError};
 use crate::sync::{LoginError, login};
 use crate::ui::widgets::{self, Msg};
 use crate::ui::{theme, worker::Job};
 use egui::{RichText, Ui};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// A refused login and how long the store makes that user wait (0: not at all).
@@ -159,7 +160,7 @@ impl LoginScreen {
                 // Local key slot first (offline); a user this kiosk has not seen
                 // yet is checked by the server and then cached.
                 match login(&path, &user, &pass) {
-                    Ok((store, _session)) => Ok(store),
+                    Ok((store, _session)) => Ok(opened(store)),
                     Err(error) => {
                         let wait_secs = match &error {
                             LoginError::Store(StoreError::TooManyAttempts { wait_secs }) => {
@@ -226,12 +227,24 @@ impl LoginScreen {
                 let (path, pass) = (self.db_path.clone(), self.password.clone());
                 self.msg = None;
                 self.job.start(ui.ctx(), move || {
-                    Store::create(&path, &user, &pass, &name).map_err(|e| Failed {
-                        error: LoginError::Store(e),
-                        wait_secs: 0,
-                    })
+                    Store::create(&path, &user, &pass, &name)
+                        .map(opened)
+                        .map_err(|e| Failed {
+                            error: LoginError::Store(e),
+                            wait_secs: 0,
+                        })
                 });
             }
         }
     }
+}
+
+/// Right after login, on the worker: plaintext receipt PDFs an older version saved are
+/// sealed now that the key is open. A failure is logged; it never blocks the login.
+fn opened(store: Store) -> Store {
+    let dir = receipts_dir(store.path().parent().unwrap_or(Path::new(".")));
+    if let Err(e) = seal_plain_receipts(&store, &dir) {
+        log::error!("sealing old receipt PDFs in {}: {e}", dir.display());
+    }
+    store
 }

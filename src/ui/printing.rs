@@ -1,7 +1,8 @@
-//! Receipt output for the panels: build the layout, write the PDF (always, so it can be
-//! reprinted), then hand it to the printer. Runs on a worker thread; returns Spanish text.
+//! Receipt output for the panels: build the layout, save the PDF sealed (always, so it can
+//! be reprinted), then hand it to the printer from memory. Runs on a worker thread;
+//! returns Spanish text.
 
-use crate::receipt::{ReceiptLayout, print_pdf, render_pdf, save_pdf};
+use crate::receipt::{ReceiptLayout, print_pdf, render_pdf, save_receipt};
 use crate::store::{ShopSettings, Store};
 use motordesk_core::Invoice;
 use std::path::Path;
@@ -22,9 +23,10 @@ pub(super) fn hash_of(store: &Store, inv: &Invoice) -> Option<String> {
     }
 }
 
-/// Saves the PDF and prints it (when `print` is on). `Ok` is a note for the person,
-/// `Err` says what failed; the sale is saved either way.
+/// Saves the PDF sealed and prints it (when `print` is on). `Ok` is a note for the
+/// person, `Err` says what failed; the sale is saved either way.
 pub(super) fn save_and_print(
+    store: &Store,
     inv: &Invoice,
     settings: &ShopSettings,
     hash: Option<&str>,
@@ -32,17 +34,18 @@ pub(super) fn save_and_print(
     print_on: bool,
 ) -> Result<String, String> {
     let bytes = render_pdf(&layout(inv, settings, hash));
-    let path = save_pdf(dir, inv, &bytes).map_err(|e| {
+    let path = save_receipt(store, dir, inv, &bytes).map_err(|e| {
         log::error!("saving receipt pdf of {}: {e}", inv.number);
         format!(
-            "No se pudo guardar el PDF del comprobante {} ({e}).",
-            inv.number
+            "No se pudo guardar el PDF del comprobante {}: {}",
+            inv.number,
+            e.mensaje()
         )
     })?;
     if !print_on {
-        return Ok(format!("PDF guardado en {}.", path.display()));
+        return Ok(format!("PDF guardado cifrado en {}.", path.display()));
     }
-    match print_pdf(&path, settings.printer.as_deref()) {
+    match print_pdf(&bytes, settings.printer.as_deref()) {
         Ok(()) => Ok(format!(
             "Comprobante {} enviado a la impresora.",
             inv.number

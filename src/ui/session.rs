@@ -143,7 +143,7 @@ impl Session {
 
     /// Where receipts are saved for reprinting.
     pub(super) fn receipts_dir(&self) -> PathBuf {
-        self.data_dir.join("comprobantes")
+        crate::receipt::receipts_dir(&self.data_dir)
     }
 
     pub(super) fn today(&self) -> chrono::NaiveDate {

@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use motordesk::receipt::{ReceiptLayout, render_pdf};
-use motordesk::store::{Paper, ShopSettings, Store};
+use motordesk::store::{DB_FILE, Paper, ShopSettings, Store};
 use motordesk_core::DocumentKind;
 use motordesk_core::TaxAffectation;
 use motordesk_core::Vehicle;
@@ -36,7 +36,8 @@ impl Shop {
 
 pub fn shop() -> Shop {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::create(&dir.path().join("shop.redb"), "admin", "pw", "Admin").unwrap();
+    // Where the kiosk looks for it, so a test can also log in through the login screen.
+    let store = Store::create(&dir.path().join(DB_FILE), "admin", "pw", "Admin").unwrap();
     // The demo shop with a self-signed certificate: receipts print a real hash.
     motordesk::demo::setup_shop(&store).unwrap();
     let mut settings = store.settings().unwrap();

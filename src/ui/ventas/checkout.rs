@@ -62,7 +62,7 @@ impl Checkout {
             let store = s.store.clone();
             self.print_job.start(ctx, move || {
                 let hash = printing::hash_of(&store, &inv);
-                printing::save_and_print(&inv, &settings, hash.as_deref(), &dir, print_on)
+                printing::save_and_print(&store, &inv, &settings, hash.as_deref(), &dir, print_on)
             });
         }
         if let Some(r) = self.print_job.poll() {
