@@ -485,3 +485,66 @@ fn a_voiding_the_server_refuses_says_so_on_the_document() {
     );
     assert_eq!(state(&caja, f.id), Some(FiscalState::Aceptado));
 }
+
+/// The same voiding by touch, on a kiosk that has no Clave SOL of its own: the
+/// administrator never sees a "configure SUNAT" refusal, and the document turns ANULADO
+/// on screen when the server's answer comes back through sync.
+mod by_touch {
+    use super::*;
+    use egui::vec2;
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable;
+    use motordesk::ui::{AppOptions, KioskApp, PanelId};
+    use sunat_support::touch::{click, has, wait_for};
+
+    #[test]
+    fn an_administrator_voids_through_the_server_and_sees_anulado() {
+        let dir = tempfile::tempdir().unwrap();
+        let standin = Standin::start(&[]);
+        let server = server_for(&standin, dir.path());
+        let caja = kiosk(dir.path(), &server);
+        let b = boleta(&caja, dec!(35));
+        sync_until(&caja, 60, "ACEPTADO", |s| {
+            state(s, b.id) == Some(FiscalState::Aceptado)
+        });
+        let mut opts = AppOptions::new(dir.path().to_path_buf());
+        opts.start_panel = PanelId::Comprobantes;
+        opts.print = false;
+        let mut h = Harness::builder()
+            .with_size(vec2(1280.0, 800.0))
+            .build_ui_state(
+                |ui, app: &mut KioskApp| app.ui(ui),
+                KioskApp::with_store(opts, caja),
+            );
+        wait_for(&mut h, "documents list", |h| has(h, "B001-00000001"));
+        h.get_by_label("B001-00000001").click();
+        wait_for(&mut h, "the fiscal state", |h| has(h, "ACEPTADO"));
+        click(&mut h, "Anular");
+        wait_for(&mut h, "the reason field", |h| {
+            has(h, "Motivo de la anulación")
+        });
+        click(&mut h, "Motivo de la anulación");
+        h.get_by_label("Motivo de la anulación")
+            .type_text("Venta registrada por error");
+        h.run_steps(4);
+        click(&mut h, "Anular comprobante");
+        click(&mut h, "Sí, anular");
+        wait_for(&mut h, "the hand-over to the server", |h| {
+            has(h, "enviada al servidor de la tienda")
+        });
+        assert!(!has(&h, "Configure el envío a SUNAT"));
+        // The server sends it; sync brings ANULADO back and the open document reloads.
+        let deadline = Instant::now() + Duration::from_secs(90);
+        while !has(&h, "ANULADO") {
+            assert!(Instant::now() < deadline, "ANULADO never came back");
+            h.step();
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert_eq!(
+            standin.sends().len(),
+            1,
+            "the boleta was sent once; the voiding went by sendSummary"
+        );
+        drop(server);
+    }
+}

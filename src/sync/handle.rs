@@ -146,7 +146,9 @@ fn run(store: &Store, shared: &Shared, repaint: &Repaint, config: SyncConfig) {
                 let nudged = *shared.nudged.lock().unwrap_or_else(|e| e.into_inner());
                 if nudged || last_sunat.is_none_or(|t| t.elapsed() >= config.sunat_period) {
                     last_sunat = Some(std::time::Instant::now());
-                    send_to_sunat(store);
+                    if send_to_sunat(store) {
+                        shared.update(|st| st.remote_changes += 1);
+                    }
                 }
             }
             Some((url, token)) => {
@@ -223,6 +225,9 @@ fn cycle(
                 };
                 st.last_sync_at = Some(Utc::now());
                 st.last_error = None;
+                if report.pulled > 0 {
+                    st.remote_changes += 1;
+                }
             });
             if report.requests > 0 || report.pulled > 0 {
                 log::info!("sync: {report:?}");
@@ -253,26 +258,33 @@ fn cycle(
 
 /// A kiosk without a server sends its own documents and polls its voidings, when an
 /// administrator configured SUNAT in Ajustes. Failures are logged; the documents wait.
-fn send_to_sunat(store: &Store) {
+/// True when SUNAT's answers changed something the screens show.
+fn send_to_sunat(store: &Store) -> bool {
     let Ok(settings) = store.settings() else {
-        return;
+        return false;
     };
     let Some(client) = crate::sync::sunat_client(&settings) else {
-        return;
+        return false;
     };
-    if let Err(e) = crate::sync::send_pending(store, &client, SUNAT_BATCH) {
-        log::warn!("sunat: sending: {e}");
+    let mut changed = false;
+    match crate::sync::send_pending(store, &client, SUNAT_BATCH) {
+        Ok(r) => changed |= r.documents > 0,
+        Err(e) => log::warn!("sunat: sending: {e}"),
     }
     match crate::sync::poll_voids(store, &client) {
-        Ok(r) if !r.outcomes.is_empty() => log::info!(
-            "sunat: voids: {} confirmed, {} pending, {} refused",
-            r.voided(),
-            r.pending(),
-            r.refused()
-        ),
+        Ok(r) if !r.outcomes.is_empty() => {
+            changed = true;
+            log::info!(
+                "sunat: voids: {} confirmed, {} pending, {} refused",
+                r.voided(),
+                r.pending(),
+                r.refused()
+            )
+        }
         Ok(_) => {}
         Err(e) => log::warn!("sunat: voids: {e}"),
     }
+    changed
 }
 
 /// Documents one automatic SUNAT run sends at most.

@@ -37,6 +37,9 @@ pub struct SyncState {
     pub conflicts: u64,
     /// This kiosk's clock minus the server's (ms), measured at the last health check.
     pub clock_skew_ms: Option<i64>,
+    /// Bumped each time the sync thread wrote something that came from elsewhere (pulled
+    /// changes, SUNAT answers): the screens reload when it moves.
+    pub remote_changes: u64,
 }
 
 /// Beyond this difference with the server's clock the cashier is warned.

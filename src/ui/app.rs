@@ -181,6 +181,11 @@ impl MainScreen {
                     );
                     ui.add_space(8.0);
                     let state = self.session.sync_state();
+                    if state.remote_changes != self.session.seen_remote {
+                        // Pulled changes and SUNAT's answers: the panels reload.
+                        self.session.seen_remote = state.remote_changes;
+                        self.session.revision += 1;
+                    }
                     let size = if narrow { 16.0 } else { 20.0 };
                     if sync_indicator::show(ui, &state, size) {
                         self.panel = PanelId::Sincronizacion;

@@ -86,6 +86,17 @@ impl ComprobantesPanel {
                 let texts = all.iter().map(search_text).collect();
                 Ok((all, texts))
             });
+            // The open document may have changed too (a SUNAT state pulled from the
+            // server): read it again without closing it.
+            if let Some(id) = self.selected
+                && !self.detail_job.busy()
+                && self.detail.is_some()
+            {
+                let store = s.store.clone();
+                self.detail_job.start(ui.ctx(), move || {
+                    Ok((store.get::<Invoice>(id)?, store.fiscal_state(id)?))
+                });
+            }
             self.loaded_rev = Some(s.revision);
         }
         self.refilter();

@@ -63,8 +63,11 @@ pub(super) struct Session {
     pub data_dir: PathBuf,
     /// Whether receipts go to the printer (the PDF is saved regardless).
     pub print: bool,
-    /// Bumped after every local write; a panel reloads when its snapshot is older.
+    /// Bumped after every local write, and when the sync thread brought something from
+    /// elsewhere; a panel reloads when its snapshot is older.
     pub revision: u64,
+    /// The sync thread's `remote_changes` last turned into a revision.
+    pub(super) seen_remote: u64,
     /// A panel asks the shell to switch panels.
     pub goto: Option<PanelId>,
     /// The documents list asks the sales panel to prefill a credit or debit note on a document.
@@ -101,6 +104,7 @@ impl Session {
             data_dir,
             print: true,
             revision: 0,
+            seen_remote: 0,
             goto: None,
             note_of: None,
         }
