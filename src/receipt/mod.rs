@@ -2,7 +2,9 @@
 //! ([`render_pdf`]) and on screen for VISTA PREVIA ([`show_preview`]), so what the cashier
 //! previews is what prints. The paper is [`crate::store::Paper`], the setting the shop
 //! chose. The copy kept for reprinting is sealed with the store's key ([`save_receipt`]);
-//! printing pipes the PDF from memory ([`print_pdf`]).
+//! printing pipes the PDF from memory ([`print_pdf`]), or, for a thermal printer on the
+//! network, sends the layout as an ESC/POS raster ([`rasterize`], [`escpos_job`],
+//! [`print_raw`]).
 //!
 //! Building the layout: `build` (entry point) → `content` (what is printed) → `ticket`
 //! or `a4` + `paginate` (where), made of `block`s of `text` measured and wrapped.
@@ -12,8 +14,10 @@ mod archive;
 mod block;
 mod build;
 mod content;
+mod escpos;
 mod fonts;
 mod layout;
+mod netprint;
 mod paginate;
 mod pdf;
 mod preview;
@@ -27,8 +31,10 @@ pub use archive::{
     ArchiveError, RECEIPTS_DIR, open_receipt, receipts_dir, save_receipt, saved_receipt_path,
     seal_plain_receipts,
 };
+pub use escpos::{BAND_ROWS, DOTS_58MM, DOTS_80MM, Raster, job as escpos_job, rasterize};
 pub use fonts::REGULAR_TTF;
 pub use layout::{Item, ReceiptLayout};
+pub use netprint::{NetPrintError, RAW_PORT, print_raw, printer_address};
 pub use pdf::render_pdf;
 pub use preview::show_preview;
 pub use preview_invoice::preview_invoice;

@@ -26,6 +26,8 @@ pub(super) struct AjustesPanel {
     series: [String; 5],
     printers: Option<Vec<String>>,
     printers_job: Job<Vec<String>>,
+    /// The network thermal printer's address as typed (`192.168.1.50` or `…:9100`).
+    net_printer: Option<String>,
     save: Job<StoreResult<ShopSettings>>,
     enrollment: String,
     register: Job<SyncResult<ShopSettings>>,
@@ -560,6 +562,27 @@ impl AjustesPanel {
                 self.printers = None;
             }
         });
+        // A thermal printer on the network takes ESC/POS on its raw port: no driver.
+        let typed = self.net_printer.get_or_insert_with(|| {
+            e.printer
+                .as_deref()
+                .and_then(|p| p.strip_prefix("tcp://"))
+                .unwrap_or_default()
+                .to_string()
+        });
+        let before = typed.clone();
+        widgets::field(
+            ui,
+            "Impresora térmica de red (IP, puerto 9100)",
+            typed,
+            260.0,
+        );
+        if *typed != before {
+            e.printer = match typed.trim() {
+                "" => None,
+                addr => Some(format!("tcp://{addr}")),
+            };
+        }
         ui.label(
             RichText::new("Toque «Guardar ajustes» para aplicar la impresora y el formato.")
                 .small()

@@ -1,8 +1,13 @@
 //! Receipt output for the panels: build the layout, save the PDF sealed (always, so it can
-//! be reprinted), then hand it to the printer from memory. Runs on a worker thread;
-//! returns Spanish text.
+//! be reprinted), then hand it to the printer from memory: as ESC/POS raster straight to
+//! a network thermal printer when the printer setting is an address (`tcp://IP[:9100]`),
+//! else as the PDF through the system's print path. Runs on a worker thread; returns
+//! Spanish text.
 
-use crate::receipt::{ReceiptLayout, print_pdf, render_pdf, save_receipt};
+use crate::receipt::{
+    DOTS_80MM, ReceiptLayout, escpos_job, print_pdf, print_raw, printer_address, rasterize,
+    render_pdf, save_receipt,
+};
 use crate::store::{ShopSettings, Store};
 use motordesk_core::Invoice;
 use std::path::Path;
@@ -33,7 +38,8 @@ pub(super) fn save_and_print(
     dir: &Path,
     print_on: bool,
 ) -> Result<String, String> {
-    let bytes = render_pdf(&layout(inv, settings, hash));
+    let layout = layout(inv, settings, hash);
+    let bytes = render_pdf(&layout);
     let path = save_receipt(store, dir, inv, &bytes).map_err(|e| {
         log::error!("saving receipt pdf of {}: {e}", inv.number);
         format!(
@@ -44,6 +50,21 @@ pub(super) fn save_and_print(
     })?;
     if !print_on {
         return Ok(format!("PDF guardado cifrado en {}.", path.display()));
+    }
+    if let Some(addr) = network_printer(settings) {
+        // An A4 layout still prints, scaled to the roll; the 80 mm ticket is 1:1.
+        let job = escpos_job(&rasterize(&layout, DOTS_80MM));
+        return match printer_address(addr).and_then(|a| print_raw(a, &job)) {
+            Ok(()) => Ok(format!("Comprobante {} impreso.", inv.number)),
+            Err(e) => {
+                log::warn!("printing {} on {addr}: {e}", inv.number);
+                Err(format!(
+                    "No se pudo imprimir {}: {}",
+                    inv.number,
+                    e.mensaje()
+                ))
+            }
+        };
     }
     match print_pdf(&bytes, settings.printer.as_deref()) {
         Ok(()) => Ok(format!(
@@ -56,4 +77,13 @@ pub(super) fn save_and_print(
             e.mensaje()
         )),
     }
+}
+
+/// The network thermal printer named in the settings (`tcp://host[:port]`), if any.
+fn network_printer(settings: &ShopSettings) -> Option<&str> {
+    settings
+        .printer
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| p.starts_with("tcp://"))
 }
