@@ -229,3 +229,20 @@ fn reimprimir_goes_to_the_network_thermal_printer() {
     assert_eq!(width, DOTS_80MM);
     assert!(rows > 1_000 && cut, "{rows} rows");
 }
+
+/// A queue the system does not have: a Spanish message, nothing sent.
+#[test]
+fn a_raw_job_to_an_unknown_queue_is_a_clear_error() {
+    let (layout, _) = ticket_layout();
+    let job = escpos_job(&rasterize(&layout, DOTS_80MM));
+    let err = motordesk::receipt::print_raw_queue(&job, "motordesk-no-such-printer").unwrap_err();
+    let msg = err.mensaje();
+    assert!(
+        msg.contains("impresora") || msg.contains("impresión"),
+        "{msg}"
+    );
+    assert!(matches!(
+        motordesk::receipt::print_raw_queue(&job, "  "),
+        Err(motordesk::receipt::PrintError::NoPrinter)
+    ));
+}

@@ -38,4 +38,4 @@ pub use netprint::{NetPrintError, RAW_PORT, print_raw, printer_address};
 pub use pdf::render_pdf;
 pub use preview::show_preview;
 pub use preview_invoice::preview_invoice;
-pub use print::{PrintError, list_printers, print_pdf};
+pub use print::{PrintError, list_printers, print_pdf, print_raw_queue};

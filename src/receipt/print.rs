@@ -115,14 +115,94 @@ pub fn print_pdf(pdf: &[u8], printer: Option<&str>) -> Result<(), PrintError> {
     }
 }
 
+/// Sends a printer-language job (ESC/POS) to the system queue `queue` untouched: CUPS
+/// `lp -o raw`, or a RAW job through the Windows spooler. For USB thermal printers set
+/// up with a "Generic / Text Only" (or the vendor's) driver. Blocking, at most 30 s.
+pub fn print_raw_queue(job: &[u8], queue: &str) -> Result<(), PrintError> {
+    let queue = queue.trim();
+    if queue.is_empty() {
+        return Err(PrintError::NoPrinter);
+    }
+    let (ok, output) = run_raw(job, queue)?;
+    if ok {
+        log::info!("sent a {} byte raw job to {queue}", job.len());
+        Ok(())
+    } else {
+        let err = classify(&output, Some(queue));
+        log::warn!("raw printing failed: {err}");
+        Err(err)
+    }
+}
+
+#[cfg(not(windows))]
+fn run_raw(job: &[u8], queue: &str) -> Result<(bool, String), PrintError> {
+    run_lp(job, Some(queue), &["-o", "raw"])
+}
+
+/// A RAW document through the spooler: the driver passes the bytes to the printer as
+/// they are. Success means the spooler accepted the whole job.
+#[cfg(windows)]
+fn run_raw(job: &[u8], queue: &str) -> Result<(bool, String), PrintError> {
+    use windows_sys::Win32::Graphics::Printing::{
+        ClosePrinter, DOC_INFO_1W, EndDocPrinter, EndPagePrinter, OpenPrinterW, PRINTER_HANDLE,
+        StartDocPrinterW, StartPagePrinter, WritePrinter,
+    };
+    let wide = |s: &str| s.encode_utf16().chain(Some(0)).collect::<Vec<u16>>();
+    let name = wide(queue);
+    let doc_name = wide("MotorDesk");
+    let datatype = wide("RAW");
+    let last = || std::io::Error::last_os_error();
+    // SAFETY: every pointer handed over points into a live, NUL-terminated buffer above,
+    // and the handle is closed on every path below.
+    unsafe {
+        let mut h: PRINTER_HANDLE = std::mem::zeroed();
+        if OpenPrinterW(name.as_ptr(), &mut h, std::ptr::null()) == 0 {
+            return Err(PrintError::UnknownPrinter(format!("{queue} ({})", last())));
+        }
+        let info = DOC_INFO_1W {
+            pDocName: doc_name.as_ptr() as *mut u16,
+            pOutputFile: std::ptr::null_mut(),
+            pDatatype: datatype.as_ptr() as *mut u16,
+        };
+        let result = if StartDocPrinterW(h, 1, &info as *const DOC_INFO_1W as _) == 0 {
+            Err(PrintError::Refused(last().to_string()))
+        } else {
+            let mut written = 0u32;
+            let ok = StartPagePrinter(h) != 0
+                && WritePrinter(h, job.as_ptr().cast(), job.len() as u32, &mut written) != 0
+                && written as usize == job.len();
+            let err = (!ok).then(last);
+            EndPagePrinter(h);
+            EndDocPrinter(h);
+            match err {
+                None => Ok((true, String::new())),
+                Some(e) => Err(PrintError::Refused(e.to_string())),
+            }
+        };
+        ClosePrinter(h);
+        result
+    }
+}
+
 /// `lp [-d PRINTER]` with the PDF on its standard input: nothing is written to disk here
 /// (CUPS keeps its own spool copy, root-only, `docs/receipts.md`).
 #[cfg(not(windows))]
 fn run_print(pdf: &[u8], printer: Option<&str>) -> Result<(bool, String), PrintError> {
+    run_lp(pdf, printer, &[])
+}
+
+/// `lp [-d PRINTER] [options]` with `data` on its standard input.
+#[cfg(not(windows))]
+fn run_lp(
+    data: &[u8],
+    printer: Option<&str>,
+    options: &[&str],
+) -> Result<(bool, String), PrintError> {
     let mut cmd = Command::new("lp");
     if let Some(p) = printer {
         cmd.arg("-d").arg(p);
     }
+    cmd.args(options);
     let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -130,7 +210,7 @@ fn run_print(pdf: &[u8], printer: Option<&str>) -> Result<(bool, String), PrintE
         .spawn()
         .map_err(|e| spawn_error("lp", e))?;
     let mut stdin = child.stdin.take().expect("stdin is piped");
-    let data = pdf.to_vec();
+    let data = data.to_vec();
     // A writer of its own: lp may answer (or be killed on timeout) before reading it all.
     let writer = std::thread::spawn(move || std::io::Write::write_all(&mut stdin, &data));
     let result = wait_with_timeout(child, PRINT_TIMEOUT)?;

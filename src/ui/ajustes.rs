@@ -547,9 +547,10 @@ impl AjustesPanel {
                 }
                 Some(list) => {
                     for p in list {
-                        if widgets::choice(ui, e.printer.as_deref() == Some(p.as_str()), p)
-                            .clicked()
-                        {
+                        let chosen = e.printer.as_deref().is_some_and(|c| {
+                            c == p || c.strip_prefix("escpos://") == Some(p.as_str())
+                        });
+                        if widgets::choice(ui, chosen, p).clicked() {
                             e.printer = Some(p.clone());
                         }
                     }
@@ -562,6 +563,25 @@ impl AjustesPanel {
                 self.printers = None;
             }
         });
+        // A USB thermal printer installed as a system queue takes the same ESC/POS job
+        // as a RAW document, so ñ, accents and the QR print exactly (no PDF program).
+        if let Some(queue) = e.printer.clone().filter(|p| !p.starts_with("tcp://")) {
+            let name = queue.trim_start_matches("escpos://").to_string();
+            let mut thermal = queue.starts_with("escpos://");
+            if ui
+                .checkbox(
+                    &mut thermal,
+                    "Es una impresora térmica de tickets (ESC/POS)",
+                )
+                .changed()
+            {
+                e.printer = Some(if thermal {
+                    format!("escpos://{name}")
+                } else {
+                    name
+                });
+            }
+        }
         // A thermal printer on the network takes ESC/POS on its raw port: no driver.
         let typed = self.net_printer.get_or_insert_with(|| {
             e.printer

@@ -1,12 +1,13 @@
 //! Receipt output for the panels: build the layout, save the PDF sealed (always, so it can
 //! be reprinted), then hand it to the printer from memory: as ESC/POS raster straight to
 //! a network thermal printer when the printer setting is an address (`tcp://IP[:9100]`),
-//! else as the PDF through the system's print path. Runs on a worker thread; returns
+//! as a RAW ESC/POS job to a system queue marked thermal (`escpos://QUEUE`: a USB
+//! printer), else as the PDF through the system's print path. Runs on a worker thread; returns
 //! Spanish text.
 
 use crate::receipt::{
-    DOTS_80MM, ReceiptLayout, escpos_job, print_pdf, print_raw, printer_address, rasterize,
-    render_pdf, save_receipt,
+    DOTS_80MM, ReceiptLayout, escpos_job, print_pdf, print_raw, print_raw_queue, printer_address,
+    rasterize, render_pdf, save_receipt,
 };
 use crate::store::{ShopSettings, Store};
 use motordesk_core::Invoice;
@@ -51,6 +52,20 @@ pub(super) fn save_and_print(
     if !print_on {
         return Ok(format!("PDF guardado cifrado en {}.", path.display()));
     }
+    if let Some(queue) = escpos_queue(settings) {
+        let job = escpos_job(&rasterize(&layout, DOTS_80MM));
+        return match print_raw_queue(&job, queue) {
+            Ok(()) => Ok(format!(
+                "Comprobante {} enviado a la impresora.",
+                inv.number
+            )),
+            Err(e) => Err(format!(
+                "No se pudo imprimir {}: {}",
+                inv.number,
+                e.mensaje()
+            )),
+        };
+    }
     if let Some(addr) = network_printer(settings) {
         // An A4 layout still prints, scaled to the roll; the 80 mm ticket is 1:1.
         let job = escpos_job(&rasterize(&layout, DOTS_80MM));
@@ -86,4 +101,12 @@ fn network_printer(settings: &ShopSettings) -> Option<&str> {
         .as_deref()
         .map(str::trim)
         .filter(|p| p.starts_with("tcp://"))
+}
+
+/// A system printer queue marked as an ESC/POS thermal printer (`escpos://QUEUE`).
+fn escpos_queue(settings: &ShopSettings) -> Option<&str> {
+    settings
+        .printer
+        .as_deref()
+        .and_then(|p| p.trim().strip_prefix("escpos://"))
 }
