@@ -2,6 +2,7 @@
 
 pub mod demo;
 pub mod export;
+pub mod logfile;
 pub mod receipt;
 pub mod store;
 pub mod sync;

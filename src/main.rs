@@ -151,9 +151,9 @@ fn export_xml(args: impl Iterator<Item = String>) -> ExitCode {
 }
 
 fn main() -> ExitCode {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
     let mut raw = std::env::args().skip(1).peekable();
     if raw.peek().map(String::as_str) == Some("export-xml") {
+        env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
         raw.next();
         return export_xml(raw);
     }
@@ -175,9 +175,11 @@ fn main() -> ExitCode {
     // Owner only: the store and the saved receipts are sealed, but nobody else needs to
     // list or copy them either.
     if let Err(e) = create_private_dir(&data_dir) {
+        env_logger::init();
         log::error!("cannot create data dir {}: {e}", data_dir.display());
         return ExitCode::FAILURE;
     }
+    motordesk::logfile::init(&data_dir);
     log::info!("data dir: {}", data_dir.display());
     if args.autologin && !args.demo {
         log::warn!("--autologin is only honoured together with --demo; ignoring it");
