@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use motordesk_core::protocol::ComprobanteUpload;
 use motordesk_core::{Hlc, Invoice, RecordKind, RecordMeta, Stored, SyncStatus};
 use motordesk_sunat::{Certificate, UnsignedXml};
-use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction};
+use redb::{ReadableTable, ReadableTableMetadata, WriteTransaction};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 

@@ -51,9 +51,19 @@ pub enum StoreError {
     /// A sealed value failed authentication: tampered or wrong key.
     #[error("authentication failed on sealed {0}")]
     Tampered(&'static str),
-    /// The disk is full: nothing was written by the failed transaction.
+    /// The disk is full: nothing was written by the failed transaction. It also failed
+    /// the open database, which the store reopens at the next call (`store/reopen.rs`).
     #[error("disk full")]
     DiskFull(#[source] std::io::Error),
+    /// Reading or writing the store file failed during a transaction (not a full disk):
+    /// nothing was written, and the store reopens the file at the next call.
+    #[error("disk I/O error: {0}")]
+    DiskIo(#[source] std::io::Error),
+    /// redb refused because an earlier I/O error failed this open database
+    /// (`PreviousIo`), or the store closed it under a read to reopen it
+    /// (`DatabaseClosed`): nothing was written; the next call reopens the file.
+    #[error("database failed after an earlier I/O error; reopening it: {0}")]
+    Reopening(#[source] redb::Error),
     /// Another process (another MotorDesk) has the database file open.
     #[error("database is locked by another process")]
     Locked,
@@ -177,7 +187,13 @@ impl StoreError {
                 "Los datos guardados están dañados o fueron alterados. Avise al administrador; no se perdió nada más.".into()
             }
             StoreError::DiskFull(_) => {
-                "El disco está lleno: no se pudo guardar. Libere espacio y vuelva a intentar; lo ya guardado está a salvo.".into()
+                "El disco está lleno: lo que acaba de hacer (la venta o el cambio) no se guardó. Libere espacio en el disco (o avise al técnico) y vuelva a intentar: MotorDesk reabre el archivo de datos solo, sin reiniciar ni volver a ingresar. Lo ya guardado está a salvo.".into()
+            }
+            StoreError::DiskIo(_) => {
+                "El disco dio un error al leer o escribir los datos: lo que acaba de hacer no se guardó. MotorDesk reabre el archivo de datos solo; vuelva a intentar. Si se repite, avise al soporte técnico: el disco puede estar fallando. Lo ya guardado está a salvo.".into()
+            }
+            StoreError::Reopening(_) => {
+                "El archivo de datos falló por un error del disco (por ejemplo, disco lleno) y MotorDesk lo está reabriendo solo: lo que acaba de hacer no se guardó. Si el disco está lleno, libere espacio; luego vuelva a intentar. Lo ya guardado está a salvo.".into()
             }
             StoreError::Locked => {
                 "La base de datos está abierta en otro programa MotorDesk.".into()
@@ -203,28 +219,37 @@ fn is_disk_full(e: &std::io::Error) -> bool {
     e.kind() == std::io::ErrorKind::StorageFull || e.raw_os_error() == Some(28)
 }
 
+/// A redb failure as the store reports it. `in_transaction`: the error came from a
+/// transaction, where an I/O error has failed the open database (redb answers
+/// `PreviousIo` from then on, until the store reopens it).
+fn classify(e: redb::Error, in_transaction: bool) -> StoreError {
+    match e {
+        redb::Error::Io(io) if is_disk_full(&io) => StoreError::DiskFull(io),
+        redb::Error::Io(io) if in_transaction => StoreError::DiskIo(io),
+        redb::Error::PreviousIo | redb::Error::DatabaseClosed => StoreError::Reopening(e),
+        redb::Error::DatabaseAlreadyOpen => StoreError::Locked,
+        other => StoreError::Db(other),
+    }
+}
+
 impl From<redb::Error> for StoreError {
     fn from(e: redb::Error) -> Self {
-        match e {
-            redb::Error::Io(io) if is_disk_full(&io) => StoreError::DiskFull(io),
-            redb::Error::DatabaseAlreadyOpen => StoreError::Locked,
-            other => StoreError::Db(other),
-        }
+        classify(e, false)
     }
 }
 
 macro_rules! via_redb {
-    ($($t:ty),*) => {$(
+    ($in_transaction:literal: $($t:ty),*) => {$(
         impl From<$t> for StoreError {
             fn from(e: $t) -> Self {
-                StoreError::from(redb::Error::from(e))
+                classify(redb::Error::from(e), $in_transaction)
             }
         }
     )*};
 }
+via_redb!(false: redb::DatabaseError);
 via_redb!(
-    redb::DatabaseError,
-    redb::TransactionError,
+    true: redb::TransactionError,
     redb::TableError,
     redb::StorageError,
     redb::CommitError
@@ -319,6 +344,40 @@ mod tests {
         assert!(e.mensaje().starts_with("El disco está lleno"));
         let e = StoreError::from(redb::Error::DatabaseAlreadyOpen);
         assert!(matches!(e, StoreError::Locked));
+    }
+
+    #[test]
+    fn io_failures_in_a_transaction_say_what_happened_and_what_to_do() {
+        use redb::{CommitError, DatabaseError, StorageError, TransactionError};
+        let io = |code| std::io::Error::from_raw_os_error(code);
+
+        let e = StoreError::from(CommitError::Storage(StorageError::Io(io(28))));
+        assert!(matches!(e, StoreError::DiskFull(_)), "{e:?}");
+        let m = e.mensaje();
+        assert!(
+            m.contains("no se guardó") && m.contains("Libere espacio"),
+            "{m}"
+        );
+        assert!(m.contains("reabre el archivo de datos solo"), "{m}");
+
+        // What redb answers after that, until the database is opened again.
+        let e = StoreError::from(TransactionError::Storage(StorageError::PreviousIo));
+        assert!(matches!(e, StoreError::Reopening(_)), "{e:?}");
+        assert!(matches!(
+            source_of::<redb::Error>(&e),
+            redb::Error::PreviousIo
+        ));
+        assert!(e.mensaje().contains("lo está reabriendo solo"));
+        let e = StoreError::from(redb::TableError::Storage(StorageError::DatabaseClosed));
+        assert!(matches!(e, StoreError::Reopening(_)), "{e:?}");
+
+        // EIO in a transaction failed the database too; at open it is only an error.
+        let e = StoreError::from(StorageError::Io(io(5)));
+        assert!(matches!(e, StoreError::DiskIo(_)), "{e:?}");
+        assert_eq!(source_of::<std::io::Error>(&e).raw_os_error(), Some(5));
+        assert!(e.mensaje().contains("avise al soporte técnico"));
+        let e = StoreError::from(DatabaseError::Storage(StorageError::Io(io(5))));
+        assert!(matches!(e, StoreError::Db(_)), "{e:?}");
     }
 
     #[test]

@@ -25,7 +25,7 @@ use motordesk_core::{
     lima_date, send_urgency,
 };
 use motordesk_core::{Hlc, RecordKind, RecordMeta, Stored, SyncStatus};
-use redb::{ReadTransaction, ReadableDatabase, ReadableTable, WriteTransaction};
+use redb::{ReadTransaction, ReadableTable, WriteTransaction};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 

@@ -21,7 +21,7 @@ use motordesk_core::Product;
 use motordesk_core::protocol::Change;
 use motordesk_core::{OdometerReading, Vehicle};
 use motordesk_core::{Record, RecordKind, RecordMeta, Stored, SyncStatus};
-use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction};
+use redb::{ReadableTable, ReadableTableMetadata, WriteTransaction};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 

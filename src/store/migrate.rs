@@ -4,7 +4,7 @@
 use crate::store::Store;
 use crate::store::error::{StoreError, StoreResult};
 use crate::store::tables::META;
-use redb::{ReadableDatabase, WriteTransaction};
+use redb::WriteTransaction;
 
 /// The schema this build writes.
 pub const SCHEMA_VERSION: u32 = 1;

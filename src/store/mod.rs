@@ -1,5 +1,6 @@
 //! The local store: one redb file, the single source of truth. Every save writes the
-//! record and its outbox entry in one write transaction; every value is sealed.
+//! record and its outbox entry in one write transaction; every value is sealed. After an
+//! I/O failure (a full disk) the store reopens its file by itself (`reopen`).
 
 mod codec;
 mod comprobante;
@@ -12,6 +13,7 @@ mod merge;
 mod migrate;
 mod outbox;
 mod queries;
+mod reopen;
 mod seal;
 mod sealed_file;
 mod server_slot;
@@ -33,6 +35,8 @@ pub use merge::{Conflict, Resolution, Side};
 pub use migrate::{MigrationStep, SCHEMA_VERSION, run_migrations, schema_version};
 pub use outbox::{OutboxEntry, SyncCounts};
 pub use queries::InvoiceSummary;
+#[doc(hidden)]
+pub use reopen::BackendWrap;
 pub use sealed_file::SEALED_FILE_TAG;
 pub use settings::{Issuer, Paper, SUNAT_TEST_RUC, ShopSettings};
 pub use shift::ShiftReport;
@@ -43,6 +47,7 @@ use motordesk_core::Hlc;
 use motordesk_core::{Record, RecordKind, RecordMeta, Stored, SyncStatus};
 use motordesk_core::{Role, User};
 use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction};
+use reopen::Slot;
 use seal::{DataKey, Sealer};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -54,7 +59,7 @@ use uuid::Uuid;
 pub const DB_FILE: &str = "motordesk.redb";
 
 pub struct Store {
-    db: Database,
+    db: Slot,
     sealer: Sealer,
     device_id: Uuid,
     account: String,
@@ -76,15 +81,13 @@ fn now() -> DateTime<Utc> {
 }
 
 /// Opens an existing store file; one redb cannot read is `Damaged`, never re-created.
-fn open_db(path: &Path) -> StoreResult<Database> {
+fn open_db(path: &Path, wrap: Option<BackendWrap>) -> StoreResult<Slot> {
     if let Some(dir) = path.parent()
         && !dir.as_os_str().is_empty()
     {
         files::create_private_dir(dir)?;
     }
-    let db = Database::create(path).map_err(|e| creation::open_error(path, e))?;
-    files::restrict_file(path)?;
-    Ok(db)
+    Slot::open(path, wrap)
 }
 
 impl Store {
@@ -127,7 +130,7 @@ impl Store {
             return Err(e);
         }
         Ok(Store {
-            db: open_db(path)?,
+            db: open_db(path, None)?,
             sealer,
             device_id,
             account,
@@ -157,7 +160,7 @@ impl Store {
         }
         txn.commit()?;
         let store = Store {
-            db,
+            db: Slot::fixed(db, path),
             sealer: Sealer::new(key),
             device_id,
             account: admin.to_string(),
@@ -179,10 +182,32 @@ impl Store {
     /// While failed attempts require a wait (`throttle`), refuses at once with
     /// `TooManyAttempts` without looking at the password.
     pub fn unlock(path: &Path, username: &str, password: &str) -> StoreResult<Store> {
+        Store::unlock_through(path, username, password, None)
+    }
+
+    /// `unlock`, with the store file reached through `wrap(its FileBackend)`: a seam for
+    /// tests that inject I/O failures (a full disk). The kiosk never calls it.
+    #[doc(hidden)]
+    pub fn unlock_via(
+        path: &Path,
+        username: &str,
+        password: &str,
+        wrap: BackendWrap,
+    ) -> StoreResult<Store> {
+        Store::unlock_through(path, username, password, Some(wrap))
+    }
+
+    fn unlock_through(
+        path: &Path,
+        username: &str,
+        password: &str,
+        wrap: Option<BackendWrap>,
+    ) -> StoreResult<Store> {
         if !path.exists() || username.starts_with('@') {
             return Err(StoreError::UnknownUser(username.to_string()));
         }
-        let db = open_db(path)?;
+        let file = open_db(path, wrap)?;
+        let db = file.get().get()?;
         throttle::check(&db, username, throttle::now_ms())?;
         let (slot, device_id) = {
             let r = db.begin_read()?;
@@ -214,7 +239,8 @@ impl Store {
             }
             other => other?,
         };
-        let store = Store::from_parts(db, key, device_id, username, path);
+        drop(db);
+        let store = Store::from_parts(file, key, device_id, username, path);
         migrate::run(&store)?;
         store.init_tables()?;
         if let Some(u) = store.user(username)?
@@ -222,7 +248,8 @@ impl Store {
         {
             return Err(StoreError::WrongPassword);
         }
-        throttle::clear(&store.db, username)?;
+        let db = store.db().get()?;
+        throttle::clear(&db, username)?;
         Ok(store)
     }
 
@@ -232,17 +259,11 @@ impl Store {
         if !path.exists() {
             return Ok(0);
         }
-        let db = open_db(path)?;
+        let db = open_db(path, None)?.get().get()?;
         throttle::remaining(&db, username, throttle::now_ms())
     }
 
-    fn from_parts(
-        db: Database,
-        key: DataKey,
-        device_id: Uuid,
-        account: &str,
-        path: &Path,
-    ) -> Store {
+    fn from_parts(db: Slot, key: DataKey, device_id: Uuid, account: &str, path: &Path) -> Store {
         Store {
             db,
             sealer: Sealer::new(key),
@@ -254,9 +275,9 @@ impl Store {
 
     /// Opens with an already unwrapped data key (the server key slot path).
     pub(crate) fn open_with_key(path: &Path, key: DataKey, account: &str) -> StoreResult<Store> {
-        let db = open_db(path)?;
+        let db = open_db(path, None)?;
         let device_id = {
-            let r = db.begin_read()?;
+            let r = db.get().begin_read()?;
             let meta = r.open_table(META)?;
             meta.get("device_id")?
                 .and_then(|v| Uuid::from_slice(v.value()).ok())
@@ -266,13 +287,14 @@ impl Store {
         migrate::run(&store)?;
         store.init_tables()?;
         // The server vouched for this password: the local count starts again.
-        throttle::clear(&store.db, account)?;
+        let db = store.db().get()?;
+        throttle::clear(&db, account)?;
         Ok(store)
     }
 
     /// Creates every table so read transactions never meet a missing one.
     fn init_tables(&self) -> StoreResult<()> {
-        let txn = self.db.begin_write()?;
+        let txn = self.db().begin_write()?;
         {
             txn.open_table(META)?;
             txn.open_table(KEY_SLOTS)?;
@@ -318,8 +340,13 @@ impl Store {
     pub fn account(&self) -> &str {
         &self.account
     }
-    pub(crate) fn db(&self) -> &Database {
-        &self.db
+    /// The open database, reopened first when an I/O error failed the last one.
+    pub(crate) fn db(&self) -> reopen::Db {
+        self.db.get()
+    }
+    /// How many times this store reopened its file after an I/O failure.
+    pub fn reopens(&self) -> u64 {
+        self.db.reopens()
     }
     pub(crate) fn sealer(&self) -> &Sealer {
         &self.sealer
@@ -353,7 +380,7 @@ impl Store {
             active: true,
             created_at: now(),
         };
-        let txn = self.db.begin_write()?;
+        let txn = self.db().begin_write()?;
         {
             let mut slots = txn.open_table(KEY_SLOTS)?;
             slots.insert(username, serde_json::to_vec(&slot)?.as_slice())?;
@@ -371,7 +398,7 @@ impl Store {
             return Err(StoreError::UnknownUser(username.to_string()));
         }
         let slot = KeySlot::wrap(username, password, &self.sealer_key())?;
-        let txn = self.db.begin_write()?;
+        let txn = self.db().begin_write()?;
         txn.open_table(KEY_SLOTS)?
             .insert(username, serde_json::to_vec(&slot)?.as_slice())?;
         txn.commit()?;
@@ -383,7 +410,7 @@ impl Store {
     }
 
     fn put_user(&self, user: &User) -> StoreResult<()> {
-        let txn = self.db.begin_write()?;
+        let txn = self.db().begin_write()?;
         {
             let mut users = txn.open_table(USERS)?;
             let sealed = self.seal_json("users", user.username.as_bytes(), user)?;
@@ -394,7 +421,7 @@ impl Store {
     }
 
     pub fn user(&self, username: &str) -> StoreResult<Option<User>> {
-        let r = self.db.begin_read()?;
+        let r = self.db().begin_read()?;
         let t = r.open_table(USERS)?;
         match t.get(username)? {
             Some(v) => Ok(Some(self.open_json(
@@ -407,7 +434,7 @@ impl Store {
     }
 
     pub fn users(&self) -> StoreResult<Vec<User>> {
-        let r = self.db.begin_read()?;
+        let r = self.db().begin_read()?;
         let t = r.open_table(USERS)?;
         let mut out = Vec::new();
         for row in t.iter()? {
@@ -420,7 +447,7 @@ impl Store {
     // ---- settings ------------------------------------------------------------------
 
     pub fn settings(&self) -> StoreResult<ShopSettings> {
-        let r = self.db.begin_read()?;
+        let r = self.db().begin_read()?;
         let t = r.open_table(SETTINGS)?;
         match t.get("shop")? {
             Some(v) => self.open_json("settings", b"shop", v.value()),
@@ -430,7 +457,7 @@ impl Store {
 
     pub fn save_settings(&self, s: &ShopSettings) -> StoreResult<()> {
         s.check_series()?;
-        let txn = self.db.begin_write()?;
+        let txn = self.db().begin_write()?;
         {
             let sealed = self.seal_json("settings", b"shop", s)?;
             txn.open_table(SETTINGS)?
@@ -565,14 +592,14 @@ impl Store {
 
     /// Reads one record by id.
     pub fn get<T: Record>(&self, id: Uuid) -> StoreResult<Option<Stored<T>>> {
-        let r = self.db.begin_read()?;
+        let r = self.db().begin_read()?;
         let t = r.open_table(records(T::KIND))?;
         self.read_record(&t, id)
     }
 
     /// Every record of a kind (opened and decoded). For big tables prefer the summaries.
     pub fn list<T: Record>(&self) -> StoreResult<Vec<Stored<T>>> {
-        let r = self.db.begin_read()?;
+        let r = self.db().begin_read()?;
         let t = r.open_table(records(T::KIND))?;
         let mut out = Vec::new();
         for row in t.iter()? {
@@ -584,11 +611,11 @@ impl Store {
 
     /// Gives freed pages back to the file system (after bulk loads such as the demo).
     pub fn compact(&mut self) -> StoreResult<bool> {
-        Ok(self.db.compact()?)
+        Ok(self.db.get_mut()?.compact()?)
     }
 
     pub fn count(&self, kind: RecordKind) -> StoreResult<u64> {
-        let r = self.db.begin_read()?;
+        let r = self.db().begin_read()?;
         Ok(r.open_table(records(kind))?.len()?)
     }
 }

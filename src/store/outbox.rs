@@ -7,7 +7,7 @@ use crate::store::tables::*;
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, Utc};
 use motordesk_core::{RecordKind, SyncStatus};
-use redb::{ReadableDatabase, ReadableTable, WriteTransaction};
+use redb::{ReadableTable, WriteTransaction};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 

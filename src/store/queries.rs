@@ -12,7 +12,7 @@ use motordesk_core::{Customer, fold};
 use motordesk_core::{DocumentKind, DocumentNumber};
 use motordesk_core::{OdometerReading, Plate, Vehicle};
 use motordesk_core::{Record, Stored, SyncStatus};
-use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction};
+use redb::{ReadableTable, ReadableTableMetadata, WriteTransaction};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;

@@ -7,7 +7,6 @@ use crate::store::tables::{META, SETTINGS};
 use chrono::{DateTime, Utc};
 use motordesk_core::DocumentKind;
 use motordesk_core::Role;
-use redb::ReadableDatabase;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 

@@ -13,7 +13,7 @@ use motordesk_core::lima_date;
 use motordesk_core::{DocumentKind, DocumentNumber, MAX_CORRELATIVE};
 use motordesk_core::{Invoice, InvoiceDraft, check_credit_room};
 use motordesk_core::{OdometerCheck, OdometerReading, Vehicle, check_odometer};
-use redb::{ReadableDatabase, ReadableTable, WriteTransaction};
+use redb::{ReadableTable, WriteTransaction};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 

@@ -7,6 +7,10 @@
 //! voidings. With a server it checks connectivity, then runs `worker::sync_once` on
 //! reconnect, every `period`, on `nudge()` and when a FAILED entry's backoff is over; the
 //! server's dispatcher sends to SUNAT.
+//!
+//! A cycle the local store fails (a full disk) is only logged and retried like an offline
+//! one: the store reopens its file by itself, and entries the failure left SYNCING go back
+//! to PENDING before the next cycle (nothing is in flight between cycles).
 
 use crate::store::Store;
 use crate::sync::client::{Client, DEFAULT_TIMEOUT};
@@ -128,6 +132,7 @@ fn run(store: &Store, shared: &Shared, repaint: &Repaint, config: SyncConfig) {
     }
     let mut client: Option<Client> = None;
     let mut was_offline = false;
+    let mut stranded = false;
     let mut last_sunat: Option<std::time::Instant> = None;
     while !shared.stop.load(Ordering::Relaxed) {
         let wait;
@@ -161,7 +166,18 @@ fn run(store: &Store, shared: &Shared, repaint: &Repaint, config: SyncConfig) {
                     }
                     _ => client.insert(Client::new(&url, Some(token), config.timeout)),
                 };
-                wait = cycle(store, c, shared, repaint, &config, &mut was_offline);
+                if stranded {
+                    stranded = !requeue_syncing(store);
+                }
+                wait = cycle(
+                    store,
+                    c,
+                    shared,
+                    repaint,
+                    &config,
+                    &mut was_offline,
+                    &mut stranded,
+                );
             }
         }
         refresh_counts(store, shared);
@@ -186,6 +202,7 @@ fn cycle(
     repaint: &Repaint,
     config: &SyncConfig,
     was_offline: &mut bool,
+    stranded: &mut bool,
 ) -> Duration {
     let asked = Utc::now().timestamp_millis();
     let health = client.health();
@@ -235,6 +252,9 @@ fn cycle(
         }
         Err(e) => {
             log::warn!("sync: {e}");
+            // The store failing (a full disk) may stop a push between SYNCING and the
+            // server's answer; those entries go back to PENDING before the next cycle.
+            *stranded |= matches!(e, SyncError::Store(_));
             let offline = matches!(e, SyncError::Transport(_));
             if offline {
                 *was_offline = true;
@@ -254,6 +274,24 @@ fn cycle(
         wait = wait.min(until.max(Duration::from_millis(500)));
     }
     wait
+}
+
+/// Puts entries a failed cycle left SYNCING back to PENDING (safe: nothing is in flight
+/// between cycles, and the server applies each idempotency key once). False while the
+/// store still fails, so the next cycle tries again.
+fn requeue_syncing(store: &Store) -> bool {
+    match store.reset_syncing() {
+        Ok(n) => {
+            if n > 0 {
+                log::info!("sync: {n} entries left SYNCING by a store failure are PENDING again");
+            }
+            true
+        }
+        Err(e) => {
+            log::warn!("sync: reset_syncing: {e}");
+            false
+        }
+    }
 }
 
 /// A kiosk without a server sends its own documents and polls its voidings, when an
