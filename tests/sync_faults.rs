@@ -40,7 +40,11 @@ fn server_down_kiosk_keeps_selling_then_everything_syncs() {
         kiosk.store.sync_counts().unwrap().pending,
         kiosk.unsynced_seqs().len() as u64
     );
-    assert!(handle.state().last_error.is_some());
+    let st = handle.state();
+    assert!(st.last_error.is_some());
+    // The screen shows the Spanish side of the same failure.
+    let es = st.last_error_es.expect("a Spanish message");
+    assert!(es.contains("servidor") || es.contains("conexión"), "{es}");
 
     server.restart();
     handle.nudge();
@@ -53,6 +57,7 @@ fn server_down_kiosk_keeps_selling_then_everything_syncs() {
         Connectivity::Reconnected | Connectivity::Online
     ));
     assert_eq!(st.last_error, None);
+    assert_eq!(st.last_error_es, None);
     drop(handle);
     kiosk.assert_all_synced();
     assert_server_has_exactly(&server, &issued);

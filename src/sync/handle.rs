@@ -221,6 +221,7 @@ fn cycle(
         shared.update(|st| {
             st.connectivity = Connectivity::Offline;
             st.last_error = Some(e.to_string());
+            st.last_error_es = Some(e.mensaje());
         });
         return config.offline_probe;
     }
@@ -242,6 +243,7 @@ fn cycle(
                 };
                 st.last_sync_at = Some(Utc::now());
                 st.last_error = None;
+                st.last_error_es = None;
                 if report.pulled > 0 {
                     st.remote_changes += 1;
                 }
@@ -264,6 +266,7 @@ fn cycle(
                     st.connectivity = Connectivity::Offline;
                 }
                 st.last_error = Some(e.to_string());
+                st.last_error_es = Some(e.mensaje());
             });
             wait = config.offline_probe;
         }

@@ -33,6 +33,8 @@ pub struct SyncState {
     pub last_sync_at: Option<DateTime<Utc>>,
     /// English, for logs and the details view.
     pub last_error: Option<String>,
+    /// The same failure as the cashier reads it (Spanish `mensaje()`).
+    pub last_error_es: Option<String>,
     /// Conflicts waiting for review.
     pub conflicts: u64,
     /// This kiosk's clock minus the server's (ms), measured at the last health check.

@@ -193,7 +193,8 @@ impl SincronizacionPanel {
         if let Some(t) = state.last_sync_at {
             ui.label(format!("Última sincronización: {}", lima_display(t)));
         }
-        if let Some(e) = &state.last_error {
+        // Spanish for the cashier; the English cause stays in the log file.
+        if let Some(e) = state.last_error_es.as_ref().or(state.last_error.as_ref()) {
             ui.label(
                 RichText::new(format!("Último error: {e}"))
                     .color(theme::GREY)
