@@ -16,7 +16,8 @@ use motordesk_core::protocol::{
 use motordesk_core::{FiscalError, FiscalState, Hlc, RecordKind};
 use motordesk_sunat::{SunatOutcome, VoidStep};
 use redb::{
-    ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition, WriteTransaction,
+    ReadTransaction, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition,
+    WriteTransaction,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -87,15 +88,55 @@ fn read(txn: &WriteTransaction, id: u128) -> DbResult<Option<ServerFiscal>> {
     }
 }
 
-fn write(txn: &WriteTransaction, f: &mut ServerFiscal, due_ms: Option<i64>) -> DbResult<()> {
-    let id = f.update.invoice_id.as_u128();
-    let mut due = txn.open_table(FISCAL_DUE)?;
-    if let Some(old) = f.due_ms {
+/// A due index: (due at, unix ms; invoice id) → ().
+type DueIndex = TableDefinition<'static, (i64, u128), ()>;
+
+/// Moves `id`'s key in `index` from `old` to `new` (either may be none).
+fn move_due(
+    txn: &WriteTransaction,
+    index: DueIndex,
+    id: u128,
+    old: Option<i64>,
+    new: Option<i64>,
+) -> DbResult<()> {
+    let mut due = txn.open_table(index)?;
+    if let Some(old) = old {
         due.remove((old, id))?;
     }
-    if let Some(at) = due_ms {
+    if let Some(at) = new {
         due.insert((at, id), ())?;
     }
+    Ok(())
+}
+
+/// Calls `take` on the records due in `index` at `now`, soonest first, until it has
+/// taken `limit` of them (`take` returns whether it took one).
+fn each_due(
+    r: &ReadTransaction,
+    index: DueIndex,
+    now: DateTime<Utc>,
+    limit: usize,
+    mut take: impl FnMut(u128, ServerFiscal) -> DbResult<bool>,
+) -> DbResult<()> {
+    let due = r.open_table(index)?;
+    let fiscal = r.open_table(FISCAL)?;
+    let mut taken = 0;
+    for row in due.range((i64::MIN, 0)..=(now.timestamp_millis(), u128::MAX))? {
+        if taken >= limit {
+            break;
+        }
+        let id = row?.0.value().1;
+        let Some(f) = fiscal.get(id)? else { continue };
+        if take(id, serde_json::from_slice(f.value())?)? {
+            taken += 1;
+        }
+    }
+    Ok(())
+}
+
+fn write(txn: &WriteTransaction, f: &mut ServerFiscal, due_ms: Option<i64>) -> DbResult<()> {
+    let id = f.update.invoice_id.as_u128();
+    move_due(txn, FISCAL_DUE, id, f.due_ms, due_ms)?;
     f.due_ms = due_ms;
     txn.open_table(FISCAL)?
         .insert(id, serde_json::to_vec(f)?.as_slice())?;
@@ -136,13 +177,7 @@ pub(crate) fn queue(
 
 fn set_void_due(txn: &WriteTransaction, f: &mut ServerFiscal, due_ms: Option<i64>) -> DbResult<()> {
     let id = f.update.invoice_id.as_u128();
-    let mut due = txn.open_table(VOIDS_DUE)?;
-    if let Some(old) = f.void_due_ms {
-        due.remove((old, id))?;
-    }
-    if let Some(at) = due_ms {
-        due.insert((at, id), ())?;
-    }
+    move_due(txn, VOIDS_DUE, id, f.void_due_ms, due_ms)?;
     f.void_due_ms = due_ms;
     Ok(())
 }
@@ -223,16 +258,8 @@ impl ServerDb {
     /// Up to `limit` documents due at `now`, soonest first, with their XML.
     pub fn fiscal_due(&self, now: DateTime<Utc>, limit: usize) -> DbResult<Vec<DueDocument>> {
         let r = self.database().begin_read()?;
-        let due = r.open_table(FISCAL_DUE)?;
-        let fiscal = r.open_table(FISCAL)?;
         let mut out = Vec::new();
-        for row in due.range((i64::MIN, 0)..=(now.timestamp_millis(), u128::MAX))? {
-            if out.len() >= limit {
-                break;
-            }
-            let id = row?.0.value().1;
-            let Some(f) = fiscal.get(id)? else { continue };
-            let f: ServerFiscal = serde_json::from_slice(f.value())?;
+        each_due(&r, FISCAL_DUE, now, limit, |id, f| {
             let Some(xml) =
                 self.record_payload(&r, RecordKind::Comprobante, Uuid::from_u128(id))?
             else {
@@ -240,7 +267,7 @@ impl ServerDb {
                     "fiscal: {} is queued but its XML is missing",
                     f.update.file_name
                 );
-                continue;
+                return Ok(false);
             };
             let upload: ComprobanteUpload = serde_json::from_value(xml["data"].clone())?;
             out.push(DueDocument {
@@ -251,7 +278,8 @@ impl ServerDb {
                 outcome_unknown: f.update.outcome_unknown,
                 tries: f.tries,
             });
-        }
+            Ok(true)
+        })?;
         Ok(out)
     }
 
@@ -301,29 +329,23 @@ impl ServerDb {
     /// Up to `limit` voidings due at `now`, soonest first, with their signed summary.
     pub fn voids_due(&self, now: DateTime<Utc>, limit: usize) -> DbResult<Vec<DueVoid>> {
         let r = self.database().begin_read()?;
-        let due = r.open_table(VOIDS_DUE)?;
-        let fiscal = r.open_table(FISCAL)?;
         let mut out = Vec::new();
-        for row in due.range((i64::MIN, 0)..=(now.timestamp_millis(), u128::MAX))? {
-            if out.len() >= limit {
-                break;
-            }
-            let id = row?.0.value().1;
-            let Some(f) = fiscal.get(id)? else { continue };
-            let f: ServerFiscal = serde_json::from_slice(f.value())?;
-            let Some(void) = f.update.void else { continue };
+        each_due(&r, VOIDS_DUE, now, limit, |id, f| {
+            let Some(void) = f.update.void else {
+                return Ok(false);
+            };
             let Some(p) = self.record_payload(&r, RecordKind::VoidRequest, Uuid::from_u128(id))?
             else {
                 log::error!(
                     "fiscal: voiding {} is queued but its XML is missing",
                     void.file_name
                 );
-                continue;
+                return Ok(false);
             };
             let upload: VoidUpload = serde_json::from_value(p["data"].clone())?;
             if upload.file_name != void.file_name {
                 log::error!("fiscal: voiding {} does not match its XML", void.file_name);
-                continue;
+                return Ok(false);
             }
             out.push(DueVoid {
                 invoice_id: f.update.invoice_id,
@@ -332,7 +354,8 @@ impl ServerDb {
                 ticket: void.ticket,
                 tries: f.void_tries,
             });
-        }
+            Ok(true)
+        })?;
         Ok(out)
     }
 
