@@ -10,19 +10,22 @@
 
 #[path = "../../motordesk-sunat/tests/common/mod.rs"]
 mod common;
+#[path = "../tests/support/mod.rs"]
+mod support;
 #[path = "../../motordesk-sunat/tests/transport_support/mod.rs"]
 mod transport_support;
 
 use chrono::Utc;
 use common::*;
 use motordesk_core::protocol::{ComprobanteUpload, Mutation};
-use motordesk_core::{FiscalState, Hlc, RecordKind, RecordMeta, Stored, SyncStatus};
+use motordesk_core::{FiscalState, RecordKind};
 use motordesk_server::db::ServerDb;
 use motordesk_server::dispatcher::{SunatSettings, pass};
 use motordesk_sunat::{Certificate, DocumentKind, build, sign};
 use rust_decimal_macros::dec;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
+use support::mutation;
 use transport_support::Standin;
 use uuid::Uuid;
 
@@ -47,35 +50,6 @@ fn documents(n: u32) -> Vec<ComprobanteUpload> {
         .collect()
 }
 
-fn mutation(device: Uuid, seq: u64, c: &ComprobanteUpload) -> Mutation {
-    let hlc = Hlc {
-        wall_ms: Utc::now().timestamp_millis(),
-        counter: 0,
-        device,
-    };
-    let stored = Stored {
-        meta: RecordMeta {
-            created_at: Utc::now(),
-            modified_at: Utc::now(),
-            synced_at: None,
-            status: SyncStatus::Pending,
-            hlc,
-            version: 1,
-            account: "caja".into(),
-        },
-        data: c.clone(),
-    };
-    Mutation {
-        idempotency_key: Uuid::now_v7(),
-        device_seq: seq,
-        kind: RecordKind::Comprobante,
-        record_id: c.invoice_id,
-        version: 1,
-        hlc,
-        payload: serde_json::to_value(stored).unwrap(),
-    }
-}
-
 /// Pushes `docs` into a fresh server database, then runs dispatcher passes against a
 /// stand-in started with `checks` until none is left; returns documents per second.
 fn run(docs: &[ComprobanteUpload], checks: &str, workers: usize) -> f64 {
@@ -87,7 +61,18 @@ fn run(docs: &[ComprobanteUpload], checks: &str, workers: usize) -> f64 {
         let muts: Vec<Mutation> = chunk
             .iter()
             .enumerate()
-            .map(|(j, c)| mutation(device.device_id, (i * 200 + j) as u64 + 1, c))
+            .map(|(j, c)| {
+                let now = Utc::now().timestamp_millis();
+                let mut m = mutation(
+                    device.device_id,
+                    RecordKind::Comprobante,
+                    c.invoice_id,
+                    c,
+                    now,
+                );
+                m.device_seq = (i * 200 + j) as u64 + 1;
+                m
+            })
             .collect();
         db.apply(&device, &muts).unwrap();
     }

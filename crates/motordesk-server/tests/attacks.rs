@@ -3,15 +3,16 @@
 //! oversized bodies and fields, stamps from the future, readings for vehicles that do not
 //! exist, and what the database file shows at rest. Each test failed before its fix.
 
+mod support;
+
 use chrono::Utc;
 use motordesk_core::protocol::*;
-use motordesk_core::{
-    Customer, Hlc, IdKind, OdometerReading, RecordKind, RecordMeta, Stored, SyncStatus,
-};
+use motordesk_core::{Customer, IdKind, OdometerReading, RecordKind};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
+use support::mutation;
 use uuid::Uuid;
 
 const DEMO_CODE: &str = "codigo-de-prueba-1";
@@ -36,12 +37,22 @@ impl Drop for Server {
     }
 }
 
+/// A fresh server with its own database (in `data/` of a new temp dir).
 fn start(extra: &[&str]) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("data").join("server.redb");
+    spawn(&db, extra, dir)
+}
+
+/// A server on an existing database (the test keeps its folder alive).
+fn restart_on(db: &Path) -> Server {
+    spawn(db, &[], tempfile::tempdir().unwrap())
+}
+
+fn spawn(db: &Path, extra: &[&str], dir: tempfile::TempDir) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_motordesk-server"))
         .args(["--addr", "127.0.0.1:0", "--db"])
-        .arg(&db)
+        .arg(db)
         .args(extra)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
@@ -60,7 +71,7 @@ fn start(extra: &[&str]) -> Server {
     Server {
         child,
         url: format!("http://{addr}"),
-        db,
+        db: db.to_path_buf(),
         _dir: dir,
     }
 }
@@ -121,41 +132,6 @@ fn push(s: &Server, token: &str, mutations: Vec<Mutation>) -> (u16, String) {
     )
 }
 
-fn mutation<T: serde::Serialize>(
-    device: Uuid,
-    kind: RecordKind,
-    id: Uuid,
-    data: T,
-    wall_ms: i64,
-) -> Mutation {
-    let hlc = Hlc {
-        wall_ms,
-        counter: 0,
-        device,
-    };
-    let stored = Stored {
-        meta: RecordMeta {
-            created_at: Utc::now(),
-            modified_at: Utc::now(),
-            synced_at: None,
-            status: SyncStatus::Pending,
-            hlc,
-            version: 1,
-            account: "caja".into(),
-        },
-        data,
-    };
-    Mutation {
-        idempotency_key: Uuid::now_v7(),
-        device_seq: 1,
-        kind,
-        record_id: id,
-        version: 1,
-        hlc,
-        payload: serde_json::to_value(stored).unwrap(),
-    }
-}
-
 fn outcome(body: &str) -> Outcome {
     let r: PushResponse = serde_json::from_str(body).unwrap();
     r.results.into_iter().next().unwrap().outcome
@@ -206,32 +182,6 @@ fn without_a_code_nobody_registers_and_generated_codes_work_once() {
         403,
         "single use"
     );
-}
-
-fn restart_on(db: &Path) -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_motordesk-server"))
-        .args(["--addr", "127.0.0.1:0", "--db"])
-        .arg(db)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("listening on ")
-        .expect("address")
-        .to_string();
-    Server {
-        child,
-        url: format!("http://{addr}"),
-        db: db.to_path_buf(),
-        _dir: dir,
-    }
 }
 
 #[test]

@@ -4,14 +4,17 @@
 //! nothing that fails validation is ever stored: every change the server keeps passes
 //! `validate::check` again.
 
+mod support;
+
 use chrono::Utc;
 use motordesk_core::protocol::{Change, Mutation, PushRequest};
-use motordesk_core::{Customer, Hlc, IdKind, RecordKind, RecordMeta, Stored, SyncStatus};
+use motordesk_core::{Customer, Hlc, IdKind, RecordKind};
 use motordesk_server::db::ServerDb;
 use motordesk_server::device::Device;
 use motordesk_server::validate;
 use proptest::prelude::*;
 use serde_json::{Value, json};
+use support::mutation;
 use uuid::Uuid;
 
 fn kind() -> impl Strategy<Value = RecordKind> {
@@ -39,36 +42,11 @@ fn any_json() -> impl Strategy<Value = Value> {
 /// A valid customer mutation of `device`, then one of its fields replaced by `junk`.
 fn customer_mutation(device: Uuid, field: &str, junk: Value, wall_ms: i64) -> Mutation {
     let c = Customer::new(Uuid::now_v7(), IdKind::Dni, "45678912", "Ana", "", "", "").unwrap();
-    let hlc = Hlc {
-        wall_ms,
-        counter: 0,
-        device,
-    };
-    let stored = Stored {
-        meta: RecordMeta {
-            created_at: Utc::now(),
-            modified_at: Utc::now(),
-            synced_at: None,
-            status: SyncStatus::Pending,
-            hlc,
-            version: 1,
-            account: "caja".into(),
-        },
-        data: c.clone(),
-    };
-    let mut payload = serde_json::to_value(stored).unwrap();
+    let mut m = mutation(device, RecordKind::Customer, c.id, &c, wall_ms);
     if !field.is_empty() {
-        payload["data"][field] = junk;
+        m.payload["data"][field] = junk;
     }
-    Mutation {
-        idempotency_key: Uuid::now_v7(),
-        device_seq: 1,
-        kind: RecordKind::Customer,
-        record_id: c.id,
-        version: 1,
-        hlc,
-        payload,
-    }
+    m
 }
 
 /// Every change the server holds, as the mutation that made it, checks again.
