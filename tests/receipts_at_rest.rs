@@ -3,6 +3,7 @@
 //! an older version saved are sealed and deleted at login; a reprint still reads.
 
 mod receipt_common;
+mod sunat_support;
 
 use egui::vec2;
 use egui_kittest::Harness;
@@ -14,7 +15,7 @@ use motordesk::store::Paper;
 use motordesk::ui::{AppOptions, KioskApp, PanelId};
 use receipt_common::*;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use sunat_support::touch::{has, wait_for};
 
 /// What a receipt of `boleta` or `factura` shows about its customer.
 const CUSTOMER: [&str; 6] = [
@@ -109,26 +110,6 @@ fn saved_receipts_leave_nothing_readable_and_still_reprint() {
     let text = squash(&pdftotext(&plain));
     assert!(text.contains("María Peña Núñez"), "{text}");
     assert!(text.contains("B001-00000001"), "{text}");
-}
-
-fn wait_for(
-    h: &mut Harness<'static, KioskApp>,
-    what: &str,
-    cond: impl Fn(&Harness<'static, KioskApp>) -> bool,
-) {
-    for _ in 0..1500 {
-        h.step();
-        if cond(h) {
-            h.step();
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    panic!("timed out waiting for {what}");
-}
-
-fn has(h: &Harness<'static, KioskApp>, text: &str) -> bool {
-    h.query_all_by_label_contains(text).next().is_some()
 }
 
 fn harness(app: KioskApp) -> Harness<'static, KioskApp> {
