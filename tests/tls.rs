@@ -1,6 +1,7 @@
 //! The server over TLS with a shop's own certificate: a kiosk that trusts it registers,
 //! logs a user in and syncs; plain HTTP and an untrusting client are refused.
 
+#[path = "kiosk/sync_support/mod.rs"]
 mod sync_support;
 
 use motordesk::store::Store;

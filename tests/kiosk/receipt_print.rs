@@ -1,7 +1,7 @@
 //! Saving and printing: the sealed PDF is always on disk, whatever the printer does,
 //! and opens only under its own name with its store's key.
 
-mod receipt_common;
+use crate::receipt_common;
 
 use motordesk::receipt::{
     ArchiveError, ReceiptLayout, list_printers, open_receipt, print_pdf, render_pdf, save_receipt,

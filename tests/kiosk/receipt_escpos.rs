@@ -5,8 +5,8 @@
 //! says it is offline and one that goes away mid-job (a clear error; the sealed receipt
 //! is still there to reprint).
 
-mod receipt_common;
-mod sunat_support;
+use crate::receipt_common;
+use crate::sunat_support;
 
 use motordesk::receipt::{
     BAND_ROWS, DOTS_80MM, Item, NetPrintError, ReceiptLayout, escpos_job, print_raw,

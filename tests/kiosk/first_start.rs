@@ -199,7 +199,7 @@ fn a_kill_during_creation_never_leaves_a_file_the_next_start_refuses() {
         Command::new(&exe)
             .args([
                 "--exact",
-                "child_process_creating_a_store",
+                "first_start::child_process_creating_a_store",
                 "--test-threads=1",
             ])
             .env(CHILD_ENV, p)

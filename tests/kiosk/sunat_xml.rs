@@ -4,9 +4,7 @@
 //! accountant's `export-xml` — every exported file checked by xmllint, SUNAT's rules and
 //! xmlsec1.
 
-// The SUNAT crate's own checkers (xmllint, validate.py, xmlsec1), one copy for both.
-#[path = "../crates/motordesk-sunat/tests/common/mod.rs"]
-mod sunat_checks;
+use crate::sunat_checks;
 
 use motordesk::store::{DB_FILE, SUNAT_TEST_RUC, Store, StoreError};
 use motordesk_core::{

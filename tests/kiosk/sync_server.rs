@@ -1,7 +1,7 @@
 //! The server validates everything it is sent: tokens, JSON, invoice totals, series
 //! ownership, immutability of issued documents, identity documents.
 
-mod sync_support;
+use crate::sync_support;
 
 use motordesk::store::OutboxEntry;
 use motordesk::sync::{Client, SyncError, sync_once};

@@ -2,7 +2,7 @@
 //! connection cut after the server applied the batch, a server restart mid-batch. Each
 //! test ends with nothing lost, nothing duplicated and everything SYNCED.
 
-mod sync_support;
+use crate::sync_support;
 
 use motordesk::sync::{
     Connectivity, SyncConfig, SyncError, SyncHandle, SyncOptions, sync_once, sync_once_with,

@@ -3,7 +3,7 @@
 //! the touch flows need. One copy, so both suites set the shop up the same way.
 #![allow(dead_code)]
 
-#[path = "../../crates/motordesk-sunat/tests/transport_support/mod.rs"]
+#[path = "../../../crates/motordesk-sunat/tests/transport_support/mod.rs"]
 pub mod transport_support;
 
 use motordesk::store::{DB_FILE, Store};

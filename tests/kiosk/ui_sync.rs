@@ -2,7 +2,7 @@
 //! started: EN LÍNEA → SIN CONEXIÓN with the sale counted as pending → back online and
 //! the pending count drops to zero.
 
-mod sync_support;
+use crate::sync_support;
 
 use egui::vec2;
 use egui_kittest::Harness;

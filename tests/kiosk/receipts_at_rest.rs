@@ -2,8 +2,8 @@
 //! sealed with the store's key; the data dir is 0700 and its files 0600; plaintext PDFs
 //! an older version saved are sealed and deleted at login; a reprint still reads.
 
-mod receipt_common;
-mod sunat_support;
+use crate::receipt_common;
+use crate::sunat_support;
 
 use egui::vec2;
 use egui_kittest::Harness;

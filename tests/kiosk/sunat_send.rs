@@ -5,7 +5,7 @@
 //! a rejection that stays, an exception resent with the same number. And the same by touch:
 //! an administrator sets the service in Ajustes, sends, and Comprobantes shows ACEPTADO.
 
-mod sunat_support;
+use crate::sunat_support;
 
 use motordesk::store::{DB_FILE, Store, SunatOutcome};
 use motordesk::sync::{SunatReport, send_pending};

@@ -1,7 +1,7 @@
 //! Long documents: A4 paginates with the header repeated and the totals on the last
 //! page; the 80 mm ticket grows into one long page.
 
-mod receipt_common;
+use crate::receipt_common;
 
 use motordesk::receipt::ReceiptLayout;
 use motordesk::store::Paper;

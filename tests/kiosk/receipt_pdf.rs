@@ -1,7 +1,7 @@
 //! Real documents issued from a real store, rendered to PDF on both papers, read back
 //! with poppler and the QR decoded from the rendered page.
 
-mod receipt_common;
+use crate::receipt_common;
 
 use motordesk::store::Paper;
 use motordesk_core::Invoice;

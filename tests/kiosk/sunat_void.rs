@@ -4,7 +4,7 @@
 //! polled until SUNAT confirms and the document reads ANULADO; the refusals (not accepted,
 //! past SUNAT's limit, without reason) send nothing; the daily `N` never repeats.
 
-mod sunat_support;
+use crate::sunat_support;
 
 use chrono::NaiveDate;
 use motordesk::store::{Store, VoidRefusal, VoidStatus};

@@ -1,7 +1,7 @@
 //! Two real kiosks and a real server: the pull feed, last-writer-wins on HLC, and
 //! conflicts recorded for review.
 
-mod sync_support;
+use crate::sync_support;
 
 use motordesk::store::{Resolution, Side};
 use motordesk::sync::sync_once;

@@ -1,6 +1,6 @@
 //! VISTA PREVIA: a draft laid out before it is issued, and drawn by egui.
 
-mod receipt_common;
+use crate::receipt_common;
 
 use chrono::Utc;
 use eframe::egui;

@@ -2,7 +2,7 @@
 //! offline login with the cached credentials, wrong password, expired session, pending
 //! work kept across logout and synced at the next online login.
 
-mod sync_support;
+use crate::sync_support;
 
 use motordesk::store::{Store, StoreError};
 use motordesk::sync::{Client, LoginError, login, sync_once, whoami};

@@ -5,8 +5,8 @@
 //! exception, and a kill -9 of the server in the middle of a send. The stand-in counts
 //! every sendBill per document, so "never sent twice" is checked, not assumed.
 
-mod sunat_support;
-mod sync_support;
+use crate::sunat_support;
+use crate::sync_support;
 
 use motordesk::export::{ExportOptions, export_xml};
 use motordesk::store::{DB_FILE, Store};

@@ -7,7 +7,7 @@
 //! nothing committed before is lost and the failed sale left nothing behind. The sync
 //! thread, hit in the middle of a push, resumes and syncs everything.
 
-mod sync_support;
+use crate::sync_support;
 
 use motordesk::store::{BackendWrap, Store, StoreError};
 use motordesk::sync::{SyncConfig, SyncHandle};

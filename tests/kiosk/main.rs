@@ -1,0 +1,36 @@
+//! The kiosk's integration tests, as one test binary. Each file here was its own binary
+//! until the CI machine ran out of disk: 26 binaries of 110–190 MB each (every one links
+//! eframe, rustls and printpdf) filled 6.1 GB of `target/debug/deps`; one binary links that
+//! once. `cargo test --test kiosk ui_flows::` runs one file's tests.
+//! `tests/tls.rs` stays separate because it sets a process environment variable.
+
+mod receipt_common;
+mod sunat_support;
+mod sync_support;
+// The SUNAT crate's own checkers (xmllint, validate.py, xmlsec1), one copy for both.
+#[path = "../../crates/motordesk-sunat/tests/common/mod.rs"]
+mod sunat_checks;
+
+mod accounts;
+mod crash_harness;
+mod disk_full;
+mod first_start;
+mod login_throttle;
+mod receipt_escpos;
+mod receipt_pages;
+mod receipt_pdf;
+mod receipt_preview;
+mod receipt_print;
+mod receipts_at_rest;
+mod security;
+mod store;
+mod sunat_dispatch;
+mod sunat_send;
+mod sunat_void;
+mod sunat_xml;
+mod sync_conflicts;
+mod sync_faults;
+mod sync_server;
+mod totals_props;
+mod ui_flows;
+mod ui_sync;
