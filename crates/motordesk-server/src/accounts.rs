@@ -4,7 +4,9 @@
 
 use crate::db::{DbError, DbResult, ServerDb, new_token, token_hash};
 use crate::error::ApiError;
-use crate::request::{Shared, authenticate, blocking, parse};
+use crate::request::{
+    Shared, authenticate, blocking, parse, throttle_check, throttle_failed, throttle_succeeded,
+};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::Router;
@@ -17,18 +19,9 @@ use chacha20poly1305::aead::OsRng;
 use chrono::{DateTime, Utc};
 use motordesk_core::Role;
 use motordesk_core::protocol::*;
-use redb::{ReadableDatabase, ReadableTable, TableDefinition};
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use uuid::Uuid;
-
-/// username → JSON `ServerUser`.
-const USERS: TableDefinition<&str, &[u8]> = TableDefinition::new("users");
-/// hex(blake2s(session token)) → JSON `Session`.
-const SESSIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("sessions");
-/// device id → the device's 32-byte escrow key, sealed with the server key
-/// (`sealing`); 32 bytes exactly is a plaintext key from before sealing, sealed at open.
-const ESCROWS: TableDefinition<u128, &[u8]> = TableDefinition::new("escrows");
 
 fn escrow_name(device: Uuid) -> String {
     format!("escrow:{device}")
@@ -45,10 +38,10 @@ pub struct ServerUser {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct Session {
-    username: String,
-    role: Role,
-    expires_at: DateTime<Utc>,
+pub(crate) struct Session {
+    pub(crate) username: String,
+    pub(crate) role: Role,
+    pub(crate) expires_at: DateTime<Utc>,
 }
 
 #[derive(Debug)]
@@ -94,36 +87,20 @@ pub fn parse_user_spec(spec: &str) -> Result<(String, String, Role), String> {
 }
 
 impl ServerDb {
-    fn ensure_account_tables(&self) -> DbResult<()> {
-        let txn = self.database().begin_write()?;
-        txn.open_table(USERS)?;
-        txn.open_table(SESSIONS)?;
-        txn.open_table(ESCROWS)?;
-        txn.commit()?;
-        Ok(())
-    }
-
     /// Seals escrow keys stored in the clear by older servers; returns how many.
     pub fn seal_legacy_escrows(&self) -> DbResult<usize> {
-        self.ensure_account_tables()?;
-        let txn = self.database().begin_write()?;
-        let plain: Vec<(u128, Vec<u8>)> = {
-            let t = txn.open_table(ESCROWS)?;
-            let mut out = Vec::new();
-            for row in t.iter()? {
-                let (k, v) = row?;
-                if v.value().len() == 32 {
-                    out.push((k.value(), v.value().to_vec()));
-                }
+        self.write(|t| {
+            let plain: Vec<(Uuid, Vec<u8>)> = t
+                .escrows()?
+                .into_iter()
+                .filter(|(_, v)| v.len() == 32)
+                .collect();
+            for (id, key) in &plain {
+                let sealed = self.sealer().seal(&escrow_name(*id), key);
+                t.put_escrow(*id, &sealed)?;
             }
-            out
-        };
-        for (id, key) in &plain {
-            let sealed = self.sealer().seal(&escrow_name(Uuid::from_u128(*id)), key);
-            txn.open_table(ESCROWS)?.insert(*id, sealed.as_slice())?;
-        }
-        txn.commit()?;
-        Ok(plain.len())
+            Ok(plain.len())
+        })
     }
 
     /// Creates or replaces a user (password re-hashed).
@@ -134,7 +111,6 @@ impl ServerDb {
         display_name: &str,
         role: Role,
     ) -> DbResult<()> {
-        self.ensure_account_tables()?;
         let user = ServerUser {
             username: username.to_string(),
             display_name: display_name.to_string(),
@@ -142,37 +118,17 @@ impl ServerDb {
             password_hash: hash_password(password)?,
             active: true,
         };
-        let txn = self.database().begin_write()?;
-        txn.open_table(USERS)?
-            .insert(username, serde_json::to_vec(&user)?.as_slice())?;
-        txn.commit()?;
-        Ok(())
+        self.write(|t| t.put_user(&user))
     }
 
     pub fn set_escrow(&self, device: Uuid, key: &[u8; 32]) -> DbResult<()> {
-        self.ensure_account_tables()?;
         let sealed = self.sealer().seal(&escrow_name(device), key);
-        let txn = self.database().begin_write()?;
-        txn.open_table(ESCROWS)?
-            .insert(device.as_u128(), sealed.as_slice())?;
-        txn.commit()?;
-        Ok(())
+        self.write(|t| t.put_escrow(device, &sealed))
     }
 
     pub fn login(&self, req: &LoginRequest, ttl: chrono::Duration) -> DbResult<LoginOutcome> {
-        self.ensure_account_tables()?;
-        let (user, escrow) = {
-            let r = self.database().begin_read()?;
-            let user: Option<ServerUser> = match r.open_table(USERS)?.get(req.username.as_str())? {
-                Some(v) => Some(serde_json::from_slice(v.value())?),
-                None => None,
-            };
-            let escrow = r
-                .open_table(ESCROWS)?
-                .get(req.device_id.as_u128())?
-                .map(|v| v.value().to_vec());
-            (user, escrow)
-        };
+        let (user, escrow) =
+            self.read(|t| Ok((t.user(req.username.as_str())?, t.escrow(req.device_id)?)))?;
         // Verify even for unknown users so timing does not tell who exists.
         static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
         let dummy = DUMMY.get_or_init(|| hash_password("not a password").unwrap_or_default());
@@ -197,12 +153,8 @@ impl ServerDb {
             role: user.role,
             expires_at: Utc::now() + ttl,
         };
-        let txn = self.database().begin_write()?;
-        txn.open_table(SESSIONS)?.insert(
-            token_hash(&token).as_str(),
-            serde_json::to_vec(&session)?.as_slice(),
-        )?;
-        txn.commit()?;
+        let hash = token_hash(&token);
+        self.write(|t| t.put_session(&hash, &session))?;
         Ok(LoginOutcome::Ok(LoginResponse {
             username: user.username,
             display_name: user.display_name,
@@ -215,12 +167,10 @@ impl ServerDb {
 
     /// The session behind a token, if it exists and has not expired.
     pub fn session(&self, token: &str) -> DbResult<Option<Me>> {
-        self.ensure_account_tables()?;
-        let r = self.database().begin_read()?;
-        let Some(v) = r.open_table(SESSIONS)?.get(token_hash(token).as_str())? else {
+        let hash = token_hash(token);
+        let Some(s) = self.read(|t| t.session(&hash))? else {
             return Ok(None);
         };
-        let s: Session = serde_json::from_slice(v.value())?;
         Ok((s.expires_at > Utc::now()).then_some(Me {
             username: s.username,
             role: s.role,
@@ -253,10 +203,7 @@ async fn login(
         format!("user:{}", req.username.trim().to_lowercase()),
         format!("ip:{}", addr.ip()),
     ];
-    state
-        .throttle
-        .check(&keys)
-        .map_err(ApiError::TooManyAttempts)?;
+    throttle_check(&state, &keys).await?;
     let login_key = headers
         .get(DEVICE_LOGIN_KEY_HEADER)
         .and_then(|v| v.to_str().ok())
@@ -271,7 +218,7 @@ async fn login(
                 .is_some_and(|h| crate::routes::same(&h, &token_hash(&login_key)))
         });
     if !known {
-        state.throttle.failed(&keys);
+        throttle_failed(&state, &keys).await?;
         log::warn!(
             "login for {} from {addr}: unknown kiosk or login key",
             keys[0]
@@ -282,11 +229,11 @@ async fn login(
     let ttl = state.user_token_ttl;
     match blocking(move || s.db.login(&req, ttl)).await? {
         LoginOutcome::Ok(resp) => {
-            state.throttle.succeeded(&keys);
+            throttle_succeeded(&state, &keys).await?;
             Ok(Json(resp))
         }
         LoginOutcome::BadCredentials => {
-            state.throttle.failed(&keys);
+            throttle_failed(&state, &keys).await?;
             log::warn!("failed login for {} from {addr}", keys[0]);
             Err(ApiError::Unauthorized("wrong user or password"))
         }

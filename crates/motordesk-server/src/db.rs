@@ -3,54 +3,20 @@
 //! is one write transaction: mutations and their idempotency keys land together.
 
 use crate::device::Device;
+use crate::storage::{AppliedKey, Backend, NewChange, ServerRecord, Txn};
 use crate::validate;
 use blake2::{Blake2s256, Digest};
 use chrono::Utc;
-use motordesk_core::Hlc;
 use motordesk_core::RecordKind;
 use motordesk_core::SeriesSet;
 use motordesk_core::protocol::*;
 use motordesk_core::{DocumentKind, DomainError, Invoice, Stored, check_credit_room, lima_date};
-use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition, WriteTransaction};
-use serde::{Deserialize, Serialize};
+use redb::Database;
 use std::path::Path;
 use uuid::Uuid;
 
-/// name → u64 counters ("next_kiosk", "change_seq").
-const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
-/// device id → JSON `Device`.
-const DEVICES: TableDefinition<u128, &[u8]> = TableDefinition::new("devices");
-/// hex(blake2s(token)) → device id. Tokens themselves are never stored.
-const TOKENS: TableDefinition<&str, u128> = TableDefinition::new("tokens");
-/// idempotency key → JSON `AppliedKey`.
-const APPLIED: TableDefinition<u128, &[u8]> = TableDefinition::new("applied_keys");
-/// (kind, record id) → JSON `ServerRecord`: the current version.
-const RECORDS: TableDefinition<(u8, u128), &[u8]> = TableDefinition::new("records");
-/// change seq → JSON `Change`.
-const CHANGES: TableDefinition<u64, &[u8]> = TableDefinition::new("changes");
-/// "B001-00000042" → invoice id: each number exists once.
-const INVOICE_NUMBERS: TableDefinition<&str, u128> = TableDefinition::new("invoice_numbers");
-/// (modified invoice, note) → (): the credit and debit notes of each document.
-const NOTES_BY_ORIGINAL: TableDefinition<(u128, u128), ()> =
-    TableDefinition::new("notes_by_original");
-
 /// Most kiosks one shop can register: series are `B001`..`B099`.
 pub const MAX_KIOSKS: u64 = 99;
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct AppliedKey {
-    device: Uuid,
-    device_seq: u64,
-    kind: RecordKind,
-    record_id: Uuid,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct ServerRecord {
-    hlc: Hlc,
-    origin: Uuid,
-    payload: serde_json::Value,
-}
 
 /// Why a database operation of the server failed.
 #[derive(Debug, thiserror::Error)]
@@ -58,6 +24,28 @@ pub enum DbError {
     /// The redb file failed (I/O, corruption, already open by another server, ...).
     #[error("database: {0}")]
     Db(#[source] redb::Error),
+    /// PostgreSQL refused or failed a statement, or the connection broke.
+    #[error("database: postgres: {0}")]
+    Postgres(#[source] postgres::Error),
+    /// No PostgreSQL connection could be had from the pool in time.
+    #[error("database: connection pool: {0}")]
+    Pool(#[source] r2d2::Error),
+    /// The `--database` URL could not be understood.
+    #[error("database: bad PostgreSQL URL: {0}")]
+    BadUrl(String),
+    /// A schema migration failed (nothing of it was applied).
+    #[error("database: migration {version:04} failed: {source}")]
+    Migration {
+        version: i32,
+        #[source]
+        source: postgres::Error,
+    },
+    /// The database was migrated by a newer server than this one.
+    #[error("database: schema version {database} is newer than this server's ({binary})")]
+    SchemaTooNew { database: i32, binary: i32 },
+    /// A write was attempted in a read transaction (a bug in the server).
+    #[error("database: write in a read-only transaction")]
+    ReadOnly,
     /// The data directory could not be created.
     #[error("database: {0}")]
     Io(#[source] std::io::Error),
@@ -101,6 +89,12 @@ impl From<redb::Error> for DbError {
     }
 }
 
+impl From<postgres::Error> for DbError {
+    fn from(e: postgres::Error) -> Self {
+        DbError::Postgres(e)
+    }
+}
+
 impl From<std::io::Error> for DbError {
     fn from(e: std::io::Error) -> Self {
         DbError::Io(e)
@@ -115,8 +109,9 @@ impl From<serde_json::Error> for DbError {
 
 pub type DbResult<T> = Result<T, DbError>;
 
+/// The server's data, in redb or PostgreSQL, and the key that seals escrow keys.
 pub struct ServerDb {
-    db: Database,
+    backend: Backend,
     sealer: crate::sealing::Sealer,
 }
 
@@ -134,20 +129,39 @@ pub(crate) fn new_token() -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
-fn next(txn: &WriteTransaction, name: &str) -> DbResult<u64> {
-    let mut meta = txn.open_table(META)?;
-    let n = meta.get(name)?.map_or(0, |v| v.value()) + 1;
-    meta.insert(name, n)?;
-    Ok(n)
-}
-
 impl ServerDb {
-    pub(crate) fn database(&self) -> &Database {
-        &self.db
-    }
-
     pub(crate) fn sealer(&self) -> &crate::sealing::Sealer {
         &self.sealer
+    }
+
+    /// Whether several server instances may share this database (PostgreSQL).
+    pub fn is_shared(&self) -> bool {
+        matches!(self.backend, Backend::Postgres(_))
+    }
+
+    /// Runs `f` in one write transaction, committed when it returns `Ok`. On PostgreSQL
+    /// `f` may run more than once (a lost race runs it again): no effects outside it.
+    pub(crate) fn write<T>(&self, mut f: impl FnMut(&mut dyn Txn) -> DbResult<T>) -> DbResult<T> {
+        match &self.backend {
+            Backend::Redb(db) => {
+                let mut t = crate::redb_store::RedbTxn::write(db)?;
+                let v = f(&mut t)?;
+                t.finish()?;
+                Ok(v)
+            }
+            Backend::Postgres(pg) => pg.write(f),
+        }
+    }
+
+    /// Runs `f` on a consistent snapshot.
+    pub(crate) fn read<T>(&self, f: impl FnOnce(&mut dyn Txn) -> DbResult<T>) -> DbResult<T> {
+        match &self.backend {
+            Backend::Redb(db) => {
+                let mut t = crate::redb_store::RedbTxn::read(db)?;
+                f(&mut t)
+            }
+            Backend::Postgres(pg) => pg.read(f),
+        }
     }
 
     /// Opens (or creates) the database at `path` and its key file beside it. A folder it
@@ -162,22 +176,28 @@ impl ServerDb {
         let db = Database::create(path)?;
         crate::files::owner_only(path)?;
         let sealer = crate::sealing::Sealer::for_database(path).map_err(DbError::Seal)?;
-        let txn = db.begin_write()?;
+        crate::redb_store::create_tables(&db)?;
+        Ok(ServerDb {
+            backend: Backend::Redb(db),
+            sealer,
+        })
+    }
+
+    /// Connects to PostgreSQL at `url` and brings its schema up to date; the server key
+    /// is `key_file` (made when missing). Every instance sharing the database must be
+    /// given a copy of the same key file.
+    pub fn open_postgres(url: &str, key_file: &Path) -> DbResult<ServerDb> {
+        if let Some(dir) = key_file.parent().filter(|d| !d.as_os_str().is_empty())
+            && !dir.exists()
         {
-            txn.open_table(META)?;
-            txn.open_table(DEVICES)?;
-            txn.open_table(TOKENS)?;
-            txn.open_table(APPLIED)?;
-            txn.open_table(RECORDS)?;
-            txn.open_table(CHANGES)?;
-            txn.open_table(INVOICE_NUMBERS)?;
-            txn.open_table(NOTES_BY_ORIGINAL)?;
-            txn.open_table(crate::fiscal::FISCAL)?;
-            txn.open_table(crate::fiscal::FISCAL_DUE)?;
-            txn.open_table(crate::fiscal::VOIDS_DUE)?;
+            std::fs::create_dir_all(dir)?;
+            crate::files::owner_only(dir)?;
         }
-        txn.commit()?;
-        Ok(ServerDb { db, sealer })
+        let sealer = crate::sealing::Sealer::from_key_file(key_file).map_err(DbError::Seal)?;
+        Ok(ServerDb {
+            backend: Backend::Postgres(crate::pg::Pg::connect(url)?),
+            sealer,
+        })
     }
 
     /// Registers a device (or re-registers it: same kiosk number and series, new token,
@@ -185,166 +205,91 @@ impl ServerDb {
     pub fn register(&self, device_id: Uuid, name: &str) -> DbResult<(Device, String)> {
         let token = new_token();
         let hash = token_hash(&token);
-        let txn = self.db.begin_write()?;
-        let existing: Option<Device> = {
-            let t = txn.open_table(DEVICES)?;
-            match t.get(device_id.as_u128())? {
-                Some(v) => Some(serde_json::from_slice(v.value())?),
-                None => None,
-            }
-        };
-        let device = match existing {
-            Some(mut d) => {
-                txn.open_table(TOKENS)?.remove(d.token_hash.as_str())?;
-                d.token_hash = hash.clone();
-                d.name = name.to_string();
-                d
-            }
-            None => {
-                let n = next(&txn, "next_kiosk")?;
-                if n > MAX_KIOSKS {
-                    return Err(DbError::TooManyKiosks);
+        let device = self.write(|t| {
+            let (device, old) = match t.device(device_id)? {
+                Some(mut d) => {
+                    let old = std::mem::replace(&mut d.token_hash, hash.clone());
+                    d.name = name.to_string();
+                    (d, Some(old))
                 }
-                let series = SeriesSet::for_kiosk(n as u16).map_err(DbError::KioskSeries)?;
-                Device {
-                    device_id,
-                    kiosk_number: n as u16,
-                    series,
-                    name: name.to_string(),
-                    token_hash: hash.clone(),
-                    registered_at: Utc::now(),
-                    login_key_hash: None,
+                None => {
+                    let n = t.next_kiosk_number()?;
+                    if n > MAX_KIOSKS {
+                        return Err(DbError::TooManyKiosks);
+                    }
+                    let series = SeriesSet::for_kiosk(n as u16).map_err(DbError::KioskSeries)?;
+                    let d = Device {
+                        device_id,
+                        kiosk_number: n as u16,
+                        series,
+                        name: name.to_string(),
+                        token_hash: hash.clone(),
+                        registered_at: Utc::now(),
+                        login_key_hash: None,
+                    };
+                    (d, None)
                 }
-            }
-        };
-        txn.open_table(DEVICES)?
-            .insert(device_id.as_u128(), serde_json::to_vec(&device)?.as_slice())?;
-        txn.open_table(TOKENS)?
-            .insert(hash.as_str(), device_id.as_u128())?;
-        txn.commit()?;
+            };
+            t.put_device(&device, old.as_deref())?;
+            Ok(device)
+        })?;
         Ok((device, token))
     }
 
     /// The registered device with this id, if any.
     pub fn device(&self, device_id: Uuid) -> DbResult<Option<Device>> {
-        let r = self.db.begin_read()?;
-        let t = r.open_table(DEVICES)?;
-        let v = t.get(device_id.as_u128())?;
-        match v {
-            Some(v) => Ok(Some(serde_json::from_slice(v.value())?)),
-            None => Ok(None),
-        }
+        self.read(|t| t.device(device_id))
     }
 
     /// Stores the hash of the key device `device_id` will show at login.
     pub fn set_login_key(&self, device_id: Uuid, login_key: &str) -> DbResult<()> {
-        let txn = self.db.begin_write()?;
-        let device: Option<Device> = {
-            let t = txn.open_table(DEVICES)?;
-            let v = t.get(device_id.as_u128())?;
-            match v {
-                Some(v) => Some(serde_json::from_slice(v.value())?),
-                None => None,
+        self.write(|t| {
+            if let Some(mut d) = t.device(device_id)? {
+                d.login_key_hash = Some(token_hash(login_key));
+                t.put_device(&d, None)?;
             }
-        };
-        if let Some(mut d) = device {
-            d.login_key_hash = Some(token_hash(login_key));
-            txn.open_table(DEVICES)?
-                .insert(device_id.as_u128(), serde_json::to_vec(&d)?.as_slice())?;
-        }
-        txn.commit()?;
-        Ok(())
+            Ok(())
+        })
     }
 
     /// The device a bearer token belongs to.
     pub fn authenticate(&self, token: &str) -> DbResult<Option<Device>> {
-        let r = self.db.begin_read()?;
-        let Some(id) = r
-            .open_table(TOKENS)?
-            .get(token_hash(token).as_str())?
-            .map(|v| v.value())
-        else {
-            return Ok(None);
-        };
-        match r.open_table(DEVICES)?.get(id)? {
-            Some(v) => Ok(Some(serde_json::from_slice(v.value())?)),
-            None => Ok(None),
-        }
+        let hash = token_hash(token);
+        self.read(|t| t.device_by_token(&hash))
     }
 
     /// Applies a batch in one write transaction and answers per item.
     pub fn apply(&self, device: &Device, mutations: &[Mutation]) -> DbResult<Vec<PushResult>> {
-        let txn = self.db.begin_write()?;
-        let mut out = Vec::with_capacity(mutations.len());
-        for m in mutations {
-            let outcome = apply_one(&txn, device, m)?;
-            out.push(PushResult {
-                idempotency_key: m.idempotency_key,
-                device_seq: m.device_seq,
-                outcome,
-            });
-        }
-        txn.commit()?;
-        Ok(out)
+        self.write(|t| {
+            let mut out = Vec::with_capacity(mutations.len());
+            for m in mutations {
+                let outcome = apply_one(t, device, m)?;
+                out.push(PushResult {
+                    idempotency_key: m.idempotency_key,
+                    device_seq: m.device_seq,
+                    outcome,
+                });
+            }
+            Ok(out)
+        })
     }
 
     /// Changes after `cursor` made by other devices, at most `limit`.
     pub fn changes(&self, device: Uuid, cursor: u64, limit: usize) -> DbResult<ChangesResponse> {
-        let r = self.db.begin_read()?;
-        let t = r.open_table(CHANGES)?;
-        let mut changes = Vec::new();
-        let mut last = cursor;
-        let mut more = false;
-        let mut bytes = 0usize;
-        for row in t.range(cursor.saturating_add(1)..)? {
-            let (k, v) = row?;
-            // A page ends at `limit` changes or past MAX_PULL_BYTES (never empty).
-            if changes.len() >= limit || (bytes >= MAX_PULL_BYTES && !changes.is_empty()) {
-                more = true;
-                break;
-            }
-            last = k.value();
-            let c: Change = serde_json::from_slice(v.value())?;
-            if c.origin_device != device {
-                bytes += v.value().len();
-                changes.push(c);
-            }
-        }
+        let page = self.read(|t| t.feed_page(device, cursor, limit, MAX_PULL_BYTES))?;
         Ok(ChangesResponse {
-            changes,
-            cursor: last.to_string(),
-            more,
+            changes: page.changes,
+            cursor: page.last.to_string(),
+            more: page.more,
         })
-    }
-
-    /// The stored payload of one record (`Stored<T>` JSON as pushed), in `r`.
-    pub(crate) fn record_payload(
-        &self,
-        r: &redb::ReadTransaction,
-        kind: RecordKind,
-        id: Uuid,
-    ) -> DbResult<Option<serde_json::Value>> {
-        let t = r.open_table(RECORDS)?;
-        let v = t.get((kind.code(), id.as_u128()))?;
-        match v {
-            Some(v) => Ok(Some(
-                serde_json::from_slice::<ServerRecord>(v.value())?.payload,
-            )),
-            None => Ok(None),
-        }
     }
 
     /// Every invoice the server holds (test endpoint).
     pub fn invoices(&self) -> DbResult<Vec<ServerInvoice>> {
-        let r = self.db.begin_read()?;
-        let t = r.open_table(RECORDS)?;
-        let code = RecordKind::Invoice.code();
-        let mut out = Vec::new();
-        for row in t.range((code, 0)..=(code, u128::MAX))? {
-            let (_, v) = row?;
-            let rec: ServerRecord = serde_json::from_slice(v.value())?;
-            let data = &rec.payload["data"];
-            let inv: motordesk_core::Invoice = serde_json::from_value(data.clone())?;
+        let records = self.read(|t| t.records_of(RecordKind::Invoice))?;
+        let mut out = Vec::with_capacity(records.len());
+        for rec in records {
+            let inv: motordesk_core::Invoice = serde_json::from_value(rec.payload["data"].clone())?;
             out.push(ServerInvoice {
                 id: inv.id,
                 number: inv.number.to_string(),
@@ -355,89 +300,47 @@ impl ServerDb {
     }
 }
 
-fn read_record(
-    txn: &WriteTransaction,
-    kind: RecordKind,
-    id: Uuid,
-) -> DbResult<Option<ServerRecord>> {
-    let t = txn.open_table(RECORDS)?;
-    let key = (kind.code(), id.as_u128());
-    match t.get(key)? {
-        Some(v) => Ok(Some(serde_json::from_slice(v.value())?)),
-        None => Ok(None),
-    }
-}
-
 /// Makes `m` the current version of its record and appends it to the change feed; a
 /// signed XML is kept for the dispatcher only (no kiosk needs another kiosk's XML).
-fn write_current(txn: &WriteTransaction, device: &Device, m: &Mutation) -> DbResult<()> {
+fn write_current(t: &mut dyn Txn, device: &Device, m: &Mutation) -> DbResult<()> {
     let rec = ServerRecord {
         hlc: m.hlc,
         origin: device.device_id,
         payload: m.payload.clone(),
     };
-    let key = (m.kind.code(), m.record_id.as_u128());
-    txn.open_table(RECORDS)?
-        .insert(key, serde_json::to_vec(&rec)?.as_slice())?;
+    t.put_record(m.kind, m.record_id, &rec)?;
     // Signed XML (documents, voidings) stays here: kiosks get their states, not the files.
     if !matches!(m.kind, RecordKind::Comprobante | RecordKind::VoidRequest) {
-        append_change(
-            txn,
-            device.device_id,
-            m.kind,
-            m.record_id,
-            m.hlc,
-            m.payload.clone(),
-        )?;
+        t.append_change(NewChange {
+            origin: device.device_id,
+            kind: m.kind,
+            record_id: m.record_id,
+            hlc: m.hlc,
+            payload: m.payload.clone(),
+        })?;
     }
     Ok(())
 }
 
-/// Appends one change to the feed (`origin` nil: made by the server itself).
-pub(crate) fn append_change(
-    txn: &WriteTransaction,
-    origin: Uuid,
-    kind: RecordKind,
-    record_id: Uuid,
-    hlc: Hlc,
-    payload: serde_json::Value,
-) -> DbResult<()> {
-    let seq = next(txn, "change_seq")?;
-    let change = Change {
-        seq,
-        origin_device: origin,
-        kind,
-        record_id,
-        hlc,
-        payload,
-    };
-    txn.open_table(CHANGES)?
-        .insert(seq, serde_json::to_vec(&change)?.as_slice())?;
-    Ok(())
-}
-
-fn remember_key(txn: &WriteTransaction, device: &Device, m: &Mutation) -> DbResult<()> {
+fn remember_key(t: &mut dyn Txn, device: &Device, m: &Mutation) -> DbResult<()> {
     let k = AppliedKey {
         device: device.device_id,
         device_seq: m.device_seq,
         kind: m.kind,
         record_id: m.record_id,
     };
-    txn.open_table(APPLIED)?.insert(
-        m.idempotency_key.as_u128(),
-        serde_json::to_vec(&k)?.as_slice(),
-    )?;
-    Ok(())
+    t.remember(m.idempotency_key, &k)
 }
 
 /// A note must modify a document this server holds, with the same number, kind and total,
 /// issued no later than the note; credit notes never add up to more than the document.
 /// Returns the refusal, if any (Spanish: the kiosk shows it in its review queue).
-fn check_note(txn: &WriteTransaction, inv: &Invoice) -> DbResult<Option<String>> {
+fn check_note(t: &mut dyn Txn, inv: &Invoice) -> DbResult<Option<String>> {
     let Some(m) = &inv.modifies else {
         return Ok(None);
     };
-    let Some(orig) = read_record(txn, RecordKind::Invoice, m.invoice_id)? else {
+    // Read (and on PostgreSQL locked) first: two notes of one document wait in turn.
+    let Some(orig) = t.record(RecordKind::Invoice, m.invoice_id)? else {
         return Ok(Some(format!(
             "{} {}: el comprobante que modifica ({}) no está en el servidor.",
             inv.kind.short(),
@@ -463,13 +366,10 @@ fn check_note(txn: &WriteTransaction, inv: &Invoice) -> DbResult<Option<String>>
             .mensaje(),
         ));
     }
-    let key = m.invoice_id.as_u128();
     let mut credited = Vec::new();
     if inv.kind == DocumentKind::NotaDeCredito {
-        let notes = txn.open_table(NOTES_BY_ORIGINAL)?;
-        for e in notes.range((key, 0)..=(key, u128::MAX))? {
-            let id = Uuid::from_u128(e?.0.value().1);
-            if let Some(n) = read_record(txn, RecordKind::Invoice, id)? {
+        for id in t.notes_of(m.invoice_id)? {
+            if let Some(n) = t.record(RecordKind::Invoice, id)? {
                 let n: Stored<Invoice> = serde_json::from_value(n.payload)?;
                 if n.data.kind == DocumentKind::NotaDeCredito {
                     credited.push(n.data.totals.total);
@@ -489,15 +389,8 @@ fn rejected(reason: impl Into<String>) -> Outcome {
     }
 }
 
-fn apply_one(txn: &WriteTransaction, device: &Device, m: &Mutation) -> DbResult<Outcome> {
-    let seen: Option<AppliedKey> = {
-        let t = txn.open_table(APPLIED)?;
-        match t.get(m.idempotency_key.as_u128())? {
-            Some(v) => Some(serde_json::from_slice(v.value())?),
-            None => None,
-        }
-    };
-    if let Some(k) = seen {
+fn apply_one(t: &mut dyn Txn, device: &Device, m: &Mutation) -> DbResult<Outcome> {
+    if let Some(k) = t.applied(m.idempotency_key)? {
         if k.device == device.device_id && k.record_id == m.record_id {
             return Ok(Outcome::Duplicate);
         }
@@ -508,13 +401,13 @@ fn apply_one(txn: &WriteTransaction, device: &Device, m: &Mutation) -> DbResult<
     if let Err(reason) = validate::check(device, m) {
         return Ok(rejected(reason));
     }
-    let current = read_record(txn, m.kind, m.record_id)?;
+    let current = t.record(m.kind, m.record_id)?;
     match m.kind {
         RecordKind::Comprobante => {
             if let Some(cur) = current {
                 // A signed document never changes: the same bytes again are a duplicate.
                 if validate::same_data(m.kind, &cur.payload, &m.payload) {
-                    remember_key(txn, device, m)?;
+                    remember_key(t, device, m)?;
                     return Ok(Outcome::Duplicate);
                 }
                 return Ok(rejected(
@@ -525,7 +418,7 @@ fn apply_one(txn: &WriteTransaction, device: &Device, m: &Mutation) -> DbResult<
                 Ok(c) => c,
                 Err(reason) => return Ok(rejected(reason)),
             };
-            crate::fiscal::queue(txn, &upload, Utc::now())?;
+            crate::fiscal::queue(t, &upload, Utc::now())?;
         }
         RecordKind::VoidRequest => {
             let upload = match validate::void_request(m) {
@@ -533,10 +426,10 @@ fn apply_one(txn: &WriteTransaction, device: &Device, m: &Mutation) -> DbResult<
                 Err(reason) => return Ok(rejected(reason)),
             };
             if current.is_some_and(|cur| validate::same_data(m.kind, &cur.payload, &m.payload)) {
-                remember_key(txn, device, m)?;
+                remember_key(t, device, m)?;
                 return Ok(Outcome::Duplicate);
             }
-            if let Err(reason) = crate::fiscal::queue_void(txn, &upload, Utc::now())? {
+            if let Err(reason) = crate::fiscal::queue_void(t, &upload, Utc::now())? {
                 return Ok(rejected(reason));
             }
         }
@@ -550,7 +443,7 @@ fn apply_one(txn: &WriteTransaction, device: &Device, m: &Mutation) -> DbResult<
                 // Immutable: the same document again is a duplicate, anything else is
                 // an attempt to change an issued document.
                 if validate::same_data(m.kind, &cur.payload, &m.payload) {
-                    remember_key(txn, device, m)?;
+                    remember_key(t, device, m)?;
                     return Ok(Outcome::Duplicate);
                 }
                 return Ok(rejected(format!(
@@ -563,7 +456,7 @@ fn apply_one(txn: &WriteTransaction, device: &Device, m: &Mutation) -> DbResult<
                     .as_str()
                     .and_then(|s| Uuid::parse_str(s).ok());
                 let known = match vehicle {
-                    Some(v) => read_record(txn, RecordKind::Vehicle, v)?.is_some(),
+                    Some(v) => t.record(RecordKind::Vehicle, v)?.is_some(),
                     None => false,
                 };
                 if !known {
@@ -578,22 +471,26 @@ fn apply_one(txn: &WriteTransaction, device: &Device, m: &Mutation) -> DbResult<
                     Ok(inv) => inv,
                     Err(reason) => return Ok(rejected(reason)),
                 };
-                if let Some(reason) = check_note(txn, &inv)? {
+                if let Some(reason) = check_note(t, &inv)? {
                     return Ok(rejected(reason));
                 }
                 let number = inv.number.to_string();
-                let mut numbers = txn.open_table(INVOICE_NUMBERS)?;
-                let taken = numbers.get(number.as_str())?.map(|v| v.value());
-                if let Some(other) = taken.filter(|o| *o != inv.id.as_u128()) {
+                let taken = t.number_owner(&number)?;
+                if let Some(other) = taken.filter(|o| *o != inv.id) {
                     return Ok(rejected(format!(
-                        "El número {number} ya pertenece a otro comprobante ({}).",
-                        Uuid::from_u128(other)
+                        "El número {number} ya pertenece a otro comprobante ({other})."
                     )));
                 }
-                numbers.insert(number.as_str(), inv.id.as_u128())?;
+                if taken.is_none() {
+                    t.put_number(
+                        &number,
+                        &inv.number.series.to_string(),
+                        device.device_id,
+                        inv.id,
+                    )?;
+                }
                 if let Some(m) = &inv.modifies {
-                    txn.open_table(NOTES_BY_ORIGINAL)?
-                        .insert((m.invoice_id.as_u128(), inv.id.as_u128()), ())?;
+                    t.put_note(m.invoice_id, inv.id)?;
                 }
             }
         }
@@ -601,13 +498,13 @@ fn apply_one(txn: &WriteTransaction, device: &Device, m: &Mutation) -> DbResult<
             if current.is_some_and(|c| c.hlc >= m.hlc) {
                 // Last writer wins: an older stamp is accepted but does not replace
                 // the newer version (the device gets it on its next pull).
-                remember_key(txn, device, m)?;
+                remember_key(t, device, m)?;
                 return Ok(Outcome::Applied);
             }
         }
     }
-    write_current(txn, device, m)?;
-    remember_key(txn, device, m)?;
+    write_current(t, device, m)?;
+    remember_key(t, device, m)?;
     Ok(Outcome::Applied)
 }
 
@@ -615,6 +512,7 @@ fn apply_one(txn: &WriteTransaction, device: &Device, m: &Mutation) -> DbResult<
 mod tests {
     use super::*;
     use motordesk_core::Customer;
+    use motordesk_core::Hlc;
     use motordesk_core::IdKind;
     use motordesk_core::{RecordMeta, Stored, SyncStatus};
 
@@ -702,24 +600,24 @@ mod tests {
         let (a, _) = db.register(Uuid::now_v7(), "a").unwrap();
         let (b, _) = db.register(Uuid::now_v7(), "b").unwrap();
         let big = serde_json::json!({ "blob": "x".repeat(1024 * 1024) });
-        let txn = db.db.begin_write().unwrap();
-        for _ in 0..10 {
-            let hlc = Hlc {
-                wall_ms: 1,
-                counter: 0,
-                device: a.device_id,
-            };
-            append_change(
-                &txn,
-                a.device_id,
-                RecordKind::Customer,
-                Uuid::now_v7(),
-                hlc,
-                big.clone(),
-            )
-            .unwrap();
-        }
-        txn.commit().unwrap();
+        db.write(|t| {
+            for _ in 0..10 {
+                let hlc = Hlc {
+                    wall_ms: 1,
+                    counter: 0,
+                    device: a.device_id,
+                };
+                t.append_change(NewChange {
+                    origin: a.device_id,
+                    kind: RecordKind::Customer,
+                    record_id: Uuid::now_v7(),
+                    hlc,
+                    payload: big.clone(),
+                })?;
+            }
+            Ok(())
+        })
+        .unwrap();
         let page = db.changes(b.device_id, 0, 1_000).unwrap();
         assert!(page.more);
         assert_eq!(page.changes.len(), MAX_PULL_BYTES / (1024 * 1024));

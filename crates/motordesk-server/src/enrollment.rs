@@ -6,19 +6,15 @@
 
 use crate::db::{DbResult, ServerDb, new_token, token_hash};
 use chrono::{DateTime, Utc};
-use redb::{ReadableTable, TableDefinition};
 use serde::{Deserialize, Serialize};
-
-/// hex(blake2s(code)) → JSON `EnrollmentCode`.
-const CODES: TableDefinition<&str, &[u8]> = TableDefinition::new("enrollment_codes");
 
 /// Longest enrollment code read from a request (generated ones are 24 characters).
 pub const MAX_CODE_LEN: usize = 128;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct EnrollmentCode {
-    created_at: DateTime<Utc>,
-    expires_at: DateTime<Utc>,
+pub(crate) struct EnrollmentCode {
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) expires_at: DateTime<Utc>,
 }
 
 /// A new code: 24 lower-case hex characters in groups of four, easy to type on a kiosk.
@@ -40,12 +36,8 @@ impl ServerDb {
             created_at: now,
             expires_at: now + chrono::Duration::hours(hours.max(1)),
         };
-        let txn = self.database().begin_write()?;
-        txn.open_table(CODES)?.insert(
-            token_hash(&normalize(&code)).as_str(),
-            serde_json::to_vec(&entry)?.as_slice(),
-        )?;
-        txn.commit()?;
+        let hash = token_hash(&normalize(&code));
+        self.write(|t| t.put_code(&hash, &entry))?;
         Ok((code, entry.expires_at))
     }
 
@@ -53,28 +45,8 @@ impl ServerDb {
     /// removed too.
     pub fn consume_enrollment_code(&self, code: &str) -> DbResult<bool> {
         let key = token_hash(&normalize(code));
-        let txn = self.database().begin_write()?;
-        let found: Option<EnrollmentCode> = {
-            let t = txn.open_table(CODES)?;
-            let v = t.get(key.as_str())?;
-            match v {
-                Some(v) => Some(serde_json::from_slice(v.value())?),
-                None => None,
-            }
-        };
-        let Some(found) = found else {
-            return Ok(false);
-        };
-        txn.open_table(CODES)?.remove(key.as_str())?;
-        txn.commit()?;
-        Ok(found.expires_at > Utc::now())
-    }
-
-    pub fn ensure_enrollment_table(&self) -> DbResult<()> {
-        let txn = self.database().begin_write()?;
-        txn.open_table(CODES)?;
-        txn.commit()?;
-        Ok(())
+        let found = self.write(|t| t.take_code(&key))?;
+        Ok(found.is_some_and(|c| c.expires_at > Utc::now()))
     }
 }
 

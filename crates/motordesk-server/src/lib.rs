@@ -9,9 +9,12 @@ pub mod enrollment;
 pub mod error;
 mod files;
 pub mod fiscal;
+mod pg;
+mod redb_store;
 mod request;
 pub mod routes;
 pub mod sealing;
+pub mod storage;
 pub mod throttle;
 pub mod validate;
 
@@ -22,10 +25,18 @@ use std::sync::{Arc, Mutex};
 
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8787";
 pub const DB_FILE: &str = "motordesk-server.redb";
+/// The server key's file name beside the data when the data is in PostgreSQL.
+pub const KEY_FILE: &str = "motordesk-server.key";
 
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
+    /// The redb file; with `database_url`, only its folder is used (the key file).
     pub db_path: PathBuf,
+    /// `postgres://…`: keep the data in PostgreSQL instead of `db_path`.
+    pub database_url: Option<String>,
+    /// The server key file; by default beside the redb file (`<db>.key`), or
+    /// `motordesk-server.key` in its folder with PostgreSQL.
+    pub key_file: Option<PathBuf>,
     /// A reusable code from the command line: demo and test mode (logged as a warning).
     /// `None`: only codes made with `--new-enrollment-code` register kiosks.
     pub enrollment_code: Option<String>,
@@ -56,10 +67,23 @@ pub fn default_db_path() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(DB_FILE))
 }
 
-/// Opens the database (fails if another server holds it).
+/// Opens the storage `config` names: PostgreSQL when it has a URL, else the redb file.
+pub fn open_db(config: &ServerConfig) -> Result<ServerDb, db::DbError> {
+    match &config.database_url {
+        Some(url) => {
+            let key = config
+                .key_file
+                .clone()
+                .unwrap_or_else(|| config.db_path.with_file_name(KEY_FILE));
+            ServerDb::open_postgres(url, &key)
+        }
+        None => ServerDb::open(&config.db_path),
+    }
+}
+
+/// Opens the database (fails if another server holds a redb file).
 pub fn open(config: ServerConfig) -> Result<Arc<AppState>, db::DbError> {
-    let db = Arc::new(ServerDb::open(&config.db_path)?);
-    db.ensure_enrollment_table()?;
+    let db = Arc::new(open_db(&config)?);
     let sealed = db.seal_legacy_escrows()?;
     if sealed > 0 {
         log::info!("sealed {sealed} escrow keys stored in the clear by an older server");

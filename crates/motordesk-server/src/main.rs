@@ -1,6 +1,7 @@
 //! The MotorDesk reference sync server.
 //!
 //! motordesk-server [--addr 127.0.0.1:8787] [--data-dir DIR | --db FILE]
+//!                  [--database postgres://USER@HOST/DB [--server-key FILE]]
 //!                  [--enrollment-code CODE (demo/test: reusable)] [--test-faults]
 //!                  [--add-user NAME:PASSWORD:ROLE]... [--user-token-ttl SECS]
 //!                  [--tls-cert CHAIN.pem --tls-key KEY.pem]
@@ -15,6 +16,10 @@
 //! `--config FILE` reads the same settings from a file, one `name = value` per line
 //! (`sunat-endpoint = https://…`, `#` starts a comment); flags after it override it.
 //!
+//! `--database postgres://…` keeps the data in PostgreSQL (schema migrated at start;
+//! several instances may share it); the server key is then `--server-key FILE`, by
+//! default `motordesk-server.key` in the data dir, and every instance needs a copy.
+//!
 //! The first stdout line is `listening on ADDR` (the real port when `--addr` ends in :0).
 
 use motordesk_server::dispatcher::SunatSettings;
@@ -22,7 +27,7 @@ use motordesk_server::{DEFAULT_ADDR, ServerConfig};
 use std::io::Write;
 use std::path::PathBuf;
 
-const USAGE: &str = "usage: motordesk-server [--addr HOST:PORT] [--data-dir DIR | --db FILE] [--enrollment-code CODE] [--test-faults] [--add-user NAME:PASSWORD:ROLE]... [--user-token-ttl SECS] [--tls-cert CHAIN.pem --tls-key KEY.pem] [--sunat-endpoint URL --sunat-user USER --sunat-password-file FILE [--sunat-consult-endpoint URL] [--sunat-workers N]] [--config FILE]";
+const USAGE: &str = "usage: motordesk-server [--addr HOST:PORT] [--data-dir DIR | --db FILE] [--database postgres://USER@HOST/DB [--server-key FILE]] [--enrollment-code CODE] [--test-faults] [--add-user NAME:PASSWORD:ROLE]... [--user-token-ttl SECS] [--tls-cert CHAIN.pem --tls-key KEY.pem] [--sunat-endpoint URL --sunat-user USER --sunat-password-file FILE [--sunat-consult-endpoint URL] [--sunat-workers N]] [--config FILE]";
 
 /// Largest config or password file read.
 const MAX_SETTINGS_FILE: u64 = 64 * 1024;
@@ -30,6 +35,8 @@ const MAX_SETTINGS_FILE: u64 = 64 * 1024;
 struct Args {
     addr: String,
     db: PathBuf,
+    database_url: Option<String>,
+    key_file: Option<PathBuf>,
     enrollment_code: Option<String>,
     /// `--new-enrollment-code`: make one, print it, exit; valid this many hours.
     new_code_hours: Option<i64>,
@@ -179,6 +186,8 @@ fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
     let mut args = Args {
         addr: DEFAULT_ADDR.into(),
         db: motordesk_server::default_db_path(),
+        database_url: None,
+        key_file: None,
         enrollment_code: None,
         new_code_hours: None,
         test_faults: false,
@@ -205,6 +214,17 @@ fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
                 args.db = PathBuf::from(value("--data-dir")?).join(motordesk_server::DB_FILE)
             }
             "--db" => args.db = PathBuf::from(value("--db")?),
+            "--database" => {
+                let url = value("--database")?;
+                if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+                    return Err(format!(
+                        "--database wants a postgres:// URL (the embedded database is --db FILE), not {:?}",
+                        url.split('@').next_back().unwrap_or("")
+                    ));
+                }
+                args.database_url = Some(url);
+            }
+            "--server-key" => args.key_file = Some(PathBuf::from(value("--server-key")?)),
             "--enrollment-code" => args.enrollment_code = Some(value("--enrollment-code")?),
             "--new-enrollment-code" => {
                 args.new_code_hours = Some(args.new_code_hours.unwrap_or(24))
@@ -252,6 +272,11 @@ fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
             other => return Err(format!("unknown flag {other}\n{USAGE}")),
         }
     }
+    if args.key_file.is_some() && args.database_url.is_none() {
+        return Err(
+            "--server-key goes with --database (a redb file keeps its key beside it)".into(),
+        );
+    }
     if args.tls.0.is_some() != args.tls.1.is_some() {
         return Err("--tls-cert and --tls-key go together".into());
     }
@@ -265,12 +290,32 @@ fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
     Ok(args)
 }
 
+impl Args {
+    fn config(&self) -> ServerConfig {
+        ServerConfig {
+            sunat: None,
+            db_path: self.db.clone(),
+            database_url: self.database_url.clone(),
+            key_file: self.key_file.clone(),
+            enrollment_code: self.enrollment_code.clone(),
+            test_faults: self.test_faults,
+            user_token_ttl_secs: self.user_token_ttl_secs,
+        }
+    }
+
+    /// Where the data is, for messages (never the URL's password).
+    fn where_(&self) -> String {
+        match &self.database_url {
+            Some(url) => format!("postgres {}", url.split('@').next_back().unwrap_or("")),
+            None => self.db.display().to_string(),
+        }
+    }
+}
+
 /// `--new-enrollment-code`: one single-use code, printed once.
-fn new_enrollment_code(db: &std::path::Path, hours: i64) {
-    let made = motordesk_server::db::ServerDb::open(db).and_then(|db| {
-        db.ensure_enrollment_table()?;
-        db.new_enrollment_code(hours)
-    });
+fn new_enrollment_code(args: &Args, hours: i64) {
+    let made =
+        motordesk_server::open_db(&args.config()).and_then(|db| db.new_enrollment_code(hours));
     match made {
         Ok((code, expires)) => {
             println!("{code}");
@@ -280,7 +325,7 @@ fn new_enrollment_code(db: &std::path::Path, hours: i64) {
             );
         }
         Err(e) => {
-            eprintln!("motordesk-server: cannot open {}: {e}", db.display());
+            eprintln!("motordesk-server: cannot open {}: {e}", args.where_());
             std::process::exit(1);
         }
     }
@@ -306,7 +351,7 @@ fn main() {
         }
     };
     if let Some(hours) = args.new_code_hours {
-        new_enrollment_code(&args.db, hours);
+        new_enrollment_code(&args, hours);
         return;
     }
     let sunat = match std::mem::take(&mut args.sunat).settings() {
@@ -318,14 +363,11 @@ fn main() {
     };
     let state = match motordesk_server::open(ServerConfig {
         sunat,
-        db_path: args.db.clone(),
-        enrollment_code: args.enrollment_code.clone(),
-        test_faults: args.test_faults,
-        user_token_ttl_secs: args.user_token_ttl_secs,
+        ..args.config()
     }) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("motordesk-server: cannot open {}: {e}", args.db.display());
+            eprintln!("motordesk-server: cannot open {}: {e}", args.where_());
             std::process::exit(1);
         }
     };
@@ -344,7 +386,7 @@ fn main() {
             writeln!(out, "listening on {addr}")?;
             out.flush()?;
         }
-        log::info!("database {}", args.db.display());
+        log::info!("database {}", args.where_());
         if state.dispatcher.is_none() {
             log::warn!(
                 "SUNAT sending is off: signed documents are kept but not sent (see --sunat-endpoint)"

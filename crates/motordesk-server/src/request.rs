@@ -42,3 +42,35 @@ pub(crate) fn parse<T: serde::de::DeserializeOwned>(
 ) -> Result<T, ApiError> {
     serde_json::from_slice(body).map_err(|source| ApiError::Malformed { what, source })
 }
+
+/// `check`, `failed`, `succeeded` of the login/enrollment throttle: in memory for a lone
+/// server, in the database when instances share it.
+pub(crate) async fn throttle_check(state: &Shared, keys: &[String]) -> Result<(), ApiError> {
+    let verdict = if state.db.is_shared() {
+        let (s, k) = (state.clone(), keys.to_vec());
+        blocking(move || s.db.throttle_check(&k)).await?
+    } else {
+        state.throttle.check(keys)
+    };
+    verdict.map_err(ApiError::TooManyAttempts)
+}
+
+pub(crate) async fn throttle_failed(state: &Shared, keys: &[String]) -> Result<(), ApiError> {
+    if state.db.is_shared() {
+        let (s, k) = (state.clone(), keys.to_vec());
+        blocking(move || s.db.throttle_failed(&k)).await
+    } else {
+        state.throttle.failed(keys);
+        Ok(())
+    }
+}
+
+pub(crate) async fn throttle_succeeded(state: &Shared, keys: &[String]) -> Result<(), ApiError> {
+    if state.db.is_shared() {
+        let (s, k) = (state.clone(), keys.to_vec());
+        blocking(move || s.db.throttle_succeeded(&k)).await
+    } else {
+        state.throttle.succeeded(keys);
+        Ok(())
+    }
+}

@@ -2,7 +2,7 @@
 //! request gets a plain 400 with a JSON error body.
 
 use crate::error::ApiError;
-use crate::request::{Shared, authenticate, blocking, parse};
+use crate::request::{Shared, authenticate, blocking, parse, throttle_check, throttle_failed};
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Query, State};
@@ -74,10 +74,7 @@ async fn register(
         }
     } else {
         let keys = [format!("enroll:{}", addr.ip())];
-        state
-            .throttle
-            .check(&keys)
-            .map_err(ApiError::TooManyAttempts)?;
+        throttle_check(&state, &keys).await?;
         let demo = state
             .enrollment_code
             .as_deref()
@@ -86,7 +83,7 @@ async fn register(
         let code = req.enrollment_code.clone();
         let ok = demo || blocking(move || s.db.consume_enrollment_code(&code)).await?;
         if !ok {
-            state.throttle.failed(&keys);
+            throttle_failed(&state, &keys).await?;
             log::warn!("wrong enrollment code from {addr}");
             return Err(ApiError::WrongEnrollmentCode);
         }

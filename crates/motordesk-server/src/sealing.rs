@@ -41,7 +41,13 @@ impl Sealer {
 
     /// Reads the key beside `db`, or makes one (0600) when there is none.
     pub fn for_database(db: &Path) -> Result<Sealer, SealError> {
-        let path = Sealer::key_path(db);
+        Sealer::from_key_file(&Sealer::key_path(db))
+    }
+
+    /// Reads the key in `path`, or makes one (0600) when there is none. Server instances
+    /// that share one PostgreSQL database must each be given the same key file.
+    pub fn from_key_file(path: &Path) -> Result<Sealer, SealError> {
+        let path = path.to_path_buf();
         let io = |source| SealError::Io {
             path: path.clone(),
             source,

@@ -5,8 +5,12 @@
 //! `LOCK_AFTER` failures the key is locked for `LOCK_FOR`. An attempt that comes too
 //! early is refused with the seconds to wait (HTTP 429 + Retry-After) without checking
 //! the password at all, so guessing speed no longer depends on the server's CPU. A
-//! success clears the key. Kept in memory: a restart forgives, which the log shows.
+//! success clears the key. A lone server keeps the counts in memory (a restart
+//! forgives, which the log shows); servers sharing a PostgreSQL database keep them in its
+//! `throttle` table, so a guesser gains nothing by spreading attempts over instances.
 
+use crate::db::{DbResult, ServerDb};
+use crate::storage::ThrottleEntry;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -105,6 +109,72 @@ impl Throttle {
     }
 }
 
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// `key`'s entry after one more failure at `now_ms`.
+fn after_failure(key: &str, e: Option<ThrottleEntry>, now_ms: i64) -> ThrottleEntry {
+    let failures = e.map_or(0, |e| e.failures) + 1;
+    if failures == LOCK_AFTER {
+        log::warn!(
+            "throttle: {key} locked for {} min after {LOCK_AFTER} failures",
+            LOCK_FOR.as_secs() / 60
+        );
+    } else if failures > FREE_FAILURES {
+        log::info!("throttle: {key} failed {failures} times");
+    }
+    ThrottleEntry {
+        failures,
+        not_before_ms: now_ms + wait_after(failures).as_millis() as i64,
+        last_ms: now_ms,
+    }
+}
+
+impl ServerDb {
+    /// `Err(seconds)` when any of `keys` must still wait (the database's counts).
+    pub fn throttle_check(&self, keys: &[String]) -> DbResult<Result<(), u64>> {
+        let now = now_ms();
+        let wait_ms = self.read(|t| {
+            let mut wait = 0i64;
+            for k in keys {
+                if let Some(e) = t.throttle(k)? {
+                    wait = wait.max(e.not_before_ms - now);
+                }
+            }
+            Ok(wait)
+        })?;
+        Ok(if wait_ms <= 0 {
+            Ok(())
+        } else {
+            Err((wait_ms as u64).div_ceil(1000).max(1))
+        })
+    }
+
+    /// One more failure for each of `keys`, counted in the database (row-locked, so two
+    /// instances counting at once both count).
+    pub fn throttle_failed(&self, keys: &[String]) -> DbResult<()> {
+        let now = now_ms();
+        self.write(|t| {
+            for k in keys {
+                let e = t.throttle(k)?;
+                t.put_throttle(k, Some(after_failure(k, e, now)))?;
+            }
+            Ok(())
+        })
+    }
+
+    /// A success: `keys` start again from zero.
+    pub fn throttle_succeeded(&self, keys: &[String]) -> DbResult<()> {
+        self.write(|t| {
+            for k in keys {
+                t.put_throttle(k, None)?;
+            }
+            Ok(())
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,5 +210,21 @@ mod tests {
         );
         t.succeeded(&keys);
         assert_eq!(t.check(&keys), Ok(()));
+    }
+
+    #[test]
+    fn counts_in_the_database_follow_the_same_waits() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = ServerDb::open(&dir.path().join("s.redb")).unwrap();
+        let keys = vec!["user:lucia".to_string()];
+        for _ in 0..FREE_FAILURES {
+            assert_eq!(db.throttle_check(&keys).unwrap(), Ok(()));
+            db.throttle_failed(&keys).unwrap();
+        }
+        assert_eq!(db.throttle_check(&keys).unwrap(), Ok(()));
+        db.throttle_failed(&keys).unwrap();
+        assert_eq!(db.throttle_check(&keys).unwrap(), Err(1));
+        db.throttle_succeeded(&keys).unwrap();
+        assert_eq!(db.throttle_check(&keys).unwrap(), Ok(()));
     }
 }

@@ -2,6 +2,7 @@
 //! taking over another kiosk's registration, guessing enrollment codes and passwords,
 //! oversized bodies and fields, stamps from the future, readings for vehicles that do not
 //! exist, and what the database file shows at rest. Each test failed before its fix.
+//! Every test runs on both backends: the redb file and PostgreSQL (`support::postgres`).
 
 mod support;
 
@@ -9,10 +10,12 @@ use chrono::Utc;
 use motordesk_core::protocol::*;
 use motordesk_core::{Customer, IdKind, OdometerReading, RecordKind};
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::rc::Rc;
 use std::time::Duration;
 use support::mutation;
+use support::postgres::{Backend, Store};
 use uuid::Uuid;
 
 const DEMO_CODE: &str = "codigo-de-prueba-1";
@@ -20,8 +23,7 @@ const DEMO_CODE: &str = "codigo-de-prueba-1";
 struct Server {
     child: Child,
     url: String,
-    db: PathBuf,
-    _dir: tempfile::TempDir,
+    store: Rc<Store>,
 }
 
 impl Server {
@@ -37,22 +39,20 @@ impl Drop for Server {
     }
 }
 
-/// A fresh server with its own database (in `data/` of a new temp dir).
-fn start(extra: &[&str]) -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("data").join("server.redb");
-    spawn(&db, extra, dir)
+/// A fresh server with its own database on `backend`.
+fn start(backend: Backend, extra: &[&str]) -> Server {
+    spawn(Rc::new(Store::new(backend)), extra)
 }
 
-/// A server on an existing database (the test keeps its folder alive).
-fn restart_on(db: &Path) -> Server {
-    spawn(db, &[], tempfile::tempdir().unwrap())
+/// A server on an existing store.
+fn restart_on(store: Rc<Store>) -> Server {
+    spawn(store, &[])
 }
 
-fn spawn(db: &Path, extra: &[&str], dir: tempfile::TempDir) -> Server {
+fn spawn(store: Rc<Store>, extra: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_motordesk-server"))
-        .args(["--addr", "127.0.0.1:0", "--db"])
-        .arg(db)
+        .args(["--addr", "127.0.0.1:0"])
+        .args(store.flags())
         .args(extra)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
@@ -71,10 +71,32 @@ fn spawn(db: &Path, extra: &[&str], dir: tempfile::TempDir) -> Server {
     Server {
         child,
         url: format!("http://{addr}"),
-        db: db.to_path_buf(),
-        _dir: dir,
+        store,
     }
 }
+
+/// `#[test] fn name()` running `name_on(backend)` for each backend.
+macro_rules! on_both_backends {
+    ($($name:ident => $body:ident),* $(,)?) => {$(
+        #[test]
+        fn $name() {
+            for b in Backend::all() {
+                eprintln!("{} on {b:?}", stringify!($name));
+                $body(b);
+            }
+        }
+    )*};
+}
+
+on_both_backends!(
+    a_device_id_alone_does_not_take_over_a_kiosk => device_id_alone_on,
+    without_a_code_nobody_registers_and_generated_codes_work_once => codes_on,
+    guessing_codes_and_passwords_is_throttled_and_locked => guessing_on,
+    bodies_are_capped_before_they_are_read => bodies_on,
+    oversized_fields_future_stamps_and_orphan_readings_are_refused => oversized_on,
+    files_are_private_and_escrow_keys_are_sealed_at_rest => at_rest_on,
+    invoices_with_impossible_numbers_dates_or_texts_are_refused => impossible_invoices_on,
+);
 
 fn agent() -> ureq::Agent {
     ureq::Agent::new_with_config(
@@ -137,9 +159,8 @@ fn outcome(body: &str) -> Outcome {
     r.results.into_iter().next().unwrap().outcome
 }
 
-#[test]
-fn a_device_id_alone_does_not_take_over_a_kiosk() {
-    let s = start(&["--enrollment-code", DEMO_CODE]);
+fn device_id_alone_on(backend: Backend) {
+    let s = start(backend, &["--enrollment-code", DEMO_CODE]);
     let (id, first) = registered(&s);
     // Anyone who saw the id in the change feed tries to register it again.
     let (status, body) = register(&s, id, DEMO_CODE, None);
@@ -157,25 +178,23 @@ fn a_device_id_alone_does_not_take_over_a_kiosk() {
     );
 }
 
-#[test]
-fn without_a_code_nobody_registers_and_generated_codes_work_once() {
-    let s = start(&[]);
+fn codes_on(backend: Backend) {
+    let s = start(backend, &[]);
     let (status, _) = register(&s, Uuid::now_v7(), "motordesk-demo", None);
     assert_eq!(status, 403, "the old public default is gone");
     // The administrator makes a code on the same database (a second process may not
     // open it while the server runs, so this server is stopped first).
-    let db = s.db.clone();
+    let store = s.store.clone();
     drop(s);
     let out = Command::new(env!("CARGO_BIN_EXE_motordesk-server"))
-        .arg("--db")
-        .arg(&db)
+        .args(store.flags())
         .arg("--new-enrollment-code")
         .output()
         .unwrap();
     assert!(out.status.success());
     let code = String::from_utf8(out.stdout).unwrap().trim().to_string();
     assert_eq!(code.len(), 29, "{code}");
-    let s = restart_on(&db);
+    let s = restart_on(store);
     assert_eq!(register(&s, Uuid::now_v7(), &code, None).0, 200);
     assert_eq!(
         register(&s, Uuid::now_v7(), &code, None).0,
@@ -184,14 +203,16 @@ fn without_a_code_nobody_registers_and_generated_codes_work_once() {
     );
 }
 
-#[test]
-fn guessing_codes_and_passwords_is_throttled_and_locked() {
-    let s = start(&[
-        "--enrollment-code",
-        DEMO_CODE,
-        "--add-user",
-        "lucia:clave-correcta:cajero",
-    ]);
+fn guessing_on(backend: Backend) {
+    let s = start(
+        backend,
+        &[
+            "--enrollment-code",
+            DEMO_CODE,
+            "--add-user",
+            "lucia:clave-correcta:cajero",
+        ],
+    );
     // A registered kiosk with its login key.
     let (id, reg) = registered(&s);
     // Enrollment codes: after three free misses every guess must wait.
@@ -242,9 +263,8 @@ fn guessing_codes_and_passwords_is_throttled_and_locked() {
     );
 }
 
-#[test]
-fn bodies_are_capped_before_they_are_read() {
-    let s = start(&["--enrollment-code", DEMO_CODE]);
+fn bodies_on(backend: Backend) {
+    let s = start(backend, &["--enrollment-code", DEMO_CODE]);
     // Unauthenticated: 16 KiB.
     let big = format!(r#"{{"enrollment_code":"{}"}}"#, "x".repeat(64 * 1024));
     let (st, _) = post(&format!("{}{REGISTER}", s.url), &big, &[]);
@@ -264,9 +284,8 @@ fn bodies_are_capped_before_they_are_read() {
     assert_eq!(push(&s, &reg.token, vec![]).0, 200, "the server is fine");
 }
 
-#[test]
-fn oversized_fields_future_stamps_and_orphan_readings_are_refused() {
-    let s = start(&["--enrollment-code", DEMO_CODE]);
+fn oversized_on(backend: Backend) {
+    let s = start(backend, &["--enrollment-code", DEMO_CODE]);
     let (id, reg) = registered(&s);
     let now = Utc::now().timestamp_millis();
     let mut c = Customer::new(Uuid::now_v7(), IdKind::Dni, "45678912", "Ana", "", "", "").unwrap();
@@ -323,9 +342,8 @@ fn oversized_fields_future_stamps_and_orphan_readings_are_refused() {
     );
 }
 
-#[test]
-fn files_are_private_and_escrow_keys_are_sealed_at_rest() {
-    let mut s = start(&["--enrollment-code", DEMO_CODE]);
+fn at_rest_on(backend: Backend) {
+    let mut s = start(backend, &["--enrollment-code", DEMO_CODE]);
     let (_, reg) = registered(&s);
     let escrow_key = [0x5au8; 32];
     let body = serde_json::to_string(&EscrowRequest {
@@ -339,35 +357,59 @@ fn files_are_private_and_escrow_keys_are_sealed_at_rest() {
         &[("Authorization", &format!("Bearer {}", reg.token))],
     );
     assert_eq!(st, 200);
-    let db = s.db.clone();
     s.stop();
-    let bytes = std::fs::read(&db).unwrap();
-    assert!(
-        !bytes.windows(32).any(|w| w == escrow_key),
-        "the escrow key is not in the database file in the clear"
-    );
     #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode(&db), 0o600);
-        assert_eq!(
-            mode(&motordesk_server::sealing::Sealer::key_path(&db)),
-            0o600
-        );
-        assert_eq!(mode(db.parent().unwrap()), 0o700);
+    use std::os::unix::fs::PermissionsExt;
+    #[cfg(unix)]
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    match backend {
+        Backend::Redb => {
+            let db = s.store.redb_path();
+            let bytes = std::fs::read(&db).unwrap();
+            assert!(
+                !bytes.windows(32).any(|w| w == escrow_key),
+                "the escrow key is not in the database file in the clear"
+            );
+            #[cfg(unix)]
+            {
+                assert_eq!(mode(&db), 0o600);
+                assert_eq!(
+                    mode(&motordesk_server::sealing::Sealer::key_path(&db)),
+                    0o600
+                );
+                assert_eq!(mode(db.parent().unwrap()), 0o700);
+            }
+        }
+        Backend::Postgres => {
+            let rows = s
+                .store
+                .client()
+                .query("SELECT sealed FROM escrows", &[])
+                .unwrap();
+            assert_eq!(rows.len(), 1);
+            let sealed: Vec<u8> = rows[0].get(0);
+            assert!(
+                !sealed.windows(32).any(|w| w == escrow_key),
+                "the escrow key is not in the database in the clear"
+            );
+            #[cfg(unix)]
+            {
+                let key = s.store.key_path();
+                assert_eq!(mode(&key), 0o600);
+                assert_eq!(mode(key.parent().unwrap()), 0o700);
+            }
+        }
     }
 }
 
 /// What issue 12 found accepted: correlative 0 and u32::MAX, a document issued in 2199,
 /// a 5 MB cashier, 2.8 MB of HTML in the observations. Each is refused, and a clean one
 /// of the same kiosk still goes through.
-#[test]
-fn invoices_with_impossible_numbers_dates_or_texts_are_refused() {
+fn impossible_invoices_on(backend: Backend) {
     use motordesk_core::{
         DocumentKind, DocumentNumber, Invoice, InvoiceDraft, SaleLine, TaxAffectation, Unit,
     };
-    let s = start(&["--enrollment-code", DEMO_CODE]);
+    let s = start(backend, &["--enrollment-code", DEMO_CODE]);
     let (id, reg) = registered(&s);
     let boleta = |correlative: u32| {
         let mut d = InvoiceDraft::new(DocumentKind::Boleta);

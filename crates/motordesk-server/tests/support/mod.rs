@@ -2,6 +2,8 @@
 //! stores it (`Stored` with a fresh meta stamped `wall_ms`).
 #![allow(dead_code)]
 
+pub mod postgres;
+
 use chrono::Utc;
 use motordesk_core::protocol::Mutation;
 use motordesk_core::{Hlc, RecordKind, RecordMeta, Stored, SyncStatus};
