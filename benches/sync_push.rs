@@ -3,7 +3,7 @@
 //! `motordesk-server` process, batched (200 per request) and one request per item; each
 //! run starts from an identical copy of the store and a fresh server.
 
-#[path = "../tests/sync_support/mod.rs"]
+#[path = "../tests/kiosk/sync_support/mod.rs"]
 mod sync_support;
 
 use motordesk::store::Store;
