@@ -302,13 +302,13 @@ impl ServerDb {
 
 /// Makes `m` the current version of its record and appends it to the change feed; a
 /// signed XML is kept for the dispatcher only (no kiosk needs another kiosk's XML).
-fn write_current(t: &mut dyn Txn, device: &Device, m: &Mutation) -> DbResult<()> {
+fn write_current(t: &mut dyn Txn, device: &Device, m: &Mutation, new: bool) -> DbResult<()> {
     let rec = ServerRecord {
         hlc: m.hlc,
         origin: device.device_id,
         payload: m.payload.clone(),
     };
-    t.put_record(m.kind, m.record_id, &rec)?;
+    t.put_record(m.kind, m.record_id, &rec, new)?;
     // Signed XML (documents, voidings) stays here: kiosks get their states, not the files.
     if !matches!(m.kind, RecordKind::Comprobante | RecordKind::VoidRequest) {
         t.append_change(NewChange {
@@ -402,6 +402,7 @@ fn apply_one(t: &mut dyn Txn, device: &Device, m: &Mutation) -> DbResult<Outcome
         return Ok(rejected(reason));
     }
     let current = t.record(m.kind, m.record_id)?;
+    let new = current.is_none();
     match m.kind {
         RecordKind::Comprobante => {
             if let Some(cur) = current {
@@ -503,7 +504,7 @@ fn apply_one(t: &mut dyn Txn, device: &Device, m: &Mutation) -> DbResult<Outcome
             }
         }
     }
-    write_current(t, device, m)?;
+    write_current(t, device, m, new)?;
     remember_key(t, device, m)?;
     Ok(Outcome::Applied)
 }

@@ -220,7 +220,13 @@ impl Txn for RedbTxn {
         with_table!(self, RECORDS, |t| opt(t.get((kind.code(), id.as_u128()))?))
     }
 
-    fn put_record(&mut self, kind: RecordKind, id: Uuid, r: &ServerRecord) -> DbResult<()> {
+    fn put_record(
+        &mut self,
+        kind: RecordKind,
+        id: Uuid,
+        r: &ServerRecord,
+        _new: bool,
+    ) -> DbResult<()> {
         self.w()?
             .open_table(RECORDS)?
             .insert((kind.code(), id.as_u128()), encode(r)?.as_slice())?;

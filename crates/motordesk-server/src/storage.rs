@@ -102,7 +102,15 @@ pub(crate) trait Txn {
     fn applied(&mut self, key: Uuid) -> DbResult<Option<AppliedKey>>;
     fn remember(&mut self, key: Uuid, k: &AppliedKey) -> DbResult<()>;
     fn record(&mut self, kind: RecordKind, id: Uuid) -> DbResult<Option<ServerRecord>>;
-    fn put_record(&mut self, kind: RecordKind, id: Uuid, r: &ServerRecord) -> DbResult<()>;
+    /// Stores the current version of a record; `new`: the rule read none, so another
+    /// transaction creating it first is a lost race (PostgreSQL runs this one again).
+    fn put_record(
+        &mut self,
+        kind: RecordKind,
+        id: Uuid,
+        r: &ServerRecord,
+        new: bool,
+    ) -> DbResult<()>;
     /// Every record of `kind` (test listings).
     fn records_of(&mut self, kind: RecordKind) -> DbResult<Vec<ServerRecord>>;
     /// Appends to the change feed; the number is given at commit, in commit order.

@@ -322,13 +322,29 @@ impl Txn for PgTxn<'_> {
         self.one(&sql, &[&i16::from(kind.code()), &id])
     }
 
-    fn put_record(&mut self, kind: RecordKind, id: Uuid, r: &ServerRecord) -> DbResult<()> {
+    fn put_record(
+        &mut self,
+        kind: RecordKind,
+        id: Uuid,
+        r: &ServerRecord,
+        new: bool,
+    ) -> DbResult<()> {
         self.w()?;
-        self.tx.execute(
-            "INSERT INTO records (kind, record_id, body) VALUES ($1, $2, $3)
-             ON CONFLICT (kind, record_id) DO UPDATE SET body = EXCLUDED.body",
-            &[&i16::from(kind.code()), &id, &encode(r)?],
-        )?;
+        let kind = i16::from(kind.code());
+        let body = encode(r)?;
+        if new {
+            // No upsert: if another instance created it meanwhile, the unique violation
+            // runs this transaction again, which then sees (and locks) that version.
+            self.tx.execute(
+                "INSERT INTO records (kind, record_id, body) VALUES ($1, $2, $3)",
+                &[&kind, &id, &body],
+            )?;
+        } else {
+            self.tx.execute(
+                "UPDATE records SET body = $3 WHERE kind = $1 AND record_id = $2",
+                &[&kind, &id, &body],
+            )?;
+        }
         Ok(())
     }
 
