@@ -289,7 +289,7 @@ fn main() {
         let one = spawn(&store.flags());
         report(
             "redb, 1 process",
-            &load(&[one.url.clone()], kiosks, invoices),
+            &load(std::slice::from_ref(&one.url), kiosks, invoices),
         );
     }
     // A durable cluster of its own (fsync on), not the tests' shared one.
