@@ -98,6 +98,8 @@ CREATE TABLE enrollment_codes (
 
 -- Failed logins and enrollment codes per key, shared by every server instance.
 CREATE TABLE throttle (
-    key  text PRIMARY KEY,
-    body bytea NOT NULL
+    key     text PRIMARY KEY,
+    last_ms bigint NOT NULL,
+    body    bytea NOT NULL
 );
+CREATE INDEX throttle_last ON throttle (last_ms);

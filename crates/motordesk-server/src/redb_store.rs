@@ -457,4 +457,21 @@ impl Txn for RedbTxn {
         }
         Ok(())
     }
+
+    fn prune_throttle(&mut self, before_ms: i64) -> DbResult<u64> {
+        let w = self.w()?;
+        let mut t = w.open_table(THROTTLE)?;
+        let mut stale = Vec::new();
+        for row in t.iter()? {
+            let (k, v) = row?;
+            let e: ThrottleEntry = decode(v.value())?;
+            if e.last_ms < before_ms {
+                stale.push(k.value().to_string());
+            }
+        }
+        for k in &stale {
+            t.remove(k.as_str())?;
+        }
+        Ok(stale.len() as u64)
+    }
 }

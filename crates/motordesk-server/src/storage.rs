@@ -163,6 +163,8 @@ pub(crate) trait Txn {
     // Throttle keys.
     fn throttle(&mut self, key: &str) -> DbResult<Option<ThrottleEntry>>;
     fn put_throttle(&mut self, key: &str, e: Option<ThrottleEntry>) -> DbResult<()>;
+    /// Forgets keys whose last failure is older than `before_ms`; returns how many.
+    fn prune_throttle(&mut self, before_ms: i64) -> DbResult<u64>;
 }
 
 /// Where the server keeps its data.

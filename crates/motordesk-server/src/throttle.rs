@@ -155,13 +155,29 @@ impl ServerDb {
     /// instances counting at once both count).
     pub fn throttle_failed(&self, keys: &[String]) -> DbResult<()> {
         let now = now_ms();
+        let mut fresh = false;
         self.write(|t| {
+            fresh = false;
             for k in keys {
                 let e = t.throttle(k)?;
+                fresh |= e.is_none();
                 t.put_throttle(k, Some(after_failure(k, e, now)))?;
             }
             Ok(())
-        })
+        })?;
+        if fresh {
+            // The table's bound: a key nobody failed with for `LOCK_FOR` waits for
+            // nothing any more, so an address flood leaves no lasting rows.
+            let before = now - LOCK_FOR.as_millis() as i64;
+            let gone = self.write(|t| t.prune_throttle(before))?;
+            if gone > 0 {
+                log::info!(
+                    "throttle: forgot {gone} keys idle for {} min",
+                    LOCK_FOR.as_secs() / 60
+                );
+            }
+        }
+        Ok(())
     }
 
     /// A success: `keys` start again from zero.
@@ -226,5 +242,17 @@ mod tests {
         assert_eq!(db.throttle_check(&keys).unwrap(), Err(1));
         db.throttle_succeeded(&keys).unwrap();
         assert_eq!(db.throttle_check(&keys).unwrap(), Ok(()));
+
+        // A key idle for longer than a lock lasts is forgotten when a new one fails.
+        let old = ThrottleEntry {
+            failures: LOCK_AFTER,
+            not_before_ms: 0,
+            last_ms: now_ms() - LOCK_FOR.as_millis() as i64 - 1,
+        };
+        db.write(|t| t.put_throttle("ip:10.9.9.9", Some(old)))
+            .unwrap();
+        db.throttle_failed(&["ip:10.0.0.1".to_string()]).unwrap();
+        assert!(db.read(|t| t.throttle("ip:10.9.9.9")).unwrap().is_none());
+        assert!(db.read(|t| t.throttle("ip:10.0.0.1")).unwrap().is_some());
     }
 }

@@ -586,15 +586,22 @@ impl Txn for PgTxn<'_> {
         self.w()?;
         match e {
             Some(e) => self.tx.execute(
-                "INSERT INTO throttle (key, body) VALUES ($1, $2)
-                 ON CONFLICT (key) DO UPDATE SET body = EXCLUDED.body",
-                &[&key, &encode(&e)?],
+                "INSERT INTO throttle (key, last_ms, body) VALUES ($1, $2, $3)
+                 ON CONFLICT (key) DO UPDATE SET last_ms = EXCLUDED.last_ms, body = EXCLUDED.body",
+                &[&key, &e.last_ms, &encode(&e)?],
             )?,
             None => self
                 .tx
                 .execute("DELETE FROM throttle WHERE key = $1", &[&key])?,
         };
         Ok(())
+    }
+
+    fn prune_throttle(&mut self, before_ms: i64) -> DbResult<u64> {
+        self.w()?;
+        Ok(self
+            .tx
+            .execute("DELETE FROM throttle WHERE last_ms < $1", &[&before_ms])?)
     }
 }
 
