@@ -1,6 +1,9 @@
 //! The MotorDesk kiosk: flags, data dir, optional demo store, then the eframe window.
 #![cfg_attr(all(windows, not(debug_assertions)), windows_subsystem = "windows")]
 
+mod datadir;
+mod window;
+
 use motordesk::store::{DB_FILE, Store, create_private_dir};
 use motordesk::ui::{AppOptions, KioskApp, PanelId};
 use std::path::PathBuf;
@@ -8,8 +11,10 @@ use std::process::ExitCode;
 
 const USAGE: &str = "motordesk [--data-dir DIR] [--demo] [--demo-invoices N] [--kiosk] [--server URL]
           [--panel ventas|comprobantes|clientes|flota|sincronizacion|ajustes] [--autologin] [--no-print]
+          [--demo-printer PRINTER]
 
-  --data-dir DIR      where the store and saved receipts live (default: the user's data dir)
+  --data-dir DIR      where the store and saved receipts live (default: %ProgramData%\\MotorDesk
+                      on Windows, shared by every user; the user's data dir elsewhere)
   --demo              create a demo store (admin / motordesk) if none exists
   --demo-invoices N   documents in the demo history (default 2000)
   --kiosk             fullscreen, no window decorations
@@ -17,6 +22,10 @@ const USAGE: &str = "motordesk [--data-dir DIR] [--demo] [--demo-invoices N] [--
   --panel NAME        panel shown after login
   --autologin         with --demo only: log in as admin straight away (screenshots)
   --no-print          save receipt PDFs but do not send them to the printer
+  --demo-printer P    with --demo, when the demo store is created: its printer setting
+                      (tcp://IP[:9100], escpos://QUEUE or a queue name; smoke tests)
+
+  MOTORDESK_RENDERER=glow|wgpu   try only that renderer (default: glow, then wgpu on Windows)
 
 motordesk export-xml --data-dir DIR --user U --password P --out OUTDIR [--from YYYY-MM-DD] [--to YYYY-MM-DD]
                       writes every signed comprobante as RUC-TT-SERIE-NUMERO.xml (no window)";
@@ -31,6 +40,7 @@ struct Args {
     panel: Option<PanelId>,
     autologin: bool,
     no_print: bool,
+    demo_printer: Option<String>,
 }
 
 fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
@@ -57,17 +67,12 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
             }
             "--autologin" => a.autologin = true,
             "--no-print" => a.no_print = true,
+            "--demo-printer" => a.demo_printer = Some(value("--demo-printer")?),
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown flag {other:?}")),
         }
     }
     Ok(a)
-}
-
-fn default_data_dir() -> PathBuf {
-    directories::ProjectDirs::from("pe", "MotorDesk", "MotorDesk")
-        .map(|p| p.data_dir().to_path_buf())
-        .unwrap_or_else(|| PathBuf::from("motordesk-data"))
 }
 
 /// `--demo`: creates and fills a store if there is none. Returns the open store when
@@ -76,6 +81,7 @@ fn prepare_demo(
     data_dir: &std::path::Path,
     invoices: usize,
     autologin: bool,
+    printer: Option<&str>,
 ) -> Result<Option<Store>, String> {
     let db = data_dir.join(DB_FILE);
     let exists = Store::is_initialized(&db).map_err(|e| e.to_string())?;
@@ -93,6 +99,12 @@ fn prepare_demo(
         let report = motordesk::demo::generate(&store, invoices, 42).map_err(|e| e.to_string())?;
         // The bulk load leaves freed pages behind; give them back once.
         store.compact().map_err(|e| e.to_string())?;
+        if let Some(p) = printer {
+            let mut settings = store.settings().map_err(|e| e.to_string())?;
+            settings.printer = Some(p.to_string());
+            store.save_settings(&settings).map_err(|e| e.to_string())?;
+            log::info!("demo: printer set to {p}");
+        }
         log::info!(
             "demo data ready in {:.1} s: {report:?}",
             started.elapsed().as_secs_f32()
@@ -171,24 +183,55 @@ fn main() -> ExitCode {
             };
         }
     };
-    let data_dir = args.data_dir.clone().unwrap_or_else(default_data_dir);
+    let (data_dir, moved) = match args.data_dir.clone() {
+        Some(d) => (d, Vec::new()),
+        None => {
+            let c = datadir::default_data_dir();
+            (c.dir, c.notes)
+        }
+    };
     // Owner only: the store and the saved receipts are sealed, but nobody else needs to
     // list or copy them either.
     if let Err(e) = create_private_dir(&data_dir) {
         env_logger::init();
-        log::error!("cannot create data dir {}: {e}", data_dir.display());
+        window::show_fatal(&window::fatal_text(
+            &format!(
+                "MotorDesk no pudo crear su carpeta de datos:\n{}",
+                data_dir.display()
+            ),
+            &e.to_string(),
+            None,
+        ));
         return ExitCode::FAILURE;
     }
     motordesk::logfile::init(&data_dir);
-    log::info!("data dir: {}", data_dir.display());
+    window::log_panics();
+    log::info!(
+        "motordesk {} starting; data dir: {}",
+        env!("CARGO_PKG_VERSION"),
+        data_dir.display()
+    );
+    for note in moved {
+        log::warn!("data dir: {note}");
+    }
+    let log_dir = motordesk::logfile::log_dir(&data_dir);
     if args.autologin && !args.demo {
         log::warn!("--autologin is only honoured together with --demo; ignoring it");
     }
     let preopened = if args.demo {
-        match prepare_demo(&data_dir, args.demo_invoices, args.autologin) {
+        match prepare_demo(
+            &data_dir,
+            args.demo_invoices,
+            args.autologin,
+            args.demo_printer.as_deref(),
+        ) {
             Ok(s) => s,
             Err(e) => {
-                log::error!("demo: {e}");
+                window::show_fatal(&window::fatal_text(
+                    "No se pudo preparar la tienda de demostración.",
+                    &e,
+                    Some(&log_dir),
+                ));
                 return ExitCode::FAILURE;
             }
         }
@@ -214,15 +257,16 @@ fn main() -> ExitCode {
     if args.kiosk {
         viewport = viewport.with_fullscreen(true).with_decorations(false);
     }
-    let native = eframe::NativeOptions {
-        viewport,
-        renderer: eframe::Renderer::Glow,
-        ..Default::default()
-    };
-    match eframe::run_native("MotorDesk", native, Box::new(move |_cc| Ok(Box::new(app)))) {
+    match window::run(app, viewport) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            log::error!("window: {e}");
+            window::show_fatal(&window::fatal_text(
+                "MotorDesk no pudo abrir su ventana: ningún modo de dibujo de pantalla \
+                 funcionó en este equipo (OpenGL, Direct3D, Vulkan). Instale o actualice el \
+                 controlador de la tarjeta de video.",
+                &e,
+                Some(&log_dir),
+            ));
             ExitCode::FAILURE
         }
     }

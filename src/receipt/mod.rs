@@ -24,6 +24,10 @@ mod preview;
 mod preview_invoice;
 mod print;
 mod qr;
+// Decoding is tested everywhere; only Windows builds call it.
+#[cfg_attr(not(windows), allow(dead_code))]
+mod spooler;
+mod test_ticket;
 mod text;
 mod ticket;
 
@@ -39,3 +43,5 @@ pub use pdf::render_pdf;
 pub use preview::show_preview;
 pub use preview_invoice::preview_invoice;
 pub use print::{PrintError, list_printers, print_pdf, print_raw_queue};
+pub use spooler::PrinterState;
+pub use test_ticket::test_ticket;

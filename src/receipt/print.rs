@@ -53,36 +53,62 @@ pub enum PrintError {
     /// Waiting for the print command failed.
     #[error("print I/O error: {0}")]
     Wait(#[source] std::io::Error),
+    /// The printer reports it cannot print now; nothing was sent.
+    #[error("printer {printer:?} is not ready: {state:?}")]
+    NotReady {
+        printer: String,
+        state: super::spooler::PrinterState,
+    },
+    /// A Windows spooler call failed; `code` is its Win32 error code.
+    #[error("spooler {step} on {printer:?} failed with Win32 error {code}: {source}")]
+    Spooler {
+        printer: String,
+        step: &'static str,
+        code: i32,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 impl PrintError {
-    /// What the cashier reads on screen (Spanish).
+    /// What the cashier reads on screen after a sale (Spanish): the cause and that the
+    /// sale is safe.
     pub fn mensaje(&self) -> String {
         const SAVED: &str =
             "La venta está guardada y el PDF también; puede reimprimirlo desde el historial.";
+        format!("{} {SAVED}", self.causa())
+    }
+
+    /// What went wrong and what to check, in Spanish (a test print shows only this).
+    pub fn causa(&self) -> String {
         match self {
             PrintError::NoPrinter => {
-                format!("No hay ninguna impresora configurada ni predeterminada. {SAVED}")
+                "No hay ninguna impresora configurada ni predeterminada.".to_string()
             }
             PrintError::UnknownPrinter(p) => {
-                format!("No existe la impresora «{p}». Elija otra en Configuración. {SAVED}")
+                format!("No existe la impresora «{p}». Elija otra en Ajustes.")
             }
             PrintError::CommandMissing { command: c, .. } => format!(
-                "No se encontró el sistema de impresión ({c}). Instale o active el servicio de impresión. {SAVED}"
+                "No se encontró el sistema de impresión ({c}). Instale o active el servicio de impresión."
             ),
             PrintError::ServiceUnavailable(d) => {
-                format!("El servicio de impresión no responde ({d}). {SAVED}")
+                format!("El servicio de impresión no responde ({d}).")
             }
-            PrintError::Refused(d) => format!("La impresora rechazó el trabajo: {d}. {SAVED}"),
+            PrintError::Refused(d) => format!("La impresora rechazó el trabajo: {d}."),
             PrintError::Handoff(e) => {
-                format!("No se pudo pasar el PDF a la impresora: {e}. {SAVED}")
+                format!("No se pudo pasar el PDF a la impresora: {e}.")
             }
-            PrintError::NoPdfHandler => format!(
-                "No hay un programa instalado que imprima PDF (por ejemplo SumatraPDF o Adobe Acrobat Reader). {SAVED}"
-            ),
-            PrintError::Timeout => format!("La impresora no respondió a tiempo. {SAVED}"),
+            PrintError::NoPdfHandler => "No hay un programa instalado que imprima PDF (por ejemplo SumatraPDF o Adobe Acrobat Reader).".to_string(),
+            PrintError::Timeout => "La impresora no respondió a tiempo.".to_string(),
             PrintError::Spawn(e) | PrintError::Wait(e) => {
-                format!("No se pudo enviar a imprimir: {e}. {SAVED}")
+                format!("No se pudo enviar a imprimir: {e}.")
+            }
+            PrintError::NotReady { printer, state } => format!(
+                "No se envió nada: la impresora «{printer}» {}.",
+                state.mensaje()
+            ),
+            PrintError::Spooler { printer, code, .. } => {
+                super::spooler::spooler_mensaje(printer, *code)
             }
         }
     }
@@ -139,49 +165,11 @@ fn run_raw(job: &[u8], queue: &str) -> Result<(bool, String), PrintError> {
     run_lp(job, Some(queue), &["-o", "raw"])
 }
 
-/// A RAW document through the spooler: the driver passes the bytes to the printer as
-/// they are. Success means the spooler accepted the whole job.
+/// A RAW document through the spooler, after its status check (`spooler`). Success
+/// means the spooler queued the whole job.
 #[cfg(windows)]
 fn run_raw(job: &[u8], queue: &str) -> Result<(bool, String), PrintError> {
-    use windows_sys::Win32::Graphics::Printing::{
-        ClosePrinter, DOC_INFO_1W, EndDocPrinter, EndPagePrinter, OpenPrinterW, PRINTER_HANDLE,
-        StartDocPrinterW, StartPagePrinter, WritePrinter,
-    };
-    let wide = |s: &str| s.encode_utf16().chain(Some(0)).collect::<Vec<u16>>();
-    let name = wide(queue);
-    let doc_name = wide("MotorDesk");
-    let datatype = wide("RAW");
-    let last = || std::io::Error::last_os_error();
-    // SAFETY: every pointer handed over points into a live, NUL-terminated buffer above,
-    // and the handle is closed on every path below.
-    unsafe {
-        let mut h: PRINTER_HANDLE = std::mem::zeroed();
-        if OpenPrinterW(name.as_ptr(), &mut h, std::ptr::null()) == 0 {
-            return Err(PrintError::UnknownPrinter(format!("{queue} ({})", last())));
-        }
-        let info = DOC_INFO_1W {
-            pDocName: doc_name.as_ptr() as *mut u16,
-            pOutputFile: std::ptr::null_mut(),
-            pDatatype: datatype.as_ptr() as *mut u16,
-        };
-        let result = if StartDocPrinterW(h, 1, &info as *const DOC_INFO_1W as _) == 0 {
-            Err(PrintError::Refused(last().to_string()))
-        } else {
-            let mut written = 0u32;
-            let ok = StartPagePrinter(h) != 0
-                && WritePrinter(h, job.as_ptr().cast(), job.len() as u32, &mut written) != 0
-                && written as usize == job.len();
-            let err = (!ok).then(last);
-            EndPagePrinter(h);
-            EndDocPrinter(h);
-            match err {
-                None => Ok((true, String::new())),
-                Some(e) => Err(PrintError::Refused(e.to_string())),
-            }
-        };
-        ClosePrinter(h);
-        result
-    }
+    super::spooler::send_raw(queue, job).map(|()| (true, String::new()))
 }
 
 /// `lp [-d PRINTER]` with the PDF on its standard input: nothing is written to disk here
@@ -199,6 +187,8 @@ fn run_lp(
     options: &[&str],
 ) -> Result<(bool, String), PrintError> {
     let mut cmd = Command::new("lp");
+    // CUPS' untranslated messages: `classify` reads them, whatever the kiosk's locale.
+    cmd.env("LC_ALL", "C").env("LANG", "C");
     if let Some(p) = printer {
         cmd.arg("-d").arg(p);
     }
@@ -342,26 +332,17 @@ fn classify(output: &str, printer: Option<&str>) -> PrintError {
 
 /// Printer names the system knows, for the settings screen. Empty when there are none
 /// or the print system is not available.
+#[cfg(windows)]
 pub fn list_printers() -> Vec<String> {
-    #[cfg(not(windows))]
-    let mut cmd = {
-        let mut c = Command::new("lpstat");
-        c.arg("-e");
-        c
-    };
-    #[cfg(windows)]
-    let mut cmd = {
-        use std::os::windows::process::CommandExt;
-        let mut c = Command::new("powershell");
-        c.args([
-            "-NoProfile",
-            "-NonInteractive",
-            "-Command",
-            "Get-Printer | Select-Object -ExpandProperty Name",
-        ])
-        .creation_flags(0x0800_0000);
-        c
-    };
+    super::spooler::list()
+}
+
+/// Printer names the system knows (`lpstat -e`), for the settings screen. Empty when
+/// there are none or CUPS is not available.
+#[cfg(not(windows))]
+pub fn list_printers() -> Vec<String> {
+    let mut cmd = Command::new("lpstat");
+    cmd.arg("-e");
     let Ok(child) = cmd
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

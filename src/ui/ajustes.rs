@@ -28,6 +28,9 @@ pub(super) struct AjustesPanel {
     printers_job: Job<Vec<String>>,
     /// The network thermal printer's address as typed (`192.168.1.50` or `…:9100`).
     net_printer: Option<String>,
+    /// "Imprimir prueba": a short ticket to the printer being edited.
+    test_print: Job<Result<String, String>>,
+    test_msg: Option<Msg>,
     save: Job<StoreResult<ShopSettings>>,
     enrollment: String,
     register: Job<SyncResult<ShopSettings>>,
@@ -148,6 +151,12 @@ impl AjustesPanel {
     fn poll(&mut self, s: &mut Session) {
         if let Some(p) = self.printers_job.poll() {
             self.printers = Some(p);
+        }
+        if let Some(r) = self.test_print.poll() {
+            self.test_msg = Some(match r {
+                Ok(m) => Msg::ok(m),
+                Err(e) => Msg::error(e),
+            });
         }
         if let Some(r) = self.import_job.poll() {
             self.cert_password.clear();
@@ -603,6 +612,27 @@ impl AjustesPanel {
                 addr => Some(format!("tcp://{addr}")),
             };
         }
+        // A short ticket to the printer as chosen here, before saving: the person setting
+        // it up sees width, accents and the cut, or a Spanish reason (`receipt::print`).
+        let busy = self.test_print.busy();
+        let label = if busy {
+            "Imprimiendo…"
+        } else {
+            "Imprimir prueba"
+        };
+        if ui
+            .add_enabled(
+                !busy,
+                Button::new(RichText::new(label).strong()).min_size(vec2(200.0, theme::TOUCH)),
+            )
+            .clicked()
+        {
+            let settings = e.clone();
+            self.test_msg = None;
+            self.test_print
+                .start(ui.ctx(), move || super::printing::print_test(&settings));
+        }
+        widgets::maybe_message(ui, &self.test_msg);
         ui.label(
             RichText::new("Toque «Guardar ajustes» para aplicar la impresora y el formato.")
                 .small()

@@ -7,7 +7,7 @@
 
 use crate::receipt::{
     DOTS_80MM, ReceiptLayout, escpos_job, print_pdf, print_raw, print_raw_queue, printer_address,
-    rasterize, render_pdf, save_receipt,
+    rasterize, render_pdf, save_receipt, test_ticket,
 };
 use crate::store::{ShopSettings, Store};
 use motordesk_core::Invoice;
@@ -52,45 +52,102 @@ pub(super) fn save_and_print(
     if !print_on {
         return Ok(format!("PDF guardado cifrado en {}.", path.display()));
     }
-    if let Some(queue) = escpos_queue(settings) {
-        let job = escpos_job(&rasterize(&layout, DOTS_80MM));
-        return match print_raw_queue(&job, queue) {
-            Ok(()) => Ok(format!(
-                "Comprobante {} enviado a la impresora.",
-                inv.number
-            )),
-            Err(e) => Err(format!(
-                "No se pudo imprimir {}: {}",
-                inv.number,
-                e.mensaje()
-            )),
-        };
-    }
-    if let Some(addr) = network_printer(settings) {
-        // An A4 layout still prints, scaled to the roll; the 80 mm ticket is 1:1.
-        let job = escpos_job(&rasterize(&layout, DOTS_80MM));
-        return match printer_address(addr).and_then(|a| print_raw(a, &job)) {
-            Ok(()) => Ok(format!("Comprobante {} impreso.", inv.number)),
-            Err(e) => {
-                log::warn!("printing {} on {addr}: {e}", inv.number);
-                Err(format!(
-                    "No se pudo imprimir {}: {}",
-                    inv.number,
-                    e.mensaje()
-                ))
-            }
-        };
-    }
-    match print_pdf(&bytes, settings.printer.as_deref()) {
-        Ok(()) => Ok(format!(
-            "Comprobante {} enviado a la impresora.",
-            inv.number
-        )),
+    match send(&layout, &bytes, settings) {
+        Ok(done) => Ok(format!("Comprobante {} {done}.", inv.number)),
         Err(e) => Err(format!(
             "No se pudo imprimir {}: {}",
             inv.number,
-            e.mensaje()
+            e.for_receipt()
         )),
+    }
+}
+
+/// Why a layout did not reach the printer.
+enum Failure {
+    Queue(crate::receipt::PrintError),
+    Net(crate::receipt::NetPrintError),
+}
+
+impl Failure {
+    /// After a sale: the cause and that the sale is saved.
+    fn for_receipt(&self) -> String {
+        match self {
+            Failure::Queue(e) => e.mensaje(),
+            Failure::Net(e) => e.mensaje(),
+        }
+    }
+
+    /// After a test print: the cause only.
+    fn for_test(&self) -> String {
+        match self {
+            Failure::Queue(e) => e.causa(),
+            Failure::Net(e) => e.mensaje(),
+        }
+    }
+}
+
+/// Hands `layout` (and its PDF `pdf`) to the printer the settings name, the way that
+/// printer takes it. `Ok` says what happened ("impreso", "enviado a la impresora").
+fn send(
+    layout: &ReceiptLayout,
+    pdf: &[u8],
+    settings: &ShopSettings,
+) -> Result<&'static str, Failure> {
+    if let Some(queue) = escpos_queue(settings) {
+        let job = escpos_job(&rasterize(layout, DOTS_80MM));
+        return print_raw_queue(&job, queue)
+            .map(|()| "enviado a la impresora")
+            .map_err(Failure::Queue);
+    }
+    if let Some(addr) = network_printer(settings) {
+        // An A4 layout still prints, scaled to the roll; the 80 mm ticket is 1:1.
+        let job = escpos_job(&rasterize(layout, DOTS_80MM));
+        return printer_address(addr)
+            .and_then(|a| print_raw(a, &job))
+            .map(|()| "impreso")
+            .map_err(|e| {
+                log::warn!("printing {} on {addr}: {e}", layout.title);
+                Failure::Net(e)
+            });
+    }
+    print_pdf(pdf, settings.printer.as_deref())
+        .map(|()| "enviado a la impresora")
+        .map_err(Failure::Queue)
+}
+
+/// "Imprimir prueba" in Ajustes: a short ticket (`receipt::test_ticket`) down the same
+/// path as a receipt, to the printer in `settings` (the one being edited). Blocking.
+pub(super) fn print_test(settings: &ShopSettings) -> Result<String, String> {
+    let printer = settings
+        .printer
+        .as_deref()
+        .map(|p| {
+            p.trim_start_matches("escpos://")
+                .trim_start_matches("tcp://")
+        })
+        .unwrap_or("predeterminada del sistema");
+    let now = chrono::Utc::now();
+    let local = now
+        .with_timezone(&chrono::Local)
+        .format("%d/%m/%Y %H:%M")
+        .to_string();
+    let layout = test_ticket(&settings.issuer.razon_social, printer, now, &local);
+    let pdf = render_pdf(&layout);
+    match send(&layout, &pdf, settings) {
+        Ok(done) => {
+            log::info!("test ticket {done} ({printer})");
+            let done = if done == "impreso" {
+                "impresa"
+            } else {
+                "enviada a la impresora"
+            };
+            Ok(format!("Prueba {done}: revise el ticket en «{printer}»."))
+        }
+        Err(e) => {
+            let e = e.for_test();
+            log::warn!("test ticket on {printer} failed: {e}");
+            Err(format!("La prueba no se imprimió. {e}"))
+        }
     }
 }
 
