@@ -89,8 +89,11 @@ impl Pg {
         let config: postgres::Config = url
             .parse()
             .map_err(|e: postgres::Error| DbError::BadUrl(e.to_string()))?;
+        // Two connections at start, up to `size` under load: an idle instance holds
+        // few of the database's `max_connections`.
         let pool = r2d2::Pool::builder()
             .max_size(size)
+            .min_idle(Some(2.min(size)))
             .connection_timeout(Duration::from_secs(10))
             .build(PostgresConnectionManager::new(config, NoTls))
             .map_err(DbError::Pool)?;
