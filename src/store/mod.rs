@@ -14,6 +14,7 @@ mod migrate;
 mod outbox;
 mod queries;
 mod reopen;
+mod screen_prefs;
 mod seal;
 mod sealed_file;
 mod server_slot;
@@ -37,6 +38,7 @@ pub use outbox::{OutboxEntry, SyncCounts};
 pub use queries::InvoiceSummary;
 #[doc(hidden)]
 pub use reopen::BackendWrap;
+pub use screen_prefs::{SCREEN_PREFS_FILE, ScreenPrefs, ScreenTheme};
 pub use sealed_file::SEALED_FILE_TAG;
 pub use settings::{Issuer, Paper, SUNAT_TEST_RUC, ShopSettings};
 pub use shift::ShiftReport;

@@ -23,6 +23,8 @@ use motordesk_sunat::Endpoints;
 pub(super) struct AjustesPanel {
     /// Editable copy of the settings (taken when the panel first shows).
     edit: Option<ShopSettings>,
+    /// A failed save of this kiosk's screen preferences (`pantalla.rs`).
+    screen_msg: Option<Msg>,
     series: [String; 5],
     printers: Option<Vec<String>>,
     printers_job: Job<Vec<String>>,
@@ -132,6 +134,8 @@ impl AjustesPanel {
             .show(ui, |ui| {
                 ui.heading("Ajustes");
                 widgets::maybe_message(ui, &self.msg);
+                crate::ui::pantalla::section(ui, s, &mut self.screen_msg);
+                ui.separator();
                 self.shop(ui, s);
                 ui.separator();
                 self.sunat(ui, s);

@@ -2,13 +2,14 @@
 //! side navigation and one panel. `KioskApp::ui` takes a `Ui`, so the UI tests drive
 //! exactly what eframe draws.
 
-use crate::store::Store;
+use crate::store::{ScreenPrefs, Store};
 use crate::ui::ajustes::AjustesPanel;
 use crate::ui::clientes::ClientesPanel;
 use crate::ui::comprobantes::ComprobantesPanel;
 use crate::ui::fiscal::FiscalWatch;
 use crate::ui::flota::FlotaPanel;
 use crate::ui::login::LoginScreen;
+use crate::ui::osk::OnScreenKeyboard;
 use crate::ui::session::{PanelId, Session};
 use crate::ui::sincronizacion::SincronizacionPanel;
 use crate::ui::ventas::VentasPanel;
@@ -48,26 +49,59 @@ pub struct KioskApp {
     opts: AppOptions,
     screen: Screen,
     styled: bool,
+    /// This kiosk's screen preferences (`pantalla.json`), read before login.
+    prefs: ScreenPrefs,
+    keyboard: OnScreenKeyboard,
+    /// egui has been told this is a touch screen (`prepare_input`).
+    touch_announced: bool,
 }
 
 impl KioskApp {
     /// Starts at the login screen.
     pub fn new(opts: AppOptions) -> KioskApp {
         let login = LoginScreen::new(&opts.data_dir);
+        let prefs = ScreenPrefs::load(&opts.data_dir);
         KioskApp {
             opts,
             screen: Screen::Login(login),
             styled: false,
+            keyboard: OnScreenKeyboard::new(prefs.touch_mode),
+            prefs,
+            touch_announced: false,
         }
     }
 
     /// Starts already logged in (demo autologin, tests).
     pub fn with_store(opts: AppOptions, store: Store) -> KioskApp {
-        let main = MainScreen::new(Arc::new(store), &opts);
+        let prefs = ScreenPrefs::load(&opts.data_dir);
+        let main = MainScreen::new(Arc::new(store), &opts, prefs);
         KioskApp {
             opts,
             screen: Screen::Main(Box::new(main)),
             styled: false,
+            keyboard: OnScreenKeyboard::new(prefs.touch_mode),
+            prefs,
+            touch_announced: false,
+        }
+    }
+
+    /// Runs on each frame's raw input before egui sees it (eframe's `raw_input_hook`).
+    /// In touch mode it tells egui, once, that the screen is a touch screen: egui's
+    /// lists scroll by dragging only after it has seen a touch event, and many touch
+    /// panels (USB HID under X11, most Windows kiosk drivers in mouse mode) send mouse
+    /// events only. One cancelled touch from a device no real panel uses does it; egui
+    /// keeps the device for the rest of the run, so switching touch mode off takes
+    /// effect for scrolling at the next start.
+    pub fn prepare_input(&mut self, raw: &mut egui::RawInput) {
+        if self.prefs.touch_mode && !self.touch_announced {
+            raw.events.push(egui::Event::Touch {
+                device_id: egui::TouchDeviceId(u64::MAX),
+                id: egui::TouchId(0),
+                phase: egui::TouchPhase::Cancel,
+                pos: egui::Pos2::ZERO,
+                force: None,
+            });
+            self.touch_announced = true;
         }
     }
 
@@ -91,12 +125,24 @@ impl KioskApp {
             theme::apply(ui.ctx());
             self.styled = true;
         }
+        // First, so its panel takes the bottom of the window and its key reaches the
+        // field in this frame.
+        self.keyboard.enabled = self.prefs.touch_mode;
+        self.keyboard.ui(ui);
+        let prefs = self.prefs;
         let next = match &mut self.screen {
-            Screen::Login(login) => login
-                .ui(ui)
-                .map(|store| Screen::Main(Box::new(MainScreen::new(Arc::new(store), &self.opts)))),
+            Screen::Login(login) => login.ui(ui).map(|store| {
+                Screen::Main(Box::new(MainScreen::new(
+                    Arc::new(store),
+                    &self.opts,
+                    prefs,
+                )))
+            }),
             Screen::Main(main) => {
-                if main.ui(ui) {
+                // Ajustes changes them through the session.
+                let changed = main.ui(ui);
+                self.prefs = main.session.screen;
+                if changed {
                     log::info!("logout");
                     Some(Screen::Login(LoginScreen::after_logout(
                         &self.opts.data_dir,
@@ -119,6 +165,10 @@ impl eframe::App for KioskApp {
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
         KioskApp::ui(self, ui);
     }
+
+    fn raw_input_hook(&mut self, _ctx: &egui::Context, raw_input: &mut egui::RawInput) {
+        self.prepare_input(raw_input);
+    }
 }
 
 pub(super) struct MainScreen {
@@ -134,9 +184,10 @@ pub(super) struct MainScreen {
 }
 
 impl MainScreen {
-    fn new(store: Arc<Store>, opts: &AppOptions) -> MainScreen {
+    fn new(store: Arc<Store>, opts: &AppOptions, screen: ScreenPrefs) -> MainScreen {
         let mut session = Session::new(store, opts.data_dir.clone());
         session.print = opts.print;
+        session.screen = screen;
         if let Some(url) = &opts.server_url
             && session.settings.server_url != *url
         {

@@ -101,7 +101,7 @@ impl ClientesPanel {
 
     fn list(&mut self, ui: &mut Ui) {
         ui.heading("Clientes");
-        widgets::field(
+        widgets::search_field(
             ui,
             "Buscar cliente (nombre o documento)",
             &mut self.query,
@@ -151,7 +151,12 @@ impl ClientesPanel {
                 }
             }
         });
-        widgets::field(ui, "Número de documento", &mut f.number, 300.0);
+        // Digits on the on-screen keyboard for a DNI or RUC; letters too otherwise.
+        let keys = match f.kind {
+            IdKind::Dni | IdKind::Ruc => crate::ui::osk::KeyLayout::Numeric,
+            _ => crate::ui::osk::KeyLayout::Text,
+        };
+        widgets::field_keys(ui, "Número de documento", &mut f.number, 300.0, keys);
         // Validated as typed: the same rule the store applies on save.
         if !f.number.trim().is_empty() {
             match IdDocument::new(f.kind, &f.number) {

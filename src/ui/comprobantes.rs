@@ -109,7 +109,7 @@ impl ComprobantesPanel {
             }
         });
         ui.horizontal_wrapped(|ui| {
-            widgets::inline_field(
+            widgets::inline_search(
                 ui,
                 "Buscar (número, cliente, placa)",
                 &mut self.query,

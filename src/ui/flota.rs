@@ -185,7 +185,7 @@ impl FlotaPanel {
 
     fn list(&mut self, ui: &mut Ui) {
         ui.heading("Flota");
-        widgets::field(
+        widgets::search_field(
             ui,
             "Buscar placa, marca o propietario",
             &mut self.query,

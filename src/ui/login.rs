@@ -103,27 +103,32 @@ impl LoginScreen {
             }
         }
         egui::CentralPanel::default().show(ui, |ui| {
-            ui.vertical_centered(|ui| {
-                ui.add_space((ui.available_height() * 0.12).min(90.0));
-                ui.label(
-                    RichText::new("MotorDesk")
-                        .size(44.0)
-                        .strong()
-                        .color(theme::BLUE),
-                );
-                ui.label(RichText::new("Facturación y flota para su taller").size(20.0));
-                ui.add_space(24.0);
-                egui::Frame::group(ui.style())
-                    .inner_margin(24.0)
-                    .show(ui, |ui| {
-                        ui.set_width(420.0);
-                        if self.first_run {
-                            self.create_form(ui);
-                        } else {
-                            self.login_form(ui);
-                        }
+            // Scrolls when the on-screen keyboard takes the lower half of a 768 px screen.
+            egui::ScrollArea::vertical()
+                .auto_shrink(false)
+                .show(ui, |ui| {
+                    ui.vertical_centered(|ui| {
+                        ui.add_space((ui.available_height() * 0.12).min(90.0));
+                        ui.label(
+                            RichText::new("MotorDesk")
+                                .size(44.0)
+                                .strong()
+                                .color(theme::BLUE),
+                        );
+                        ui.label(RichText::new("Facturación y flota para su taller").size(20.0));
+                        ui.add_space(24.0);
+                        egui::Frame::group(ui.style())
+                            .inner_margin(24.0)
+                            .show(ui, |ui| {
+                                ui.set_width(420.0);
+                                if self.first_run {
+                                    self.create_form(ui);
+                                } else {
+                                    self.login_form(ui);
+                                }
+                            });
                     });
-            });
+                });
         });
         None
     }

@@ -11,6 +11,8 @@ mod fiscal;
 mod flota;
 mod keypad;
 mod login;
+mod osk;
+mod pantalla;
 mod printing;
 mod receipt_modal;
 mod session;

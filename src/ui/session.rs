@@ -1,7 +1,7 @@
 //! What the panels share once someone is logged in: the open store, the sync thread,
 //! who is working, and a revision counter that tells panels to reload their snapshots.
 
-use crate::store::{ShopSettings, Store};
+use crate::store::{ScreenPrefs, ShopSettings, Store};
 use crate::sync::{SyncHandle, SyncState};
 use motordesk_core::{DocumentKind, Invoice};
 use motordesk_core::{Role, User};
@@ -72,6 +72,8 @@ pub(super) struct Session {
     pub goto: Option<PanelId>,
     /// The documents list asks the sales panel to prefill a credit or debit note on a document.
     pub note_of: Option<(DocumentKind, Invoice)>,
+    /// This kiosk's screen preferences (on-screen keyboard, theme); Ajustes edits them.
+    pub screen: ScreenPrefs,
 }
 
 impl Session {
@@ -107,6 +109,7 @@ impl Session {
             seen_remote: 0,
             goto: None,
             note_of: None,
+            screen: ScreenPrefs::default(),
         }
     }
 

@@ -53,7 +53,9 @@ pub(super) fn apply(ctx: &egui::Context) {
         s.spacing.text_edit_width = 260.0;
         s.spacing.icon_width = 28.0;
         s.spacing.icon_width_inner = 16.0;
-        s.spacing.scroll.bar_width = 14.0;
+        // Finger-wide: a thumb grabs the bar without hitting the row beside it.
+        s.spacing.scroll.bar_width = 28.0;
+        s.spacing.scroll.handle_min_length = 48.0;
         s.spacing.scroll.floating = false;
         // A touch kiosk selects nothing: selectable labels would swallow row taps and
         // turn a finger drag into a text selection instead of a scroll.

@@ -1,7 +1,7 @@
 //! Small touch widgets shared by the panels: labelled fields (every input gets an
 //! accessible name), big buttons, badges and the one-line message strip.
 
-use crate::ui::theme;
+use crate::ui::{osk, theme};
 use egui::{Button, Color32, Response, RichText, TextEdit, Ui, vec2};
 
 /// A label above a single-line field; the field is named by the label for screen
@@ -14,16 +14,58 @@ pub(super) fn field(ui: &mut Ui, label: &str, text: &mut String, width: f32) -> 
 /// here); each record's own limits (`motordesk_core::limits`) are checked on save.
 const FIELD_CHAR_LIMIT: usize = motordesk_core::MAX_DESCRIPTION;
 
+/// In a wrapping row, starts a new row when a labelled field of `width` no longer fits:
+/// egui gives a group what is left of the row instead of wrapping it, which squeezed
+/// Año to 24 px at 1024×768.
+fn wrap_before(ui: &mut Ui, width: f32) {
+    if ui.layout().main_wrap
+        && ui.layout().is_horizontal()
+        && ui.available_size_before_wrap().x < width + 16.0
+    {
+        ui.end_row();
+    }
+}
+
 fn labelled_above(ui: &mut Ui, label: &str, edit: TextEdit<'_>, width: f32) -> Response {
+    wrap_before(ui, width);
     ui.vertical(|ui| {
         ui.spacing_mut().item_spacing.y = 4.0;
         let l = ui.label(label);
-        ui.add(
-            edit.desired_width(width)
-                .margin(vec2(8.0, 10.0))
-                .char_limit(FIELD_CHAR_LIMIT),
-        )
-        .labelled_by(l.id)
+        let r = ui
+            .add(
+                edit.desired_width(width)
+                    .margin(vec2(8.0, 10.0))
+                    .char_limit(FIELD_CHAR_LIMIT),
+            )
+            .labelled_by(l.id);
+        osk::attach(ui, &r, label);
+        r
+    })
+    .inner
+}
+
+/// `field` with the on-screen keys chosen by the caller instead of by the label.
+pub(super) fn field_keys(
+    ui: &mut Ui,
+    label: &str,
+    text: &mut String,
+    width: f32,
+    keys: osk::KeyLayout,
+) -> Response {
+    wrap_before(ui, width);
+    ui.vertical(|ui| {
+        ui.spacing_mut().item_spacing.y = 4.0;
+        let l = ui.label(label);
+        let r = ui
+            .add(
+                TextEdit::singleline(text)
+                    .desired_width(width)
+                    .margin(vec2(8.0, 10.0))
+                    .char_limit(FIELD_CHAR_LIMIT),
+            )
+            .labelled_by(l.id);
+        osk::attach_with(ui, &r, label, keys);
+        r
     })
     .inner
 }
@@ -31,13 +73,63 @@ fn labelled_above(ui: &mut Ui, label: &str, edit: TextEdit<'_>, width: f32) -> R
 /// A label to the left of a single-line field, for compact rows.
 pub(super) fn inline_field(ui: &mut Ui, label: &str, text: &mut String, width: f32) -> Response {
     let l = ui.label(label);
-    ui.add(
-        TextEdit::singleline(text)
-            .desired_width(width)
-            .margin(vec2(8.0, 10.0))
-            .char_limit(FIELD_CHAR_LIMIT),
-    )
-    .labelled_by(l.id)
+    let r = ui
+        .add(
+            TextEdit::singleline(text)
+                .desired_width(width)
+                .margin(vec2(8.0, 10.0))
+                .char_limit(FIELD_CHAR_LIMIT),
+        )
+        .labelled_by(l.id);
+    osk::attach(ui, &r, label);
+    r
+}
+
+/// Width of the ✕ that empties a search box.
+const CLEAR_W: f32 = 52.0;
+
+/// A search box: a field with its label above and a ✕ beside it that empties it.
+pub(super) fn search_field(ui: &mut Ui, label: &str, text: &mut String, width: f32) -> Response {
+    ui.vertical(|ui| {
+        ui.spacing_mut().item_spacing.y = 4.0;
+        let l = ui.label(label);
+        ui.horizontal(|ui| {
+            let w = (width - CLEAR_W - ui.spacing().item_spacing.x).max(80.0);
+            let r = ui
+                .add(
+                    TextEdit::singleline(text)
+                        .desired_width(w)
+                        .margin(vec2(8.0, 10.0))
+                        .char_limit(FIELD_CHAR_LIMIT),
+                )
+                .labelled_by(l.id);
+            osk::attach(ui, &r, label);
+            clear_button(ui, label, text);
+            r
+        })
+        .inner
+    })
+    .inner
+}
+
+/// A search box with its label to the left, for compact rows.
+pub(super) fn inline_search(ui: &mut Ui, label: &str, text: &mut String, width: f32) -> Response {
+    let r = inline_field(ui, label, text, width);
+    clear_button(ui, label, text);
+    r
+}
+
+/// The ✕ of a search box; named after its box so two on a screen stay apart.
+fn clear_button(ui: &mut Ui, label: &str, text: &mut String) {
+    let b = ui.add_enabled(
+        !text.is_empty(),
+        Button::new(RichText::new("✕").size(22.0)).min_size(vec2(CLEAR_W, theme::TOUCH)),
+    );
+    let name = format!("Vaciar: {label}");
+    b.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, !text.is_empty(), &name));
+    if b.clicked() {
+        text.clear();
+    }
 }
 
 /// A password field with its label above.

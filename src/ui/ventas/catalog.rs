@@ -41,6 +41,14 @@ impl Catalog {
         }
     }
 
+    /// The active product with exactly this code (a scan), ignoring case and spaces.
+    pub(super) fn by_code(&self, code: &str) -> Option<&Product> {
+        let code = code.trim();
+        self.products
+            .iter()
+            .find(|p| p.code.eq_ignore_ascii_case(code))
+    }
+
     /// A new sale: empty search.
     pub(super) fn clear(&mut self) {
         self.query.clear();
@@ -81,7 +89,11 @@ impl Catalog {
     pub(super) fn search(&mut self, ui: &mut Ui) -> Option<Product> {
         ui.add_space(6.0);
         let w = ui.available_width().min(520.0);
-        widgets::field(ui, "Buscar producto o servicio", &mut self.query, w);
+        let field = widgets::search_field(ui, "Buscar producto o servicio", &mut self.query, w);
+        // Enter (a scanner's, or Listo on the screen keyboard) adds the product whose code
+        // was typed, else the only match; the box empties and keeps the focus for the
+        // next scan.
+        let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         let q = fold(self.query.trim());
         if q.is_empty() {
             return None;
@@ -96,6 +108,17 @@ impl Catalog {
             })
             .take(8)
             .collect();
+        if enter {
+            let pick = self
+                .by_code(&self.query)
+                .or(if hits.len() == 1 { Some(hits[0]) } else { None })
+                .cloned();
+            if let Some(p) = pick {
+                self.query.clear();
+                field.request_focus();
+                return Some(p);
+            }
+        }
         if hits.is_empty() {
             ui.label(RichText::new("Ningún producto coincide.").color(theme::GREY));
         }

@@ -68,7 +68,7 @@ impl CustomerPicker {
             }
         });
         let w = ui.available_width().min(520.0);
-        widgets::field(ui, "Buscar cliente (nombre, DNI o RUC)", &mut self.query, w);
+        widgets::search_field(ui, "Buscar cliente (nombre, DNI o RUC)", &mut self.query, w);
         let q = self.query.trim().to_string();
         if q != self.searched {
             self.searched = q.clone();

@@ -9,6 +9,7 @@ mod customer;
 mod keypad;
 mod note;
 mod payment;
+mod scanner;
 mod ticket;
 mod vehicle;
 
@@ -21,6 +22,7 @@ use egui::{Button, RichText, Ui, vec2};
 use keypad::SaleKeypad;
 use motordesk_core::{DocumentKind, Invoice, InvoiceDraft, Product};
 use rust_decimal::Decimal;
+use scanner::Scanner;
 use vehicle::VehiclePicker;
 
 pub(super) struct VentasPanel {
@@ -33,6 +35,8 @@ pub(super) struct VentasPanel {
     keypad: SaleKeypad,
     /// Issuing, printing and the preview.
     checkout: Checkout,
+    /// Codes typed by a barcode scanner while no field has focus.
+    scanner: Scanner,
     /// What happened to the sale (issued, refused, …), above the big buttons.
     msg: Option<Msg>,
 }
@@ -46,6 +50,7 @@ impl Default for VentasPanel {
             catalog: Catalog::default(),
             keypad: SaleKeypad::default(),
             checkout: Checkout::default(),
+            scanner: Scanner::default(),
             msg: None,
         }
     }
@@ -190,6 +195,17 @@ impl VentasPanel {
         }
         if let Some(p) = self.catalog.search(ui) {
             self.add_product(&p);
+        }
+        if let Some(code) = self.scanner.scanned(ui) {
+            match self.catalog.by_code(&code).cloned() {
+                Some(p) => self.add_product(&p),
+                None => {
+                    log::info!("scanned code {code:?} matches no active product");
+                    self.msg = Some(Msg::warn(format!(
+                        "Ningún producto activo tiene el código {code}."
+                    )));
+                }
+            }
         }
     }
 }

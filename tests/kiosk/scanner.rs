@@ -1,0 +1,139 @@
+//! A barcode scanner is a keyboard: it types the code and Enter. In Ventas, with no text
+//! field focused, a scan adds the product with that code (twice: quantity 2), an unknown
+//! code says so; in the product search, Enter (here the on-screen keyboard's Listo) adds
+//! the product whose code was typed. At 1024×768 and 1280×800.
+
+use egui::{Event, Key, vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use motordesk::store::{DB_FILE, Store};
+use motordesk::ui::{AppOptions, KioskApp, PanelId};
+use motordesk_core::{Product, TaxAffectation, Unit};
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+use std::time::Duration;
+use uuid::Uuid;
+
+const SIZES: [(f32, f32); 2] = [(1024.0, 768.0), (1280.0, 800.0)];
+
+fn product(code: &str, name: &str, price: Decimal, quick_key: bool) -> Product {
+    Product {
+        id: Uuid::now_v7(),
+        code: code.into(),
+        name: name.into(),
+        category: "Repuesto".into(),
+        unit: Unit::Unidad,
+        price,
+        affectation: TaxAffectation::Gravado,
+        quick_key,
+        change_every_km: None,
+        active: true,
+    }
+}
+
+fn ventas(size: (f32, f32)) -> (tempfile::TempDir, Harness<'static, KioskApp>) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::create(
+        &dir.path().join(DB_FILE),
+        "admin",
+        "secreto123",
+        "Ana Admin",
+    )
+    .unwrap();
+    motordesk::demo::configure_shop(&store).unwrap();
+    store
+        .save_product(product("SRV-001", "Cambio de aceite", dec!(35), true))
+        .unwrap();
+    store
+        .save_product(product(
+            "7751234567890",
+            "Filtro de aceite",
+            dec!(25),
+            false,
+        ))
+        .unwrap();
+    store
+        .save_product(product("ACE-001", "Aceite 20W-50 galón", dec!(95), false))
+        .unwrap();
+    let mut opts = AppOptions::new(dir.path().to_path_buf());
+    opts.start_panel = PanelId::Ventas;
+    opts.print = false;
+    let h = Harness::builder()
+        .with_size(vec2(size.0, size.1))
+        .with_max_steps(20)
+        .build_ui_state(
+            |ui, app: &mut KioskApp| app.ui(ui),
+            KioskApp::with_store(opts, store),
+        );
+    (dir, h)
+}
+
+fn has(h: &Harness<'static, KioskApp>, text: &str) -> bool {
+    h.query_all_by_label_contains(text).next().is_some()
+}
+
+fn wait_for(h: &mut Harness<'static, KioskApp>, text: &str) {
+    for _ in 0..1500 {
+        h.step();
+        if has(h, text) {
+            h.run();
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("timed out waiting for {text:?}");
+}
+
+/// What a keyboard-wedge scanner sends: the code's characters, then Enter.
+fn scan(h: &mut Harness<'static, KioskApp>, code: &str) {
+    h.event(Event::Text(code.into()));
+    h.key_press(Key::Enter);
+    h.run();
+}
+
+#[test]
+fn a_scan_with_no_field_focused_adds_the_product() {
+    for size in SIZES {
+        let (_dir, mut h) = ventas(size);
+        // The catalog is loaded once its quick key shows.
+        wait_for(&mut h, "Cambio de aceite");
+        assert!(!has(&h, "Filtro de aceite"));
+        scan(&mut h, "7751234567890");
+        assert!(has(&h, "Filtro de aceite"), "{size:?}: scan did not add");
+        scan(&mut h, "7751234567890");
+        // Two filters at S/ 25.00: the total shows S/ 50.00.
+        assert!(
+            has(&h, "50.00"),
+            "{size:?}: second scan did not add one more"
+        );
+        scan(&mut h, "999999");
+        assert!(has(&h, "Ningún producto activo tiene el código 999999"));
+    }
+}
+
+#[test]
+fn enter_in_the_product_search_adds_the_typed_code() {
+    for size in SIZES {
+        let (_dir, mut h) = ventas(size);
+        wait_for(&mut h, "Cambio de aceite");
+        let search = "Buscar producto o servicio";
+        h.get_by_label(search).click();
+        h.run();
+        for c in "ace-001".chars() {
+            h.get_by_label(&format!("Tecla {c}")).click();
+            h.run();
+        }
+        assert!(has(&h, "Aceite 20W-50 galón"), "the search shows the match");
+        h.get_by_label("Tecla Listo").click();
+        h.run();
+        h.run();
+        assert_eq!(
+            h.get_by_label(search).value().unwrap_or_default(),
+            "",
+            "{size:?}: the box empties for the next scan"
+        );
+        // On the ticket now (the search box is empty, so it is not a search hit).
+        assert!(has(&h, "Aceite 20W-50 galón"), "{size:?}: not added");
+        assert!(has(&h, "95.00"));
+    }
+}
