@@ -26,7 +26,7 @@ if [ "$PROFILE" = release ]; then
 else
     cargo build --bin motordesk
 fi
-BIN="$PWD/target/$PROFILE/motordesk"
+BIN="${CARGO_TARGET_DIR:-$PWD/target}/$PROFILE/motordesk"
 
 DATA=$(mktemp -d)
 RUNTIME=$(mktemp -d)
@@ -62,10 +62,38 @@ for p in "${PANELS[@]}"; do
     shoot "$p" "$p"
 done
 
+FOCUS='W=$(xdotool search --name "^MotorDesk$" | head -1); xdotool windowfocus --sync "$W" || true;'
+
+# The on-screen keyboard (touch mode, on by default): the customer search with the text
+# keys and two letters typed on them; at 1024x768 also the vehicle form's plate keys and
+# the date pad of SOAT (scrolled into view above the keyboard).
+case "$SIZE" in
+    1024x768)
+        shoot ventas ventas-teclado-texto "$FOCUS"'
+            xdotool mousemove 390 264 click 1; sleep 1
+            xdotool mousemove 300 520 click 1; sleep 0.3
+        '
+        shoot flota flota-teclado-placa "$FOCUS"'
+            xdotool mousemove 298 308 click 1; sleep 1
+            xdotool mousemove 600 175 click 1; sleep 1
+        '
+        shoot flota flota-teclado-fecha "$FOCUS"'
+            xdotool mousemove 298 308 click 1; sleep 1
+            xdotool mousemove 630 528 click 1; sleep 1
+        '
+        ;;
+    1280x800)
+        shoot ventas ventas-teclado-texto "$FOCUS"'
+            xdotool mousemove 500 264 click 1; sleep 1
+            xdotool mousemove 130 700 click 1; sleep 0.3
+            xdotool mousemove 180 763 click 1; sleep 0.3
+        '
+        ;;
+esac
+
 # Detail views and a sale on the ticket, by touch (xdotool). Coordinates are for the
 # 1280x800 layout.
 if [ "$SIZE" = 1280x800 ]; then
-    FOCUS='W=$(xdotool search --name "^MotorDesk$" | head -1); xdotool windowfocus --sync "$W" || true;'
     shoot ventas ventas-venta "$FOCUS"'
         xdotool mousemove 340 470 click 1; sleep 0.4
         xdotool mousemove 530 470 click 1; sleep 0.4

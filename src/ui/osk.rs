@@ -490,7 +490,7 @@ impl OnScreenKeyboard {
                         text = text.strong();
                     }
                     let button = match def.key {
-                        OskKey::Shift => Button::selectable(self.shift, text),
+                        OskKey::Shift => Button::new(text).selected(self.shift),
                         OskKey::Done => Button::new(text.strong().color(egui::Color32::WHITE))
                             .fill(crate::ui::theme::BLUE),
                         _ => Button::new(text),

@@ -53,10 +53,17 @@ pub(super) fn apply(ctx: &egui::Context) {
         s.spacing.text_edit_width = 260.0;
         s.spacing.icon_width = 28.0;
         s.spacing.icon_width_inner = 16.0;
-        // Finger-wide: a thumb grabs the bar without hitting the row beside it.
+        // Finger-wide bars (28 px once touched, a 10 px line at rest) floating over the
+        // content: a solid 28 px bar takes its width from layouts that size themselves
+        // from the available width and clipped them at 1024 px. Lists also scroll by
+        // dragging the content (touch mode), so the bar is the second way, not the only.
+        s.spacing.scroll.floating = true;
         s.spacing.scroll.bar_width = 28.0;
+        s.spacing.scroll.floating_width = 10.0;
+        s.spacing.scroll.floating_allocated_width = 0.0;
         s.spacing.scroll.handle_min_length = 48.0;
-        s.spacing.scroll.floating = false;
+        s.spacing.scroll.dormant_handle_opacity = 0.6;
+        s.spacing.scroll.dormant_background_opacity = 0.3;
         // A touch kiosk selects nothing: selectable labels would swallow row taps and
         // turn a finger drag into a text selection instead of a scroll.
         s.interaction.selectable_labels = false;
