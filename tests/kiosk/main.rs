@@ -37,3 +37,4 @@ mod touch_keyboard;
 mod touch_scroll;
 mod ui_flows;
 mod ui_sync;
+mod ventas_cash;

@@ -20,6 +20,8 @@ pub(super) enum FooterAction {
     Issue,
     /// Nueva venta (limpiar).
     Clear,
+    /// Reimprimir último: the last sale issued on this screen, printed again.
+    ReprintLast,
 }
 
 #[derive(Default)]
@@ -30,6 +32,10 @@ pub(super) struct Checkout {
     print_msg: Option<Msg>,
     /// VISTA PREVIA open.
     preview: Option<ReceiptLayout>,
+    /// The last sale issued here, for *Reimprimir último*.
+    last: Option<Invoice>,
+    /// A cash sale with change just issued: the big change screen, until closed.
+    change_screen: Option<Invoice>,
 }
 
 impl Checkout {
@@ -56,14 +62,9 @@ impl Checkout {
             }
             *msg = Some(Msg::ok(text));
             s.changed();
-            let (inv, settings, dir, print_on) =
-                (inv.clone(), s.settings.clone(), s.receipts_dir(), s.print);
-            self.print_msg = Some(Msg::info("Imprimiendo comprobante…"));
-            let store = s.store.clone();
-            self.print_job.start(ctx, move || {
-                let hash = printing::hash_of(&store, &inv);
-                printing::save_and_print(&store, &inv, &settings, hash.as_deref(), &dir, print_on)
-            });
+            self.last = Some(inv.clone());
+            self.change_screen = (change > Decimal::ZERO).then(|| inv.clone());
+            self.print(ctx, s, inv.clone());
         }
         if let Some(r) = self.print_job.poll() {
             self.print_msg = Some(match r {
@@ -74,6 +75,71 @@ impl Checkout {
         issued.is_some()
     }
 
+    /// Saves the receipt PDF and prints it, on the print worker.
+    fn print(&mut self, ctx: &egui::Context, s: &Session, inv: Invoice) {
+        let (settings, dir, print_on) = (s.settings.clone(), s.receipts_dir(), s.print);
+        self.print_msg = Some(Msg::info("Imprimiendo comprobante…"));
+        let store = s.store.clone();
+        self.print_job.start(ctx, move || {
+            let hash = printing::hash_of(&store, &inv);
+            printing::save_and_print(&store, &inv, &settings, hash.as_deref(), &dir, print_on)
+        });
+    }
+
+    /// *Reimprimir último*: the last sale issued on this screen, again.
+    pub(super) fn reprint_last(&mut self, ctx: &egui::Context, s: &Session) {
+        if let Some(inv) = self.last.clone()
+            && !self.print_job.busy()
+        {
+            log::info!("reprinting {}", inv.number);
+            self.print(ctx, s, inv);
+        }
+    }
+
+    /// The big change screen after a cash sale: VUELTO in large type, received and
+    /// total, and *Nueva venta* to close it.
+    /// Returns true when it was just closed.
+    pub(super) fn change_ui(&mut self, ctx: &egui::Context) -> bool {
+        let Some(inv) = &self.change_screen else {
+            return false;
+        };
+        let total = inv.totals.total;
+        let received = inv.payment.received.unwrap_or(total);
+        let change = inv.payment.change(total);
+        let mut close = false;
+        let modal = egui::Modal::new(egui::Id::unique("change_screen")).show(ctx, |ui| {
+            ui.set_width(460.0);
+            ui.vertical_centered(|ui| {
+                ui.label(RichText::new(format!("{} {}", inv.kind.short(), inv.number)).size(20.0));
+                ui.add_space(8.0);
+                ui.label(RichText::new("VUELTO").size(32.0).strong());
+                ui.label(
+                    RichText::new(soles(change))
+                        .size(72.0)
+                        .strong()
+                        .color(theme::GREEN),
+                );
+                ui.add_space(4.0);
+                ui.label(
+                    RichText::new(format!(
+                        "Recibido {} · Total {}",
+                        soles(received),
+                        soles(total)
+                    ))
+                    .size(22.0),
+                );
+                ui.add_space(16.0);
+                close = widgets::big_button(ui, "Listo, nueva venta", Some(theme::BLUE), 300.0)
+                    .clicked();
+            });
+        });
+        if close || modal.should_close() {
+            self.change_screen = None;
+            return true;
+        }
+        false
+    }
+
     /// Totals, rule errors and the two big buttons: always visible under the lines.
     pub(super) fn footer(
         &mut self,
@@ -82,6 +148,9 @@ impl Checkout {
         msg: &Option<Msg>,
     ) -> Option<FooterAction> {
         let totals = draft.totals();
+        // At 1024 px the ticket column is ~400 px wide: a tighter footer leaves room for
+        // the lines above it.
+        let narrow = ui.ctx().content_rect().width() < 1200.0;
         match &totals {
             Ok(t) => {
                 egui::Grid::new("totals")
@@ -101,14 +170,30 @@ impl Checkout {
                         if t.discount > Decimal::ZERO {
                             row(ui, "DESCUENTO", t.discount);
                         }
-                        row(ui, "OP. GRAVADA", t.gravada);
+                        if narrow {
+                            // One line for the two amounts a cashier rarely reads.
+                            ui.label(
+                                RichText::new(format!(
+                                    "Gravada {} · IGV {}",
+                                    soles(t.gravada),
+                                    soles(t.igv)
+                                ))
+                                .size(17.0)
+                                .weak(),
+                            );
+                            ui.end_row();
+                        } else {
+                            row(ui, "OP. GRAVADA", t.gravada);
+                        }
                         if t.exonerada > Decimal::ZERO {
                             row(ui, "OP. EXONERADA", t.exonerada);
                         }
                         if t.inafecta > Decimal::ZERO {
                             row(ui, "OP. INAFECTA", t.inafecta);
                         }
-                        row(ui, "IGV (18%)", t.igv);
+                        if !narrow {
+                            row(ui, "IGV (18%)", t.igv);
+                        }
                         if let Some(d) = detraccion_due(draft.kind, &draft.lines, t.total) {
                             row(ui, "Detracción 12% (SPOT)", d);
                         }
@@ -155,12 +240,29 @@ impl Checkout {
                 action = Some(FooterAction::Issue);
             }
         });
-        if ui
-            .add(Button::new("Nueva venta (limpiar)").min_size(vec2(0.0, theme::TOUCH)))
-            .clicked()
-        {
-            action = Some(FooterAction::Clear);
-        }
+        ui.horizontal_wrapped(|ui| {
+            ui.spacing_mut().button_padding = vec2(10.0, 8.0);
+            if ui
+                .add(
+                    Button::new(RichText::new("Nueva venta").size(18.0))
+                        .min_size(vec2(0.0, theme::TOUCH)),
+                )
+                .clicked()
+            {
+                action = Some(FooterAction::Clear);
+            }
+            let can_reprint = self.last.is_some() && !self.print_job.busy();
+            if ui
+                .add_enabled(
+                    can_reprint,
+                    Button::new(RichText::new("Reimprimir último").size(18.0))
+                        .min_size(vec2(0.0, theme::TOUCH)),
+                )
+                .clicked()
+            {
+                action = Some(FooterAction::ReprintLast);
+            }
+        });
         action
     }
 

@@ -90,6 +90,9 @@ impl VentasPanel {
                 egui::Panel::bottom("ticket_footer")
                     .resizable(false)
                     .show(ui, |ui| {
+                        // Payment is pinned with the totals: it never scrolls away
+                        // under a long ticket.
+                        payment::show(ui, &mut self.draft, &mut self.keypad);
                         if let Some(a) = self.checkout.footer(ui, &self.draft, &self.msg) {
                             self.footer_action(a, ui.ctx(), s);
                         }
@@ -100,7 +103,6 @@ impl VentasPanel {
                         .auto_shrink(false)
                         .show(ui, |ui| {
                             ticket::lines(ui, &mut self.draft, &mut self.keypad);
-                            payment::show(ui, &mut self.draft, &mut self.keypad);
                         });
                 });
             });
@@ -120,6 +122,10 @@ impl VentasPanel {
             );
         }
         self.checkout.preview_ui(ui.ctx());
+        if self.checkout.change_ui(ui.ctx()) {
+            // The change screen said it all: the next sale starts without the banner.
+            self.msg = None;
+        }
         // The serviced vehicle follows what is on screen.
         self.draft.vehicle = self.vehicle.serviced();
     }
@@ -145,15 +151,14 @@ impl VentasPanel {
                 self.clear_sale();
                 self.msg = None;
             }
+            FooterAction::ReprintLast => self.checkout.reprint_last(ctx, s),
         }
     }
 
+    /// A new sale: a boleta for Clientes varios, no vehicle, nothing searched (after a
+    /// factura too: most sales at the counter are boletas).
     fn clear_sale(&mut self) {
-        let kind = match self.draft.kind {
-            DocumentKind::NotaDeCredito | DocumentKind::NotaDeDebito => DocumentKind::Boleta,
-            k => k,
-        };
-        self.draft = InvoiceDraft::new(kind);
+        self.draft = InvoiceDraft::new(DocumentKind::Boleta);
         self.vehicle.clear();
         self.customer.clear();
         self.catalog.clear();

@@ -1,7 +1,7 @@
 //! Ventas › payment: for a factura the forma de pago (Contado, or Crédito in 1–6 monthly
 //! cuotas that add up to the total less any detracción); Efectivo / Tarjeta / Yape /
-//! Plin, and for cash the amount received (keypad) with the change (Vuelto) or what is
-//! missing (Falta).
+//! Plin, and for cash the amount received (keypad, or the quick-cash buttons Exacto and
+//! +20 … +200; +200 only above 1024 px) with the change (Vuelto) or what is missing (Falta).
 
 use super::keypad::{KeyTarget, SaleKeypad};
 use crate::ui::keypad::Keypad;
@@ -83,7 +83,10 @@ pub(super) fn show(ui: &mut Ui, draft: &mut InvoiceDraft, keypad: &mut SaleKeypa
         draft.payment.received = None;
         return;
     }
-    ui.label(RichText::new("Pago").strong());
+    // Pinned under the ticket with the totals: kept to three rows at 1024 px (no
+    // heading, the method buttons say what they are; tighter buttons).
+    ui.spacing_mut().button_padding = vec2(10.0, 8.0);
+    ui.spacing_mut().item_spacing.x = 6.0;
     ui.horizontal_wrapped(|ui| {
         for m in PaymentMethod::ALL {
             if widgets::choice(ui, draft.payment.method == m, m.label()).clicked() {
@@ -104,7 +107,7 @@ pub(super) fn show(ui: &mut Ui, draft: &mut InvoiceDraft, keypad: &mut SaleKeypa
             None => "Recibido: —".to_string(),
         };
         if ui
-            .add(Button::new(r).min_size(vec2(200.0, theme::TOUCH)))
+            .add(Button::new(r).min_size(vec2(0.0, theme::TOUCH)))
             .clicked()
         {
             let init = draft
@@ -132,6 +135,39 @@ pub(super) fn show(ui: &mut Ui, draft: &mut InvoiceDraft, keypad: &mut SaleKeypa
                         .strong()
                         .color(theme::RED),
                 );
+            }
+        }
+    });
+    if let Ok(t) = &totals {
+        quick_cash(ui, draft, t.total);
+    }
+}
+
+/// Bills a cashier is handed, in soles; each touch adds one to what was received.
+const BILLS: [u32; 4] = [20, 50, 100, 200];
+
+/// Quick-cash buttons: *Exacto* (received = total) and one per bill ("+50"), which adds
+/// that bill to what was received (two S/ 50 bills: touch +50 twice). The Recibido
+/// button's keypad corrects any amount.
+fn quick_cash(ui: &mut Ui, draft: &mut InvoiceDraft, total: Decimal) {
+    if total <= Decimal::ZERO {
+        return;
+    }
+    ui.horizontal_wrapped(|ui| {
+        ui.spacing_mut().item_spacing.x = 6.0;
+        if ui
+            .add(Button::new(RichText::new("Exacto").strong()).min_size(vec2(0.0, theme::TOUCH)))
+            .clicked()
+        {
+            draft.payment.received = Some(total);
+        }
+        // At 1024 px the column holds four: S/ 200 bills are rare at a counter.
+        let narrow = ui.ctx().content_rect().width() < 1200.0;
+        for bill in BILLS.into_iter().filter(|&b| !(narrow && b == 200)) {
+            let b = Button::new(format!("+{bill}")).min_size(vec2(0.0, theme::TOUCH));
+            if ui.add(b).clicked() {
+                let so_far = draft.payment.received.unwrap_or_default();
+                draft.payment.received = Some(so_far + Decimal::from(bill));
             }
         }
     });

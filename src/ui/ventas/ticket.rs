@@ -27,12 +27,19 @@ pub(super) fn lines(ui: &mut Ui, draft: &mut InvoiceDraft, keypad: &mut SaleKeyp
             .inner_margin(6.0)
             .show(ui, |ui| {
                 ui.set_width(ui.available_width());
+                // At 1024 px the column is ~330 px inside: tighter keys and a smaller
+                // unit price keep the line total clear of it (they overlapped).
+                let narrow = ui.available_width() < 400.0;
                 ui.add(egui::Label::new(RichText::new(&l.description).strong()).truncate());
                 ui.horizontal(|ui| {
+                    if narrow {
+                        ui.spacing_mut().item_spacing.x = 6.0;
+                        ui.spacing_mut().button_padding = vec2(10.0, 8.0);
+                    }
                     let qb = Button::new(
                         RichText::new(format!("{} {}", qty(l.quantity), l.unit.short())).strong(),
                     )
-                    .min_size(vec2(100.0, theme::TOUCH));
+                    .min_size(vec2(if narrow { 84.0 } else { 100.0 }, theme::TOUCH));
                     if ui.add(qb).on_hover_text("Cambiar cantidad").clicked() {
                         keypad.open(
                             KeyTarget::Quantity(i),
@@ -43,10 +50,19 @@ pub(super) fn lines(ui: &mut Ui, draft: &mut InvoiceDraft, keypad: &mut SaleKeyp
                             ),
                         );
                     }
-                    ui.label(format!("× {}", plain(l.unit_price)));
+                    ui.label(
+                        RichText::new(format!("× {}", plain(l.unit_price))).size(if narrow {
+                            16.0
+                        } else {
+                            theme::BODY
+                        }),
+                    );
                     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                         if ui
-                            .add(Button::new("Quitar").min_size(vec2(80.0, theme::TOUCH)))
+                            .add(
+                                Button::new("Quitar")
+                                    .min_size(vec2(if narrow { 0.0 } else { 80.0 }, theme::TOUCH)),
+                            )
                             .clicked()
                         {
                             remove = Some(i);

@@ -1,0 +1,143 @@
+//! Ventas, paid in cash by touch at 1024×768 and 1280×800: the quick-cash buttons add
+//! the bills handed over and show the change, EMITIR opens the big change screen, *Nueva
+//! venta* closes it on a fresh boleta for Clientes varios, and *Reimprimir último*
+//! prints the sale again.
+
+use egui::vec2;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use motordesk::store::{DB_FILE, Store};
+use motordesk::ui::{AppOptions, KioskApp, PanelId};
+use motordesk_core::{Invoice, Product, RecordKind, TaxAffectation, Unit};
+use rust_decimal_macros::dec;
+use std::time::Duration;
+use uuid::Uuid;
+
+const SIZES: [(f32, f32); 2] = [(1024.0, 768.0), (1280.0, 800.0)];
+
+fn ventas(size: (f32, f32)) -> (tempfile::TempDir, Harness<'static, KioskApp>) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::create(
+        &dir.path().join(DB_FILE),
+        "admin",
+        "secreto123",
+        "Ana Admin",
+    )
+    .unwrap();
+    motordesk::demo::configure_shop(&store).unwrap();
+    store
+        .save_product(Product {
+            id: Uuid::now_v7(),
+            code: "SRV-001".into(),
+            name: "Cambio de aceite".into(),
+            category: "Servicio".into(),
+            unit: Unit::Servicio,
+            price: dec!(35.00),
+            affectation: TaxAffectation::Gravado,
+            quick_key: true,
+            change_every_km: None,
+            active: true,
+        })
+        .unwrap();
+    let mut opts = AppOptions::new(dir.path().to_path_buf());
+    opts.start_panel = PanelId::Ventas;
+    opts.print = false;
+    let h = Harness::builder()
+        .with_size(vec2(size.0, size.1))
+        .with_max_steps(20)
+        .build_ui_state(
+            |ui, app: &mut KioskApp| app.ui(ui),
+            KioskApp::with_store(opts, store),
+        );
+    (dir, h)
+}
+
+fn has(h: &Harness<'static, KioskApp>, text: &str) -> bool {
+    h.query_all_by_label_contains(text).next().is_some()
+}
+
+fn wait_for(
+    h: &mut Harness<'static, KioskApp>,
+    what: &str,
+    cond: impl Fn(&Harness<'static, KioskApp>) -> bool,
+) {
+    for _ in 0..1500 {
+        h.step();
+        if cond(h) {
+            h.run();
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+fn touch(h: &mut Harness<'static, KioskApp>, text: &str) {
+    h.get_all_by_label_contains(text)
+        .find(|n| n.accesskit_node().role() == egui::accesskit::Role::Button)
+        .unwrap_or_else(|| panic!("no button {text:?}"))
+        .click();
+    h.run();
+}
+
+#[test]
+fn quick_cash_change_screen_new_boleta_and_reprint() {
+    for size in SIZES {
+        let (_dir, mut h) = ventas(size);
+        wait_for(&mut h, "quick key", |h| has(h, "Cambio de aceite"));
+        touch(&mut h, "Cambio de aceite");
+        touch(&mut h, "+50");
+        assert!(has(&h, "Vuelto: S/ 15.00"), "{size:?}: one S/ 50 bill");
+        touch(&mut h, "+20");
+        assert!(
+            has(&h, "Vuelto: S/ 35.00"),
+            "{size:?}: +50 and +20 received"
+        );
+        touch(&mut h, "Exacto");
+        assert!(
+            has(&h, "Vuelto: S/ 0.00"),
+            "{size:?}: exact cash, no change"
+        );
+        touch(&mut h, "+100");
+        touch(&mut h, "Factura");
+        touch(&mut h, "Boleta");
+        assert!(
+            h.get_by_label("Reimprimir último")
+                .accesskit_node()
+                .is_disabled(),
+            "nothing to reprint before the first sale"
+        );
+        touch(&mut h, "EMITIR");
+        wait_for(&mut h, "change screen", |h| has(h, "VUELTO"));
+        // S/ 35 + S/ 100 received for S/ 35.00.
+        assert!(has(&h, "S/ 100.00"), "{size:?}: the change in large type");
+        assert!(has(&h, "Recibido S/ 135.00 · Total S/ 35.00"));
+        let store = h.state().store().unwrap().clone();
+        assert_eq!(store.count(RecordKind::Invoice).unwrap(), 1);
+        let inv: Invoice = store.list::<Invoice>().unwrap().remove(0).data;
+        assert_eq!(inv.payment.received, Some(dec!(135.00)));
+        touch(&mut h, "Listo, nueva venta");
+        assert!(!has(&h, "VUELTO"), "{size:?}: change screen closed");
+        // A fresh boleta for Clientes varios, empty ticket.
+        assert!(has(&h, "CLIENTES VARIOS"));
+        assert!(has(&h, "BOLETA DE VENTA"), "{size:?}: back on a boleta");
+        assert!(!has(&h, "Vuelto: S/"));
+        // The sale can be printed again.
+        wait_for(&mut h, "first print done", |h| {
+            !has(h, "Imprimiendo comprobante")
+        });
+        assert!(
+            !h.get_by_label("Reimprimir último")
+                .accesskit_node()
+                .is_disabled()
+        );
+        touch(&mut h, "Reimprimir último");
+        assert!(
+            has(&h, "Imprimiendo comprobante"),
+            "{size:?}: reprint started"
+        );
+        wait_for(&mut h, "reprint done", |h| {
+            !has(h, "Imprimiendo comprobante")
+        });
+    }
+}
