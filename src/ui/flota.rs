@@ -225,7 +225,11 @@ impl FlotaPanel {
                 .contains(&q)
             })
             .collect();
-        ui.label(RichText::new(format!("{} vehículos", shown.len())).color(theme::GREY));
+        let count = match shown.len() {
+            1 => "1 vehículo".to_string(),
+            n => format!("{n} vehículos"),
+        };
+        ui.label(RichText::new(count).color(theme::GREY));
         let row_h = 52.0;
         ui.spacing_mut().item_spacing.y = 4.0;
         egui::ScrollArea::vertical()

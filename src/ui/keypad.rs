@@ -129,7 +129,7 @@ impl Keypad {
                         .strong()
                         .color(egui::Color32::WHITE),
                 )
-                .fill(theme::GREEN)
+                .fill(theme::GREEN_FILL)
                 .min_size(vec2(w, 60.0));
                 if ui.add(ok).clicked() {
                     outcome = Some(KeypadOutcome::Accept(self.text.clone()));

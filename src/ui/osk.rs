@@ -492,7 +492,7 @@ impl OnScreenKeyboard {
                     let button = match def.key {
                         OskKey::Shift => Button::new(text).selected(self.shift),
                         OskKey::Done => Button::new(text.strong().color(egui::Color32::WHITE))
-                            .fill(crate::ui::theme::BLUE),
+                            .fill(crate::ui::theme::BLUE_FILL),
                         _ => Button::new(text),
                     }
                     .min_size(vec2(w, key_h));

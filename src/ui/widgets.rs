@@ -151,7 +151,8 @@ pub(super) fn big_button(ui: &mut Ui, text: &str, fill: Option<Color32>, width: 
     )
     .min_size(vec2(width, 60.0));
     if let Some(f) = fill {
-        b = b.fill(f);
+        // White text: the darker fill of the tone.
+        b = b.fill(theme::fill_of(f));
     }
     ui.add(b)
 }
@@ -171,7 +172,7 @@ pub(super) fn badge(ui: &mut Ui, text: &str, colour: Color32) -> Response {
         .strong()
         .size(16.0);
     egui::Frame::new()
-        .fill(colour)
+        .fill(theme::fill_of(colour))
         .corner_radius(6.0)
         .inner_margin(vec2(8.0, 3.0))
         .show(ui, |ui| ui.label(galley_text))
