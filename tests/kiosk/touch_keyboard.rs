@@ -254,3 +254,59 @@ fn ajustes_switches_the_keyboard_off_and_it_stays_off() {
         assert!(!key_shown(&h, "Tecla Listo"));
     }
 }
+
+#[test]
+fn credit_note_reason_is_typed_on_the_keys() {
+    for size in SIZES {
+        let dir = tempfile::tempdir().unwrap();
+        let store = new_store(dir.path());
+        store
+            .save_product(motordesk_core::Product {
+                id: uuid::Uuid::now_v7(),
+                code: "FIL-001".into(),
+                name: "Filtro de aceite".into(),
+                category: "Repuesto".into(),
+                unit: motordesk_core::Unit::Unidad,
+                price: rust_decimal_macros::dec!(28.00),
+                affectation: motordesk_core::TaxAffectation::Gravado,
+                quick_key: true,
+                change_every_km: None,
+                active: true,
+            })
+            .unwrap();
+        let app = KioskApp::with_store(opts(dir.path(), PanelId::Ventas), store);
+        let mut h = harness(app, size);
+        wait_for(&mut h, "quick key", |h| has(h, "Filtro de aceite"));
+        h.get_all_by_label_contains("Filtro de aceite")
+            .find(|n| n.accesskit_node().role() == egui::accesskit::Role::Button)
+            .unwrap()
+            .click();
+        h.run();
+        tap(&mut h, "EMITIR");
+        let store = h.state().store().unwrap().clone();
+        wait_for(&mut h, "the boleta", |_| {
+            store.count(motordesk_core::RecordKind::Invoice).unwrap() == 1
+        });
+        tap(&mut h, "Comprobantes");
+        wait_for(&mut h, "documents list", |h| has(h, "B001-00000001"));
+        tap(&mut h, "B001-00000001");
+        wait_for(&mut h, "document detail", |h| has(h, "Nota de crédito"));
+        tap(&mut h, "Nota de crédito");
+        wait_for(&mut h, "credit note draft", |h| {
+            has(h, "NOTA DE CRÉDITO de Boleta B001-00000001")
+        });
+        fill(&mut h, "Detalle del motivo", "Filtro devuelto sin uso");
+        tap(&mut h, "Tecla Listo");
+        tap(&mut h, "EMITIR");
+        wait_for(&mut h, "the credit note", |_| {
+            store.count(motordesk_core::RecordKind::Invoice).unwrap() == 2
+        });
+        let note = store
+            .list::<motordesk_core::Invoice>()
+            .unwrap()
+            .into_iter()
+            .find_map(|i| i.data.modifies)
+            .expect("a note");
+        assert_eq!(note.note, "Filtro devuelto sin uso", "{size:?}");
+    }
+}
