@@ -217,28 +217,14 @@ fn unsynced_entry(
     else {
         return Ok(None);
     };
-    let t = txn.open_table(OUTBOX)?;
-    let entry = match t.get(seq)? {
-        Some(v) => Some(store.open_json::<OutboxEntry>("outbox", &seq.to_be_bytes(), v.value())?),
-        None => None,
-    };
+    let entry = crate::store::outbox::read_entry_in(store, txn, seq)?;
     Ok(entry.filter(|e| e.status != SyncStatus::Synced))
 }
 
 /// Drops an outbox entry whose change lost to a newer remote version (kept in the
 /// conflict instead), so it is never pushed over the winner.
 fn drop_entry(txn: &WriteTransaction, e: &OutboxEntry) -> StoreResult<()> {
-    txn.open_table(OUTBOX)?.remove(e.seq)?;
-    let mut by_status = txn.open_table(OUTBOX_BY_STATUS)?;
-    for s in [SyncStatus::Pending, SyncStatus::Syncing, SyncStatus::Failed] {
-        by_status.remove((s.code(), e.seq))?;
-    }
-    let mut by_record = txn.open_table(OUTBOX_BY_RECORD)?;
-    let key = (e.kind.code(), e.record_id.as_u128());
-    if by_record.get(key)?.map(|v| v.value()) == Some(e.seq) {
-        by_record.remove(key)?;
-    }
-    Ok(())
+    crate::store::outbox::remove_entry(txn, e.seq, e.kind, e.record_id)
 }
 
 /// Moves the local clock past a remote stamp so later local edits order after it.

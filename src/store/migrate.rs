@@ -7,12 +7,14 @@ use crate::store::tables::META;
 use redb::WriteTransaction;
 
 /// The schema this build writes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 pub type MigrationStep = fn(&Store, &WriteTransaction) -> StoreResult<()>;
 
-/// `STEPS[i]` upgrades version `i + 1` to `i + 2`. Empty while there is one schema.
-const STEPS: &[MigrationStep] = &[];
+/// `STEPS[i]` upgrades version `i + 1` to `i + 2`.
+/// 1 → 2: outbox bookkeeping and record sync status move to plain rows (`outbox_state`,
+/// `record_sync`); every existing entry gets its row from its sealed copy.
+const STEPS: &[MigrationStep] = &[crate::store::outbox::migrate_state];
 
 pub fn schema_version(store: &Store) -> StoreResult<u32> {
     let r = store.db().begin_read()?;

@@ -17,6 +17,7 @@ mod reopen;
 mod screen_prefs;
 mod seal;
 mod sealed_file;
+mod search;
 mod server_slot;
 mod settings;
 mod shift;
@@ -40,6 +41,7 @@ pub use queries::InvoiceSummary;
 pub use reopen::BackendWrap;
 pub use screen_prefs::{SCREEN_PREFS_FILE, ScreenPrefs, ScreenTheme};
 pub use sealed_file::SEALED_FILE_TAG;
+pub use search::{MAX_QUERY, SearchStats, Shelf};
 pub use settings::{Issuer, Paper, SUNAT_TEST_RUC, ShopSettings};
 pub use shift::ShiftReport;
 
@@ -51,9 +53,11 @@ use motordesk_core::{Role, User};
 use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction};
 use reopen::Slot;
 use seal::{DataKey, Sealer};
+use search::SearchIndex;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use tables::*;
 use uuid::Uuid;
 
@@ -61,8 +65,17 @@ use uuid::Uuid;
 pub const DB_FILE: &str = "motordesk.redb";
 
 pub struct Store {
-    db: Slot,
+    /// Shared with the search index's build thread (as a `Weak`).
+    db: Arc<Slot>,
     sealer: Sealer,
+    /// In memory only; see `search`.
+    search: Arc<SearchIndex>,
+    /// The shop settings as last read (every sale needs them), and a generation bumped by
+    /// each save so a read racing a save never caches the old value.
+    settings_cache: std::sync::Mutex<(u64, Option<ShopSettings>)>,
+    /// Product id → its change interval (km), for the service counter of each sale;
+    /// emptied by any product write, committed or not.
+    product_intervals: std::sync::Mutex<std::collections::HashMap<Uuid, Option<u32>>>,
     device_id: Uuid,
     account: String,
     path: PathBuf,
@@ -80,6 +93,25 @@ impl std::fmt::Debug for Store {
 
 fn now() -> DateTime<Utc> {
     Utc::now()
+}
+
+/// Lays a record's plain sync row (`record_sync`) over its sealed meta, when the row is
+/// about the version the record has.
+pub(crate) fn with_sync<T: Record>(
+    sync: &impl ReadableTable<(u8, u128), (u8, u64, i64)>,
+    rec: &mut Stored<T>,
+) -> StoreResult<()> {
+    if let Some(row) = sync.get((T::KIND.code(), rec.data.id().as_u128()))? {
+        let (status, version, synced) = row.value();
+        if version == rec.meta.version {
+            rec.meta.status =
+                outbox::status_from(status).ok_or(StoreError::Tampered("record_sync"))?;
+            if let Some(at) = outbox::instant(synced) {
+                rec.meta.synced_at = Some(at);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Opens an existing store file; one redb cannot read is `Damaged`, never re-created.
@@ -131,13 +163,18 @@ impl Store {
             creation::abandon(&tmp);
             return Err(e);
         }
-        Ok(Store {
-            db: open_db(path, None)?,
+        let store = Store {
+            db: Arc::new(open_db(path, None)?),
             sealer,
+            search: Arc::new(SearchIndex::new()),
+            settings_cache: Default::default(),
+            product_intervals: Default::default(),
             device_id,
             account,
             path: path.to_path_buf(),
-        })
+        };
+        store.start_search_index();
+        Ok(store)
     }
 
     /// Writes a new store's first account, its user and settings into `db` (the file
@@ -162,8 +199,11 @@ impl Store {
         }
         txn.commit()?;
         let store = Store {
-            db: Slot::fixed(db, path),
+            db: Arc::new(Slot::fixed(db, path)),
             sealer: Sealer::new(key),
+            search: Arc::new(SearchIndex::new()),
+            settings_cache: Default::default(),
+            product_intervals: Default::default(),
             device_id,
             account: admin.to_string(),
             path: path.to_path_buf(),
@@ -252,6 +292,8 @@ impl Store {
         }
         let db = store.db().get()?;
         throttle::clear(&db, username)?;
+        drop(db);
+        store.start_search_index();
         Ok(store)
     }
 
@@ -267,8 +309,11 @@ impl Store {
 
     fn from_parts(db: Slot, key: DataKey, device_id: Uuid, account: &str, path: &Path) -> Store {
         Store {
-            db,
+            db: Arc::new(db),
             sealer: Sealer::new(key),
+            search: Arc::new(SearchIndex::new()),
+            settings_cache: Default::default(),
+            product_intervals: Default::default(),
             device_id,
             account: account.to_string(),
             path: path.to_path_buf(),
@@ -291,6 +336,8 @@ impl Store {
         // The server vouched for this password: the local count starts again.
         let db = store.db().get()?;
         throttle::clear(&db, account)?;
+        drop(db);
+        store.start_search_index();
         Ok(store)
     }
 
@@ -309,6 +356,8 @@ impl Store {
             txn.open_table(INVOICE_SUMMARIES)?;
             txn.open_table(OUTBOX)?;
             txn.open_table(OUTBOX_BY_STATUS)?;
+            txn.open_table(OUTBOX_STATE)?;
+            txn.open_table(RECORD_SYNC)?;
             txn.open_table(OUTBOX_BY_RECORD)?;
             txn.open_table(CUSTOMER_BY_DOC)?;
             txn.open_table(VEHICLE_BY_PLATE)?;
@@ -448,13 +497,32 @@ impl Store {
 
     // ---- settings ------------------------------------------------------------------
 
+    /// The shop settings, opened once and then served from memory until the next save.
     pub fn settings(&self) -> StoreResult<ShopSettings> {
+        let generation = {
+            let cache = self
+                .settings_cache
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Some(s) = &cache.1 {
+                return Ok(s.clone());
+            }
+            cache.0
+        };
         let r = self.db().begin_read()?;
         let t = r.open_table(SETTINGS)?;
-        match t.get("shop")? {
-            Some(v) => self.open_json("settings", b"shop", v.value()),
-            None => Ok(ShopSettings::default()),
+        let s = match t.get("shop")? {
+            Some(v) => self.open_json("settings", b"shop", v.value())?,
+            None => ShopSettings::default(),
+        };
+        let mut cache = self
+            .settings_cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if cache.0 == generation {
+            cache.1 = Some(s.clone());
         }
+        Ok(s)
     }
 
     pub fn save_settings(&self, s: &ShopSettings) -> StoreResult<()> {
@@ -465,7 +533,14 @@ impl Store {
             txn.open_table(SETTINGS)?
                 .insert("shop", sealed.as_slice())?;
         }
-        txn.commit()?;
+        let committed = txn.commit();
+        // Forgotten whether or not the commit went through: the next read asks the file.
+        let mut cache = self
+            .settings_cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *cache = (cache.0 + 1, None);
+        committed?;
         Ok(())
     }
 
@@ -519,10 +594,43 @@ impl Store {
         let sealed = self.seal_json(records_name(T::KIND), &key.to_be_bytes(), rec)?;
         txn.open_table(records(T::KIND))?
             .insert(key, sealed.as_slice())?;
+        // Marked, not indexed: the index reads it back once it is committed.
+        self.search.touch(T::KIND, rec.data.id(), rec.meta.version);
+        if T::KIND == RecordKind::Product {
+            self.product_intervals
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .clear();
+        }
         if T::KIND == RecordKind::Invoice {
             queries::write_invoice_summary(self, txn, rec)?;
         }
         Ok(())
+    }
+
+    /// A product's change interval (km), from memory after its first read. Read inside
+    /// the caller's write transaction, which no product write can race.
+    pub(crate) fn product_interval(
+        &self,
+        txn: &WriteTransaction,
+        id: Uuid,
+    ) -> StoreResult<Option<u32>> {
+        if let Some(every) = self
+            .product_intervals
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&id)
+        {
+            return Ok(*every);
+        }
+        let every = self
+            .read_in::<motordesk_core::Product>(txn, id)?
+            .and_then(|p| p.data.change_every_km);
+        self.product_intervals
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(id, every);
+        Ok(every)
     }
 
     /// Reads a record inside a write transaction.
@@ -532,7 +640,11 @@ impl Store {
         id: Uuid,
     ) -> StoreResult<Option<Stored<T>>> {
         let t = txn.open_table(records(T::KIND))?;
-        self.read_record(&t, id)
+        let mut rec = self.read_record(&t, id)?;
+        if let Some(rec) = &mut rec {
+            with_sync(&txn.open_table(RECORD_SYNC)?, rec)?;
+        }
+        Ok(rec)
     }
 
     /// Next clock stamp for a local change, persisted in the same transaction.
@@ -596,24 +708,38 @@ impl Store {
     pub fn get<T: Record>(&self, id: Uuid) -> StoreResult<Option<Stored<T>>> {
         let r = self.db().begin_read()?;
         let t = r.open_table(records(T::KIND))?;
-        self.read_record(&t, id)
+        let sync = r.open_table(RECORD_SYNC)?;
+        let mut rec = self.read_record(&t, id)?;
+        if let Some(rec) = &mut rec {
+            with_sync(&sync, rec)?;
+        }
+        Ok(rec)
     }
 
     /// Every record of a kind (opened and decoded). For big tables prefer the summaries.
     pub fn list<T: Record>(&self) -> StoreResult<Vec<Stored<T>>> {
         let r = self.db().begin_read()?;
         let t = r.open_table(records(T::KIND))?;
+        let sync = r.open_table(RECORD_SYNC)?;
         let mut out = Vec::new();
         for row in t.iter()? {
             let (k, v) = row?;
-            out.push(self.open_json(records_name(T::KIND), &k.value().to_be_bytes(), v.value())?);
+            let mut rec =
+                self.open_json(records_name(T::KIND), &k.value().to_be_bytes(), v.value())?;
+            with_sync(&sync, &mut rec)?;
+            out.push(rec);
         }
         Ok(out)
     }
 
     /// Gives freed pages back to the file system (after bulk loads such as the demo).
     pub fn compact(&mut self) -> StoreResult<bool> {
-        Ok(self.db.get_mut()?.compact()?)
+        // The index's build thread holds the file only while it builds.
+        self.search_stats();
+        let slot = Arc::get_mut(&mut self.db).ok_or(StoreError::Compact(
+            redb::CompactionError::TransactionInProgress,
+        ))?;
+        Ok(slot.get_mut()?.compact()?)
     }
 
     pub fn count(&self, kind: RecordKind) -> StoreResult<u64> {

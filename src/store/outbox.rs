@@ -1,6 +1,12 @@
 //! The transactional outbox: one entry per local change still to push, written in the
 //! same transaction as the change. The entry's `seq` is the device sequence number and
 //! its `idempotency_key` lets the server apply it at most once, however often it is sent.
+//!
+//! What changes while an entry travels (status, attempts, next attempt, rejected) lives in
+//! the small plain `outbox_state` row, and a record's sync status in `record_sync`: marking
+//! a batch SYNCING or SYNCED opens, inflates and re-seals nothing (before, each mark rewrote
+//! the whole sealed record and entry, 60 % of a 10k push). The sealed entry keeps what does
+//! not change in flight (record, version, idempotency key, summary, last error).
 
 use crate::store::error::StoreResult;
 use crate::store::tables::*;
@@ -52,15 +58,85 @@ fn row(seq: u64) -> [u8; 8] {
     seq.to_be_bytes()
 }
 
+/// An entry's plain bookkeeping row: (status, attempts, modified unix ns, next attempt
+/// unix ns or `NONE_NS`, rejected, kind, record id, version). Nanoseconds, so an instant
+/// reads back exactly as it was given (until 2262).
+pub(super) type StateRow = (u8, u32, i64, i64, bool, u8, u128, u64);
+/// "No instant" in the plain rows.
+pub(super) const NONE_NS: i64 = i64::MIN;
+
+pub(super) fn nanos(t: DateTime<Utc>) -> i64 {
+    t.timestamp_nanos_opt().unwrap_or(i64::MAX)
+}
+
+fn ns(t: Option<DateTime<Utc>>) -> i64 {
+    t.map_or(NONE_NS, nanos)
+}
+
+pub(super) fn instant(ns: i64) -> Option<DateTime<Utc>> {
+    (ns != NONE_NS).then(|| DateTime::from_timestamp_nanos(ns))
+}
+
+pub(super) fn status_from(code: u8) -> Option<SyncStatus> {
+    [
+        SyncStatus::Pending,
+        SyncStatus::Syncing,
+        SyncStatus::Synced,
+        SyncStatus::Failed,
+    ]
+    .into_iter()
+    .find(|s| s.code() == code)
+}
+
+fn kind_from(code: u8) -> Option<RecordKind> {
+    RecordKind::ALL.into_iter().find(|k| k.code() == code)
+}
+
+fn state_row(e: &OutboxEntry) -> StateRow {
+    (
+        e.status.code(),
+        e.attempts,
+        nanos(e.modified_at),
+        ns(e.next_attempt_at),
+        e.rejected,
+        e.kind.code(),
+        e.record_id.as_u128(),
+        e.version,
+    )
+}
+
+/// The sealed entry with its plain bookkeeping row laid over it.
 fn read_entry(
     store: &Store,
     t: &impl ReadableTable<u64, &'static [u8]>,
+    states: &impl ReadableTable<u64, StateRow>,
     seq: u64,
 ) -> StoreResult<Option<OutboxEntry>> {
-    match t.get(seq)? {
-        Some(v) => Ok(Some(store.open_json("outbox", &row(seq), v.value())?)),
-        None => Ok(None),
+    let Some(v) = t.get(seq)? else {
+        return Ok(None);
+    };
+    let mut e: OutboxEntry = store.open_json("outbox", &row(seq), v.value())?;
+    if let Some(st) = states.get(seq)? {
+        let (status, attempts, modified, next, rejected, _, _, version) = st.value();
+        e.status = status_from(status).ok_or(StoreError::Tampered("outbox_state"))?;
+        e.attempts = attempts;
+        e.modified_at = instant(modified).unwrap_or(e.modified_at);
+        e.next_attempt_at = instant(next);
+        e.rejected = rejected;
+        e.version = version;
     }
+    Ok(Some(e))
+}
+
+/// `read_entry` inside a write transaction.
+pub(super) fn read_entry_in(
+    store: &Store,
+    txn: &WriteTransaction,
+    seq: u64,
+) -> StoreResult<Option<OutboxEntry>> {
+    let t = txn.open_table(OUTBOX)?;
+    let states = txn.open_table(OUTBOX_STATE)?;
+    read_entry(store, &t, &states, seq)
 }
 
 fn write_entry(
@@ -71,6 +147,7 @@ fn write_entry(
 ) -> StoreResult<()> {
     let sealed = store.seal_json("outbox", &row(e.seq), e)?;
     txn.open_table(OUTBOX)?.insert(e.seq, sealed.as_slice())?;
+    txn.open_table(OUTBOX_STATE)?.insert(e.seq, state_row(e))?;
     let mut by_status = txn.open_table(OUTBOX_BY_STATUS)?;
     if let Some(s) = old_status {
         by_status.remove((s.code(), e.seq))?;
@@ -79,13 +156,61 @@ fn write_entry(
     Ok(())
 }
 
-fn remove_entry(txn: &WriteTransaction, e: &OutboxEntry) -> StoreResult<()> {
-    txn.open_table(OUTBOX)?.remove(e.seq)?;
-    txn.open_table(OUTBOX_BY_STATUS)?
-        .remove((e.status.code(), e.seq))?;
+/// Only the bookkeeping row and the status index: nothing sealed is touched.
+fn write_state(txn: &WriteTransaction, seq: u64, old: u8, st: StateRow) -> StoreResult<()> {
+    txn.open_table(OUTBOX_STATE)?.insert(seq, st)?;
+    if old != st.0 {
+        let mut by_status = txn.open_table(OUTBOX_BY_STATUS)?;
+        by_status.remove((old, seq))?;
+        by_status.insert((st.0, seq), ())?;
+    }
+    Ok(())
+}
+
+/// The bookkeeping row of `seq`; an entry a migration missed gets one from its sealed copy.
+fn state_in(store: &Store, txn: &WriteTransaction, seq: u64) -> StoreResult<Option<StateRow>> {
+    if let Some(st) = txn.open_table(OUTBOX_STATE)?.get(seq)? {
+        return Ok(Some(st.value()));
+    }
+    let Some(e) = read_entry_in(store, txn, seq)? else {
+        return Ok(None);
+    };
+    let st = state_row(&e);
+    txn.open_table(OUTBOX_STATE)?.insert(seq, st)?;
+    Ok(Some(st))
+}
+
+/// Writes every entry's bookkeeping row from its sealed copy (schema 1 → 2).
+pub(super) fn migrate_state(store: &Store, txn: &WriteTransaction) -> StoreResult<()> {
+    let seqs: Vec<u64> = {
+        let t = txn.open_table(OUTBOX)?;
+        t.iter()?
+            .map(|r| r.map(|(k, _)| k.value()))
+            .collect::<Result<_, _>>()?
+    };
+    txn.open_table(RECORD_SYNC)?;
+    for seq in seqs {
+        state_in(store, txn, seq)?;
+    }
+    Ok(())
+}
+
+/// Removes an entry, its bookkeeping and index rows (whatever status they were under).
+pub(super) fn remove_entry(
+    txn: &WriteTransaction,
+    seq: u64,
+    kind: RecordKind,
+    record_id: Uuid,
+) -> StoreResult<()> {
+    txn.open_table(OUTBOX)?.remove(seq)?;
+    txn.open_table(OUTBOX_STATE)?.remove(seq)?;
+    let mut by_status = txn.open_table(OUTBOX_BY_STATUS)?;
+    for s in [SyncStatus::Pending, SyncStatus::Syncing, SyncStatus::Failed] {
+        by_status.remove((s.code(), seq))?;
+    }
     let mut by_record = txn.open_table(OUTBOX_BY_RECORD)?;
-    let key = (e.kind.code(), e.record_id.as_u128());
-    if by_record.get(key)?.map(|v| v.value()) == Some(e.seq) {
+    let key = (kind.code(), record_id.as_u128());
+    if by_record.get(key)?.map(|v| v.value()) == Some(seq) {
         by_record.remove(key)?;
     }
     Ok(())
@@ -121,9 +246,7 @@ pub(crate) fn enqueue(
         .get(key)?
         .map(|v| v.value());
     if let Some(seq) = existing {
-        let t = txn.open_table(OUTBOX)?;
-        let entry = read_entry(store, &t, seq)?;
-        drop(t);
+        let entry = read_entry_in(store, txn, seq)?;
         if let Some(mut e) = entry
             && matches!(e.status, SyncStatus::Pending | SyncStatus::Failed)
         {
@@ -162,49 +285,54 @@ pub(crate) fn enqueue(
     Ok(seq)
 }
 
-/// Sets the sync status in the record's own metadata (if it still has `version`).
+/// Sets a record's sync status (and `synced_at`) for its version `version`, in the plain
+/// `record_sync` row that reads lay over the sealed record: nothing is opened or re-sealed.
+/// An invoice's small list row follows when `summary` (the list shows FAILED and SYNCED).
 fn set_record_status(
     store: &Store,
     txn: &WriteTransaction,
-    e: &OutboxEntry,
+    (kind, record_id, version): (RecordKind, Uuid, u64),
     status: SyncStatus,
     synced_at: Option<DateTime<Utc>>,
+    summary: bool,
 ) -> StoreResult<()> {
-    fn apply<T: Record>(
-        store: &Store,
-        txn: &WriteTransaction,
-        e: &OutboxEntry,
-        status: SyncStatus,
-        synced_at: Option<DateTime<Utc>>,
-    ) -> StoreResult<()> {
-        if let Some(mut rec) = store.read_in::<T>(txn, e.record_id)?
-            && rec.meta.version == e.version
-        {
-            rec.meta.status = status;
-            if synced_at.is_some() {
-                rec.meta.synced_at = synced_at;
-            }
-            store.write_record(txn, &rec)?;
-        }
-        Ok(())
+    if !matches!(
+        kind,
+        RecordKind::Customer
+            | RecordKind::Vehicle
+            | RecordKind::Product
+            | RecordKind::Odometer
+            | RecordKind::Invoice
+    ) {
+        // The XML's and fiscal state's sync state is their outbox entry alone.
+        return Ok(());
     }
-    use motordesk_core::{Customer, Invoice, Product, *};
-    match e.kind {
-        RecordKind::Customer => apply::<Customer>(store, txn, e, status, synced_at),
-        RecordKind::Vehicle => apply::<Vehicle>(store, txn, e, status, synced_at),
-        RecordKind::Product => apply::<Product>(store, txn, e, status, synced_at),
-        RecordKind::Odometer => apply::<OdometerReading>(store, txn, e, status, synced_at),
-        RecordKind::Invoice => apply::<Invoice>(store, txn, e, status, synced_at),
-        // The XML's sync state is its outbox entry; there is no record meta to update.
-        RecordKind::Comprobante | RecordKind::FiscalStatus | RecordKind::VoidRequest => Ok(()),
+    let key = (kind.code(), record_id.as_u128());
+    let mut t = txn.open_table(RECORD_SYNC)?;
+    let old = t.get(key)?.map(|v| v.value());
+    if old.is_some_and(|(_, v, _)| v > version) {
+        // A newer version already has its own state (an ack arriving late).
+        return Ok(());
     }
+    let synced = match (synced_at, old) {
+        (Some(at), _) => nanos(at),
+        (None, Some((_, v, ns))) if v == version => ns,
+        _ => NONE_NS,
+    };
+    t.insert(key, (status.code(), version, synced))?;
+    drop(t);
+    if summary && kind == RecordKind::Invoice {
+        crate::store::queries::set_summary_status(store, txn, record_id, status)?;
+    }
+    Ok(())
 }
 
 impl Store {
     pub fn outbox_entry(&self, seq: u64) -> StoreResult<Option<OutboxEntry>> {
         let r = self.db().begin_read()?;
         let t = r.open_table(OUTBOX)?;
-        read_entry(self, &t, seq)
+        let states = r.open_table(OUTBOX_STATE)?;
+        read_entry(self, &t, &states, seq)
     }
 
     /// Counts by status, without opening a single entry.
@@ -235,10 +363,11 @@ impl Store {
         let r = self.db().begin_read()?;
         let idx = r.open_table(OUTBOX_BY_STATUS)?;
         let t = r.open_table(OUTBOX)?;
+        let states = r.open_table(OUTBOX_STATE)?;
         let mut out = Vec::new();
         for row in idx.range((status.code(), 0)..=(status.code(), u64::MAX))? {
             let (k, _) = row?;
-            if let Some(e) = read_entry(self, &t, k.value().1)? {
+            if let Some(e) = read_entry(self, &t, &states, k.value().1)? {
                 out.push(e);
             }
             if out.len() >= limit {
@@ -330,11 +459,9 @@ impl Store {
         f: &mut impl FnMut(&Store, &WriteTransaction, &mut OutboxEntry) -> StoreResult<bool>,
     ) -> StoreResult<()> {
         for &seq in seqs {
-            let entry = {
-                let t = txn.open_table(OUTBOX)?;
-                read_entry(self, &t, seq)?
+            let Some(mut e) = read_entry_in(self, txn, seq)? else {
+                continue;
             };
-            let Some(mut e) = entry else { continue };
             let old = e.status;
             if f(self, txn, &mut e)? {
                 write_entry(self, txn, Some(old), &e)?;
@@ -343,16 +470,33 @@ impl Store {
         Ok(())
     }
 
-    /// PENDING/FAILED → SYNCING for a batch about to be sent.
+    /// PENDING/FAILED → SYNCING for a batch about to be sent. Plain rows only.
     pub fn mark_syncing(&self, seqs: &[u64]) -> StoreResult<()> {
-        let at = Utc::now();
-        self.update_entries(seqs, |s, txn, e| {
-            e.status = SyncStatus::Syncing;
-            e.attempts += 1;
-            e.modified_at = at;
-            set_record_status(s, txn, e, SyncStatus::Syncing, None)?;
-            Ok(true)
-        })
+        let at = nanos(Utc::now());
+        let txn = self.db().begin_write()?;
+        for &seq in seqs {
+            let Some(mut st) = state_in(self, &txn, seq)? else {
+                continue;
+            };
+            let old = st.0;
+            st.0 = SyncStatus::Syncing.code();
+            st.1 += 1;
+            st.2 = at;
+            write_state(&txn, seq, old, st)?;
+            if let Some(kind) = kind_from(st.5) {
+                let id = Uuid::from_u128(st.6);
+                set_record_status(
+                    self,
+                    &txn,
+                    (kind, id, st.7),
+                    SyncStatus::Syncing,
+                    None,
+                    false,
+                )?;
+            }
+        }
+        txn.commit()?;
+        Ok(())
     }
 
     /// The server acknowledged (applied or duplicate): the entry leaves the outbox and
@@ -364,27 +508,38 @@ impl Store {
         Ok(())
     }
 
-    /// `mark_synced` inside the caller's transaction.
+    /// `mark_synced` inside the caller's transaction. Plain rows, plus the invoice's
+    /// small list row.
     pub(crate) fn mark_synced_in(
         &self,
         txn: &WriteTransaction,
         seqs: &[u64],
         at: DateTime<Utc>,
     ) -> StoreResult<()> {
-        self.update_entries_in(txn, seqs, &mut |s, txn, e| {
-            e.status = SyncStatus::Synced;
-            e.synced_at = Some(at);
-            set_record_status(s, txn, e, SyncStatus::Synced, Some(at))?;
-            let mut old = e.clone();
-            old.status = SyncStatus::Syncing;
-            remove_entry(txn, &old)?;
-            // Also clear a stale PENDING/FAILED index row, whatever it was.
-            for st in [SyncStatus::Pending, SyncStatus::Failed] {
-                txn.open_table(OUTBOX_BY_STATUS)?
-                    .remove((st.code(), e.seq))?;
-            }
-            Ok(false)
-        })
+        for &seq in seqs {
+            let Some(st) = state_in(self, txn, seq)? else {
+                continue;
+            };
+            let Some(kind) = kind_from(st.5) else {
+                continue;
+            };
+            let id = Uuid::from_u128(st.6);
+            remove_entry(txn, seq, kind, id)?;
+            // Changed again meanwhile (a newer entry waits): the list row keeps PENDING.
+            let newer = txn
+                .open_table(OUTBOX_BY_RECORD)?
+                .get((kind.code(), id.as_u128()))?
+                .is_some();
+            set_record_status(
+                self,
+                txn,
+                (kind, id, st.7),
+                SyncStatus::Synced,
+                Some(at),
+                !newer,
+            )?;
+        }
+        Ok(())
     }
 
     /// A transient failure: FAILED, retried automatically at `next_attempt_at`.
@@ -410,7 +565,14 @@ impl Store {
             e.last_error = Some(error.to_string());
             e.next_attempt_at = Some(next_attempt_at(e.attempts));
             e.modified_at = Utc::now();
-            set_record_status(s, txn, e, SyncStatus::Failed, None)?;
+            set_record_status(
+                s,
+                txn,
+                (e.kind, e.record_id, e.version),
+                SyncStatus::Failed,
+                None,
+                true,
+            )?;
             Ok(true)
         })
     }
@@ -424,7 +586,14 @@ impl Store {
             e.last_error = Some(reason.to_string());
             e.next_attempt_at = None;
             e.modified_at = Utc::now();
-            set_record_status(s, txn, e, SyncStatus::Failed, None)?;
+            set_record_status(
+                s,
+                txn,
+                (e.kind, e.record_id, e.version),
+                SyncStatus::Failed,
+                None,
+                true,
+            )?;
             Ok(true)
         })
     }
@@ -439,7 +608,14 @@ impl Store {
             e.rejected = false;
             e.next_attempt_at = None;
             e.modified_at = Utc::now();
-            set_record_status(s, txn, e, SyncStatus::Pending, None)?;
+            set_record_status(
+                s,
+                txn,
+                (e.kind, e.record_id, e.version),
+                SyncStatus::Pending,
+                None,
+                true,
+            )?;
             Ok(true)
         })
     }
@@ -454,7 +630,14 @@ impl Store {
             .collect();
         self.update_entries(&seqs, |s, txn, e| {
             e.status = SyncStatus::Pending;
-            set_record_status(s, txn, e, SyncStatus::Pending, None)?;
+            set_record_status(
+                s,
+                txn,
+                (e.kind, e.record_id, e.version),
+                SyncStatus::Pending,
+                None,
+                true,
+            )?;
             Ok(true)
         })?;
         Ok(seqs.len())

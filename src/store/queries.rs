@@ -6,9 +6,9 @@ use crate::store::error::StoreResult;
 use crate::store::shop::doc_key;
 use crate::store::tables::*;
 use chrono::{DateTime, Utc};
+use motordesk_core::Customer;
 use motordesk_core::IdKind;
 use motordesk_core::Invoice;
-use motordesk_core::{Customer, fold};
 use motordesk_core::{DocumentKind, DocumentNumber};
 use motordesk_core::{OdometerReading, Plate, Vehicle};
 use motordesk_core::{Record, Stored, SyncStatus};
@@ -55,6 +55,27 @@ pub(crate) fn write_invoice_summary<T: Record>(
     let sealed = store.seal_json("invoice_summaries", &key.to_be_bytes(), &summary)?;
     txn.open_table(INVOICE_SUMMARIES)?
         .insert(key, sealed.as_slice())?;
+    Ok(())
+}
+
+/// Sets the status on an invoice's list row (its sync status changed).
+pub(crate) fn set_summary_status(
+    store: &Store,
+    txn: &WriteTransaction,
+    id: Uuid,
+    status: SyncStatus,
+) -> StoreResult<()> {
+    let key = id.as_u128();
+    let mut t = txn.open_table(INVOICE_SUMMARIES)?;
+    let Some(v) = t.get(key)?.map(|v| v.value().to_vec()) else {
+        return Ok(());
+    };
+    let mut s: InvoiceSummary = store.open_json("invoice_summaries", &key.to_be_bytes(), &v)?;
+    if s.status != status {
+        s.status = status;
+        let sealed = store.seal_json("invoice_summaries", &key.to_be_bytes(), &s)?;
+        t.insert(key, sealed.as_slice())?;
+    }
     Ok(())
 }
 
@@ -166,27 +187,5 @@ impl Store {
 
     pub fn vehicles_of_owner(&self, owner: Uuid) -> StoreResult<Vec<Stored<Vehicle>>> {
         self.records_under(VEHICLES_BY_OWNER, owner)
-    }
-
-    /// Search as you type: every word must match name or document (accents ignored).
-    /// Runs on a worker thread in the kiosk; names are sealed, so there is no plaintext
-    /// index to consult.
-    pub fn search_customers(
-        &self,
-        query: &str,
-        limit: usize,
-    ) -> StoreResult<Vec<Stored<Customer>>> {
-        let words: Vec<String> = fold(query).split_whitespace().map(str::to_string).collect();
-        let mut out: Vec<Stored<Customer>> = self
-            .list::<Customer>()?
-            .into_iter()
-            .filter(|c| {
-                let text = c.data.search_text();
-                words.iter().all(|w| text.contains(w.as_str()))
-            })
-            .collect();
-        out.sort_by(|a, b| a.data.name.cmp(&b.data.name));
-        out.truncate(limit);
-        Ok(out)
     }
 }

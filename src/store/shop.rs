@@ -30,6 +30,30 @@ impl Store {
         Ok(rec)
     }
 
+    /// Saves many customers, 5,000 per write transaction (an import; the benches' 100k
+    /// fixture). One whose document another customer already has is skipped; returns
+    /// how many were saved.
+    pub fn import_customers(
+        &self,
+        customers: impl IntoIterator<Item = Customer>,
+    ) -> StoreResult<usize> {
+        let mut saved = 0;
+        let mut it = customers.into_iter().peekable();
+        while it.peek().is_some() {
+            let txn = self.db().begin_write()?;
+            for c in it.by_ref().take(5_000) {
+                match self.save_customer_in(&txn, c) {
+                    Ok(_) => saved += 1,
+                    // Refused before anything was written.
+                    Err(StoreError::DuplicateDocument { .. }) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            txn.commit()?;
+        }
+        Ok(saved)
+    }
+
     fn save_customer_in(
         &self,
         txn: &WriteTransaction,
@@ -123,11 +147,13 @@ impl Store {
     /// Records a new odometer reading: refuses one below the last, warns on a big jump.
     pub fn update_odometer(&self, vehicle_id: Uuid, km: u32) -> StoreResult<OdometerCheck> {
         let txn = self.db().begin_write()?;
-        let check = self.update_odometer_in(&txn, vehicle_id, km, None, Utc::now())?;
+        let check = self.update_odometer_in(&txn, vehicle_id, km, None, Utc::now(), None)?;
         txn.commit()?;
         Ok(check)
     }
 
+    /// The reading, and the vehicle saved once with its new km and, when the sale was a
+    /// service (`service`: km interval, date), its reset service counter.
     fn update_odometer_in(
         &self,
         txn: &WriteTransaction,
@@ -135,6 +161,7 @@ impl Store {
         km: u32,
         invoice_id: Option<Uuid>,
         at: DateTime<Utc>,
+        service: Option<(u32, chrono::NaiveDate)>,
     ) -> StoreResult<OdometerCheck> {
         let mut v = self
             .read_in::<Vehicle>(txn, vehicle_id)?
@@ -152,8 +179,13 @@ impl Store {
             .insert((vehicle_id.as_u128(), reading.id.as_u128()), ())?;
         let summary = format!("Kilometraje {} {} km", v.plate, km);
         self.save_local_as(txn, reading, summary)?;
-        if km != v.odometer_km {
+        if km != v.odometer_km || service.is_some() {
             v.odometer_km = km;
+            if let Some((every, date)) = service {
+                v.last_service_km = Some(km);
+                v.last_service_date = Some(date);
+                v.service_interval_km = every;
+            }
             self.save_local(txn, v)?;
         }
         Ok(check)
@@ -241,8 +273,10 @@ impl Store {
         if let Some(v) = &inv.vehicle
             && let Some(km) = v.odometer_km
         {
-            self.update_odometer_in(txn, v.vehicle_id, km, Some(inv.id), at)?;
-            self.record_service(txn, &inv, km)?;
+            let service = self
+                .service_interval(txn, &inv)?
+                .map(|every| (every, lima_date(inv.issued_at)));
+            self.update_odometer_in(txn, v.vehicle_id, km, Some(inv.id), at, service)?;
         }
         let rec = self.save_local(txn, inv)?;
         if let Some(file_name) = signed {
@@ -309,30 +343,20 @@ impl Store {
     }
 
     /// An invoice that sold a product with a change interval (oil, filters) resets the
-    /// vehicle's service counter.
-    fn record_service(&self, txn: &WriteTransaction, inv: &Invoice, km: u32) -> StoreResult<()> {
-        if inv.kind == DocumentKind::NotaDeCredito {
-            return Ok(());
+    /// vehicle's service counter: the shortest interval sold, if any. Intervals come from
+    /// the store's in-memory product table (`product_interval`), not a decryption per line.
+    fn service_interval(&self, txn: &WriteTransaction, inv: &Invoice) -> StoreResult<Option<u32>> {
+        if inv.kind == DocumentKind::NotaDeCredito || inv.vehicle.is_none() {
+            return Ok(None);
         }
         let mut interval = None;
         for line in &inv.lines {
             if let Some(pid) = line.product_id
-                && let Some(p) = self.read_in::<Product>(txn, pid)?
-                && let Some(every) = p.data.change_every_km
+                && let Some(every) = self.product_interval(txn, pid)?
             {
                 interval = Some(interval.map_or(every, |i: u32| i.min(every)));
             }
         }
-        let Some(every) = interval else { return Ok(()) };
-        let Some(vehicle) = &inv.vehicle else {
-            return Ok(());
-        };
-        if let Some(mut v) = self.read_in::<Vehicle>(txn, vehicle.vehicle_id)? {
-            v.data.last_service_km = Some(km);
-            v.data.last_service_date = Some(lima_date(inv.issued_at));
-            v.data.service_interval_km = every;
-            self.save_local(txn, v.data)?;
-        }
-        Ok(())
+        Ok(interval)
     }
 }

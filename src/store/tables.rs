@@ -32,6 +32,16 @@ pub(super) const OUTBOX: TableDefinition<u64, &[u8]> = TableDefinition::new("out
 /// (status, seq) → () : counts and queue listing without opening entries.
 pub(super) const OUTBOX_BY_STATUS: TableDefinition<(u8, u64), ()> =
     TableDefinition::new("outbox_by_status");
+/// seq → an outbox entry's plain bookkeeping (`outbox::StateRow`: status, attempts,
+/// modified, next attempt, rejected, kind, record id, version): what changes in flight,
+/// kept out of the sealed entry so marking a batch re-seals nothing. Schema 2.
+pub(super) const OUTBOX_STATE: TableDefinition<u64, crate::store::outbox::StateRow> =
+    TableDefinition::new("outbox_state");
+/// (kind, record id) → (sync status, record version, synced_at unix ns or i64::MIN): the
+/// sync state of a record after it was written, laid over the sealed record's meta while
+/// the record still has that version. Schema 2.
+pub(super) const RECORD_SYNC: TableDefinition<(u8, u128), (u8, u64, i64)> =
+    TableDefinition::new("record_sync");
 /// (kind, record id) → seq of the record's newest unsynced outbox entry.
 pub(super) const OUTBOX_BY_RECORD: TableDefinition<(u8, u128), u64> =
     TableDefinition::new("outbox_by_record");

@@ -4,7 +4,7 @@
 //! selected document also shows its fiscal state with SUNAT and what the CDR said.
 
 use crate::receipt::ReceiptLayout;
-use crate::store::{FiscalRecord, InvoiceSummary, MAX_VOID_REASON, StoreResult, VoidStatus};
+use crate::store::{FiscalRecord, InvoiceSummary, MAX_VOID_REASON, Shelf, StoreResult, VoidStatus};
 use crate::sync::VoidOutcome;
 use crate::ui::session::{PanelId, Session};
 use crate::ui::widgets::{self, Msg};
@@ -15,10 +15,10 @@ use motordesk_core::DocumentKind;
 use motordesk_core::FiscalState;
 use motordesk_core::Invoice;
 use motordesk_core::Stored;
-use motordesk_core::fold;
 use motordesk_core::lima_display;
 use motordesk_core::soles;
 use motordesk_core::thousands;
+use std::collections::HashSet;
 use uuid::Uuid;
 
 pub(super) const ROW_HEIGHT: f32 = 44.0;
@@ -42,14 +42,18 @@ struct VoidForm {
 pub(super) struct ComprobantesPanel {
     all: Vec<InvoiceSummary>,
     loaded_rev: Option<u64>,
-    load: Job<StoreResult<(Vec<InvoiceSummary>, Vec<String>)>>,
-    /// `search_text` of each row of `all`.
-    texts: Vec<String>,
+    load: Job<StoreResult<Vec<InvoiceSummary>>>,
     query: String,
     kind: Option<DocumentKind>,
+    /// The documents matching a query, from the store's search index on a worker
+    /// (no per-row text is kept or folded on the UI thread): (query, ids).
+    matches: Option<(String, HashSet<Uuid>)>,
+    match_job: Job<StoreResult<(String, Vec<Uuid>)>>,
+    /// (query, revision) of the last match search started.
+    matched_for: Option<(String, u64)>,
     /// Indexes into `all` that pass the filter.
     filtered: Vec<usize>,
-    filter_key: Option<(String, Option<DocumentKind>, usize)>,
+    filter_key: Option<(String, Option<DocumentKind>, usize, Option<String>)>,
     selected: Option<Uuid>,
     detail: Option<Stored<Invoice>>,
     /// The selected document's fiscal record (`None`: not a SUNAT document of this kiosk).
@@ -62,30 +66,12 @@ pub(super) struct ComprobantesPanel {
     msg: Option<Msg>,
 }
 
-/// What the search box matches against: number, customer, document and plate, folded
-/// (no accents, lower case) and with dashes removed, so "b001 42" and "abc123" match.
-/// Built once per load on the worker, not per keystroke.
-fn search_text(s: &InvoiceSummary) -> String {
-    fold(&format!(
-        "{} {} {} {}",
-        s.number,
-        s.buyer_name,
-        s.buyer_doc,
-        s.plate.as_deref().unwrap_or("")
-    ))
-    .replace('-', "")
-}
-
 impl ComprobantesPanel {
     pub(super) fn ui(&mut self, ui: &mut Ui, s: &mut Session) {
         self.poll(s);
         if self.loaded_rev != Some(s.revision) && !self.load.busy() {
             let store = s.store.clone();
-            self.load.start(ui.ctx(), move || {
-                let all = store.invoice_summaries()?;
-                let texts = all.iter().map(search_text).collect();
-                Ok((all, texts))
-            });
+            self.load.start(ui.ctx(), move || store.invoice_summaries());
             // The open document may have changed too (a SUNAT state pulled from the
             // server): read it again without closing it.
             if let Some(id) = self.selected
@@ -98,6 +84,16 @@ impl ComprobantesPanel {
                 });
             }
             self.loaded_rev = Some(s.revision);
+        }
+        let q = self.query.trim().to_string();
+        let key = (q.clone(), s.revision);
+        if !q.is_empty() && self.matched_for.as_ref() != Some(&key) && !self.match_job.busy() {
+            let store = s.store.clone();
+            self.match_job.start(ui.ctx(), move || {
+                let ids = store.matching_ids(Shelf::Documents, &q)?;
+                Ok((q, ids))
+            });
+            self.matched_for = Some(key);
         }
         self.refilter();
 
@@ -153,10 +149,12 @@ impl ComprobantesPanel {
     }
 
     fn poll(&mut self, s: &mut Session) {
-        if let Some((all, texts)) = self.load.poll_ok(&mut self.msg) {
+        if let Some(all) = self.load.poll_ok(&mut self.msg) {
             self.all = all;
-            self.texts = texts;
             self.filter_key = None;
+        }
+        if let Some((q, ids)) = self.match_job.poll_ok(&mut self.msg) {
+            self.matches = Some((q, ids.into_iter().collect()));
         }
         if let Some((d, f)) = self.detail_job.poll_ok(&mut self.msg) {
             self.detail = d;
@@ -185,19 +183,26 @@ impl ComprobantesPanel {
     }
 
     fn refilter(&mut self) {
-        let key = (self.query.clone(), self.kind, self.all.len());
+        let q = self.query.trim();
+        let key = (
+            q.to_string(),
+            self.kind,
+            self.all.len(),
+            self.matches.as_ref().map(|m| m.0.clone()),
+        );
         if self.filter_key.as_ref() == Some(&key) {
             return;
         }
-        let words: Vec<String> = fold(self.query.trim())
-            .replace('-', "")
-            .split_whitespace()
-            .map(str::to_string)
-            .collect();
+        let set = match &self.matches {
+            _ if q.is_empty() => None,
+            Some((mq, set)) if mq == q => Some(set),
+            // The answer for this query is on its way: keep the rows shown until then.
+            _ => return,
+        };
         let kind = self.kind;
         self.filtered = (0..self.all.len())
             .filter(|&i| kind.is_none_or(|k| k == self.all[i].kind))
-            .filter(|&i| words.iter().all(|w| self.texts[i].contains(w.as_str())))
+            .filter(|&i| set.is_none_or(|s| s.contains(&self.all[i].id)))
             .collect();
         self.filter_key = Some(key);
     }

@@ -2,13 +2,14 @@
 //! add/edit form, odometer updates (a lower reading is refused, a big jump is accepted
 //! with a warning) and each vehicle's service history.
 
-use crate::store::{StoreError, StoreResult};
+use crate::store::{Shelf, StoreError, StoreResult};
 use crate::ui::keypad::{Keypad, KeypadOutcome};
 use crate::ui::session::Session;
 use crate::ui::widgets::{self, Msg};
 use crate::ui::{theme, worker::Job};
 use chrono::NaiveDate;
 use egui::{Button, Color32, RichText, Ui, vec2};
+use motordesk_core::Customer;
 use motordesk_core::IdKind;
 use motordesk_core::Invoice;
 use motordesk_core::Stored;
@@ -16,9 +17,8 @@ use motordesk_core::lima_display;
 use motordesk_core::soles;
 use motordesk_core::thousands;
 use motordesk_core::{Alert, Urgency, alerts};
-use motordesk_core::{Customer, fold};
 use motordesk_core::{OdometerCheck, Plate, Vehicle};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 struct VehicleRow {
@@ -49,6 +49,12 @@ pub(super) struct FlotaPanel {
     loaded_rev: Option<u64>,
     load: Job<StoreResult<Loaded>>,
     query: String,
+    /// Vehicles matching a query (plate, brand, model, owner), from the store's search
+    /// index on a worker: (query, ids).
+    matches: Option<(String, HashSet<Uuid>)>,
+    match_job: Job<StoreResult<(String, Vec<Uuid>)>>,
+    /// (query, revision) of the last match search started.
+    matched_for: Option<(String, u64)>,
     only_alerts: bool,
     selected: Option<Uuid>,
     form: Option<VehicleForm>,
@@ -99,6 +105,16 @@ impl FlotaPanel {
                 Ok((vehicles, owners))
             });
             self.loaded_rev = Some(s.revision);
+        }
+        let q = self.query.trim().to_string();
+        let key = (q.clone(), s.revision);
+        if !q.is_empty() && self.matched_for.as_ref() != Some(&key) && !self.match_job.busy() {
+            let store = s.store.clone();
+            self.match_job.start(ui.ctx(), move || {
+                let ids = store.matching_ids(Shelf::Vehicles, &q)?;
+                Ok((q, ids))
+            });
+            self.matched_for = Some(key);
         }
         if let Some(id) = self.selected
             && self.history_for != Some((id, s.revision))
@@ -153,6 +169,9 @@ impl FlotaPanel {
             rows.sort_by(|a, b| a.v.plate.cmp(&b.v.plate));
             self.rows = rows;
         }
+        if let Some((q, ids)) = self.match_job.poll_ok(&mut self.msg) {
+            self.matches = Some((q, ids.into_iter().collect()));
+        }
         if let Some(h) = self.history_job.poll_ok(&mut self.msg) {
             self.history = h;
         }
@@ -204,25 +223,16 @@ impl FlotaPanel {
                 self.msg = None;
             }
         });
-        let q = fold(self.query.trim()).replace('-', "");
+        let q = self.query.trim();
+        // Until the index answers this query, the last answer stays on screen.
+        let matches = self.matches.as_ref().map(|(_, set)| set);
         let shown: Vec<usize> = (0..self.rows.len())
             .filter(|&i| {
                 let r = &self.rows[i];
                 if self.only_alerts && r.alerts.is_empty() {
                     return false;
                 }
-                if q.is_empty() {
-                    return true;
-                }
-                let owner = r.owner.as_ref().map(|o| o.0.as_str()).unwrap_or("");
-                fold(&format!(
-                    "{} {} {} {}",
-                    r.v.plate.key(),
-                    r.v.brand,
-                    r.v.model,
-                    owner
-                ))
-                .contains(&q)
+                q.is_empty() || matches.is_none_or(|m| m.contains(&r.v.id))
             })
             .collect();
         let count = match shown.len() {

@@ -433,17 +433,22 @@ fn migrations_run_once_in_order_and_a_newer_file_is_refused() {
     store
         .save_customer(customer("45678912", "Rosa Quispe"))
         .unwrap();
-    // An empty step stands in for a real schema change: what is tested is the hook.
-    fn to_v2(_s: &Store, _t: &redb::WriteTransaction) -> StoreResult<()> {
+    // Empty steps stand in for a schema change past this build's: what is tested is the
+    // hook (the store is already at SCHEMA_VERSION, so only the last step runs).
+    fn next(_s: &Store, _t: &redb::WriteTransaction) -> StoreResult<()> {
         Ok(())
     }
-    let steps: &[MigrationStep] = &[to_v2];
-    run_migrations(&store, steps).unwrap();
-    assert_eq!(schema_version(&store).unwrap(), 2);
-    run_migrations(&store, steps).unwrap();
-    assert_eq!(schema_version(&store).unwrap(), 2, "no step runs twice");
+    let steps = vec![next as MigrationStep; SCHEMA_VERSION as usize];
+    run_migrations(&store, &steps).unwrap();
+    assert_eq!(schema_version(&store).unwrap(), SCHEMA_VERSION + 1);
+    run_migrations(&store, &steps).unwrap();
+    assert_eq!(
+        schema_version(&store).unwrap(),
+        SCHEMA_VERSION + 1,
+        "no step runs twice"
+    );
     drop(store);
-    // This build only knows schema 1: it refuses the upgraded file instead of misreading it.
+    // This build does not know that schema: it refuses the file instead of misreading it.
     let e = Store::unlock(&path, "admin", "clave-segura").unwrap_err();
     assert!(e.to_string().contains("newer than this program"), "{e}");
 }

@@ -1,0 +1,492 @@
+//! Store performance against its anchors, each measured in the same run:
+//!
+//! 1. A durable sale (5-line boleta; and with customer, vehicle and km) against the fsync
+//!    floor (append 2 KiB + `sync_data`) and SQLite (WAL, synchronous=FULL and NORMAL)
+//!    writing the same invoice rows, interleaved round by round so disk noise hits all.
+//! 2. Customer search per keystroke at 1k/10k/100k customers: the in-memory index, the
+//!    same with the hits opened, the old scan (opens every customer), and SQLite FTS5
+//!    over the same names; index build time and memory.
+//!
+//! `cargo bench --bench store_perf`. Sizes by env var, for a quick run:
+//! `MD_BENCH_CUSTOMERS=1000,10000` (default 1000,10000,100000), `MD_BENCH_SALES=200`
+//! (default 300 rounds), `MD_BENCH_DOCS=2000` (sales already in the store, default 2000),
+//! `MD_BENCH_SCAN_MAX=20000` (largest size the old scan is timed at, default 100000).
+
+use motordesk::store::{Shelf, Store};
+use motordesk_core::{
+    Buyer, Customer, DocumentKind, IdKind, InvoiceDraft, Product, ServicedVehicle, Vehicle,
+};
+use rusqlite::{Connection, params};
+use rust_decimal::Decimal;
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::Path;
+use std::time::{Duration, Instant};
+use uuid::Uuid;
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.replace('_', "").parse().ok())
+        .unwrap_or(default)
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+/// Mean and max of a set of samples.
+struct Samples(Vec<Duration>);
+
+impl Samples {
+    fn new() -> Samples {
+        Samples(Vec::new())
+    }
+    fn time<T>(&mut self, f: impl FnOnce() -> T) -> T {
+        let t = Instant::now();
+        let out = f();
+        self.0.push(t.elapsed());
+        out
+    }
+    fn mean(&self) -> Duration {
+        self.0.iter().sum::<Duration>() / self.0.len().max(1) as u32
+    }
+    fn max(&self) -> Duration {
+        self.0.iter().copied().max().unwrap_or_default()
+    }
+    fn median(&self) -> Duration {
+        let mut v = self.0.clone();
+        v.sort();
+        v.get(v.len() / 2).copied().unwrap_or_default()
+    }
+}
+
+// ---- 1. a durable sale --------------------------------------------------------------
+
+struct Sqlite {
+    conn: Connection,
+    next: u32,
+}
+
+impl Sqlite {
+    fn open(path: &Path, synchronous: &str) -> Sqlite {
+        let conn = Connection::open(path).expect("sqlite open");
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .expect("wal");
+        conn.pragma_update(None, "synchronous", synchronous)
+            .expect("synchronous");
+        conn.execute_batch(
+            "CREATE TABLE invoice (id BLOB PRIMARY KEY, series TEXT, correlative INTEGER,
+                 issued_at TEXT, buyer_doc TEXT, buyer_name TEXT, plate TEXT, km INTEGER,
+                 total TEXT, status INTEGER, json BLOB);
+             CREATE TABLE line (invoice BLOB, n INTEGER, code TEXT, description TEXT,
+                 quantity TEXT, unit_price TEXT, PRIMARY KEY (invoice, n));
+             CREATE TABLE correlative (series TEXT PRIMARY KEY, last INTEGER);
+             CREATE TABLE outbox (seq INTEGER PRIMARY KEY, kind INTEGER, record BLOB,
+                 version INTEGER, idempotency_key BLOB, status INTEGER, created_at TEXT);
+             CREATE INDEX outbox_status ON outbox (status, seq);
+             INSERT INTO correlative VALUES ('B001', 0);",
+        )
+        .expect("schema");
+        Sqlite { conn, next: 0 }
+    }
+
+    /// The same rows a MotorDesk sale writes: the invoice (with its JSON, as the store
+    /// keeps it), its lines, the correlative, one outbox row; one transaction.
+    fn sale(&mut self, json: &[u8], lines: &[(String, String)]) {
+        self.next += 1;
+        let id = Uuid::now_v7();
+        let tx = self.conn.transaction().expect("tx");
+        tx.execute(
+            "UPDATE correlative SET last = last + 1 WHERE series = 'B001'",
+            [],
+        )
+        .expect("correlative");
+        tx.execute(
+            "INSERT INTO invoice VALUES (?1, 'B001', ?2, '2026-12-06T19:00:00Z', '45678912',
+                 'ROSA QUISPE MAMANI', 'ABC123', 45210, '118.00', 0, ?3)",
+            params![id.as_bytes().as_slice(), self.next, json],
+        )
+        .expect("invoice");
+        for (n, (code, desc)) in lines.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO line VALUES (?1, ?2, ?3, ?4, '1', '25.00')",
+                params![id.as_bytes().as_slice(), n as i64, code, desc],
+            )
+            .expect("line");
+        }
+        tx.execute(
+            "INSERT INTO outbox (kind, record, version, idempotency_key, status, created_at)
+             VALUES (5, ?1, 1, ?2, 0, '2026-12-06T19:00:00Z')",
+            params![
+                id.as_bytes().as_slice(),
+                Uuid::now_v7().as_bytes().as_slice()
+            ],
+        )
+        .expect("outbox");
+        tx.commit().expect("commit");
+    }
+}
+
+fn sale_bench(dir: &Path) {
+    let rounds = env_usize("MD_BENCH_SALES", 300);
+    let docs = env_usize("MD_BENCH_DOCS", 2_000);
+    println!(
+        "\n## A durable sale ({rounds} rounds, interleaved; store already holding {docs} sales)\n"
+    );
+
+    // The shop without a certificate (the sale measured is the store's own work, not
+    // the RSA signature), its catalogue, one customer with a vehicle, then `docs`
+    // earlier sales so the trees are not empty.
+    let store = Store::create(&dir.join("sale.redb"), "admin", "bench", "Bench").expect("create");
+    motordesk::demo::configure_shop(&store).expect("shop");
+    let products: Vec<Product> = (0..8)
+        .map(|i| {
+            let p = Product {
+                id: Uuid::now_v7(),
+                code: format!("PRD-{i:03}"),
+                name: format!("Producto de prueba {i}"),
+                category: "Repuestos".into(),
+                unit: motordesk_core::Unit::Unidad,
+                price: Decimal::new(2500 + i * 100, 2),
+                affectation: motordesk_core::TaxAffectation::Gravado,
+                quick_key: false,
+                // One oil with an interval: the vehicle sale also resets its service.
+                change_every_km: (i == 7).then_some(5_000),
+                active: true,
+            };
+            store.save_product(p.clone()).expect("product");
+            p
+        })
+        .collect();
+    let customer = store
+        .save_customer(customers(1).remove(0))
+        .expect("customer");
+    let mut v = Vehicle::new(Uuid::now_v7(), "ABC-123", "Toyota", "Yaris").expect("vehicle");
+    v.owner_id = Some(customer.data.id);
+    let vehicle = store.save_vehicle(v).expect("vehicle");
+    let t = Instant::now();
+    let mut km = 10_000;
+
+    let draft = |with_vehicle: bool, km: u32| {
+        let mut d = InvoiceDraft::new(DocumentKind::Boleta);
+        for p in products.iter().skip(3) {
+            d.lines.push(p.line(Decimal::ONE));
+        }
+        if with_vehicle {
+            d.buyer = Buyer {
+                customer_id: Some(customer.data.id),
+                id: customer.data.doc.clone(),
+                name: customer.data.name.clone(),
+                address: customer.data.address.clone(),
+            };
+            d.vehicle = Some(ServicedVehicle {
+                vehicle_id: vehicle.data.id,
+                plate: vehicle.data.plate.display(),
+                odometer_km: Some(km),
+            });
+        }
+        d
+    };
+    for _ in 0..docs {
+        km += 10;
+        store.issue_invoice(draft(true, km)).expect("history");
+    }
+    let demo_time = t.elapsed();
+    let sample = store.issue_invoice(draft(false, 0)).expect("issue");
+    let json = serde_json::to_vec(&sample).expect("json");
+    let lines: Vec<(String, String)> = sample
+        .lines
+        .iter()
+        .map(|l| (l.code.clone(), l.description.clone()))
+        .collect();
+
+    let mut floor_file = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("floor.log"))
+        .expect("floor file");
+    let block = vec![0x5au8; 2048];
+    let mut full = Sqlite::open(&dir.join("full.sqlite"), "FULL");
+    let mut normal = Sqlite::open(&dir.join("normal.sqlite"), "NORMAL");
+    let (mut s_floor, mut s_full, mut s_normal, mut s_sale, mut s_vehicle) = (
+        Samples::new(),
+        Samples::new(),
+        Samples::new(),
+        Samples::new(),
+        Samples::new(),
+    );
+    let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    for _ in 0..rounds {
+        s_floor.time(|| {
+            floor_file.write_all(&block).expect("append");
+            floor_file.sync_data().expect("sync");
+        });
+        s_full.time(|| full.sale(&json, &lines));
+        s_normal.time(|| normal.sale(&json, &lines));
+        s_sale.time(|| store.issue_invoice(draft(false, 0)).expect("issue"));
+        km += 100;
+        s_vehicle.time(|| {
+            store
+                .issue_invoice(draft(true, km))
+                .expect("issue with vehicle")
+        });
+    }
+    let floor = s_floor.mean();
+    let row = |what: &str, s: &Samples| {
+        println!(
+            "| {what} | {:.3} ms | {:.3} ms | {:.2}× |",
+            ms(s.mean()),
+            ms(s.median()),
+            s.mean().as_secs_f64() / floor.as_secs_f64()
+        );
+    };
+    println!(
+        "store filled: {docs} sales in {:.1} s\n",
+        demo_time.as_secs_f64()
+    );
+    println!("| what | mean | median | × floor |");
+    println!("|---|---|---|---|");
+    row("anchor: fsync floor (append 2 KiB + sync_data)", &s_floor);
+    row("anchor: SQLite WAL synchronous=FULL, same rows", &s_full);
+    row(
+        "anchor: SQLite WAL synchronous=NORMAL, same rows",
+        &s_normal,
+    );
+    row("MotorDesk: 5-line boleta, one durable transaction", &s_sale);
+    row("MotorDesk: same with customer, vehicle and km", &s_vehicle);
+    println!(
+        "\nSQLite FULL file + WAL after {rounds} sales: {:.0} KiB",
+        (size(&dir.join("full.sqlite")) + size(&dir.join("full.sqlite-wal"))) as f64 / 1024.0
+    );
+}
+
+// ---- 2. search ----------------------------------------------------------------------
+
+const FIRST: &[&str] = &[
+    "Rosa", "José", "María", "Luis", "Carmen", "Jesús", "Ángel", "Néstor", "Iñigo", "Begoña",
+    "Juan", "Ana", "Víctor", "Raúl", "Sofía", "Martín", "Lucía", "Héctor", "Inés", "Óscar",
+];
+const LAST: &[&str] = &[
+    "Quispe",
+    "Mamani",
+    "Huamán",
+    "Flores",
+    "Núñez",
+    "Peña",
+    "Castañeda",
+    "Gutiérrez",
+    "Rodríguez",
+    "Sánchez",
+    "Chávez",
+    "Ramírez",
+    "Torres",
+    "Vásquez",
+    "Rojas",
+    "Mendoza",
+    "Ccori",
+    "Condori",
+    "Yupanqui",
+    "Ibáñez",
+    "Muñoz",
+    "Cárdenas",
+    "Ñahui",
+    "Salazar",
+];
+
+/// `n` customers with accented names and distinct DNIs (deterministic).
+fn customers(n: usize) -> Vec<Customer> {
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    (0..n)
+        .map(|i| {
+            let r = next();
+            let name = format!(
+                "{} {} {}",
+                FIRST[(r % 20) as usize],
+                LAST[((r >> 8) % 24) as usize],
+                LAST[((r >> 16) % 24) as usize]
+            );
+            let dni = format!("{:08}", 10_000_000 + i * 7 + (r % 7) as usize);
+            let phone = format!("9{:08}", (r >> 24) % 100_000_000);
+            Customer::new(
+                Uuid::now_v7(),
+                IdKind::Dni,
+                &dni,
+                &name,
+                "Av. Arequipa 123",
+                &phone,
+                "",
+            )
+            .expect("customer")
+        })
+        .collect()
+}
+
+/// What a cashier types, one keystroke at a time.
+const TYPED: &[&str] = &["quispe", "nunez rosa", "1000", "castaneda m"];
+
+fn keystrokes() -> Vec<String> {
+    let mut out = Vec::new();
+    for word in TYPED {
+        for end in 1..=word.len() {
+            out.push(word[..end].to_string());
+        }
+    }
+    out
+}
+
+fn fts5(path: &Path, cs: &[Customer]) -> (Connection, Duration) {
+    let conn = Connection::open(path).expect("fts open");
+    conn.pragma_update(None, "journal_mode", "WAL")
+        .expect("wal");
+    let t = Instant::now();
+    conn.execute_batch(
+        "CREATE VIRTUAL TABLE customer USING fts5(name, doc, phone,
+             tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');",
+    )
+    .expect("fts5 table");
+    let tx = conn.unchecked_transaction().expect("tx");
+    {
+        let mut ins = tx
+            .prepare("INSERT INTO customer (name, doc, phone) VALUES (?1, ?2, ?3)")
+            .expect("prepare");
+        for c in cs {
+            ins.execute(params![c.name, c.doc.number, c.phone])
+                .expect("insert");
+        }
+    }
+    tx.commit().expect("commit");
+    (conn, t.elapsed())
+}
+
+/// FTS5 has no substring match: every word is a token prefix ("quis*"), the closest it
+/// offers to what the index does.
+fn fts5_query(conn: &Connection, q: &str, limit: usize) -> usize {
+    let expr: Vec<String> = q
+        .split_whitespace()
+        .map(|w| format!("\"{}\"*", w.replace('"', "")))
+        .collect();
+    let mut st = conn
+        .prepare_cached(
+            "SELECT rowid, name FROM customer WHERE customer MATCH ?1 ORDER BY name LIMIT ?2",
+        )
+        .expect("prepare");
+    let rows = st
+        .query_map(params![expr.join(" "), limit as i64], |r| {
+            r.get::<_, i64>(0)
+        })
+        .expect("query");
+    rows.count()
+}
+
+fn search_bench(dir: &Path) {
+    let sizes: Vec<usize> = std::env::var("MD_BENCH_CUSTOMERS")
+        .unwrap_or_else(|_| "1000,10000,100000".into())
+        .split(',')
+        .filter_map(|s| s.trim().replace('_', "").parse().ok())
+        .collect();
+    let scan_max = env_usize("MD_BENCH_SCAN_MAX", 100_000);
+    let typed = keystrokes();
+    println!(
+        "\n## Customer search per keystroke ({} keystrokes: {:?}, 50 hits shown)\n",
+        typed.len(),
+        TYPED
+    );
+    println!(
+        "| customers | index build | index memory | index: ids mean / max | index + open 50 hits: mean / max | anchor: SQLite FTS5 prefix, mean / max | old scan (opens all): mean / max |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    for &n in &sizes {
+        let path = dir.join(format!("search-{n}.redb"));
+        let cs = customers(n);
+        {
+            let store = Store::create(&path, "admin", "bench", "Bench").expect("create");
+            store.import_customers(cs.clone()).expect("import");
+        }
+        let t = Instant::now();
+        let store = Store::unlock(&path, "admin", "bench").expect("unlock");
+        let unlock = t.elapsed();
+        let stats = store.search_stats();
+        let build = t.elapsed() - unlock;
+        let (conn, _fts_build) = fts5(&dir.join(format!("fts-{n}.sqlite")), &cs);
+
+        let (mut ids, mut full, mut fts, mut scan) = (
+            Samples::new(),
+            Samples::new(),
+            Samples::new(),
+            Samples::new(),
+        );
+        let mut agree = 0;
+        for _ in 0..3 {
+            for q in &typed {
+                let a = ids.time(|| {
+                    store
+                        .search_ids(Shelf::Customers, q, 50)
+                        .expect("search")
+                        .expect("index")
+                });
+                let b = full.time(|| store.search_customers(q, 50).expect("search"));
+                assert_eq!(a.len(), b.len());
+                fts.time(|| fts5_query(&conn, q, 50));
+                agree += a.len();
+            }
+        }
+        if n <= scan_max {
+            // The old way opens every customer per keystroke: one pass of the words.
+            for q in TYPED {
+                scan.time(|| store.scan_customers(q, 50).expect("scan"));
+                // Every customer the scan found (name or document) the index finds too;
+                // it also matches phones, which the scan never looked at.
+                let old: Vec<Uuid> = store
+                    .scan_customers(q, usize::MAX)
+                    .expect("scan")
+                    .iter()
+                    .map(|c| c.data.id)
+                    .collect();
+                let new: std::collections::HashSet<Uuid> = store
+                    .search_ids(Shelf::Customers, q, usize::MAX)
+                    .expect("search")
+                    .expect("index")
+                    .into_iter()
+                    .collect();
+                assert!(
+                    old.iter().all(|id| new.contains(id)),
+                    "the index misses customers the scan finds for {q:?}"
+                );
+            }
+        }
+        let pair = |s: &Samples| {
+            if s.0.is_empty() {
+                "not run".to_string()
+            } else {
+                format!("{:.3} / {:.3} ms", ms(s.mean()), ms(s.max()))
+            }
+        };
+        println!(
+            "| {} | {:.0} ms (unlock {:.0} ms, not delayed) | {:.1} MiB ({} B/customer) | {} | {} | {} | {} |",
+            stats.customers,
+            ms(build),
+            ms(unlock),
+            stats.bytes as f64 / 1_048_576.0,
+            stats.bytes / stats.customers.max(1),
+            pair(&ids),
+            pair(&full),
+            pair(&fts),
+            pair(&scan)
+        );
+        let _ = agree;
+    }
+}
+
+fn main() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    println!("# store_perf (release, figures beside their anchors, same run)");
+    search_bench(dir.path());
+    sale_bench(dir.path());
+}
