@@ -134,6 +134,13 @@ impl ServerDb {
         &self.sealer
     }
 
+    pub(crate) fn pg(&self) -> Option<&crate::pg::Pg> {
+        match &self.backend {
+            Backend::Postgres(pg) => Some(pg),
+            Backend::Redb(_) => None,
+        }
+    }
+
     /// Whether several server instances may share this database (PostgreSQL).
     pub fn is_shared(&self) -> bool {
         matches!(self.backend, Backend::Postgres(_))

@@ -147,8 +147,10 @@ pub fn pass(
     clients: &mut HashMap<String, SunatClient>,
 ) -> DbResult<PassReport> {
     let workers = settings.workers.clamp(1, 32);
-    let due = db.fiscal_due(Utc::now(), workers * 8)?;
-    let voids = db.voids_due(Utc::now(), workers * 8)?;
+    // Held until this pass returns: other instances skip these documents meanwhile.
+    let mut claims = db.claims()?;
+    let due = db.fiscal_due(Utc::now(), workers * 8, &mut claims)?;
+    let voids = db.voids_due(Utc::now(), workers * 8, &mut claims)?;
     let mut report = PassReport {
         documents: due.len(),
         voids: voids.len(),

@@ -6,8 +6,10 @@
 //! kiosk pulls it. A settled document (accepted, rejected) leaves the due index; anything
 //! else is due again after a backoff. A voiding (a signed RA or RC pushed by a kiosk)
 //! has its own due index; its steps are published the same way, and a confirmed one
-//! makes the document ANULADO.
+//! makes the document ANULADO. Instances sharing a database take due work through
+//! `claims`, so no two send one document at the same time.
 
+use crate::claims::Claims;
 use crate::db::{DbResult, ServerDb};
 use crate::storage::{DueQueue, NewChange, Txn};
 use chrono::{DateTime, Utc};
@@ -19,11 +21,6 @@ use motordesk_sunat::{SunatOutcome, VoidStep};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use uuid::Uuid;
-
-/// How long a document or voiding taken by a dispatcher of a shared database stays its
-/// own: another instance takes it after this only if the first one died meanwhile (and
-/// then asks SUNAT before sending again, as the ENVIADO mark says).
-pub const CLAIM_LEASE: chrono::Duration = chrono::Duration::minutes(2);
 
 /// One document's SUNAT record on the server.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -180,57 +177,75 @@ pub(crate) fn queue_void(
 
 impl ServerDb {
     /// Takes what is due in `queue` at `now` (at most `limit`, soonest first) and hands
-    /// each to `take` with its signed XML. On a shared database the taken rows are
-    /// claimed: locked with SKIP LOCKED (another instance's pass takes others) and due
-    /// again only after `CLAIM_LEASE`, in the same transaction. A lone redb server has
-    /// nobody to share with and only reads.
+    /// each to `take` with its signed XML. Each one is first claimed in `claims`: a
+    /// document another instance's pass holds is skipped, and one that stopped being
+    /// due between the listing and the claim (settled meanwhile) is let go.
     fn take_due<T>(
         &self,
         queue: DueQueue,
         now: DateTime<Utc>,
         limit: usize,
+        claims: &mut Claims,
         mut take: impl FnMut(&ServerFiscal, serde_json::Value) -> DbResult<Option<T>>,
     ) -> DbResult<Vec<T>> {
         let kind = match queue {
             DueQueue::Documents => RecordKind::Comprobante,
             DueQueue::Voids => RecordKind::VoidRequest,
         };
-        let mut pass = |t: &mut dyn Txn, claim: bool| -> DbResult<Vec<T>> {
-            let mut out = Vec::new();
-            for id in t.due(queue, now.timestamp_millis(), limit)? {
-                let Some(mut f) = t.fiscal(id)? else { continue };
-                let Some(record) = t.record(kind, id)? else {
+        let now_ms = now.timestamp_millis();
+        let mut out = Vec::new();
+        let mut after = None;
+        // Page through the queue: what other passes hold is skipped, not waited for.
+        'pages: while out.len() < limit {
+            let page = self.read(|t| t.due(queue, now_ms, limit.max(16), after))?;
+            let Some(&last) = page.last() else { break };
+            after = Some(last);
+            for (_, id) in page {
+                if out.len() >= limit {
+                    break 'pages;
+                }
+                if !claims.try_take(id)? {
+                    continue;
+                }
+                // Read again under the claim: another pass may have settled it meanwhile.
+                let (f, record) = self.read(|t| Ok((t.fiscal(id)?, t.record(kind, id)?)))?;
+                let still_due = f.as_ref().is_some_and(|f| {
+                    let due = match queue {
+                        DueQueue::Documents => f.due_ms,
+                        DueQueue::Voids => f.void_due_ms,
+                    };
+                    due.is_some_and(|d| d <= now_ms)
+                });
+                let (Some(f), true) = (f, still_due) else {
+                    claims.release(id)?;
+                    continue;
+                };
+                let Some(record) = record else {
                     log::error!(
                         "fiscal: {} is queued but its XML is missing",
                         f.update.file_name
                     );
+                    claims.release(id)?;
                     continue;
                 };
-                let Some(item) = take(&f, record.payload)? else {
-                    continue;
-                };
-                out.push(item);
-                if claim {
-                    let until = Some((now + CLAIM_LEASE).timestamp_millis());
-                    match queue {
-                        DueQueue::Documents => f.due_ms = until,
-                        DueQueue::Voids => f.void_due_ms = until,
-                    }
-                    t.put_fiscal(&f)?;
+                match take(&f, record.payload)? {
+                    Some(item) => out.push(item),
+                    None => claims.release(id)?,
                 }
             }
-            Ok(out)
-        };
-        if self.is_shared() {
-            self.write(|t| pass(t, true))
-        } else {
-            self.read(|t| pass(t, false))
         }
+        Ok(out)
     }
 
-    /// Up to `limit` documents due at `now`, soonest first, with their XML.
-    pub fn fiscal_due(&self, now: DateTime<Utc>, limit: usize) -> DbResult<Vec<DueDocument>> {
-        self.take_due(DueQueue::Documents, now, limit, |f, xml| {
+    /// Up to `limit` documents due at `now`, soonest first, with their XML, each held
+    /// in `claims` until the caller drops them.
+    pub fn fiscal_due(
+        &self,
+        now: DateTime<Utc>,
+        limit: usize,
+        claims: &mut Claims,
+    ) -> DbResult<Vec<DueDocument>> {
+        self.take_due(DueQueue::Documents, now, limit, claims, |f, xml| {
             let upload: ComprobanteUpload = serde_json::from_value(xml["data"].clone())?;
             Ok(Some(DueDocument {
                 invoice_id: f.update.invoice_id,
@@ -287,9 +302,15 @@ impl ServerDb {
         })
     }
 
-    /// Up to `limit` voidings due at `now`, soonest first, with their signed summary.
-    pub fn voids_due(&self, now: DateTime<Utc>, limit: usize) -> DbResult<Vec<DueVoid>> {
-        self.take_due(DueQueue::Voids, now, limit, |f, p| {
+    /// Up to `limit` voidings due at `now`, soonest first, with their signed summary,
+    /// each held in `claims` until the caller drops them.
+    pub fn voids_due(
+        &self,
+        now: DateTime<Utc>,
+        limit: usize,
+        claims: &mut Claims,
+    ) -> DbResult<Vec<DueVoid>> {
+        self.take_due(DueQueue::Voids, now, limit, claims, |f, p| {
             let Some(void) = &f.update.void else {
                 return Ok(None);
             };

@@ -2,6 +2,7 @@
 //! `src/bin/motordesk-server.rs` parses flags and calls `serve`.
 
 pub mod accounts;
+pub mod claims;
 pub mod db;
 pub mod device;
 pub mod dispatcher;

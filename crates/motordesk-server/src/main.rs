@@ -312,6 +312,36 @@ impl Args {
     }
 }
 
+/// Test mode only (`--test-faults`): with MOTORDESK_TEST_POSTGRES=postgres://…/ (a
+/// throwaway cluster) and no `--database`, the server runs on PostgreSQL in a database
+/// named after its `--db` path, created when missing. A test suite written for the redb
+/// server (fresh `--db` per test, restarts on the same one) thus runs unchanged on
+/// PostgreSQL: `scripts/test-postgres.sh`.
+fn test_database(args: &mut Args) -> Result<(), String> {
+    let Ok(base) = std::env::var("MOTORDESK_TEST_POSTGRES") else {
+        return Ok(());
+    };
+    if !args.test_faults || args.database_url.is_some() || base.trim().is_empty() {
+        return Ok(());
+    }
+    use blake2::{Blake2s256, Digest};
+    let digest = Blake2s256::digest(args.db.display().to_string().as_bytes());
+    let name: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    let name = format!("md_{name}");
+    let base = base.trim_end_matches('/');
+    let mut admin = postgres::Client::connect(&format!("{base}/postgres"), postgres::NoTls)
+        .map_err(|e| format!("MOTORDESK_TEST_POSTGRES: {e}"))?;
+    match admin.batch_execute(&format!("CREATE DATABASE {name}")) {
+        Ok(()) => {}
+        Err(e) if e.code() == Some(&postgres::error::SqlState::DUPLICATE_DATABASE) => {}
+        Err(e) => return Err(format!("MOTORDESK_TEST_POSTGRES: create {name}: {e}")),
+    }
+    log::warn!("test mode: data in PostgreSQL database {name} (MOTORDESK_TEST_POSTGRES)");
+    args.database_url = Some(format!("{base}/{name}"));
+    args.key_file = Some(args.db.with_extension("key"));
+    Ok(())
+}
+
 /// `--new-enrollment-code`: one single-use code, printed once.
 fn new_enrollment_code(args: &Args, hours: i64) {
     let made =
@@ -350,6 +380,10 @@ fn main() {
             std::process::exit(1);
         }
     };
+    if let Err(e) = test_database(&mut args) {
+        eprintln!("motordesk-server: {e}");
+        std::process::exit(1);
+    }
     if let Some(hours) = args.new_code_hours {
         new_enrollment_code(&args, hours);
         return;

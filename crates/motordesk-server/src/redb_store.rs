@@ -348,18 +348,29 @@ impl Txn for RedbTxn {
         Ok(())
     }
 
-    fn due(&mut self, queue: DueQueue, now_ms: i64, limit: usize) -> DbResult<Vec<Uuid>> {
+    fn due(
+        &mut self,
+        queue: DueQueue,
+        now_ms: i64,
+        limit: usize,
+        after: Option<(i64, Uuid)>,
+    ) -> DbResult<Vec<(i64, Uuid)>> {
         let def = match queue {
             DueQueue::Documents => FISCAL_DUE,
             DueQueue::Voids => VOIDS_DUE,
         };
+        let from = after.map_or((i64::MIN, 0), |(ms, id)| (ms, id.as_u128()));
         let mut out = Vec::new();
         with_table!(self, def, |t| {
-            for row in t.range((i64::MIN, 0)..=(now_ms, u128::MAX))? {
+            for row in t.range(from..=(now_ms, u128::MAX))? {
                 if out.len() >= limit {
                     break;
                 }
-                out.push(Uuid::from_u128(row?.0.value().1));
+                let (ms, id) = row?.0.value();
+                if after.is_some() && (ms, id) == from {
+                    continue;
+                }
+                out.push((ms, Uuid::from_u128(id)));
             }
         });
         Ok(out)

@@ -140,9 +140,15 @@ pub(crate) trait Txn {
     fn fiscal(&mut self, id: Uuid) -> DbResult<Option<ServerFiscal>>;
     /// Stores `f` and keeps the due queues in step with its `due_ms`/`void_due_ms`.
     fn put_fiscal(&mut self, f: &ServerFiscal) -> DbResult<()>;
-    /// Up to `limit` ids due in `queue` at `now_ms`, soonest first. On PostgreSQL the
-    /// rows are locked and rows another instance holds are skipped (`SKIP LOCKED`).
-    fn due(&mut self, queue: DueQueue, now_ms: i64, limit: usize) -> DbResult<Vec<Uuid>>;
+    /// Up to `limit` (due at, id) due in `queue` at `now_ms`, soonest first, after
+    /// `after` (exclusive) when given: the next page of the queue.
+    fn due(
+        &mut self,
+        queue: DueQueue,
+        now_ms: i64,
+        limit: usize,
+        after: Option<(i64, Uuid)>,
+    ) -> DbResult<Vec<(i64, Uuid)>>;
     fn all_fiscal(&mut self) -> DbResult<Vec<ServerFiscal>>;
     fn due_count(&mut self) -> DbResult<usize>;
 

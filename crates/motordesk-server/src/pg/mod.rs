@@ -94,6 +94,10 @@ impl Pg {
         let pool = r2d2::Pool::builder()
             .max_size(size)
             .min_idle(Some(2.min(size)))
+            // No "are you alive" round trip per checkout: a closed connection is
+            // noticed by the pool, a broken one fails its statement and the client
+            // (which always retries pushes) tries again.
+            .test_on_check_out(false)
             .connection_timeout(Duration::from_secs(10))
             .build(PostgresConnectionManager::new(config, NoTls))
             .map_err(DbError::Pool)?;
@@ -106,6 +110,13 @@ impl Pg {
             );
         }
         Ok(Pg { pool })
+    }
+
+    /// A connection of the pool for the caller alone (the dispatcher's claims).
+    pub(crate) fn connection(
+        &self,
+    ) -> DbResult<r2d2::PooledConnection<PostgresConnectionManager<NoTls>>> {
+        self.pool.get().map_err(DbError::Pool)
     }
 
     /// Runs `f` in a write transaction and commits, again from the start when it lost a
@@ -468,22 +479,26 @@ impl Txn for PgTxn<'_> {
         Ok(())
     }
 
-    fn due(&mut self, queue: DueQueue, now_ms: i64, limit: usize) -> DbResult<Vec<Uuid>> {
+    fn due(
+        &mut self,
+        queue: DueQueue,
+        now_ms: i64,
+        limit: usize,
+        after: Option<(i64, Uuid)>,
+    ) -> DbResult<Vec<(i64, Uuid)>> {
         let col = due_column(queue);
-        // SKIP LOCKED: a row another instance is claiming right now is left to it.
-        let lock = if self.write {
-            " FOR UPDATE SKIP LOCKED"
-        } else {
-            ""
-        };
+        let (from_ms, from_id) = after.unwrap_or((i64::MIN, Uuid::nil()));
+        let strict = if after.is_some() { ">" } else { ">=" };
         let sql = format!(
-            "SELECT invoice_id FROM fiscal WHERE {col} <= $1 ORDER BY {col}, invoice_id LIMIT $2{lock}"
+            "SELECT {col}, invoice_id FROM fiscal
+             WHERE {col} <= $1 AND ({col}, invoice_id) {strict} ($2, $3)
+             ORDER BY {col}, invoice_id LIMIT $4"
         );
         Ok(self
             .tx
-            .query(&sql, &[&now_ms, &(limit as i64)])?
+            .query(&sql, &[&now_ms, &from_ms, &from_id, &(limit as i64)])?
             .iter()
-            .map(|r| r.get(0))
+            .map(|r| (r.get(0), r.get(1)))
             .collect())
     }
 
