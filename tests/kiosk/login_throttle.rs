@@ -4,6 +4,7 @@
 //! left; a good password after the wait starts the count again. The login screen shows
 //! the countdown.
 
+use crate::screen::{has, wait_for};
 use egui::vec2;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -97,26 +98,6 @@ fn one_account_waiting_does_not_hold_up_another_but_many_unknown_names_do() {
     wrong(&p, "nadie10");
     refused(&p, "lucia", "otra-clave", 1);
     refused(&p, "otro", "x", 1);
-}
-
-fn has(h: &Harness<'static, KioskApp>, text: &str) -> bool {
-    h.query_all_by_label_contains(text).next().is_some()
-}
-
-fn wait_for(
-    h: &mut Harness<'static, KioskApp>,
-    what: &str,
-    cond: impl Fn(&Harness<'static, KioskApp>) -> bool,
-) {
-    for _ in 0..1500 {
-        h.step();
-        if cond(h) {
-            h.step();
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    panic!("timed out waiting for {what}");
 }
 
 fn type_into(h: &mut Harness<'static, KioskApp>, label: &str, text: &str) {

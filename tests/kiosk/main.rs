@@ -5,6 +5,7 @@
 //! `tests/tls.rs` stays separate because it sets a process environment variable.
 
 mod receipt_common;
+mod screen;
 mod sunat_support;
 mod sync_support;
 // The SUNAT crate's own checkers (xmllint, validate.py, xmlsec1), one copy for both.
@@ -22,8 +23,8 @@ mod receipt_pdf;
 mod receipt_preview;
 mod receipt_print;
 mod receipts_at_rest;
-mod search_index;
 mod scanner;
+mod search_index;
 mod security;
 mod store;
 mod sunat_dispatch;

@@ -6,7 +6,6 @@
 //! is still there to reprint).
 
 use crate::receipt_common;
-use crate::sunat_support;
 
 use motordesk::receipt::{
     BAND_ROWS, DOTS_80MM, Item, NetPrintError, ReceiptLayout, escpos_job, print_raw,
@@ -183,11 +182,11 @@ fn an_offline_or_vanishing_printer_is_a_clear_error() {
 /// the ESC/POS job there, not a PDF to the system.
 #[test]
 fn reimprimir_goes_to_the_network_thermal_printer() {
+    use crate::screen::{has, wait_for};
     use egui::vec2;
     use egui_kittest::Harness;
     use egui_kittest::kittest::{NodeT, Queryable};
     use motordesk::ui::{AppOptions, KioskApp, PanelId};
-    use sunat_support::touch::{has, wait_for};
 
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();

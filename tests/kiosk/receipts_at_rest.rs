@@ -3,10 +3,8 @@
 //! an older version saved are sealed and deleted at login; a reprint still reads.
 
 use crate::receipt_common;
-use crate::sunat_support;
 
-use egui::vec2;
-use egui_kittest::Harness;
+use crate::screen::{harness, has, wait_for};
 use egui_kittest::kittest::{NodeT, Queryable};
 use motordesk::receipt::{
     ReceiptLayout, open_receipt, receipts_dir, render_pdf, save_receipt, saved_receipt_path,
@@ -15,7 +13,6 @@ use motordesk::store::Paper;
 use motordesk::ui::{AppOptions, KioskApp, PanelId};
 use receipt_common::*;
 use std::path::{Path, PathBuf};
-use sunat_support::touch::{has, wait_for};
 
 /// What a receipt of `boleta` or `factura` shows about its customer.
 const CUSTOMER: [&str; 6] = [
@@ -112,12 +109,6 @@ fn saved_receipts_leave_nothing_readable_and_still_reprint() {
     assert!(text.contains("B001-00000001"), "{text}");
 }
 
-fn harness(app: KioskApp) -> Harness<'static, KioskApp> {
-    Harness::builder()
-        .with_size(vec2(1280.0, 800.0))
-        .build_ui_state(|ui, app: &mut KioskApp| app.ui(ui), app)
-}
-
 #[test]
 fn the_kiosk_saves_the_receipt_sealed() {
     let shop = shop();
@@ -126,7 +117,7 @@ fn the_kiosk_saves_the_receipt_sealed() {
     let mut opts = AppOptions::new(dir.path().to_path_buf());
     opts.print = false;
     opts.start_panel = PanelId::Comprobantes;
-    let mut h = harness(KioskApp::with_store(opts, store));
+    let mut h = harness(KioskApp::with_store(opts, store), (1280.0, 800.0));
     wait_for(&mut h, "documents list", |h| has(h, "B001-00000001"));
     h.get_by_label("B001-00000001").click();
     wait_for(&mut h, "document detail", |h| has(h, "Reimprimir"));
@@ -162,7 +153,7 @@ fn plaintext_receipts_of_an_older_version_are_sealed_at_login() {
     // Log in through the login screen, as the cashier does.
     let mut opts = AppOptions::new(dir.path().to_path_buf());
     opts.print = false;
-    let mut h = harness(KioskApp::new(opts));
+    let mut h = harness(KioskApp::new(opts), (1280.0, 800.0));
     h.run();
     for (field, text) in [("Usuario", "admin"), ("Contraseña", "pw")] {
         h.get_by_label(field).click();

@@ -3,6 +3,7 @@
 //! code says so; in the product search, Enter (here the on-screen keyboard's Listo) adds
 //! the product whose code was typed. At 1024×768 and 1280×800.
 
+use crate::screen::{has, wait_for_text};
 use egui::{Event, Key, vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -11,7 +12,6 @@ use motordesk::ui::{AppOptions, KioskApp, PanelId};
 use motordesk_core::{Product, TaxAffectation, Unit};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
-use std::time::Duration;
 use uuid::Uuid;
 
 const SIZES: [(f32, f32); 2] = [(1024.0, 768.0), (1280.0, 800.0)];
@@ -68,22 +68,6 @@ fn ventas(size: (f32, f32)) -> (tempfile::TempDir, Harness<'static, KioskApp>) {
     (dir, h)
 }
 
-fn has(h: &Harness<'static, KioskApp>, text: &str) -> bool {
-    h.query_all_by_label_contains(text).next().is_some()
-}
-
-fn wait_for(h: &mut Harness<'static, KioskApp>, text: &str) {
-    for _ in 0..1500 {
-        h.step();
-        if has(h, text) {
-            h.run();
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    panic!("timed out waiting for {text:?}");
-}
-
 /// What a keyboard-wedge scanner sends: the code's characters, then Enter.
 fn scan(h: &mut Harness<'static, KioskApp>, code: &str) {
     h.event(Event::Text(code.into()));
@@ -96,7 +80,7 @@ fn a_scan_with_no_field_focused_adds_the_product() {
     for size in SIZES {
         let (_dir, mut h) = ventas(size);
         // The catalog is loaded once its quick key shows.
-        wait_for(&mut h, "Cambio de aceite");
+        wait_for_text(&mut h, "Cambio de aceite");
         assert!(!has(&h, "Filtro de aceite"));
         scan(&mut h, "7751234567890");
         assert!(has(&h, "Filtro de aceite"), "{size:?}: scan did not add");
@@ -115,7 +99,7 @@ fn a_scan_with_no_field_focused_adds_the_product() {
 fn enter_in_the_product_search_adds_the_typed_code() {
     for size in SIZES {
         let (_dir, mut h) = ventas(size);
-        wait_for(&mut h, "Cambio de aceite");
+        wait_for_text(&mut h, "Cambio de aceite");
         let search = "Buscar producto o servicio";
         h.get_by_label(search).click();
         h.run();

@@ -491,11 +491,11 @@ fn a_voiding_the_server_refuses_says_so_on_the_document() {
 /// on screen when the server's answer comes back through sync.
 mod by_touch {
     use super::*;
+    use crate::screen::{click, has, wait_for};
     use egui::vec2;
     use egui_kittest::Harness;
     use egui_kittest::kittest::Queryable;
     use motordesk::ui::{AppOptions, KioskApp, PanelId};
-    use sunat_support::touch::{click, has, wait_for};
 
     #[test]
     fn an_administrator_voids_through_the_server_and_sees_anulado() {

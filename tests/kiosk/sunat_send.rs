@@ -233,11 +233,11 @@ fn documents_sin_firmar_are_never_sent() {
 
 mod by_touch {
     use super::*;
+    use crate::screen::{click, has, wait_for};
     use egui::{Key, Modifiers, vec2};
     use egui_kittest::Harness;
     use egui_kittest::kittest::Queryable;
     use motordesk::ui::{AppOptions, KioskApp, PanelId};
-    use sunat_support::touch::{click, has, wait_for};
 
     fn replace_text(h: &mut Harness<'static, KioskApp>, label: &str, text: &str) {
         click(h, label);

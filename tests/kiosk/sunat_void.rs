@@ -360,12 +360,12 @@ fn a_refused_void_keeps_the_document_accepted() {
 
 mod by_touch {
     use super::*;
+    use crate::screen::{click, has, wait_for};
     use egui::vec2;
     use egui_kittest::Harness;
     use egui_kittest::kittest::Queryable;
     use motordesk::ui::{AppOptions, KioskApp, PanelId};
     use motordesk_core::Role;
-    use sunat_support::touch::{click, has, wait_for};
 
     fn kiosk(dir: &Path, store: Store) -> Harness<'static, KioskApp> {
         let mut opts = AppOptions::new(dir.to_path_buf());

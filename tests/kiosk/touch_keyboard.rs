@@ -4,14 +4,13 @@
 //! date layouts), the customer form with Ñ and accents, the ✕ of a search box, and the
 //! Ajustes switch that turns the keyboard off (kept in `pantalla.json`).
 
-use egui::vec2;
+use crate::screen::{harness, has, wait_for};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use motordesk::store::{DB_FILE, ScreenPrefs, Store};
 use motordesk::ui::{AppOptions, KioskApp, PanelId};
 use motordesk_core::{IdKind, Plate};
 use std::path::Path;
-use std::time::Duration;
 
 /// The two screens the kiosk must work on.
 const SIZES: [(f32, f32); 2] = [(1024.0, 768.0), (1280.0, 800.0)];
@@ -29,34 +28,6 @@ fn opts(dir: &Path, panel: PanelId) -> AppOptions {
     o.start_panel = panel;
     o.print = false;
     o
-}
-
-fn harness(app: KioskApp, size: (f32, f32)) -> Harness<'static, KioskApp> {
-    Harness::builder()
-        .with_size(vec2(size.0, size.1))
-        .with_max_steps(20)
-        .build_ui_state(|ui, app: &mut KioskApp| app.ui(ui), app)
-}
-
-/// Steps frames until `cond` holds (workers answer asynchronously); bounded.
-fn wait_for(
-    h: &mut Harness<'static, KioskApp>,
-    what: &str,
-    cond: impl Fn(&Harness<'static, KioskApp>) -> bool,
-) {
-    for _ in 0..1500 {
-        h.step();
-        if cond(h) {
-            h.step();
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    panic!("timed out waiting for {what}");
-}
-
-fn has(h: &Harness<'static, KioskApp>, text: &str) -> bool {
-    h.query_all_by_label_contains(text).next().is_some()
 }
 
 fn key_shown(h: &Harness<'static, KioskApp>, name: &str) -> bool {

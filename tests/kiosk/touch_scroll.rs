@@ -3,7 +3,8 @@
 //! (`KioskApp::prepare_input`, eframe's raw input hook), so a press-move-release with the
 //! mouse button scrolls the fleet list; with touch mode off the same drag does not.
 
-use egui::{Pos2, RawInput, vec2};
+use crate::screen::harness;
+use egui::{Pos2, RawInput};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use motordesk::store::{DB_FILE, ScreenPrefs, Store};
@@ -30,12 +31,6 @@ fn fleet(dir: &Path) -> Store {
         store.save_vehicle(v).unwrap();
     }
     store
-}
-
-fn harness(app: KioskApp, size: (f32, f32)) -> Harness<'static, KioskApp> {
-    Harness::builder()
-        .with_size(vec2(size.0, size.1))
-        .build_ui_state(|ui, app: &mut KioskApp| app.ui(ui), app)
 }
 
 /// What eframe does before every frame: the app's raw input hook, then egui.

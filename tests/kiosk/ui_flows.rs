@@ -3,6 +3,7 @@
 //! typed, odometer updates, the sync indicator's pending count, and the comprobantes SUNAT
 //! has not accepted yet with their deadlines.
 
+use crate::screen::{self, has, press, tap, wait_for};
 use egui::{Key, Modifiers, vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -16,7 +17,6 @@ use motordesk_core::TaxAffectation;
 use motordesk_core::Unit;
 use motordesk_core::Vehicle;
 use rust_decimal_macros::dec;
-use std::time::Duration;
 use tempfile::TempDir;
 use uuid::Uuid;
 
@@ -94,31 +94,7 @@ fn shop(panel: PanelId) -> Shop {
 }
 
 fn harness(app: KioskApp) -> Harness<'static, KioskApp> {
-    Harness::builder()
-        .with_size(vec2(1280.0, 800.0))
-        .build_ui_state(|ui, app: &mut KioskApp| app.ui(ui), app)
-}
-
-/// Steps frames until `cond` holds: worker threads answer asynchronously. Bounded, so
-/// a broken flow fails instead of hanging; the sleep only yields to the worker.
-fn wait_for(
-    h: &mut Harness<'static, KioskApp>,
-    what: &str,
-    cond: impl Fn(&Harness<'static, KioskApp>) -> bool,
-) {
-    for _ in 0..1500 {
-        h.step();
-        if cond(h) {
-            h.step();
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    panic!("timed out waiting for {what}");
-}
-
-fn has(h: &Harness<'static, KioskApp>, text: &str) -> bool {
-    h.query_all_by_label_contains(text).next().is_some()
+    screen::harness(app, (1280.0, 800.0))
 }
 
 fn store(h: &Harness<'static, KioskApp>) -> std::sync::Arc<Store> {
@@ -141,28 +117,9 @@ fn select_all_and_type(h: &mut Harness<'static, KioskApp>, label: &str, text: &s
     h.run();
 }
 
-/// Touches a button whose text contains `text` (a quick key shows name and price).
-fn touch_button(h: &mut Harness<'static, KioskApp>, text: &str) {
-    h.get_all_by_label_contains(text)
-        .find(|n| n.accesskit_node().role() == egui::accesskit::Role::Button)
-        .unwrap_or_else(|| panic!("no button with {text:?}"))
-        .click();
-    h.run();
-}
-
 fn click(h: &mut Harness<'static, KioskApp>, label: &str) {
     h.get_by_label(label).click();
     h.run();
-}
-
-/// Touches a button that starts worker jobs: their answers repaint at moments `run()`
-/// cannot predict, so step a few frames and let `wait_for` watch for the result.
-fn tap(h: &mut Harness<'static, KioskApp>, text: &str) {
-    h.get_all_by_label_contains(text)
-        .find(|n| n.accesskit_node().role() == egui::accesskit::Role::Button)
-        .unwrap_or_else(|| panic!("no button with {text:?}"))
-        .click();
-    h.run_steps(3);
 }
 
 #[test]
@@ -172,7 +129,7 @@ fn sale_by_touch_is_issued_and_listed_as_pending() {
     wait_for(&mut h, "quick keys", |h| has(h, "Cambio de aceite"));
     h.run();
 
-    touch_button(&mut h, "Cambio de aceite");
+    press(&mut h, "Cambio de aceite");
     // Quantity through the on-screen keypad: 1 → 3.
     click(&mut h, "1 SERV");
     assert!(has(&h, "Cantidad: Cambio de aceite"), "keypad opened");
@@ -235,7 +192,7 @@ fn boleta_over_700_without_dni_shows_the_rule() {
     let mut h = harness(shop.app);
     wait_for(&mut h, "quick keys", |h| has(h, "Aceite 20W-50"));
     for _ in 0..8 {
-        touch_button(&mut h, "Aceite 20W-50");
+        press(&mut h, "Aceite 20W-50");
     }
     assert!(h.query_by_label("S/ 760.00").is_some());
     assert!(
@@ -474,7 +431,7 @@ fn a_sale_without_certificate_waits_unsigned_until_ajustes_imports_one() {
     let mut h = harness(shop.app);
     wait_for(&mut h, "the fiscal warning", |h| has(h, "SIN CERTIFICADO"));
     wait_for(&mut h, "quick keys", |h| has(h, "Cambio de aceite"));
-    touch_button(&mut h, "Cambio de aceite");
+    press(&mut h, "Cambio de aceite");
     h.get_by_label("EMITIR").click();
     wait_for(&mut h, "the boleta", |h| {
         has(h, "Emitido: Boleta B001-00000001")

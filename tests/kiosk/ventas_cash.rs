@@ -3,6 +3,7 @@
 //! venta* closes it on a fresh boleta for Clientes varios, and *Reimprimir último*
 //! prints the sale again.
 
+use crate::screen::{has, press, wait_for};
 use egui::vec2;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -10,7 +11,6 @@ use motordesk::store::{DB_FILE, Store};
 use motordesk::ui::{AppOptions, KioskApp, PanelId};
 use motordesk_core::{Invoice, Product, RecordKind, TaxAffectation, Unit};
 use rust_decimal_macros::dec;
-use std::time::Duration;
 use uuid::Uuid;
 
 const SIZES: [(f32, f32); 2] = [(1024.0, 768.0), (1280.0, 800.0)];
@@ -52,62 +52,34 @@ fn ventas(size: (f32, f32)) -> (tempfile::TempDir, Harness<'static, KioskApp>) {
     (dir, h)
 }
 
-fn has(h: &Harness<'static, KioskApp>, text: &str) -> bool {
-    h.query_all_by_label_contains(text).next().is_some()
-}
-
-fn wait_for(
-    h: &mut Harness<'static, KioskApp>,
-    what: &str,
-    cond: impl Fn(&Harness<'static, KioskApp>) -> bool,
-) {
-    for _ in 0..1500 {
-        h.step();
-        if cond(h) {
-            h.run();
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    panic!("timed out waiting for {what}");
-}
-
-fn touch(h: &mut Harness<'static, KioskApp>, text: &str) {
-    h.get_all_by_label_contains(text)
-        .find(|n| n.accesskit_node().role() == egui::accesskit::Role::Button)
-        .unwrap_or_else(|| panic!("no button {text:?}"))
-        .click();
-    h.run();
-}
-
 #[test]
 fn quick_cash_change_screen_new_boleta_and_reprint() {
     for size in SIZES {
         let (_dir, mut h) = ventas(size);
         wait_for(&mut h, "quick key", |h| has(h, "Cambio de aceite"));
-        touch(&mut h, "Cambio de aceite");
-        touch(&mut h, "+50");
+        press(&mut h, "Cambio de aceite");
+        press(&mut h, "+50");
         assert!(has(&h, "Vuelto: S/ 15.00"), "{size:?}: one S/ 50 bill");
-        touch(&mut h, "+20");
+        press(&mut h, "+20");
         assert!(
             has(&h, "Vuelto: S/ 35.00"),
             "{size:?}: +50 and +20 received"
         );
-        touch(&mut h, "Exacto");
+        press(&mut h, "Exacto");
         assert!(
             has(&h, "Vuelto: S/ 0.00"),
             "{size:?}: exact cash, no change"
         );
-        touch(&mut h, "+100");
-        touch(&mut h, "Factura");
-        touch(&mut h, "Boleta");
+        press(&mut h, "+100");
+        press(&mut h, "Factura");
+        press(&mut h, "Boleta");
         assert!(
             h.get_by_label("Reimprimir último")
                 .accesskit_node()
                 .is_disabled(),
             "nothing to reprint before the first sale"
         );
-        touch(&mut h, "EMITIR");
+        press(&mut h, "EMITIR");
         wait_for(&mut h, "change screen", |h| has(h, "VUELTO"));
         // S/ 35 + S/ 100 received for S/ 35.00.
         assert!(has(&h, "S/ 100.00"), "{size:?}: the change in large type");
@@ -116,7 +88,7 @@ fn quick_cash_change_screen_new_boleta_and_reprint() {
         assert_eq!(store.count(RecordKind::Invoice).unwrap(), 1);
         let inv: Invoice = store.list::<Invoice>().unwrap().remove(0).data;
         assert_eq!(inv.payment.received, Some(dec!(135.00)));
-        touch(&mut h, "Listo, nueva venta");
+        press(&mut h, "Listo, nueva venta");
         assert!(!has(&h, "VUELTO"), "{size:?}: change screen closed");
         // A fresh boleta for Clientes varios, empty ticket.
         assert!(has(&h, "CLIENTES VARIOS"));
@@ -131,7 +103,7 @@ fn quick_cash_change_screen_new_boleta_and_reprint() {
                 .accesskit_node()
                 .is_disabled()
         );
-        touch(&mut h, "Reimprimir último");
+        press(&mut h, "Reimprimir último");
         assert!(
             has(&h, "Imprimiendo comprobante"),
             "{size:?}: reprint started"
