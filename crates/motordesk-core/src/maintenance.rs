@@ -30,11 +30,14 @@ pub struct Alert {
 }
 
 impl Alert {
-    /// Spanish text for the fleet panel.
+    /// Spanish text for the fleet panel ("revisión técnica" is feminine: "vencida").
     pub fn texto(&self) -> String {
-        let when = match self.urgency {
-            Urgency::Overdue => "vencido",
-            Urgency::DueSoon => "próximo",
+        let feminine = matches!(self.kind, AlertKind::RevisionTecnica { .. });
+        let when = match (self.urgency, feminine) {
+            (Urgency::Overdue, false) => "vencido",
+            (Urgency::Overdue, true) => "vencida",
+            (Urgency::DueSoon, false) => "próximo",
+            (Urgency::DueSoon, true) => "próxima",
         };
         match &self.kind {
             AlertKind::ServiceByKm { due_km } => format!("Mantenimiento {when} ({due_km} km)"),
@@ -146,7 +149,7 @@ mod tests {
         let a = alerts(&v, d("2026-11-25"));
         assert_eq!(a.len(), 2);
         assert_eq!(a[0].urgency, Urgency::Overdue, "overdue first");
-        assert!(a[0].texto().starts_with("Revisión técnica vencido"));
+        assert!(a[0].texto().starts_with("Revisión técnica vencida"));
         assert!(a[1].texto().starts_with("SOAT próximo"));
     }
 
