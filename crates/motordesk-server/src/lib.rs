@@ -1,4 +1,5 @@
-//! The reference sync server (library part): axum routes over its own redb file.
+//! The reference sync server (library part): axum routes over its storage — its own
+//! redb file, or PostgreSQL shared by several instances (`storage`, `redb_store`, `pg`).
 //! `src/bin/motordesk-server.rs` parses flags and calls `serve`.
 
 pub mod accounts;
