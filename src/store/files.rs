@@ -11,7 +11,9 @@ use std::path::Path;
 /// Creates `dir` (and its parents) readable by its owner only, and tightens it when it
 /// already exists with wider permissions (data dirs made by older builds were 0755). A
 /// directory this user may not chmod (someone else's) is left as it is, with a warning:
-/// the store inside stays sealed either way.
+/// the store inside stays sealed either way. A shared sticky directory such as `/tmp`
+/// (a store file put straight in it) is never tightened: as root that would lock every
+/// other account, PostgreSQL's included, out of `/tmp`.
 pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {
@@ -22,8 +24,14 @@ pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
                 .mode(0o700)
                 .create(dir)?;
         }
-        let mode = std::fs::metadata(dir)?.permissions().mode() & 0o777;
-        if mode & 0o077 != 0 {
+        let full = std::fs::metadata(dir)?.permissions().mode();
+        let mode = full & 0o777;
+        if full & 0o1000 != 0 {
+            log::warn!(
+                "{} is a shared sticky folder ({mode:o}); left as it is: keep the store in a folder of its own",
+                dir.display()
+            );
+        } else if mode & 0o077 != 0 {
             match std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)) {
                 Ok(()) => log::info!("data dir {} was {mode:o}; now 700", dir.display()),
                 Err(e) => log::warn!("data dir {} stays {mode:o}: {e}", dir.display()),
@@ -134,6 +142,16 @@ mod tests {
         std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o755)).unwrap();
         create_private_dir(&old).unwrap();
         assert_eq!(mode(&old), 0o700);
+        // A shared sticky folder like /tmp keeps its mode (a store put straight in /tmp
+        // once turned it 0700 and locked PostgreSQL out of it).
+        let shared = root.path().join("shared");
+        std::fs::create_dir(&shared).unwrap();
+        std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o1777)).unwrap();
+        create_private_dir(&shared).unwrap();
+        assert_eq!(
+            std::fs::metadata(&shared).unwrap().permissions().mode() & 0o7777,
+            0o1777
+        );
     }
 
     #[test]
