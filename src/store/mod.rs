@@ -12,6 +12,7 @@ mod keyslots;
 mod merge;
 mod migrate;
 mod outbox;
+mod parked;
 mod queries;
 mod reopen;
 mod screen_prefs;
@@ -36,6 +37,7 @@ pub use fiscal::{
 pub use merge::{Conflict, Resolution, Side};
 pub use migrate::{MigrationStep, SCHEMA_VERSION, run_migrations, schema_version};
 pub use outbox::{OutboxEntry, SyncCounts};
+pub use parked::{MAX_PARKED, ParkError, ParkedTicket};
 pub use queries::InvoiceSummary;
 #[doc(hidden)]
 pub use reopen::BackendWrap;
@@ -376,6 +378,7 @@ impl Store {
             txn.open_table(FISCAL_SETTLED)?;
             txn.open_table(SUMMARY_CORRELATIVES)?;
             txn.open_table(VOIDS_PENDING)?;
+            txn.open_table(parked::PARKED)?;
         }
         txn.commit()?;
         Ok(())

@@ -17,6 +17,7 @@ mod crash_harness;
 mod disk_full;
 mod first_start;
 mod login_throttle;
+mod parked_tickets;
 mod receipt_escpos;
 mod receipt_pages;
 mod receipt_pdf;

@@ -36,6 +36,8 @@ pub(super) struct Checkout {
     last: Option<Invoice>,
     /// A cash sale with change just issued: the big change screen, until closed.
     change_screen: Option<Invoice>,
+    /// The open ticket on screen: issuing it removes it from the parked ones.
+    pub(super) ticket: uuid::Uuid,
 }
 
 impl Checkout {
@@ -282,10 +284,11 @@ impl Checkout {
         }
         let draft = draft.clone();
         let store = s.store.clone();
+        let ticket = self.ticket;
         *msg = None;
         self.print_msg = None;
         self.issue_job
-            .start(ctx, move || store.issue_invoice(draft));
+            .start(ctx, move || store.issue_ticket(draft, ticket));
     }
 
     /// VISTA PREVIA: the draft as this kiosk would print it, numbered as a preview.

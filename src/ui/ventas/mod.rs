@@ -8,6 +8,7 @@ mod checkout;
 mod customer;
 mod keypad;
 mod note;
+mod parked;
 mod payment;
 mod scanner;
 mod ticket;
@@ -39,6 +40,8 @@ pub(super) struct VentasPanel {
     scanner: Scanner,
     /// What happened to the sale (issued, refused, …), above the big buttons.
     msg: Option<Msg>,
+    /// The open tickets (one per car in the bay) and which one is on screen.
+    tickets: parked::Tickets,
 }
 
 impl Default for VentasPanel {
@@ -52,6 +55,7 @@ impl Default for VentasPanel {
             checkout: Checkout::default(),
             scanner: Scanner::default(),
             msg: None,
+            tickets: parked::Tickets::default(),
         }
     }
 }
@@ -82,6 +86,9 @@ impl VentasPanel {
             self.draft.detraccion_account = s.settings.detraccion_account.clone();
         }
         self.catalog.reload(ui.ctx(), s);
+        egui::Panel::top("ticket_tabs")
+            .resizable(false)
+            .show(ui, |ui| self.ticket_tabs(ui, s));
         let ticket_w = (ui.available_width() * 0.46).clamp(360.0, 520.0);
         egui::Panel::right("sale_ticket")
             .resizable(false)
@@ -135,6 +142,7 @@ impl VentasPanel {
         self.customer.poll(&mut self.msg);
         self.vehicle.poll(&mut self.draft);
         if self.checkout.poll(ctx, s, &mut self.msg) {
+            self.ticket_issued();
             self.clear_sale();
         }
     }
@@ -144,11 +152,13 @@ impl VentasPanel {
             FooterAction::Preview => self.checkout.open_preview(s, &self.draft, &mut self.msg),
             FooterAction::Issue => {
                 let (vehicle, km) = (self.vehicle.vehicle.as_ref(), self.vehicle.km);
+                self.checkout.ticket = self.tickets.current;
                 self.checkout
                     .issue(ctx, s, &self.draft, vehicle, km, &mut self.msg);
             }
             FooterAction::Clear => {
                 self.clear_sale();
+                self.ticket_cleared(s);
                 self.msg = None;
             }
             FooterAction::ReprintLast => self.checkout.reprint_last(ctx, s),

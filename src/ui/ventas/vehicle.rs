@@ -64,6 +64,17 @@ impl VehiclePicker {
         self.msg = None;
     }
 
+    /// A parked ticket taken up again: its vehicle and km, without a new lookup.
+    pub(super) fn restore(&mut self, vehicle: Option<Vehicle>, km: Option<u32>) {
+        self.clear();
+        if let Some(v) = &vehicle {
+            self.plate_text = v.plate.display();
+            self.looked_up = v.plate.display();
+        }
+        self.vehicle = vehicle;
+        self.km = km;
+    }
+
     /// The vehicle as recorded on the invoice.
     pub(super) fn serviced(&self) -> Option<ServicedVehicle> {
         self.vehicle.as_ref().map(|v| ServicedVehicle {
