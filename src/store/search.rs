@@ -70,6 +70,10 @@ struct Entries {
     owners: Vec<u128>,
     slot_of: HashMap<u128, u32>,
     dead: usize,
+    /// Slot → its place in text order, so ranking thousands of hits compares numbers, not
+    /// texts (a one-letter query hits most of 100k customers). Valid while `ranked`.
+    rank: Vec<u32>,
+    ranked: bool,
 }
 
 impl Entries {
@@ -92,7 +96,25 @@ impl Entries {
         self.text.push(0);
         self.ids.push(id);
         self.owners.push(owner);
+        self.rank.push(u32::MAX);
+        self.ranked = false;
         self.slot_of.insert(id, slot);
+    }
+
+    /// Puts the live slots in text order again (after a build or edits).
+    fn rerank(&mut self) {
+        if self.ranked {
+            return;
+        }
+        let mut order: Vec<u32> = (0..self.ids.len() as u32)
+            .filter(|&s| self.ids[s as usize] != 0)
+            .collect();
+        order.sort_unstable_by(|&a, &b| self.entry(a as usize).cmp(self.entry(b as usize)));
+        self.rank = vec![u32::MAX; self.ids.len()];
+        for (place, slot) in order.into_iter().enumerate() {
+            self.rank[slot as usize] = place as u32;
+        }
+        self.ranked = true;
     }
 
     fn remove(&mut self, id: u128) {
@@ -126,6 +148,7 @@ impl Entries {
             + self.starts.capacity() * 4
             + self.ids.capacity() * 16
             + self.owners.capacity() * 16
+            + self.rank.capacity() * 4
             // hashbrown: key + value + one control byte per bucket.
             + self.slot_of.capacity() * (16 + 4 + 1)
     }
@@ -162,6 +185,8 @@ impl Entries {
         let cmp = |a: &usize, b: &usize| {
             if newest_first {
                 self.ids[*b].cmp(&self.ids[*a])
+            } else if self.ranked {
+                self.rank[*a].cmp(&self.rank[*b])
             } else {
                 self.entry(*a).cmp(self.entry(*b))
             }
@@ -423,6 +448,8 @@ fn build(slot: &Weak<Slot>, sealer: &Sealer) -> StoreResult<Shelves> {
         s.documents.upsert(k, &document_text(&sum), 0);
         Ok(())
     })?;
+    s.customers.rerank();
+    s.vehicles.rerank();
     Ok(s)
 }
 
@@ -524,6 +551,8 @@ impl Store {
                 }
             }
         }
+        shelves.customers.rerank();
+        shelves.vehicles.rerank();
         drop(shelves);
         let mut dirty = self
             .search
@@ -757,6 +786,13 @@ mod tests {
         assert_eq!(e.live(), 2_400);
         assert_eq!(e.find(&words("cliente"), usize::MAX, false).len(), 400);
         assert_eq!(e.find(&words("renombrado"), usize::MAX, false).len(), 2_000);
+        let unranked = e.find(&words("renombrado 1"), 3, false);
+        e.rerank();
+        assert_eq!(
+            e.find(&words("renombrado 1"), 3, false),
+            unranked,
+            "same order ranked"
+        );
         let top = e.find(&words("renombrado 1"), 3, false);
         let texts: Vec<&[u8]> = top.iter().map(|&s| e.entry(s)).collect();
         assert_eq!(
