@@ -245,3 +245,59 @@ fn a_raw_job_to_an_unknown_queue_is_a_clear_error() {
         Err(motordesk::receipt::PrintError::NoPrinter)
     ));
 }
+
+/// By touch: Ajustes › Impresora › «Imprimir prueba» sends the short test ticket to the
+/// printer as chosen (a network thermal printer here) and says so in Spanish; with the
+/// printer gone, the Spanish cause instead.
+#[test]
+fn imprimir_prueba_prints_the_test_ticket_or_says_why_not() {
+    use crate::screen::{has, wait_for};
+    use egui::vec2;
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable;
+    use motordesk::ui::{AppOptions, KioskApp, PanelId};
+
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let printer = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        let mut ask = [0u8; 3];
+        s.read_exact(&mut ask).unwrap();
+        s.write_all(&[0x12]).unwrap();
+        let mut got = Vec::new();
+        s.read_to_end(&mut got).unwrap();
+        got
+    });
+    let Shop { dir, store, .. } = shop();
+    let mut settings = store.settings().unwrap();
+    settings.printer = Some(format!("tcp://{addr}"));
+    store.save_settings(&settings).unwrap();
+    let mut opts = AppOptions::new(dir.path().to_path_buf());
+    opts.start_panel = PanelId::Ajustes;
+    // Tall enough that the whole settings page is on screen (no scrolling by touch).
+    let mut h = Harness::builder()
+        .with_size(vec2(1280.0, 5000.0))
+        .build_ui_state(
+            |ui, app: &mut KioskApp| app.ui(ui),
+            KioskApp::with_store(opts, store),
+        );
+    wait_for(&mut h, "the printer section", |h| has(h, "Imprimir prueba"));
+    h.get_by_label("Imprimir prueba").click();
+    wait_for(&mut h, "the test printed note", |h| {
+        has(h, "Prueba impresa")
+    });
+    let job = printer.join().unwrap();
+    let (width, rows, _, cut) = decode(&job);
+    assert_eq!(width, DOTS_80MM);
+    assert!(
+        rows > 200 && rows < 1_000 && cut,
+        "{rows} rows: a short ticket"
+    );
+
+    // The printer is gone now: the same button says why, in Spanish.
+    h.get_by_label("Imprimir prueba").click();
+    wait_for(&mut h, "the failure", |h| {
+        has(h, "La prueba no se imprimió")
+    });
+    assert!(has(&h, "No se pudo conectar con la impresora"));
+}
