@@ -10,6 +10,7 @@ use chrono::Utc;
 use motordesk_core::protocol::*;
 use motordesk_core::{Customer, IdKind, OdometerReading, RecordKind};
 use std::io::{BufRead, BufReader};
+#[cfg(unix)]
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::rc::Rc;

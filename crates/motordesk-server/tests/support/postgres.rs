@@ -69,9 +69,16 @@ fn pg_bin() -> PathBuf {
     })
 }
 
+/// Whether this process runs as root (PostgreSQL then runs as the `postgres` user). The
+/// throwaway cluster is a Unix affair; elsewhere this is simply false.
 fn is_root() -> bool {
-    use std::os::unix::fs::MetadataExt;
-    std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
+    }
+    #[cfg(not(unix))]
+    false
 }
 
 fn free_port() -> u16 {
