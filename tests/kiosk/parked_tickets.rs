@@ -230,3 +230,39 @@ fn parked_table_round_trips_sealed_refuses_a_thirteenth_and_loses_the_issued() {
     assert!(!store.discard_parked(b.id).unwrap());
     assert_eq!(store.parked_tickets().unwrap().len(), MAX_PARKED - 2);
 }
+
+#[test]
+fn a_thirteenth_open_ticket_is_refused_on_screen() {
+    for size in SIZES {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, oil, _) = shop(dir.path());
+        for i in 1..MAX_PARKED {
+            store
+                .park_ticket(&ticket(&store, &format!("Ticket {i}"), None, &oil))
+                .unwrap();
+        }
+        let mut h = ventas(dir.path(), store, size);
+        wait_for(&mut h, "quick keys", |h| has(h, "Cambio de aceite"));
+        assert!(
+            tab_selected(&h, "Ticket 12"),
+            "{size:?}: the 12th, on screen"
+        );
+        press(&mut h, "Cambio de aceite");
+        press(&mut h, "+ Nuevo ticket");
+        assert!(has(&h, "el máximo"), "{size:?}: refused in Spanish");
+        assert!(tab_selected(&h, "Ticket 12"), "{size:?}: still on it");
+        let store = h.state().store().unwrap().clone();
+        assert_eq!(store.parked_tickets().unwrap().len(), MAX_PARKED - 1);
+        // Emptied by Nueva venta, a ticket frees its place.
+        press(&mut h, "Ticket 3");
+        press(&mut h, "Nueva venta");
+        // Ticket 12 was parked on the way; Ticket 3 left the store.
+        let left = store.parked_tickets().unwrap();
+        assert_eq!(left.len(), MAX_PARKED - 1, "{size:?}");
+        assert!(left.iter().any(|t| t.name == "Ticket 12"));
+        assert!(
+            !left.iter().any(|t| t.name == "Ticket 3"),
+            "{size:?}: closed"
+        );
+    }
+}

@@ -86,9 +86,6 @@ impl VentasPanel {
             self.draft.detraccion_account = s.settings.detraccion_account.clone();
         }
         self.catalog.reload(ui.ctx(), s);
-        egui::Panel::top("ticket_tabs")
-            .resizable(false)
-            .show(ui, |ui| self.ticket_tabs(ui, s));
         let ticket_w = (ui.available_width() * 0.46).clamp(360.0, 520.0);
         egui::Panel::right("sale_ticket")
             .resizable(false)
@@ -114,6 +111,11 @@ impl VentasPanel {
                 });
             });
         egui::CentralPanel::default().show(ui, |ui| {
+            // The open tickets head the sale column, not the ticket: at 768 px the
+            // ticket has no height to spare above its pinned totals.
+            egui::Panel::top("ticket_tabs")
+                .resizable(false)
+                .show(ui, |ui| self.ticket_tabs(ui, s));
             egui::ScrollArea::vertical()
                 .id_salt("sale_scroll")
                 .auto_shrink(false)

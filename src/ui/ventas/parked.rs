@@ -81,6 +81,12 @@ impl VentasPanel {
         let mut action = None;
         ui.horizontal_wrapped(|ui| {
             ui.spacing_mut().item_spacing = vec2(8.0, 6.0);
+            // First, so it stays under the finger however many tickets are open.
+            let new = Button::new(RichText::new("+ Nuevo ticket").size(18.0))
+                .min_size(vec2(150.0, theme::TOUCH));
+            if ui.add(new).clicked() {
+                action = Some(TabAction::New);
+            }
             let current = self.tickets.current;
             let mut tabs: Vec<(Uuid, String)> = self.tickets.parked.clone();
             if !self.tickets.is_parked(current) {
@@ -93,15 +99,11 @@ impl VentasPanel {
                     name
                 };
                 let b = Button::selectable(id == current, RichText::new(text).size(18.0).strong())
-                    .min_size(vec2(120.0, theme::TOUCH));
+                    .frame_when_inactive(true)
+                    .min_size(vec2(96.0, theme::TOUCH));
                 if ui.add(b).clicked() && id != current {
                     action = Some(TabAction::Switch(id));
                 }
-            }
-            let new = Button::new(RichText::new("+ Nuevo ticket").size(18.0))
-                .min_size(vec2(150.0, theme::TOUCH));
-            if ui.add(new).clicked() {
-                action = Some(TabAction::New);
             }
         });
         match action {
