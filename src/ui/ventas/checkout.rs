@@ -41,6 +41,11 @@ pub(super) struct Checkout {
 }
 
 impl Checkout {
+    /// A sale is being issued: the ticket on screen must not be parked or switched.
+    pub(super) fn issuing(&self) -> bool {
+        self.issue_job.busy()
+    }
+
     /// Collects the issue and print workers. Returns true when a sale was just issued
     /// (its PDF is being saved and printed): the panel then clears the sale.
     pub(super) fn poll(

@@ -79,32 +79,38 @@ impl VentasPanel {
             return; // a credit or debit note is not a ticket of the bay
         }
         let mut action = None;
-        ui.horizontal_wrapped(|ui| {
-            ui.spacing_mut().item_spacing = vec2(8.0, 6.0);
-            // First, so it stays under the finger however many tickets are open.
-            let new = Button::new(RichText::new("+ Nuevo ticket").size(18.0))
-                .min_size(vec2(150.0, theme::TOUCH));
-            if ui.add(new).clicked() {
-                action = Some(TabAction::New);
-            }
-            let current = self.tickets.current;
-            let mut tabs: Vec<(Uuid, String)> = self.tickets.parked.clone();
-            if !self.tickets.is_parked(current) {
-                tabs.push((current, self.live_name()));
-            }
-            for (id, name) in tabs {
-                let text = if id == current {
-                    self.live_name()
-                } else {
-                    name
-                };
-                let b = Button::selectable(id == current, RichText::new(text).size(18.0).strong())
-                    .frame_when_inactive(true)
-                    .min_size(vec2(96.0, theme::TOUCH));
-                if ui.add(b).clicked() && id != current {
-                    action = Some(TabAction::Switch(id));
+        // While EMITIR runs, parking the ticket being issued could keep a sold ticket
+        // open (its removal rides on the issue's transaction): the row waits.
+        let idle = !self.checkout.issuing();
+        ui.add_enabled_ui(idle, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                ui.spacing_mut().item_spacing = vec2(8.0, 6.0);
+                // First, so it stays under the finger however many tickets are open.
+                let new = Button::new(RichText::new("+ Nuevo ticket").size(18.0))
+                    .min_size(vec2(150.0, theme::TOUCH));
+                if ui.add(new).clicked() {
+                    action = Some(TabAction::New);
                 }
-            }
+                let current = self.tickets.current;
+                let mut tabs: Vec<(Uuid, String)> = self.tickets.parked.clone();
+                if !self.tickets.is_parked(current) {
+                    tabs.push((current, self.live_name()));
+                }
+                for (id, name) in tabs {
+                    let text = if id == current {
+                        self.live_name()
+                    } else {
+                        name
+                    };
+                    let b =
+                        Button::selectable(id == current, RichText::new(text).size(18.0).strong())
+                            .frame_when_inactive(true)
+                            .min_size(vec2(96.0, theme::TOUCH));
+                    if ui.add(b).clicked() && id != current {
+                        action = Some(TabAction::Switch(id));
+                    }
+                }
+            })
         });
         match action {
             Some(TabAction::New) => self.new_ticket(s),
@@ -224,7 +230,7 @@ impl VentasPanel {
     /// After EMITIR: the issued ticket left the parked ones with the invoice
     /// (`Store::issue_ticket`); the next sale is a new ticket.
     pub(super) fn ticket_issued(&mut self) {
-        let id = self.tickets.current;
+        let id = self.checkout.ticket;
         self.tickets.parked.retain(|(p, _)| *p != id);
         self.tickets.current = Uuid::now_v7();
     }
