@@ -4,7 +4,7 @@
 //! other still parked. And at the store: the sealed `parked_tickets` table round-trips
 //! across a reopen, refuses a 13th ticket, and loses a ticket with its invoice's issue.
 
-use crate::screen::{harness, has, press, wait_for};
+use crate::screen::{click, harness, has, press, wait_for};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use motordesk::store::{DB_FILE, MAX_PARKED, ParkError, ParkedTicket, Store};
@@ -254,7 +254,8 @@ fn a_thirteenth_open_ticket_is_refused_on_screen() {
         let store = h.state().store().unwrap().clone();
         assert_eq!(store.parked_tickets().unwrap().len(), MAX_PARKED - 1);
         // Emptied by Nueva venta, a ticket frees its place.
-        press(&mut h, "Ticket 3");
+        // Beyond the two rows the tab strip shows: scrolled to, then touched.
+        click(&mut h, "Ticket 3");
         press(&mut h, "Nueva venta");
         // Ticket 12 was parked on the way; Ticket 3 left the store.
         let left = store.parked_tickets().unwrap();

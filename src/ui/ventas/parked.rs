@@ -82,35 +82,56 @@ impl VentasPanel {
         // While EMITIR runs, parking the ticket being issued could keep a sold ticket
         // open (its removal rides on the transaction): the row waits.
         let idle = !self.checkout.issuing();
+        // Two rows at most (12 wrapped tabs took five rows, ~270 px, of the 1024×768
+        // sale column); more scroll inside, by drag like every list. No scrolling to the
+        // selected tab: it comes first instead (a tab sliding under a tap misses it).
+        let rows = 2.0 * (theme::TOUCH + 6.0);
         ui.add_enabled_ui(idle, |ui| {
-            ui.horizontal_wrapped(|ui| {
-                ui.spacing_mut().item_spacing = vec2(8.0, 6.0);
-                // First, so it stays under the finger however many tickets are open.
-                let new = Button::new(RichText::new("+ Nuevo ticket").size(18.0))
-                    .min_size(vec2(150.0, theme::TOUCH));
-                if ui.add(new).clicked() {
-                    action = Some(TabAction::New);
-                }
-                let current = self.tickets.current;
-                let mut tabs: Vec<(Uuid, String)> = self.tickets.parked.clone();
-                if !self.tickets.is_parked(current) {
-                    tabs.push((current, self.live_name()));
-                }
-                for (id, name) in tabs {
-                    let text = if id == current {
-                        self.live_name()
-                    } else {
-                        name
-                    };
-                    let b =
-                        Button::selectable(id == current, RichText::new(text).size(18.0).strong())
+            egui::ScrollArea::vertical()
+                .id_salt("ticket_tabs_scroll")
+                .max_height(rows)
+                .min_scrolled_height(rows)
+                .show(ui, |ui| {
+                    ui.horizontal_wrapped(|ui| {
+                        ui.spacing_mut().item_spacing = vec2(8.0, 6.0);
+                        // First, so it stays under the finger however many tickets are open.
+                        let new = Button::new(RichText::new("+ Nuevo ticket").size(18.0))
+                            .min_size(vec2(150.0, theme::TOUCH));
+                        if ui.add(new).clicked() {
+                            action = Some(TabAction::New);
+                        }
+                        let current = self.tickets.current;
+                        // The one on screen first, so it is always in view; the
+                        // others in the order they were opened.
+                        let mut tabs = vec![(current, self.live_name())];
+                        tabs.extend(
+                            self.tickets
+                                .parked
+                                .iter()
+                                .filter(|(p, _)| *p != current)
+                                .cloned(),
+                        );
+                        for (id, name) in tabs {
+                            let text = if id == current {
+                                self.live_name()
+                            } else {
+                                name
+                            };
+                            let b = Button::selectable(
+                                id == current,
+                                RichText::new(text).size(18.0).strong(),
+                            )
                             .frame_when_inactive(true)
                             .min_size(vec2(96.0, theme::TOUCH));
-                    if ui.add(b).clicked() && id != current {
-                        action = Some(TabAction::Switch(id));
-                    }
-                }
-            })
+                            let r = ui.add(b);
+                            // Once when the ticket on screen changes, not every frame (that
+                            // would fight a finger dragging the row).
+                            if r.clicked() && id != current {
+                                action = Some(TabAction::Switch(id));
+                            }
+                        }
+                    })
+                });
         });
         match action {
             Some(TabAction::New) => self.new_ticket(s),
