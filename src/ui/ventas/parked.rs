@@ -92,6 +92,9 @@ impl VentasPanel {
                 .max_height(rows)
                 .min_scrolled_height(rows)
                 .show(ui, |ui| {
+                    // Wrap clear of the scroll bar, which would cover the last tab.
+                    let bar = ui.spacing().scroll.bar_width + ui.spacing().scroll.bar_outer_margin;
+                    ui.set_max_width(ui.available_width() - bar - 4.0);
                     ui.horizontal_wrapped(|ui| {
                         ui.spacing_mut().item_spacing = vec2(8.0, 6.0);
                         // First, so it stays under the finger however many tickets are open.
