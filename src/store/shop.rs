@@ -100,7 +100,17 @@ impl Store {
 
     /// Creates or updates a vehicle. Plates are unique. The odometer is not changed here
     /// (see `update_odometer`), so an edit can never lower it.
-    pub fn save_vehicle(&self, mut v: Vehicle) -> StoreResult<Stored<Vehicle>> {
+    pub fn save_vehicle(&self, v: Vehicle) -> StoreResult<Stored<Vehicle>> {
+        self.save_vehicle_with_km(v, None)
+    }
+
+    /// The vehicle and, when the form gave one, its odometer reading, in one transaction:
+    /// no screen (and no crash) ever sees the vehicle without the km typed with it.
+    pub fn save_vehicle_with_km(
+        &self,
+        mut v: Vehicle,
+        km: Option<u32>,
+    ) -> StoreResult<Stored<Vehicle>> {
         v.check_limits()?;
         let txn = self.db().begin_write()?;
         let old = self.read_in::<Vehicle>(&txn, v.id)?;
@@ -131,7 +141,13 @@ impl Store {
                 owners.insert((o.as_u128(), v.id.as_u128()), ())?;
             }
         }
-        let rec = self.save_local(&txn, v)?;
+        let mut rec = self.save_local(&txn, v)?;
+        if let Some(km) = km {
+            self.update_odometer_in(&txn, rec.data.id, km, None, Utc::now(), None)?;
+            rec = self
+                .read_in::<Vehicle>(&txn, rec.data.id)?
+                .ok_or(StoreError::NotFound("el vehículo"))?;
+        }
         txn.commit()?;
         Ok(rec)
     }

@@ -543,14 +543,7 @@ impl FlotaPanel {
                         ))?;
                 Some(owner.data.id)
             };
-            let saved = store.save_vehicle(v)?;
-            if let Some(km) = initial_km {
-                store.update_odometer(saved.data.id, km)?;
-                return store
-                    .get::<Vehicle>(saved.data.id)?
-                    .ok_or(StoreError::NotFound("el vehículo"));
-            }
-            Ok(saved)
+            store.save_vehicle_with_km(v, initial_km)
         }))
     }
 }

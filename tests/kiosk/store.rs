@@ -319,6 +319,26 @@ fn bad_input_is_refused_with_a_spanish_message_and_nothing_is_saved() {
 }
 
 #[test]
+fn a_new_vehicle_and_its_first_km_are_saved_together() {
+    let (_d, _p, store) = new_store();
+    let v = Vehicle::new(Uuid::now_v7(), "XYZ-789", "Nissan", "Sentra").unwrap();
+    let saved = store.save_vehicle_with_km(v.clone(), Some(12_000)).unwrap();
+    assert_eq!(saved.data.odometer_km, 12_000, "the answer carries the km");
+    let stored = store.get::<Vehicle>(v.id).unwrap().unwrap();
+    assert_eq!(stored.data.odometer_km, 12_000);
+    let history = store.odometer_history(v.id).unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].data.km, 12_000);
+    // A km below the last one refuses the whole save: the edit is not half kept.
+    let mut edited = stored.data.clone();
+    edited.model = "Sentra B17".into();
+    assert!(store.save_vehicle_with_km(edited, Some(11_000)).is_err());
+    let after = store.get::<Vehicle>(v.id).unwrap().unwrap();
+    assert_eq!(after.data.model, "Sentra");
+    assert_eq!(after.data.odometer_km, 12_000);
+}
+
+#[test]
 fn odometer_below_last_is_refused_and_a_sale_with_it_is_not_issued() {
     let (_d, _p, store) = new_store();
     let p = oil(&store);
