@@ -8,11 +8,11 @@
 ;   there (src/datadir.rs). Uninstalling never deletes it: it holds the shop's sales.
 ; - Autostart (task, on by default): a shortcut in the common Startup folder opens the
 ;   kiosk full screen (--kiosk) at every Windows login.
-; - Server (optional component): motordesk-server.exe started at boot by a scheduled task
-;   running as SYSTEM, with an inbound firewall rule for its port (8787).
-;   Not a Windows service: the server does not speak the service control protocol yet, and
-;   a program that does not is killed by the service manager after 30 s
-;   (packaging/windows/README.md, "Server").
+; - Server (optional component): motordesk-server.exe as the Windows service
+;   MotorDeskServidor (--service: it answers the service control protocol, so Stop and a
+;   Windows shutdown end it gracefully), automatic start, restarted by the service manager
+;   if it fails, log in %ProgramData%\MotorDesk\servidor\motordesk-server.log, with an
+;   inbound firewall rule for its port (8787).
 [Setup]
 AppId={{6F1C2A47-3B8E-4D5A-9C61-2E7B0D4F8A13}
 AppName=MotorDesk
@@ -66,15 +66,17 @@ Name: "{autodesktop}\MotorDesk"; Filename: "{app}\motordesk.exe"; Parameters: "-
 Name: "{commonstartup}\MotorDesk"; Filename: "{app}\motordesk.exe"; Parameters: "--kiosk"; Tasks: autostart
 
 [Run]
-; Server: a task that starts it as SYSTEM at every boot (and once now). If it stops, the
-; next boot starts it again, or by hand: schtasks /Run /TN "MotorDesk Servidor".
-Filename: "{sys}\schtasks.exe"; Parameters: "/Create /F /TN ""MotorDesk Servidor"" /SC ONSTART /RU SYSTEM /RL HIGHEST /TR ""\""{app}\motordesk-server.exe\"" --addr 0.0.0.0:8787 --data-dir \""{commonappdata}\MotorDesk\servidor\"""""; Flags: runhidden; Components: servidor; StatusMsg: "Registrando el servidor para que arranque con Windows..."
+; Server: a service that starts with Windows (as LocalSystem), restarted 5 s after a
+; failure; by hand: sc start / sc stop MotorDeskServidor.
+Filename: "{sys}\sc.exe"; Parameters: "create MotorDeskServidor binPath= ""\""{app}\motordesk-server.exe\"" --service --addr 0.0.0.0:8787 --data-dir \""{commonappdata}\MotorDesk\servidor\"""" start= auto DisplayName= ""MotorDesk Servidor"""; Flags: runhidden; Components: servidor; StatusMsg: "Instalando el servicio del servidor..."
+Filename: "{sys}\sc.exe"; Parameters: "description MotorDeskServidor ""Servidor de sincronización de MotorDesk (envío a SUNAT, respaldo de los kioscos)"""; Flags: runhidden; Components: servidor
+Filename: "{sys}\sc.exe"; Parameters: "failure MotorDeskServidor reset= 86400 actions= restart/5000/restart/5000/restart/60000"; Flags: runhidden; Components: servidor
 Filename: "{sys}\netsh.exe"; Parameters: "advfirewall firewall add rule name=""MotorDesk Servidor"" dir=in action=allow protocol=TCP localport=8787 program=""{app}\motordesk-server.exe"""; Flags: runhidden; Components: servidor; StatusMsg: "Abriendo el puerto 8787 en el firewall..."
-Filename: "{sys}\schtasks.exe"; Parameters: "/Run /TN ""MotorDesk Servidor"""; Flags: runhidden; Components: servidor
+Filename: "{sys}\sc.exe"; Parameters: "start MotorDeskServidor"; Flags: runhidden; Components: servidor
 Filename: "{app}\motordesk.exe"; Description: "Abrir MotorDesk"; Flags: nowait postinstall skipifsilent; Components: kiosco
 
 [UninstallRun]
-Filename: "{sys}\schtasks.exe"; Parameters: "/End /TN ""MotorDesk Servidor"""; Flags: runhidden; RunOnceId: "EndServer"; Components: servidor
-Filename: "{sys}\schtasks.exe"; Parameters: "/Delete /F /TN ""MotorDesk Servidor"""; Flags: runhidden; RunOnceId: "DeleteServerTask"; Components: servidor
+Filename: "{sys}\sc.exe"; Parameters: "stop MotorDeskServidor"; Flags: runhidden; RunOnceId: "StopServer"; Components: servidor
+Filename: "{sys}\sc.exe"; Parameters: "delete MotorDeskServidor"; Flags: runhidden; RunOnceId: "DeleteServerService"; Components: servidor
 Filename: "{sys}\netsh.exe"; Parameters: "advfirewall firewall delete rule name=""MotorDesk Servidor"""; Flags: runhidden; RunOnceId: "DeleteFirewallRule"; Components: servidor
 ; {commonappdata}\MotorDesk is never removed (uninsneveruninstall above): the sales stay.

@@ -103,19 +103,36 @@ pub fn open(config: ServerConfig) -> Result<Arc<AppState>, db::DbError> {
     }))
 }
 
-/// Serves on `listener` until ctrl-c.
+/// Set by `request_shutdown`; a permit is kept if nobody waits yet.
+static SHUTDOWN: tokio::sync::Notify = tokio::sync::Notify::const_new();
+
+/// Asks a running `serve`/`serve_tls` to finish its requests and return, as ctrl-c does.
+/// The Windows service manager's Stop and Shutdown come this way (no ctrl-c there).
+pub fn request_shutdown() {
+    SHUTDOWN.notify_one();
+}
+
+/// Ctrl-c or `request_shutdown`, whichever comes first.
+async fn shutdown_signal() {
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = SHUTDOWN.notified() => {}
+    }
+    log::info!("shutting down: finishing the requests in flight");
+}
+
+/// Serves on `listener` until ctrl-c or `request_shutdown`.
 pub async fn serve(listener: tokio::net::TcpListener, state: Arc<AppState>) -> std::io::Result<()> {
     axum::serve(
         listener,
         routes::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
+    .with_graceful_shutdown(shutdown_signal())
     .await
 }
 
-/// Serves HTTPS on `listener` with the PEM certificate chain and key until ctrl-c.
+/// Serves HTTPS on `listener` with the PEM certificate chain and key until ctrl-c or
+/// `request_shutdown`.
 pub async fn serve_tls(
     listener: tokio::net::TcpListener,
     state: Arc<AppState>,
@@ -126,11 +143,60 @@ pub async fn serve_tls(
     let handle = axum_server::Handle::new();
     let h = handle.clone();
     tokio::spawn(async move {
-        let _ = tokio::signal::ctrl_c().await;
+        shutdown_signal().await;
         h.graceful_shutdown(Some(std::time::Duration::from_secs(5)));
     });
     axum_server::tls_rustls::from_tcp_rustls(listener.into_std()?, config)?
         .handle(handle)
         .serve(routes::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the Windows service's Stop does: `request_shutdown` makes a running `serve`
+    /// return (and a request made before it was answered).
+    #[test]
+    fn request_shutdown_ends_serve() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = open(ServerConfig {
+            db_path: dir.path().join(DB_FILE),
+            database_url: None,
+            key_file: None,
+            enrollment_code: None,
+            test_faults: false,
+            user_token_ttl_secs: 60,
+            sunat: None,
+        })
+        .unwrap();
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let addr = listener.local_addr().unwrap();
+            let server = tokio::spawn(serve(listener, state));
+            let health = tokio::task::spawn_blocking(move || {
+                use std::io::{Read, Write};
+                let mut s = std::net::TcpStream::connect(addr).unwrap();
+                write!(
+                    s,
+                    "GET /v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                )
+                .unwrap();
+                let mut answer = String::new();
+                s.read_to_string(&mut answer).unwrap();
+                answer
+            })
+            .await
+            .unwrap();
+            assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+            request_shutdown();
+            let ended = tokio::time::timeout(std::time::Duration::from_secs(30), server).await;
+            assert!(
+                matches!(ended, Ok(Ok(Ok(())))),
+                "serve did not return: {ended:?}"
+            );
+        });
+    }
 }

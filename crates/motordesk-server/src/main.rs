@@ -21,13 +21,21 @@
 //! default `motordesk-server.key` in the data dir, and every instance needs a copy.
 //!
 //! The first stdout line is `listening on ADDR` (the real port when `--addr` ends in :0).
+//!
+//! `--service` (Windows): run under the service manager (`sc create … binPath= "…
+//! motordesk-server.exe --service --data-dir …"`): Stop and Shutdown end it gracefully,
+//! and the log goes to `motordesk-server.log` beside the database (a service has no
+//! console).
 
 use motordesk_server::dispatcher::SunatSettings;
 use motordesk_server::{DEFAULT_ADDR, ServerConfig};
 use std::io::Write;
 use std::path::PathBuf;
 
-const USAGE: &str = "usage: motordesk-server [--addr HOST:PORT] [--data-dir DIR | --db FILE] [--database postgres://USER@HOST/DB [--server-key FILE]] [--enrollment-code CODE] [--test-faults] [--add-user NAME:PASSWORD:ROLE]... [--user-token-ttl SECS] [--tls-cert CHAIN.pem --tls-key KEY.pem] [--sunat-endpoint URL --sunat-user USER --sunat-password-file FILE [--sunat-consult-endpoint URL] [--sunat-workers N]] [--config FILE]";
+#[cfg(windows)]
+mod as_service;
+
+const USAGE: &str = "usage: motordesk-server [--addr HOST:PORT] [--data-dir DIR | --db FILE] [--database postgres://USER@HOST/DB [--server-key FILE]] [--enrollment-code CODE] [--test-faults] [--add-user NAME:PASSWORD:ROLE]... [--user-token-ttl SECS] [--tls-cert CHAIN.pem --tls-key KEY.pem] [--sunat-endpoint URL --sunat-user USER --sunat-password-file FILE [--sunat-consult-endpoint URL] [--sunat-workers N]] [--config FILE] [--service]";
 
 /// Largest config or password file read.
 const MAX_SETTINGS_FILE: u64 = 64 * 1024;
@@ -45,6 +53,8 @@ struct Args {
     user_token_ttl_secs: i64,
     tls: (Option<PathBuf>, Option<PathBuf>),
     sunat: SunatFlags,
+    /// `--service`: started by the Windows service manager.
+    service: bool,
 }
 
 #[derive(Default)]
@@ -195,6 +205,7 @@ fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
         user_token_ttl_secs: 12 * 3600,
         tls: (None, None),
         sunat: SunatFlags::default(),
+        service: false,
     };
     let mut expanded = Vec::new();
     while let Some(flag) = it.next() {
@@ -239,6 +250,7 @@ fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
                 args.new_code_hours = Some(h);
             }
             "--test-faults" => args.test_faults = true,
+            "--service" => args.service = true,
             "--tls-cert" => args.tls.0 = Some(PathBuf::from(value("--tls-cert")?)),
             "--tls-key" => args.tls.1 = Some(PathBuf::from(value("--tls-key")?)),
             "--add-user" => args
@@ -362,27 +374,49 @@ fn new_enrollment_code(args: &Args, hours: i64) {
 }
 
 fn main() {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
-    let mut args = match parse(std::env::args().skip(1)) {
+    let args = match parse(std::env::args().skip(1)) {
         Ok(a) => a,
         Err(e) => {
             eprintln!("{e}");
             std::process::exit(2);
         }
     };
+    let mut logger =
+        env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info"));
+    if args.service {
+        #[cfg(windows)]
+        {
+            as_service::log_to_file(&mut logger, &args.db);
+            logger.init();
+            as_service::serve(args);
+            return;
+        }
+        #[cfg(not(windows))]
+        {
+            eprintln!(
+                "motordesk-server: --service is for the Windows service manager; on Linux run it as it is (systemd, docs/deployment.md)"
+            );
+            std::process::exit(2);
+        }
+    }
+    logger.init();
+    run(args);
+}
+
+/// The server's life after its arguments: open the data, serve until asked to stop.
+/// Failures end the process with a message on stderr and in the log.
+fn run(mut args: Args) {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
     {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("cannot start the runtime: {e}");
-            std::process::exit(1);
+            fail(1, format!("cannot start the runtime: {e}"));
         }
     };
     if let Err(e) = test_database(&mut args) {
-        eprintln!("motordesk-server: {e}");
-        std::process::exit(1);
+        fail(1, e.to_string());
     }
     if let Some(hours) = args.new_code_hours {
         new_enrollment_code(&args, hours);
@@ -391,8 +425,7 @@ fn main() {
     let sunat = match std::mem::take(&mut args.sunat).settings() {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("motordesk-server: {e}");
-            std::process::exit(2);
+            fail(2, e.to_string());
         }
     };
     let state = match motordesk_server::open(ServerConfig {
@@ -401,14 +434,12 @@ fn main() {
     }) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("motordesk-server: cannot open {}: {e}", args.where_());
-            std::process::exit(1);
+            fail(1, format!("cannot open {}: {e}", args.where_()));
         }
     };
     for (name, password, role) in &args.users {
         if let Err(e) = state.db.put_user(name, password, name, *role) {
-            eprintln!("motordesk-server: cannot add user {name}: {e}");
-            std::process::exit(1);
+            fail(1, format!("cannot add user {name}: {e}"));
         }
         log::info!("user {name} ({}) ready", role.label());
     }
@@ -447,7 +478,14 @@ fn main() {
         Ok(())
     });
     if let Err(e) = result {
-        eprintln!("motordesk-server: {e}");
-        std::process::exit(1);
+        fail(1, e.to_string());
     }
+    log::info!("stopped");
+}
+
+/// Says why on stderr and in the log (a service has only the log), then exits.
+fn fail(code: i32, message: String) -> ! {
+    eprintln!("motordesk-server: {message}");
+    log::error!("{message}");
+    std::process::exit(code);
 }

@@ -53,3 +53,30 @@ fn starts_and_answers_health() {
     child.wait().unwrap();
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
 }
+
+#[cfg(not(windows))]
+#[test]
+fn service_mode_is_refused_outside_windows() {
+    let out = server().arg("--service").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--service is for the Windows"));
+}
+
+#[test]
+fn a_failed_start_says_why_on_stderr() {
+    // The port is taken: the message names the cause (the same text goes to the log,
+    // which is all a Windows service has).
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = server()
+        .args(["--addr", &taken.local_addr().unwrap().to_string(), "--db"])
+        .arg(dir.path().join("s.redb"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("motordesk-server: ") && err.contains("in use"),
+        "{err}"
+    );
+}
