@@ -5,7 +5,6 @@
 //! the countdown.
 
 use crate::screen::{has, wait_for};
-use egui::vec2;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use motordesk::store::{DB_FILE, Store, StoreError};
@@ -117,9 +116,7 @@ fn the_login_screen_counts_the_wait_down_and_then_lets_the_user_in() {
     }
     let mut opts = AppOptions::new(dir.path().to_path_buf());
     opts.print = false;
-    let mut h = Harness::builder()
-        .with_size(vec2(1280.0, 800.0))
-        .build_ui_state(|ui, app: &mut KioskApp| app.ui(ui), KioskApp::new(opts));
+    let mut h = crate::screen::harness(KioskApp::new(opts), (1280.0, 800.0));
     h.run();
 
     // The fourth wrong password: refused, and the screen says how long to wait at once.

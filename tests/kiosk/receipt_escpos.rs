@@ -100,10 +100,9 @@ fn the_job_is_the_layout_as_a_576_dot_raster_with_the_qr_and_a_cut() {
     img.save("target/escpos/ticket-576.png").ok();
 }
 
-#[test]
-fn a_network_printer_gets_every_byte_and_its_status_is_asked_first() {
-    let (layout, _) = ticket_layout();
-    let job = escpos_job(&rasterize(&layout, DOTS_80MM));
+/// A network thermal printer on loopback that is online: it checks the status query
+/// (DLE EOT 1) comes first, answers "online" and returns every byte of the job.
+fn online_printer() -> (std::net::SocketAddr, std::thread::JoinHandle<Vec<u8>>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     let printer = std::thread::spawn(move || {
@@ -116,6 +115,14 @@ fn a_network_printer_gets_every_byte_and_its_status_is_asked_first() {
         s.read_to_end(&mut got).unwrap();
         got
     });
+    (addr, printer)
+}
+
+#[test]
+fn a_network_printer_gets_every_byte_and_its_status_is_asked_first() {
+    let (layout, _) = ticket_layout();
+    let job = escpos_job(&rasterize(&layout, DOTS_80MM));
+    let (addr, printer) = online_printer();
     print_raw(addr, &job).unwrap();
     assert_eq!(printer.join().unwrap(), job);
     assert_eq!(
@@ -182,23 +189,11 @@ fn an_offline_or_vanishing_printer_is_a_clear_error() {
 /// the ESC/POS job there, not a PDF to the system.
 #[test]
 fn reimprimir_goes_to_the_network_thermal_printer() {
-    use crate::screen::{has, wait_for};
-    use egui::vec2;
-    use egui_kittest::Harness;
+    use crate::screen::{harness, has, wait_for};
     use egui_kittest::kittest::{NodeT, Queryable};
     use motordesk::ui::{AppOptions, KioskApp, PanelId};
 
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let printer = std::thread::spawn(move || {
-        let (mut s, _) = listener.accept().unwrap();
-        let mut ask = [0u8; 3];
-        s.read_exact(&mut ask).unwrap();
-        s.write_all(&[0x12]).unwrap();
-        let mut got = Vec::new();
-        s.read_to_end(&mut got).unwrap();
-        got
-    });
+    let (addr, printer) = online_printer();
     let shop = shop();
     boleta(&shop);
     let Shop { dir, store, .. } = shop;
@@ -207,12 +202,7 @@ fn reimprimir_goes_to_the_network_thermal_printer() {
     store.save_settings(&settings).unwrap();
     let mut opts = AppOptions::new(dir.path().to_path_buf());
     opts.start_panel = PanelId::Comprobantes;
-    let mut h = Harness::builder()
-        .with_size(vec2(1280.0, 800.0))
-        .build_ui_state(
-            |ui, app: &mut KioskApp| app.ui(ui),
-            KioskApp::with_store(opts, store),
-        );
+    let mut h = harness(KioskApp::with_store(opts, store), (1280.0, 800.0));
     wait_for(&mut h, "documents list", |h| has(h, "B001-00000001"));
     h.get_by_label("B001-00000001").click();
     wait_for(&mut h, "document detail", |h| has(h, "Reimprimir"));
@@ -251,23 +241,11 @@ fn a_raw_job_to_an_unknown_queue_is_a_clear_error() {
 /// printer gone, the Spanish cause instead.
 #[test]
 fn imprimir_prueba_prints_the_test_ticket_or_says_why_not() {
-    use crate::screen::{has, wait_for};
-    use egui::vec2;
-    use egui_kittest::Harness;
+    use crate::screen::{harness, has, wait_for};
     use egui_kittest::kittest::Queryable;
     use motordesk::ui::{AppOptions, KioskApp, PanelId};
 
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let printer = std::thread::spawn(move || {
-        let (mut s, _) = listener.accept().unwrap();
-        let mut ask = [0u8; 3];
-        s.read_exact(&mut ask).unwrap();
-        s.write_all(&[0x12]).unwrap();
-        let mut got = Vec::new();
-        s.read_to_end(&mut got).unwrap();
-        got
-    });
+    let (addr, printer) = online_printer();
     let Shop { dir, store, .. } = shop();
     let mut settings = store.settings().unwrap();
     settings.printer = Some(format!("tcp://{addr}"));
@@ -275,12 +253,7 @@ fn imprimir_prueba_prints_the_test_ticket_or_says_why_not() {
     let mut opts = AppOptions::new(dir.path().to_path_buf());
     opts.start_panel = PanelId::Ajustes;
     // Tall enough that the whole settings page is on screen (no scrolling by touch).
-    let mut h = Harness::builder()
-        .with_size(vec2(1280.0, 5000.0))
-        .build_ui_state(
-            |ui, app: &mut KioskApp| app.ui(ui),
-            KioskApp::with_store(opts, store),
-        );
+    let mut h = harness(KioskApp::with_store(opts, store), (1280.0, 5000.0));
     wait_for(&mut h, "the printer section", |h| has(h, "Imprimir prueba"));
     h.get_by_label("Imprimir prueba").click();
     wait_for(&mut h, "the test printed note", |h| {

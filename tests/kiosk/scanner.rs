@@ -3,8 +3,8 @@
 //! code says so; in the product search, Enter (here the on-screen keyboard's Listo) adds
 //! the product whose code was typed. At 1024×768 and 1280×800.
 
-use crate::screen::{has, wait_for_text};
-use egui::{Event, Key, vec2};
+use crate::screen::{harness, has, wait_for_text};
+use egui::{Event, Key};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use motordesk::store::{DB_FILE, Store};
@@ -58,14 +58,7 @@ fn ventas(size: (f32, f32)) -> (tempfile::TempDir, Harness<'static, KioskApp>) {
     let mut opts = AppOptions::new(dir.path().to_path_buf());
     opts.start_panel = PanelId::Ventas;
     opts.print = false;
-    let h = Harness::builder()
-        .with_size(vec2(size.0, size.1))
-        .with_max_steps(20)
-        .build_ui_state(
-            |ui, app: &mut KioskApp| app.ui(ui),
-            KioskApp::with_store(opts, store),
-        );
-    (dir, h)
+    (dir, harness(KioskApp::with_store(opts, store), size))
 }
 
 /// What a keyboard-wedge scanner sends: the code's characters, then Enter.

@@ -492,8 +492,6 @@ fn a_voiding_the_server_refuses_says_so_on_the_document() {
 mod by_touch {
     use super::*;
     use crate::screen::{click, has, wait_for};
-    use egui::vec2;
-    use egui_kittest::Harness;
     use egui_kittest::kittest::Queryable;
     use motordesk::ui::{AppOptions, KioskApp, PanelId};
 
@@ -510,12 +508,7 @@ mod by_touch {
         let mut opts = AppOptions::new(dir.path().to_path_buf());
         opts.start_panel = PanelId::Comprobantes;
         opts.print = false;
-        let mut h = Harness::builder()
-            .with_size(vec2(1280.0, 800.0))
-            .build_ui_state(
-                |ui, app: &mut KioskApp| app.ui(ui),
-                KioskApp::with_store(opts, caja),
-            );
+        let mut h = crate::screen::harness(KioskApp::with_store(opts, caja), (1280.0, 800.0));
         wait_for(&mut h, "documents list", |h| has(h, "B001-00000001"));
         h.get_by_label("B001-00000001").click();
         wait_for(&mut h, "the fiscal state", |h| has(h, "ACEPTADO"));

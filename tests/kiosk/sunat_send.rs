@@ -234,7 +234,7 @@ fn documents_sin_firmar_are_never_sent() {
 mod by_touch {
     use super::*;
     use crate::screen::{click, has, wait_for};
-    use egui::{Key, Modifiers, vec2};
+    use egui::{Key, Modifiers};
     use egui_kittest::Harness;
     use egui_kittest::kittest::Queryable;
     use motordesk::ui::{AppOptions, KioskApp, PanelId};
@@ -258,12 +258,7 @@ mod by_touch {
         let mut opts = AppOptions::new(dir.path().to_path_buf());
         opts.start_panel = PanelId::Ajustes;
         opts.print = false;
-        let mut h = Harness::builder()
-            .with_size(vec2(1280.0, 800.0))
-            .build_ui_state(
-                |ui, app: &mut KioskApp| app.ui(ui),
-                KioskApp::with_store(opts, store),
-            );
+        let mut h = crate::screen::harness(KioskApp::with_store(opts, store), (1280.0, 800.0));
         wait_for(&mut h, "Ajustes", |h| {
             has(h, "Envío a SUNAT desde este equipo")
         });

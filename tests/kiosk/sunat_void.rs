@@ -361,7 +361,6 @@ fn a_refused_void_keeps_the_document_accepted() {
 mod by_touch {
     use super::*;
     use crate::screen::{click, has, wait_for};
-    use egui::vec2;
     use egui_kittest::Harness;
     use egui_kittest::kittest::Queryable;
     use motordesk::ui::{AppOptions, KioskApp, PanelId};
@@ -371,12 +370,7 @@ mod by_touch {
         let mut opts = AppOptions::new(dir.to_path_buf());
         opts.start_panel = PanelId::Comprobantes;
         opts.print = false;
-        Harness::builder()
-            .with_size(vec2(1280.0, 800.0))
-            .build_ui_state(
-                |ui, app: &mut KioskApp| app.ui(ui),
-                KioskApp::with_store(opts, store),
-            )
+        crate::screen::harness(KioskApp::with_store(opts, store), (1280.0, 800.0))
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! has not accepted yet with their deadlines.
 
 use crate::screen::{self, has, press, tap, wait_for};
-use egui::{Key, Modifiers, vec2};
+use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use motordesk::store::{DB_FILE, Store};
@@ -524,9 +524,7 @@ fn an_unsent_boleta_is_listed_in_sincronizacion_with_its_deadline() {
     opts.start_panel = PanelId::Sincronizacion;
     opts.print = false;
     let app = KioskApp::with_store(opts, store);
-    let mut h = Harness::builder()
-        .with_size(vec2(1024.0, 768.0))
-        .build_ui_state(|ui, app: &mut KioskApp| app.ui(ui), app);
+    let mut h = crate::screen::harness(app, (1024.0, 768.0));
     wait_for(&mut h, "the SUNAT section", |h| {
         has(h, "Comprobantes por aceptar en SUNAT (2)")
     });

@@ -4,7 +4,6 @@
 
 use crate::sync_support;
 
-use egui::vec2;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use motordesk::store::{DB_FILE, Store};
@@ -55,9 +54,7 @@ fn indicator_follows_the_server_going_down_and_up() {
     opts.start_panel = PanelId::Sincronizacion;
     opts.print = false;
     let app = KioskApp::with_store(opts, store);
-    let mut h = Harness::builder()
-        .with_size(vec2(1280.0, 800.0))
-        .build_ui_state(|ui, app: &mut KioskApp| app.ui(ui), app);
+    let mut h = crate::screen::harness(app, (1280.0, 800.0));
 
     wait_indicator(&mut h, &["EN LÍNEA", "PENDIENTES 0", "FALLIDOS 0"]);
 

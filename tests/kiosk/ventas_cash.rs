@@ -3,8 +3,7 @@
 //! venta* closes it on a fresh boleta for Clientes varios, and *Reimprimir último*
 //! prints the sale again.
 
-use crate::screen::{has, press, wait_for};
-use egui::vec2;
+use crate::screen::{harness, has, press, wait_for};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use motordesk::store::{DB_FILE, Store};
@@ -42,14 +41,7 @@ fn ventas(size: (f32, f32)) -> (tempfile::TempDir, Harness<'static, KioskApp>) {
     let mut opts = AppOptions::new(dir.path().to_path_buf());
     opts.start_panel = PanelId::Ventas;
     opts.print = false;
-    let h = Harness::builder()
-        .with_size(vec2(size.0, size.1))
-        .with_max_steps(20)
-        .build_ui_state(
-            |ui, app: &mut KioskApp| app.ui(ui),
-            KioskApp::with_store(opts, store),
-        );
-    (dir, h)
+    (dir, harness(KioskApp::with_store(opts, store), size))
 }
 
 #[test]
