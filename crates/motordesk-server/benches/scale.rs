@@ -21,8 +21,7 @@ use motordesk_core::{
 };
 use rust_decimal::Decimal;
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use support::mutation;
@@ -45,27 +44,10 @@ impl Drop for Instance {
 }
 
 fn spawn(flags: &[String]) -> Instance {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_motordesk-server"))
-        .args(["--addr", "127.0.0.1:0", "--enrollment-code", CODE])
-        .args(flags)
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the motordesk-server binary");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap()
-        .to_string();
-    Instance {
-        child,
-        url: format!("http://{addr}"),
-    }
+    let mut args = vec!["--enrollment-code".to_string(), CODE.to_string()];
+    args.extend_from_slice(flags);
+    let (child, url) = support::start_server(&args, "error");
+    Instance { child, url }
 }
 
 fn agent() -> ureq::Agent {

@@ -9,10 +9,9 @@ mod support;
 use chrono::Utc;
 use motordesk_core::protocol::*;
 use motordesk_core::{Customer, IdKind, OdometerReading, RecordKind};
-use std::io::{BufRead, BufReader};
 #[cfg(unix)]
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::rc::Rc;
 use std::time::Duration;
 use support::mutation;
@@ -51,29 +50,10 @@ fn restart_on(store: Rc<Store>) -> Server {
 }
 
 fn spawn(store: Rc<Store>, extra: &[&str]) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_motordesk-server"))
-        .args(["--addr", "127.0.0.1:0"])
-        .args(store.flags())
-        .args(extra)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("listening on ")
-        .expect("address")
-        .to_string();
-    Server {
-        child,
-        url: format!("http://{addr}"),
-        store,
-    }
+    let mut args = store.flags();
+    args.extend(extra.iter().map(|a| a.to_string()));
+    let (child, url) = support::start_server(&args, "warn");
+    Server { child, url, store }
 }
 
 /// `#[test] fn name()` running `name_on(backend)` for each backend.

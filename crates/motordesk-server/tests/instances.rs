@@ -7,15 +7,12 @@
 
 mod support;
 
-use chrono::Utc;
 use motordesk_core::protocol::*;
-use motordesk_core::{Customer, IdKind, RecordKind};
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::Arc;
 use std::time::Duration;
-use support::mutation;
+use support::customer;
 use support::postgres::{Backend, Store};
 use uuid::Uuid;
 
@@ -34,28 +31,10 @@ impl Drop for Instance {
 }
 
 fn spawn(store: &Store, extra: &[&str]) -> Instance {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_motordesk-server"))
-        .args(["--addr", "127.0.0.1:0"])
-        .args(store.flags())
-        .args(extra)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("listening on ")
-        .expect("address")
-        .to_string();
-    Instance {
-        child,
-        url: format!("http://{addr}"),
-    }
+    let mut args = store.flags();
+    args.extend(extra.iter().map(|a| a.to_string()));
+    let (child, url) = support::start_server(&args, "warn");
+    Instance { child, url }
 }
 
 fn agent() -> ureq::Agent {
@@ -123,26 +102,6 @@ fn pull_all(url: &str, token: &str) -> Vec<Change> {
             return out;
         }
     }
-}
-
-fn customer(device: Uuid, n: usize) -> Mutation {
-    let c = Customer::new(
-        Uuid::now_v7(),
-        IdKind::Dni,
-        "45678912",
-        &format!("Cliente {n}"),
-        "",
-        "",
-        "",
-    )
-    .unwrap();
-    mutation(
-        device,
-        RecordKind::Customer,
-        c.id,
-        &c,
-        Utc::now().timestamp_millis(),
-    )
 }
 
 fn postgres_store() -> Option<Store> {

@@ -8,36 +8,16 @@
 mod support;
 
 use chrono::Utc;
+use motordesk_core::RecordKind;
 use motordesk_core::protocol::{ComprobanteUpload, Mutation, Outcome};
-use motordesk_core::{Customer, IdKind, RecordKind};
 use motordesk_server::db::ServerDb;
 use motordesk_server::device::Device;
 use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use support::mutation;
 use support::postgres::{Backend, Store};
+use support::{customer, mutation};
 use uuid::Uuid;
-
-fn customer(device: Uuid, n: usize) -> Mutation {
-    let c = Customer::new(
-        Uuid::now_v7(),
-        IdKind::Dni,
-        "45678912",
-        &format!("Cliente {n}"),
-        "",
-        "",
-        "",
-    )
-    .unwrap();
-    mutation(
-        device,
-        RecordKind::Customer,
-        c.id,
-        &c,
-        Utc::now().timestamp_millis(),
-    )
-}
 
 /// Every change of the feed from the start, pulled page by page as `device`.
 fn pull_all(db: &ServerDb, device: Uuid) -> Vec<motordesk_core::protocol::Change> {

@@ -1,13 +1,61 @@
 //! Shared by the server's tests and benchmarks: a push mutation carrying `data` as a kiosk
-//! stores it (`Stored` with a fresh meta stamped `wall_ms`).
+//! stores it (`Stored` with a fresh meta stamped `wall_ms`), and the server binary started
+//! as a real process.
 #![allow(dead_code)]
 
 pub mod postgres;
 
 use chrono::Utc;
 use motordesk_core::protocol::Mutation;
-use motordesk_core::{Hlc, RecordKind, RecordMeta, Stored, SyncStatus};
+use motordesk_core::{Customer, Hlc, IdKind, RecordKind, RecordMeta, Stored, SyncStatus};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
 use uuid::Uuid;
+
+/// Starts `motordesk-server` on a free loopback port with `args` (log level `log`) and
+/// returns the process and its base URL, read from its first stdout line
+/// (`listening on ADDR`).
+pub fn start_server<S: AsRef<std::ffi::OsStr>>(args: &[S], log: &str) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_motordesk-server"))
+        .args(["--addr", "127.0.0.1:0"])
+        .args(args)
+        .env("RUST_LOG", log)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the motordesk-server binary");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("listening on ")
+        .expect("address")
+        .to_string();
+    (child, format!("http://{addr}"))
+}
+
+/// The `n`-th customer pushed by `device` (same document, a new name and id each time).
+pub fn customer(device: Uuid, n: usize) -> Mutation {
+    let c = Customer::new(
+        Uuid::now_v7(),
+        IdKind::Dni,
+        "45678912",
+        &format!("Cliente {n}"),
+        "",
+        "",
+        "",
+    )
+    .unwrap();
+    mutation(
+        device,
+        RecordKind::Customer,
+        c.id,
+        &c,
+        Utc::now().timestamp_millis(),
+    )
+}
 
 pub fn mutation<T: serde::Serialize>(
     device: Uuid,
