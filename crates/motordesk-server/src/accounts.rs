@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use uuid::Uuid;
 
-fn escrow_name(device: Uuid) -> String {
+pub(crate) fn escrow_name(device: Uuid) -> String {
     format!("escrow:{device}")
 }
 
@@ -52,14 +52,14 @@ pub enum LoginOutcome {
     NoEscrow,
 }
 
-fn hash_password(password: &str) -> DbResult<String> {
+pub(crate) fn hash_password(password: &str) -> DbResult<String> {
     Argon2::default()
         .hash_password(password.as_bytes(), &SaltString::generate(&mut OsRng))
         .map(|h| h.to_string())
         .map_err(DbError::PasswordHash)
 }
 
-fn verify_password(password: &str, phc: &str) -> bool {
+pub(crate) fn verify_password(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc)
         .map(|h| {
             Argon2::default()
@@ -147,7 +147,7 @@ impl ServerDb {
             .sealer()
             .open(&escrow_name(req.device_id), &escrow)
             .map_err(DbError::Seal)?;
-        let token = new_token();
+        let token = self.shop_id().tag(new_token());
         let session = Session {
             username: user.username.clone(),
             role: user.role,
@@ -167,6 +167,9 @@ impl ServerDb {
 
     /// The session behind a token, if it exists and has not expired.
     pub fn session(&self, token: &str) -> DbResult<Option<Me>> {
+        if crate::shops::ShopId::of_token(token) != Some(self.shop_id()) {
+            return Ok(None);
+        }
         let hash = token_hash(token);
         let Some(s) = self.read(|t| t.session(&hash))? else {
             return Ok(None);
@@ -211,12 +214,25 @@ async fn login(
         .to_string();
     let s = state.clone();
     let device = req.device_id;
-    let known = blocking(move || s.db.device(device))
-        .await?
-        .is_some_and(|d| {
+    // A login names only its device: the registry says which shop's users to ask.
+    let home = blocking(move || {
+        let Some(shop) = s.shops.home_of(device)? else {
+            return Ok(None);
+        };
+        let Some(db) = s.shops.get(shop)? else {
+            return Ok(None);
+        };
+        Ok(db.device(device)?.map(|d| (d, db)))
+    })
+    .await?;
+    let (known, db) = match home {
+        Some((d, db)) => (
             d.login_key_hash
-                .is_some_and(|h| crate::routes::same(&h, &token_hash(&login_key)))
-        });
+                .is_some_and(|h| crate::routes::same(&h, &token_hash(&login_key))),
+            Some(db),
+        ),
+        None => (false, None),
+    };
     if !known {
         throttle_failed(&state, &keys).await?;
         log::warn!(
@@ -225,9 +241,11 @@ async fn login(
         );
         return Err(ApiError::Unauthorized("this kiosk is not registered here"));
     }
-    let s = state.clone();
+    let Some(db) = db else {
+        return Err(ApiError::Unauthorized("this kiosk is not registered here"));
+    };
     let ttl = state.user_token_ttl;
-    match blocking(move || s.db.login(&req, ttl)).await? {
+    match blocking(move || db.login(&req, ttl)).await? {
         LoginOutcome::Ok(resp) => {
             throttle_succeeded(&state, &keys).await?;
             Ok(Json(resp))
@@ -248,10 +266,19 @@ async fn me(State(state): State<Shared>, headers: HeaderMap) -> Result<Json<Me>,
         .map(str::to_string)
         .ok_or(ApiError::Unauthorized("missing user token"))?;
     let s = state.clone();
-    blocking(move || s.db.session(&token))
-        .await?
-        .map(Json)
-        .ok_or(ApiError::Unauthorized("unknown or expired user token"))
+    blocking(move || {
+        // The token names its shop; a malformed or unknown one is nobody's session.
+        match crate::shops::ShopId::of_token(&token) {
+            Some(shop) => match s.shops.get(shop)? {
+                Some(db) => db.session(&token),
+                None => Ok(None),
+            },
+            None => Ok(None),
+        }
+    })
+    .await?
+    .map(Json)
+    .ok_or(ApiError::Unauthorized("unknown or expired user token"))
 }
 
 async fn escrow(
@@ -259,7 +286,7 @@ async fn escrow(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let device = authenticate(&state, &headers).await?;
+    let kiosk = authenticate(&state, &headers).await?;
     let req: EscrowRequest = parse("escrow", &body)?;
     let key = from_hex32(&req.escrow_key)
         .ok_or(ApiError::BadRequest("escrow_key must be 64 hex characters"))?;
@@ -268,11 +295,11 @@ async fn escrow(
         Some(_) => return Err(ApiError::BadRequest("login_key must be 64 hex characters")),
         None => None,
     };
-    let s = state.clone();
+    let (db, id) = (kiosk.db, kiosk.device.device_id);
     blocking(move || {
-        s.db.set_escrow(device.device_id, &key)?;
+        db.set_escrow(id, &key)?;
         match login_key {
-            Some(k) => s.db.set_login_key(device.device_id, &k),
+            Some(k) => db.set_login_key(id, &k),
             None => Ok(()),
         }
     })

@@ -3,6 +3,7 @@
 //! is one write transaction: mutations and their idempotency keys land together.
 
 use crate::device::Device;
+use crate::shops::{Shop, ShopId};
 use crate::storage::{AppliedKey, Backend, NewChange, ServerRecord, Txn};
 use crate::validate;
 use blake2::{Blake2s256, Digest};
@@ -12,7 +13,7 @@ use motordesk_core::SeriesSet;
 use motordesk_core::protocol::*;
 use motordesk_core::{DocumentKind, DomainError, Invoice, Stored, check_credit_room, lima_date};
 use redb::Database;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use uuid::Uuid;
 
 /// Most kiosks one shop can register: series are `B001`..`B099`.
@@ -64,6 +65,9 @@ pub enum DbError {
     /// The server key could not be read or made, or a sealed value did not open.
     #[error("server key: {0}")]
     Seal(#[source] crate::sealing::SealError),
+    /// A credential or command named a shop that is not registered.
+    #[error("no shop {0} on this server")]
+    NoSuchShop(crate::shops::ShopId),
 }
 
 macro_rules! via_redb {
@@ -109,10 +113,17 @@ impl From<serde_json::Error> for DbError {
 
 pub type DbResult<T> = Result<T, DbError>;
 
-/// The server's data, in redb or PostgreSQL, and the key that seals escrow keys.
+/// One shop's data, in redb or PostgreSQL, and the key that seals escrow keys. The
+/// default shop's also holds the registry of the others (`shops`).
 pub struct ServerDb {
     backend: Backend,
     sealer: crate::sealing::Sealer,
+    /// Which shop this is: its tokens carry it, and a token of another shop is unknown here.
+    shop_id: ShopId,
+    /// A registered shop's RUC: the only RUC its signed documents may be in.
+    ruc: Option<String>,
+    /// The redb file (tenant stores go under its folder); `None` on PostgreSQL.
+    path: Option<PathBuf>,
 }
 
 pub(crate) fn token_hash(token: &str) -> String {
@@ -132,6 +143,41 @@ pub(crate) fn new_token() -> String {
 impl ServerDb {
     pub(crate) fn sealer(&self) -> &crate::sealing::Sealer {
         &self.sealer
+    }
+
+    /// Which shop's store this is (0: the default shop).
+    pub fn shop_id(&self) -> ShopId {
+        self.shop_id
+    }
+
+    /// Opens (creating when new) the store of a registered shop: a redb file under
+    /// `shops/<id>/` beside this one, or the schema `shop_<id>` of this PostgreSQL
+    /// database (migrated), sharing this one's pool and server key.
+    pub(crate) fn open_shop(&self, shop: &Shop) -> DbResult<ServerDb> {
+        let mut db = match (&self.backend, &self.path) {
+            (Backend::Postgres(pg), _) => ServerDb {
+                backend: Backend::Postgres(pg.for_shop(shop.id)?),
+                sealer: self.sealer.clone(),
+                shop_id: shop.id,
+                ruc: None,
+                path: None,
+            },
+            (Backend::Redb(_), Some(path)) => {
+                let dir = path
+                    .parent()
+                    .unwrap_or(Path::new("."))
+                    .join(crate::shops::SHOPS_DIR);
+                if !dir.exists() {
+                    std::fs::create_dir_all(&dir)?;
+                    crate::files::owner_only(&dir)?;
+                }
+                ServerDb::open(&dir.join(shop.id.to_string()).join("server.redb"))?
+            }
+            (Backend::Redb(_), None) => return Err(DbError::NoSuchShop(shop.id)),
+        };
+        db.shop_id = shop.id;
+        db.ruc = Some(shop.ruc.clone());
+        Ok(db)
     }
 
     pub(crate) fn pg(&self) -> Option<&crate::pg::Pg> {
@@ -187,6 +233,9 @@ impl ServerDb {
         Ok(ServerDb {
             backend: Backend::Redb(db),
             sealer,
+            shop_id: ShopId::DEFAULT,
+            ruc: None,
+            path: Some(path.to_path_buf()),
         })
     }
 
@@ -204,13 +253,36 @@ impl ServerDb {
         Ok(ServerDb {
             backend: Backend::Postgres(crate::pg::Pg::connect(url)?),
             sealer,
+            shop_id: ShopId::DEFAULT,
+            ruc: None,
+            path: None,
         })
     }
 
     /// Registers a device (or re-registers it: same kiosk number and series, new token,
     /// the old token stops working).
     pub fn register(&self, device_id: Uuid, name: &str) -> DbResult<(Device, String)> {
-        let token = new_token();
+        self.register_inner(device_id, name, None)
+    }
+
+    /// Registers a new device with the kiosk number the registry gave it (a tenant shop:
+    /// numbers are chain-wide), or re-registers it keeping its own.
+    pub(crate) fn register_numbered(
+        &self,
+        device_id: Uuid,
+        name: &str,
+        number: u64,
+    ) -> DbResult<(Device, String)> {
+        self.register_inner(device_id, name, Some(number))
+    }
+
+    fn register_inner(
+        &self,
+        device_id: Uuid,
+        name: &str,
+        number: Option<u64>,
+    ) -> DbResult<(Device, String)> {
+        let token = self.shop_id.tag(new_token());
         let hash = token_hash(&token);
         let device = self.write(|t| {
             let (device, old) = match t.device(device_id)? {
@@ -220,7 +292,10 @@ impl ServerDb {
                     (d, Some(old))
                 }
                 None => {
-                    let n = t.next_kiosk_number()?;
+                    let n = match number {
+                        Some(n) => n,
+                        None => t.next_kiosk_number(ShopId::DEFAULT, device_id)?,
+                    };
                     if n > MAX_KIOSKS {
                         return Err(DbError::TooManyKiosks);
                     }
@@ -261,6 +336,9 @@ impl ServerDb {
 
     /// The device a bearer token belongs to.
     pub fn authenticate(&self, token: &str) -> DbResult<Option<Device>> {
+        if ShopId::of_token(token) != Some(self.shop_id) {
+            return Ok(None);
+        }
         let hash = token_hash(token);
         self.read(|t| t.device_by_token(&hash))
     }
@@ -270,7 +348,7 @@ impl ServerDb {
         self.write(|t| {
             let mut out = Vec::with_capacity(mutations.len());
             for m in mutations {
-                let outcome = apply_one(t, device, m)?;
+                let outcome = apply_one(t, device, self.ruc.as_deref(), m)?;
                 out.push(PushResult {
                     idempotency_key: m.idempotency_key,
                     device_seq: m.device_seq,
@@ -390,13 +468,26 @@ fn check_note(t: &mut dyn Txn, inv: &Invoice) -> DbResult<Option<String>> {
     Ok(None)
 }
 
+/// A shop of the chain sends SUNAT documents of its own RUC only: the dispatcher signs
+/// in with that RUC's Clave SOL, and a kiosk must not file in another shop's name.
+fn other_ruc(ruc: Option<&str>, file_name: &str) -> Option<String> {
+    let ruc = ruc?;
+    (file_name.get(..11) != Some(ruc))
+        .then(|| format!("El documento {file_name} no es del RUC de esta tienda ({ruc})."))
+}
+
 fn rejected(reason: impl Into<String>) -> Outcome {
     Outcome::Rejected {
         reason: reason.into(),
     }
 }
 
-fn apply_one(t: &mut dyn Txn, device: &Device, m: &Mutation) -> DbResult<Outcome> {
+fn apply_one(
+    t: &mut dyn Txn,
+    device: &Device,
+    ruc: Option<&str>,
+    m: &Mutation,
+) -> DbResult<Outcome> {
     if let Some(k) = t.applied(m.idempotency_key)? {
         if k.device == device.device_id && k.record_id == m.record_id {
             return Ok(Outcome::Duplicate);
@@ -426,6 +517,9 @@ fn apply_one(t: &mut dyn Txn, device: &Device, m: &Mutation) -> DbResult<Outcome
                 Ok(c) => c,
                 Err(reason) => return Ok(rejected(reason)),
             };
+            if let Some(reason) = other_ruc(ruc, &upload.file_name) {
+                return Ok(rejected(reason));
+            }
             crate::fiscal::queue(t, &upload, Utc::now())?;
         }
         RecordKind::VoidRequest => {
@@ -433,6 +527,9 @@ fn apply_one(t: &mut dyn Txn, device: &Device, m: &Mutation) -> DbResult<Outcome
                 Ok(v) => v,
                 Err(reason) => return Ok(rejected(reason)),
             };
+            if let Some(reason) = other_ruc(ruc, &upload.file_name) {
+                return Ok(rejected(reason));
+            }
             if current.is_some_and(|cur| validate::same_data(m.kind, &cur.payload, &m.payload)) {
                 remember_key(t, device, m)?;
                 return Ok(Outcome::Duplicate);

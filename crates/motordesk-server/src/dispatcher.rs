@@ -12,6 +12,7 @@
 
 use crate::db::{DbResult, ServerDb};
 use crate::fiscal::DueDocument;
+use crate::shops::Shops;
 use chrono::Utc;
 use motordesk_sunat::{ClientConfig, Credentials, DocumentName, Endpoints, Prior, SunatClient};
 use std::collections::HashMap;
@@ -88,13 +89,14 @@ pub struct Dispatcher {
 }
 
 impl Dispatcher {
-    /// Starts the dispatcher thread on `db`.
-    pub fn start(db: Arc<ServerDb>, settings: SunatSettings) -> Dispatcher {
+    /// Starts the dispatcher thread on every shop of `shops` (one pass per shop in
+    /// turn: each shop's queue, claims and documents are its own).
+    pub fn start(shops: Arc<Shops>, settings: SunatSettings) -> Dispatcher {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
         let thread = std::thread::Builder::new()
             .name("sunat-dispatcher".into())
-            .spawn(move || run(&db, &settings, &flag))
+            .spawn(move || run(&shops, &settings, &flag))
             .expect("spawn the SUNAT dispatcher thread");
         Dispatcher {
             stop,
@@ -120,7 +122,7 @@ impl Drop for Dispatcher {
     }
 }
 
-fn run(db: &ServerDb, settings: &SunatSettings, stop: &AtomicBool) {
+fn run(shops: &Shops, settings: &SunatSettings, stop: &AtomicBool) {
     log::info!(
         "sunat dispatcher: sending to {} as <RUC>{} with {} workers",
         settings.endpoint,
@@ -129,13 +131,28 @@ fn run(db: &ServerDb, settings: &SunatSettings, stop: &AtomicBool) {
     );
     let mut clients = HashMap::new();
     while !stop.load(Ordering::Relaxed) {
-        match pass(db, settings, &mut clients) {
-            Ok(r) if r.documents > 0 || r.voids > 0 => log::info!("sunat dispatcher: {r:?}"),
-            Ok(_) => std::thread::sleep(IDLE_POLL),
+        // Read each round: a shop added meanwhile (PostgreSQL) is served without a restart.
+        let all = match shops.all() {
+            Ok(all) => all,
             Err(e) => {
-                log::error!("sunat dispatcher: database: {e}");
+                log::error!("sunat dispatcher: shops: {e}");
                 std::thread::sleep(Duration::from_secs(2));
+                continue;
             }
+        };
+        let mut busy = false;
+        for (shop, db) in all {
+            match pass(&db, settings, &mut clients) {
+                Ok(r) if r.documents > 0 || r.voids > 0 => {
+                    busy = true;
+                    log::info!("sunat dispatcher: shop {shop}: {r:?}");
+                }
+                Ok(_) => {}
+                Err(e) => log::error!("sunat dispatcher: shop {shop}: database: {e}"),
+            }
+        }
+        if !busy {
+            std::thread::sleep(IDLE_POLL);
         }
     }
 }

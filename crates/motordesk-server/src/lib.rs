@@ -11,11 +11,13 @@ pub mod enrollment;
 pub mod error;
 mod files;
 pub mod fiscal;
+pub mod owners;
 mod pg;
 mod redb_store;
 mod request;
 pub mod routes;
 pub mod sealing;
+pub mod shops;
 pub mod storage;
 pub mod throttle;
 pub mod validate;
@@ -51,7 +53,11 @@ pub struct ServerConfig {
 }
 
 pub struct AppState {
+    /// The default shop's store, which also holds the registry, the shared throttle and
+    /// the owners. A kiosk's request uses the store its credential names (`shops`).
     pub db: Arc<ServerDb>,
+    /// Every shop's store, found by the shop id a credential carries.
+    pub shops: Arc<shops::Shops>,
     /// Running while the server sends to SUNAT; stopped when the state is dropped.
     pub dispatcher: Option<dispatcher::Dispatcher>,
     pub enrollment_code: Option<String>,
@@ -90,11 +96,18 @@ pub fn open(config: ServerConfig) -> Result<Arc<AppState>, db::DbError> {
     if sealed > 0 {
         log::info!("sealed {sealed} escrow keys stored in the clear by an older server");
     }
+    let shops = Arc::new(shops::Shops::new(db.clone()));
+    // Every registered shop opens now: a missing file or schema shows at start.
+    let opened = shops.all()?.len();
+    if opened > 1 {
+        log::info!("{} shops on this server", opened);
+    }
     let dispatcher = config
         .sunat
-        .map(|s| dispatcher::Dispatcher::start(db.clone(), s));
+        .map(|s| dispatcher::Dispatcher::start(shops.clone(), s));
     Ok(Arc::new(AppState {
         db,
+        shops,
         dispatcher,
         enrollment_code: config.enrollment_code,
         throttle: throttle::Throttle::default(),

@@ -9,9 +9,15 @@
 //!                   [--sunat-consult-endpoint URL] [--sunat-workers N]]
 //!                  [--config FILE]
 //!
-//! `motordesk-server [--data-dir DIR | --db FILE] --new-enrollment-code [--valid-hours H]`
-//! prints one single-use code for registering a kiosk (valid 24 h by default) and exits;
-//! without one, or a reusable `--enrollment-code`, no kiosk can register.
+//! `motordesk-server [--data-dir DIR | --db FILE] --new-enrollment-code [--valid-hours H]
+//! [--shop ID]` prints one single-use code for registering a kiosk (valid 24 h by default)
+//! into the default shop or shop ID, and exits; without one, or a reusable
+//! `--enrollment-code`, no kiosk can register. `--shop ID` also says which shop the
+//! `--add-user` accounts belong to.
+//!
+//! A chain of shops (docs/deployment.md, "Tenants"): `motordesk-server shop add --ruc R
+//! --establishment 0001 --name N`, `shop list`, `owner add --name N --password-file F
+//! --shops 0,1,2`, each with the storage flags; they change the registry and exit.
 //!
 //! `--config FILE` reads the same settings from a file, one `name = value` per line
 //! (`sunat-endpoint = https://…`, `#` starts a comment); flags after it override it.
@@ -28,14 +34,16 @@
 //! console).
 
 use motordesk_server::dispatcher::SunatSettings;
+use motordesk_server::shops::ShopId;
 use motordesk_server::{DEFAULT_ADDR, ServerConfig};
 use std::io::Write;
 use std::path::PathBuf;
 
 #[cfg(windows)]
 mod as_service;
+mod shop_cli;
 
-const USAGE: &str = "usage: motordesk-server [--addr HOST:PORT] [--data-dir DIR | --db FILE] [--database postgres://USER@HOST/DB [--server-key FILE]] [--enrollment-code CODE] [--test-faults] [--add-user NAME:PASSWORD:ROLE]... [--user-token-ttl SECS] [--tls-cert CHAIN.pem --tls-key KEY.pem] [--sunat-endpoint URL --sunat-user USER --sunat-password-file FILE [--sunat-consult-endpoint URL] [--sunat-workers N]] [--config FILE] [--service]";
+const USAGE: &str = "usage: motordesk-server [--addr HOST:PORT] [--data-dir DIR | --db FILE] [--database postgres://USER@HOST/DB [--server-key FILE]] [--enrollment-code CODE] [--test-faults] [--add-user NAME:PASSWORD:ROLE]... [--user-token-ttl SECS] [--tls-cert CHAIN.pem --tls-key KEY.pem] [--sunat-endpoint URL --sunat-user USER --sunat-password-file FILE [--sunat-consult-endpoint URL] [--sunat-workers N]] [--config FILE] [--service] [--shop ID]\n       motordesk-server shop add|list, owner add (docs/deployment.md, \"Tenants\")";
 
 /// Largest config or password file read.
 const MAX_SETTINGS_FILE: u64 = 64 * 1024;
@@ -55,6 +63,10 @@ struct Args {
     sunat: SunatFlags,
     /// `--service`: started by the Windows service manager.
     service: bool,
+    /// `--shop ID`: the shop `--new-enrollment-code` and `--add-user` are for.
+    shop: ShopId,
+    /// `shop add|list`, `owner add`: change the registry and exit.
+    command: Option<shop_cli::Command>,
 }
 
 #[derive(Default)]
@@ -66,7 +78,7 @@ struct SunatFlags {
     workers: Option<usize>,
 }
 
-fn read_small(path: &std::path::Path, what: &str) -> Result<String, String> {
+pub(crate) fn read_small(path: &std::path::Path, what: &str) -> Result<String, String> {
     use std::io::Read;
     let file = std::fs::File::open(path)
         .map_err(|e| format!("cannot read {what} {}: {e}", path.display()))?;
@@ -206,6 +218,8 @@ fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
         tls: (None, None),
         sunat: SunatFlags::default(),
         service: false,
+        shop: ShopId::DEFAULT,
+        command: None,
     };
     let mut expanded = Vec::new();
     while let Some(flag) = it.next() {
@@ -250,6 +264,7 @@ fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
                 args.new_code_hours = Some(h);
             }
             "--test-faults" => args.test_faults = true,
+            "--shop" => args.shop = value("--shop")?.parse()?,
             "--service" => args.service = true,
             "--tls-cert" => args.tls.0 = Some(PathBuf::from(value("--tls-cert")?)),
             "--tls-key" => args.tls.1 = Some(PathBuf::from(value("--tls-key")?)),
@@ -356,8 +371,8 @@ fn test_database(args: &mut Args) -> Result<(), String> {
 
 /// `--new-enrollment-code`: one single-use code, printed once.
 fn new_enrollment_code(args: &Args, hours: i64) {
-    let made =
-        motordesk_server::open_db(&args.config()).and_then(|db| db.new_enrollment_code(hours));
+    let made = motordesk_server::open_db(&args.config())
+        .and_then(|db| db.new_shop_enrollment_code(hours, args.shop));
     match made {
         Ok((code, expires)) => {
             println!("{code}");
@@ -374,7 +389,13 @@ fn new_enrollment_code(args: &Args, hours: i64) {
 }
 
 fn main() {
-    let args = match parse(std::env::args().skip(1)) {
+    let mut raw: Vec<String> = std::env::args().skip(1).collect();
+    let args = shop_cli::take(&mut raw).and_then(|command| {
+        let mut args = parse(raw.into_iter())?;
+        args.command = command;
+        Ok(args)
+    });
+    let args = match args {
         Ok(a) => a,
         Err(e) => {
             eprintln!("{e}");
@@ -422,6 +443,15 @@ fn run(mut args: Args) {
         new_enrollment_code(&args, hours);
         return;
     }
+    if let Some(command) = args.command.take() {
+        let done = motordesk_server::open_db(&args.config())
+            .map_err(|e| format!("cannot open {}: {e}", args.where_()))
+            .and_then(|db| shop_cli::run(command, &db));
+        if let Err(e) = done {
+            fail(1, e);
+        }
+        return;
+    }
     let sunat = match std::mem::take(&mut args.sunat).settings() {
         Ok(s) => s,
         Err(e) => {
@@ -438,10 +468,14 @@ fn run(mut args: Args) {
         }
     };
     for (name, password, role) in &args.users {
-        if let Err(e) = state.db.put_user(name, password, name, *role) {
+        let added = state.shops.get(args.shop).and_then(|db| {
+            db.ok_or(motordesk_server::db::DbError::NoSuchShop(args.shop))?
+                .put_user(name, password, name, *role)
+        });
+        if let Err(e) = added {
             fail(1, format!("cannot add user {name}: {e}"));
         }
-        log::info!("user {name} ({}) ready", role.label());
+        log::info!("user {name} ({}) ready in shop {}", role.label(), args.shop);
     }
     let result: Result<(), Box<dyn std::error::Error>> = runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(&args.addr).await?;

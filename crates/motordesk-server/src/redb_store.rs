@@ -8,6 +8,8 @@ use crate::db::{DbError, DbResult};
 use crate::device::Device;
 use crate::enrollment::EnrollmentCode;
 use crate::fiscal::ServerFiscal;
+use crate::owners::{Owner, OwnerSession};
+use crate::shops::{Shop, ShopId};
 use crate::storage::{
     AppliedKey, DueQueue, FeedPage, NewChange, ServerRecord, ThrottleEntry, Txn, decode, encode,
 };
@@ -53,6 +55,14 @@ const CODES: TableDefinition<&str, &[u8]> = TableDefinition::new("enrollment_cod
 /// throttle key → JSON `ThrottleEntry` (unused by a single redb server, which keeps
 /// them in memory; here so the interface is whole).
 const THROTTLE: TableDefinition<&str, &[u8]> = TableDefinition::new("throttle");
+/// The registry (default shop's file only). shop id → JSON `Shop`.
+const SHOPS: TableDefinition<u32, &[u8]> = TableDefinition::new("shops");
+/// device id → the tenant shop it is registered in.
+const DEVICE_SHOPS: TableDefinition<u128, u32> = TableDefinition::new("device_shops");
+/// owner name → JSON `Owner`.
+const OWNERS: TableDefinition<&str, &[u8]> = TableDefinition::new("owners");
+/// hex(blake2s(owner token)) → JSON `OwnerSession`.
+const OWNER_SESSIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("owner_sessions");
 
 /// Creates every table, so readers never meet a missing one.
 pub(crate) fn create_tables(db: &Database) -> DbResult<()> {
@@ -74,6 +84,10 @@ pub(crate) fn create_tables(db: &Database) -> DbResult<()> {
         txn.open_table(ESCROWS)?;
         txn.open_table(CODES)?;
         txn.open_table(THROTTLE)?;
+        txn.open_table(SHOPS)?;
+        txn.open_table(DEVICE_SHOPS)?;
+        txn.open_table(OWNERS)?;
+        txn.open_table(OWNER_SESSIONS)?;
     }
     txn.commit()?;
     Ok(())
@@ -189,7 +203,8 @@ impl Txn for RedbTxn {
         }
     }
 
-    fn next_kiosk_number(&mut self) -> DbResult<u64> {
+    fn next_kiosk_number(&mut self, _shop: ShopId, _device: Uuid) -> DbResult<u64> {
+        // One writer at a time: the counter alone makes numbers unique.
         self.next("next_kiosk")
     }
 
@@ -484,5 +499,58 @@ impl Txn for RedbTxn {
             t.remove(k.as_str())?;
         }
         Ok(stale.len() as u64)
+    }
+
+    fn shops(&mut self) -> DbResult<Vec<Shop>> {
+        let mut out = Vec::new();
+        with_table!(self, SHOPS, |t| {
+            for row in t.iter()? {
+                out.push(decode(row?.1.value())?);
+            }
+        });
+        Ok(out)
+    }
+
+    fn put_shop(&mut self, s: &Shop) -> DbResult<()> {
+        // `add_shop` checked id and (RUC, establishment) in this same (only) writer.
+        self.w()?
+            .open_table(SHOPS)?
+            .insert(s.id.0, encode(s)?.as_slice())?;
+        Ok(())
+    }
+
+    fn device_shop(&mut self, device: Uuid) -> DbResult<Option<ShopId>> {
+        Ok(with_table!(self, DEVICE_SHOPS, |t| t
+            .get(device.as_u128())?
+            .map(|v| ShopId(v.value()))))
+    }
+
+    fn put_device_shop(&mut self, device: Uuid, shop: ShopId) -> DbResult<()> {
+        self.w()?
+            .open_table(DEVICE_SHOPS)?
+            .insert(device.as_u128(), shop.0)?;
+        Ok(())
+    }
+
+    fn owner(&mut self, name: &str) -> DbResult<Option<Owner>> {
+        with_table!(self, OWNERS, |t| opt(t.get(name)?))
+    }
+
+    fn put_owner(&mut self, o: &Owner) -> DbResult<()> {
+        self.w()?
+            .open_table(OWNERS)?
+            .insert(o.name.as_str(), encode(o)?.as_slice())?;
+        Ok(())
+    }
+
+    fn owner_session(&mut self, token_hash: &str) -> DbResult<Option<OwnerSession>> {
+        with_table!(self, OWNER_SESSIONS, |t| opt(t.get(token_hash)?))
+    }
+
+    fn put_owner_session(&mut self, token_hash: &str, s: &OwnerSession) -> DbResult<()> {
+        self.w()?
+            .open_table(OWNER_SESSIONS)?
+            .insert(token_hash, encode(s)?.as_slice())?;
+        Ok(())
     }
 }

@@ -3,9 +3,10 @@
 //! `accounts`) depend on it and never on each other.
 
 use crate::AppState;
-use crate::db::DbError;
+use crate::db::{DbError, ServerDb};
 use crate::device::Device;
 use crate::error::ApiError;
+use crate::shops::ShopId;
 use axum::http::{HeaderMap, header};
 use std::sync::Arc;
 
@@ -18,9 +19,16 @@ pub(crate) async fn blocking<T: Send + 'static>(
     Ok(tokio::task::spawn_blocking(f).await??)
 }
 
-/// The device whose bearer token the request carries; 401 without one or with an
-/// unknown one.
-pub(crate) async fn authenticate(state: &Shared, headers: &HeaderMap) -> Result<Device, ApiError> {
+/// A registered kiosk making a request, and its shop's store: the only data its
+/// handler may touch (`shops`).
+pub(crate) struct Kiosk {
+    pub device: Device,
+    pub db: Arc<ServerDb>,
+}
+
+/// The device whose bearer token the request carries, in the shop the token names; 401
+/// without one, or with an unknown one (of any shop, or of none).
+pub(crate) async fn authenticate(state: &Shared, headers: &HeaderMap) -> Result<Kiosk, ApiError> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -28,10 +36,16 @@ pub(crate) async fn authenticate(state: &Shared, headers: &HeaderMap) -> Result<
         .map(|t| t.trim().to_string())
         .filter(|t| !t.is_empty())
         .ok_or(ApiError::Unauthorized("missing bearer token"))?;
+    let shop = ShopId::of_token(&token).ok_or(ApiError::Unauthorized("unknown device token"))?;
     let s = state.clone();
-    blocking(move || s.db.authenticate(&token))
-        .await?
-        .ok_or(ApiError::Unauthorized("unknown device token"))
+    blocking(move || {
+        let Some(db) = s.shops.get(shop)? else {
+            return Ok(None);
+        };
+        Ok(db.authenticate(&token)?.map(|device| Kiosk { device, db }))
+    })
+    .await?
+    .ok_or(ApiError::Unauthorized("unknown device token"))
 }
 
 /// Parses a JSON body by hand, so a malformed one is a 400 with an `ErrorBody`

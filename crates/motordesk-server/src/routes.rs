@@ -3,6 +3,7 @@
 
 use crate::error::ApiError;
 use crate::request::{Shared, authenticate, blocking, parse, throttle_check, throttle_failed};
+use crate::shops::ShopId;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Query, State};
@@ -25,7 +26,8 @@ pub fn router(state: Shared) -> Router {
         .route(HEALTH, get(health))
         .route(REGISTER, post(register))
         .route(CHANGES, get(changes))
-        .merge(crate::accounts::routes());
+        .merge(crate::accounts::routes())
+        .merge(crate::owners::routes());
     if state.faults.is_some() {
         small = small
             .route(TEST_FAULTS, post(set_faults))
@@ -61,17 +63,32 @@ async fn register(
     }
     let s = state.clone();
     let id = req.device_id;
-    if let Some(existing) = blocking(move || s.db.device(id)).await? {
-        // Re-registration: only the kiosk itself (its current token) may do it. Device
-        // ids are not secret, so an id alone must never hand over a kiosk's series.
+    // A device id belongs to one shop: where it is registered, only its own token may
+    // register it again. Device ids are not secret, so an id alone must never hand over
+    // a kiosk's series.
+    let home = blocking(move || {
+        Ok(match s.shops.home_of(id)? {
+            Some(shop) => s
+                .shops
+                .get(shop)?
+                .map(|db| db.device(id))
+                .transpose()?
+                .flatten()
+                .map(|d| (shop, d)),
+            None => None,
+        })
+    })
+    .await?;
+    let shop = if let Some((shop, existing)) = home {
         let holder = authenticate(&state, &headers).await.ok();
-        if holder.is_none_or(|d| d.device_id != existing.device_id) {
+        if holder.is_none_or(|k| k.device.device_id != existing.device_id) {
             log::warn!(
                 "refused re-registration of kiosk {} from {addr}",
                 existing.kiosk_number
             );
             return Err(ApiError::DeviceTaken);
         }
+        shop
     } else {
         let keys = [format!("enroll:{}", addr.ip())];
         throttle_check(&state, &keys).await?;
@@ -81,18 +98,24 @@ async fn register(
             .is_some_and(|c| same(c, &req.enrollment_code));
         let s = state.clone();
         let code = req.enrollment_code.clone();
-        let ok = demo || blocking(move || s.db.consume_enrollment_code(&code)).await?;
-        if !ok {
+        // The code says which shop the kiosk joins (the reusable demo code: the default).
+        let shop = if demo {
+            Some(ShopId::DEFAULT)
+        } else {
+            blocking(move || s.db.consume_enrollment_code(&code)).await?
+        };
+        let Some(shop) = shop else {
             throttle_failed(&state, &keys).await?;
             log::warn!("wrong enrollment code from {addr}");
             return Err(ApiError::WrongEnrollmentCode);
-        }
-    }
+        };
+        shop
+    };
     let s = state.clone();
     let name = req.name.chars().take(120).collect::<String>();
-    let (device, token) = blocking(move || s.db.register(req.device_id, &name)).await?;
+    let (device, token) = blocking(move || s.shops.register(shop, req.device_id, &name)).await?;
     log::info!(
-        "registered kiosk {} ({})",
+        "registered kiosk {} ({}) in shop {shop}",
         device.kiosk_number,
         device.device_id
     );
@@ -129,7 +152,7 @@ async fn push(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<PushResponse>, ApiError> {
-    let device = authenticate(&state, &headers).await?;
+    let kiosk = authenticate(&state, &headers).await?;
     let body = axum::body::to_bytes(body, MAX_PUSH_BYTES)
         .await
         .map_err(|_| ApiError::TooLarge(MAX_PUSH_BYTES))?;
@@ -141,8 +164,7 @@ async fn push(
     if fail {
         return Err(ApiError::InjectedFailure);
     }
-    let s = state.clone();
-    let results = blocking(move || s.db.apply(&device, &req.mutations)).await?;
+    let results = blocking(move || kiosk.db.apply(&kiosk.device, &req.mutations)).await?;
     if let Some(d) = delay {
         // Test fault: a slow answer. The batch is already committed, so a client that
         // gives up meanwhile must get `duplicate` when it retries.
@@ -161,7 +183,7 @@ async fn changes(
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<ChangesResponse>, ApiError> {
-    let device = authenticate(&state, &headers).await?;
+    let kiosk = authenticate(&state, &headers).await?;
     if let Some(plan) = &state.faults {
         let mut p = plan.lock().unwrap_or_else(|e| e.into_inner());
         if p.fail_next_n_pulls_with_500 > 0 {
@@ -182,8 +204,7 @@ async fn changes(
             .map_err(|_| ApiError::BadRequest("bad limit"))?
             .clamp(1, MAX_PULL),
     };
-    let s = state.clone();
-    let page = blocking(move || s.db.changes(device.device_id, cursor, limit)).await?;
+    let page = blocking(move || kiosk.db.changes(kiosk.device.device_id, cursor, limit)).await?;
     Ok(Json(page))
 }
 

@@ -27,6 +27,8 @@ pub enum SealError {
     Open,
 }
 
+/// Cloned for each shop of a PostgreSQL chain: one key file serves them all.
+#[derive(Clone)]
 pub struct Sealer {
     key: [u8; 32],
 }

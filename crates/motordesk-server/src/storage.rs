@@ -13,6 +13,8 @@ use crate::db::{DbError, DbResult};
 use crate::device::Device;
 use crate::enrollment::EnrollmentCode;
 use crate::fiscal::ServerFiscal;
+use crate::owners::{Owner, OwnerSession};
+use crate::shops::{Shop, ShopId};
 use motordesk_core::protocol::Change;
 use motordesk_core::{Hlc, RecordKind};
 use serde::{Deserialize, Serialize};
@@ -93,8 +95,10 @@ pub(crate) trait Txn {
     // Devices and their tokens.
     fn device(&mut self, id: Uuid) -> DbResult<Option<Device>>;
     fn device_by_token(&mut self, token_hash: &str) -> DbResult<Option<Device>>;
-    /// The next kiosk number (1-based); unique in the database.
-    fn next_kiosk_number(&mut self) -> DbResult<u64>;
+    /// The next kiosk number (1-based), reserved for `device` of `shop`: unique across
+    /// the chain, so a series is never issued by two kiosks. Registry only; a number
+    /// above `MAX_KIOSKS` is returned but not reserved.
+    fn next_kiosk_number(&mut self, shop: ShopId, device: Uuid) -> DbResult<u64>;
     /// Stores `d`; `old_token_hash`, when given, stops working.
     fn put_device(&mut self, d: &Device, old_token_hash: Option<&str>) -> DbResult<()>;
 
@@ -171,6 +175,18 @@ pub(crate) trait Txn {
     fn put_throttle(&mut self, key: &str, e: Option<ThrottleEntry>) -> DbResult<()>;
     /// Forgets keys whose last failure is older than `before_ms`; returns how many.
     fn prune_throttle(&mut self, before_ms: i64) -> DbResult<u64>;
+
+    // The registry of a chain (only in the default shop's store; `shops`).
+    fn shops(&mut self) -> DbResult<Vec<Shop>>;
+    /// Adds a shop; a second shop with its id, or its RUC and establishment, is refused.
+    fn put_shop(&mut self, s: &Shop) -> DbResult<()>;
+    /// The tenant shop a device is registered in (`None`: the default shop or none).
+    fn device_shop(&mut self, device: Uuid) -> DbResult<Option<ShopId>>;
+    fn put_device_shop(&mut self, device: Uuid, shop: ShopId) -> DbResult<()>;
+    fn owner(&mut self, name: &str) -> DbResult<Option<Owner>>;
+    fn put_owner(&mut self, o: &Owner) -> DbResult<()>;
+    fn owner_session(&mut self, token_hash: &str) -> DbResult<Option<OwnerSession>>;
+    fn put_owner_session(&mut self, token_hash: &str, s: &OwnerSession) -> DbResult<()>;
 }
 
 /// Where the server keeps its data.

@@ -19,6 +19,8 @@ use crate::db::{DbError, DbResult};
 use crate::device::Device;
 use crate::enrollment::EnrollmentCode;
 use crate::fiscal::ServerFiscal;
+use crate::owners::{Owner, OwnerSession};
+use crate::shops::{Shop, ShopId};
 use crate::storage::{
     AppliedKey, DueQueue, FeedPage, NewChange, ServerRecord, ThrottleEntry, Txn, decode, encode,
 };
@@ -37,9 +39,13 @@ const MAX_ATTEMPTS: u32 = 12;
 
 type Manager = PostgresConnectionManager<NoTls>;
 
-/// A pool of connections to one PostgreSQL database.
+/// A pool of connections to one PostgreSQL database, and the schema of the shop whose
+/// store this is (`None`: the default shop, `public`). Tenant shops share the pool; each
+/// of their transactions starts with `SET LOCAL search_path`, so every statement below
+/// names its tables unqualified and reaches that shop's alone.
 pub(crate) struct Pg {
     pool: r2d2::Pool<Manager>,
+    schema: Option<String>,
 }
 
 /// Whether `e` means "another transaction won a race": run this one again.
@@ -102,14 +108,33 @@ impl Pg {
             .build(PostgresConnectionManager::new(config, NoTls))
             .map_err(DbError::Pool)?;
         let mut client = pool.get().map_err(DbError::Pool)?;
-        let applied = migrations::migrate(&mut client)?;
+        let applied = migrations::migrate(&mut client, None)?;
         if applied > 0 {
             log::info!(
                 "database: schema now at version {}",
                 migrations::MIGRATIONS.len()
             );
         }
-        Ok(Pg { pool })
+        Ok(Pg { pool, schema: None })
+    }
+
+    /// The store of tenant shop `shop` on this pool: its schema, made and migrated now.
+    pub(crate) fn for_shop(&self, shop: ShopId) -> DbResult<Pg> {
+        let schema = shop.schema();
+        let mut client = self.pool.get().map_err(DbError::Pool)?;
+        migrations::migrate(&mut client, schema.as_deref())?;
+        Ok(Pg {
+            pool: self.pool.clone(),
+            schema,
+        })
+    }
+
+    /// Points the transaction at this shop's schema (until it ends).
+    fn enter(&self, tx: &mut Transaction<'_>) -> DbResult<()> {
+        if let Some(schema) = &self.schema {
+            tx.batch_execute(&format!("SET LOCAL search_path TO {schema}"))?;
+        }
+        Ok(())
     }
 
     /// A connection of the pool for the caller alone (the dispatcher's claims).
@@ -127,8 +152,10 @@ impl Pg {
             attempt += 1;
             let mut conn = self.pool.get().map_err(DbError::Pool)?;
             let result = (|| {
+                let mut tx = conn.transaction()?;
+                self.enter(&mut tx)?;
                 let mut t = PgTxn {
-                    tx: conn.transaction()?,
+                    tx,
                     write: true,
                     feed: Vec::new(),
                 };
@@ -152,12 +179,14 @@ impl Pg {
     /// feed's tail are seen at the same instant.
     pub(crate) fn read<T>(&self, f: impl FnOnce(&mut dyn Txn) -> DbResult<T>) -> DbResult<T> {
         let mut conn = self.pool.get().map_err(DbError::Pool)?;
+        let mut tx = conn
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()?;
+        self.enter(&mut tx)?;
         let mut t = PgTxn {
-            tx: conn
-                .build_transaction()
-                .isolation_level(IsolationLevel::RepeatableRead)
-                .read_only(true)
-                .start()?,
+            tx,
             write: false,
             feed: Vec::new(),
         };
@@ -265,17 +294,23 @@ impl Txn for PgTxn<'_> {
         )
     }
 
-    fn next_kiosk_number(&mut self) -> DbResult<u64> {
+    fn next_kiosk_number(&mut self, shop: ShopId, device: Uuid) -> DbResult<u64> {
         self.w()?;
-        // Two registrations racing get the same number; the UNIQUE on kiosk_number
-        // fails the second, which runs again and takes the next one.
+        // Two registrations racing (in any shop) get the same number; the primary key
+        // of kiosk_numbers fails the second, which runs again and takes the next one.
         let n: i32 = self
             .tx
             .query_one(
-                "SELECT COALESCE(MAX(kiosk_number), 0) + 1 FROM devices",
+                "SELECT COALESCE(MAX(kiosk_number), 0) + 1 FROM kiosk_numbers",
                 &[],
             )?
             .get(0);
+        if n as u64 <= crate::db::MAX_KIOSKS {
+            self.tx.execute(
+                "INSERT INTO kiosk_numbers (kiosk_number, shop_id, device_id) VALUES ($1, $2, $3)",
+                &[&n, &(shop.0 as i32), &device],
+            )?;
+        }
         Ok(n as u64)
     }
 
@@ -620,6 +655,72 @@ impl Txn for PgTxn<'_> {
         Ok(self
             .tx
             .execute("DELETE FROM throttle WHERE last_ms < $1", &[&before_ms])?)
+    }
+
+    fn shops(&mut self) -> DbResult<Vec<Shop>> {
+        self.all("SELECT body FROM shops ORDER BY shop_id", &[])
+    }
+
+    fn put_shop(&mut self, s: &Shop) -> DbResult<()> {
+        self.w()?;
+        // A second shop with this id or RUC and establishment (another `shop add` at the
+        // same moment) is a unique violation: the whole transaction runs again.
+        self.tx.execute(
+            "INSERT INTO shops (shop_id, ruc, establishment, body) VALUES ($1, $2, $3, $4)",
+            &[&(s.id.0 as i32), &s.ruc, &s.establishment, &encode(s)?],
+        )?;
+        Ok(())
+    }
+
+    fn device_shop(&mut self, device: Uuid) -> DbResult<Option<ShopId>> {
+        Ok(self
+            .tx
+            .query_opt(
+                "SELECT shop_id FROM device_shops WHERE device_id = $1",
+                &[&device],
+            )?
+            .map(|r| ShopId(r.get::<_, i32>(0) as u32)))
+    }
+
+    fn put_device_shop(&mut self, device: Uuid, shop: ShopId) -> DbResult<()> {
+        self.w()?;
+        self.tx.execute(
+            "INSERT INTO device_shops (device_id, shop_id) VALUES ($1, $2)
+             ON CONFLICT (device_id) DO UPDATE SET shop_id = EXCLUDED.shop_id",
+            &[&device, &(shop.0 as i32)],
+        )?;
+        Ok(())
+    }
+
+    fn owner(&mut self, name: &str) -> DbResult<Option<Owner>> {
+        self.one("SELECT body FROM owners WHERE name = $1", &[&name])
+    }
+
+    fn put_owner(&mut self, o: &Owner) -> DbResult<()> {
+        self.w()?;
+        self.tx.execute(
+            "INSERT INTO owners (name, body) VALUES ($1, $2)
+             ON CONFLICT (name) DO UPDATE SET body = EXCLUDED.body",
+            &[&o.name, &encode(o)?],
+        )?;
+        Ok(())
+    }
+
+    fn owner_session(&mut self, token_hash: &str) -> DbResult<Option<OwnerSession>> {
+        self.one(
+            "SELECT body FROM owner_sessions WHERE token_hash = $1",
+            &[&token_hash],
+        )
+    }
+
+    fn put_owner_session(&mut self, token_hash: &str, s: &OwnerSession) -> DbResult<()> {
+        self.w()?;
+        self.tx.execute(
+            "INSERT INTO owner_sessions (token_hash, body) VALUES ($1, $2)
+             ON CONFLICT (token_hash) DO UPDATE SET body = EXCLUDED.body",
+            &[&token_hash, &encode(s)?],
+        )?;
+        Ok(())
     }
 }
 
