@@ -13,6 +13,10 @@ pub struct Customer {
     pub address: String,
     pub phone: String,
     pub email: String,
+    /// Estado and condición from the last RUC lookup (absent in older records and for
+    /// customers typed by hand): a factura to a RUC not ACTIVO/HABIDO is warned about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sunat: Option<crate::lookup::TaxpayerStatus>,
 }
 
 impl Customer {
@@ -38,6 +42,7 @@ impl Customer {
             address: address.trim().to_string(),
             phone: phone.trim().to_string(),
             email: email.trim().to_string(),
+            sunat: None,
         };
         c.check_limits()?;
         Ok(c)

@@ -15,6 +15,7 @@ mod fiscal;
 mod identity;
 mod invoice;
 mod limits;
+mod lookup;
 mod maintenance;
 mod money;
 mod product;
@@ -44,6 +45,10 @@ pub use invoice::{
 pub use limits::{
     MAX_ADDRESS, MAX_CODE, MAX_DESCRIPTION, MAX_EMAIL, MAX_LINES, MAX_NAME, MAX_NOTES, MAX_PHONE,
     MAX_SHORT, check_len,
+};
+pub use lookup::{
+    LOOKUP_PREFIX, LookupKind, LookupResult, MAX_LOOKUP_BODY, MAX_STATUS, TaxpayerStatus, Ubigeo,
+    clean_text, lookup_number,
 };
 pub use maintenance::{Alert, AlertKind, SOON_DAYS, SOON_KM, Urgency, alerts};
 pub use money::{parse_amount, plain, round2, soles, thousands};
