@@ -292,8 +292,9 @@ async fn changes(
     let s = state.clone();
     let page = blocking(move || {
         let db = s.shops.get(shop)?.ok_or(DbError::NoSuchShop(shop))?;
-        // The nil device is nobody's: every change of the shop is in the page.
-        db.changes(uuid::Uuid::nil(), cursor, limit)
+        // The max id is no device's (and not the server's own nil origin of SUNAT
+        // states): every change of the shop is in the page.
+        db.changes(uuid::Uuid::max(), cursor, limit)
     })
     .await?;
     Ok(Json(page))
