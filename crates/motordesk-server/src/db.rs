@@ -180,6 +180,14 @@ impl ServerDb {
         Ok(db)
     }
 
+    /// The redb database, when this store is one (`snapshot`).
+    pub(crate) fn redb(&self) -> Option<&redb::Database> {
+        match &self.backend {
+            Backend::Redb(db) => Some(db),
+            Backend::Postgres(_) => None,
+        }
+    }
+
     pub(crate) fn pg(&self) -> Option<&crate::pg::Pg> {
         match &self.backend {
             Backend::Postgres(pg) => Some(pg),

@@ -44,6 +44,9 @@ pub enum ApiError {
     /// 409: a user logs in on a kiosk that never handed over its escrow key.
     #[error("this kiosk has no escrow key: register it again")]
     NoEscrow,
+    /// 403: the caller is known but may not do this (a cashier restoring a kiosk).
+    #[error("{0}")]
+    Forbidden(&'static str),
     /// 404: what was asked for is not there, or not the caller's (answered alike).
     #[error("{0}")]
     NotFound(&'static str),
@@ -73,6 +76,7 @@ impl ApiError {
             ApiError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::InjectedFailure | ApiError::Db(_) | ApiError::Task(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }

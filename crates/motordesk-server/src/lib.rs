@@ -3,6 +3,7 @@
 //! `src/bin/motordesk-server.rs` parses flags and calls `serve`.
 
 pub mod accounts;
+pub mod backups;
 pub mod claims;
 pub mod db;
 pub mod device;
@@ -18,6 +19,7 @@ mod request;
 pub mod routes;
 pub mod sealing;
 pub mod shops;
+pub mod snapshot;
 pub mod storage;
 pub mod throttle;
 pub mod validate;
@@ -58,6 +60,8 @@ pub struct AppState {
     pub db: Arc<ServerDb>,
     /// Every shop's store, found by the shop id a credential carries.
     pub shops: Arc<shops::Shops>,
+    /// Kiosk backups (sealed snapshots), beside the database.
+    pub backups: backups::Shelf,
     /// Running while the server sends to SUNAT; stopped when the state is dropped.
     pub dispatcher: Option<dispatcher::Dispatcher>,
     pub enrollment_code: Option<String>,
@@ -106,6 +110,7 @@ pub fn open(config: ServerConfig) -> Result<Arc<AppState>, db::DbError> {
         .sunat
         .map(|s| dispatcher::Dispatcher::start(shops.clone(), s));
     Ok(Arc::new(AppState {
+        backups: backups::Shelf::beside(&config.db_path),
         db,
         shops,
         dispatcher,

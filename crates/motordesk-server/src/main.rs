@@ -390,6 +390,17 @@ fn new_enrollment_code(args: &Args, hours: i64) {
 
 fn main() {
     let mut raw: Vec<String> = std::env::args().skip(1).collect();
+    if raw.first().is_some_and(|a| a == "backup") {
+        // `backup --out FILE`: a consistent copy of the database, even while it serves.
+        match motordesk_server::snapshot::backup_command(raw.into_iter().skip(1)) {
+            Ok(line) => println!("{line}"),
+            Err(e) => {
+                eprintln!("motordesk-server: {e}");
+                std::process::exit(1);
+            }
+        }
+        return;
+    }
     let args = shop_cli::take(&mut raw).and_then(|command| {
         let mut args = parse(raw.into_iter())?;
         args.command = command;
@@ -467,6 +478,11 @@ fn run(mut args: Args) {
             fail(1, format!("cannot open {}: {e}", args.where_()));
         }
     };
+    if args.database_url.is_none()
+        && let Err(e) = motordesk_server::snapshot::start_control(state.clone(), &args.db)
+    {
+        log::warn!("online backups (motordesk-server backup) unavailable: {e}");
+    }
     for (name, password, role) in &args.users {
         let added = state.shops.get(args.shop).and_then(|db| {
             db.ok_or(motordesk_server::db::DbError::NoSuchShop(args.shop))?

@@ -93,6 +93,38 @@ pub(crate) fn create_tables(db: &Database) -> DbResult<()> {
     Ok(())
 }
 
+/// Copies every table above from `r` into `w` (the server's backup, `snapshot`);
+/// returns their names, so a table missing here fails the backup instead of being
+/// left out.
+pub(crate) fn copy_tables(
+    r: &ReadTransaction,
+    w: &WriteTransaction,
+) -> DbResult<std::collections::BTreeSet<String>> {
+    use crate::snapshot::copy;
+    let mut c = std::collections::BTreeSet::new();
+    copy(r, w, META, &mut c)?;
+    copy(r, w, DEVICES, &mut c)?;
+    copy(r, w, TOKENS, &mut c)?;
+    copy(r, w, APPLIED, &mut c)?;
+    copy(r, w, RECORDS, &mut c)?;
+    copy(r, w, CHANGES, &mut c)?;
+    copy(r, w, INVOICE_NUMBERS, &mut c)?;
+    copy(r, w, NOTES_BY_ORIGINAL, &mut c)?;
+    copy(r, w, FISCAL, &mut c)?;
+    copy(r, w, FISCAL_DUE, &mut c)?;
+    copy(r, w, VOIDS_DUE, &mut c)?;
+    copy(r, w, USERS, &mut c)?;
+    copy(r, w, SESSIONS, &mut c)?;
+    copy(r, w, ESCROWS, &mut c)?;
+    copy(r, w, CODES, &mut c)?;
+    copy(r, w, THROTTLE, &mut c)?;
+    copy(r, w, SHOPS, &mut c)?;
+    copy(r, w, DEVICE_SHOPS, &mut c)?;
+    copy(r, w, OWNERS, &mut c)?;
+    copy(r, w, OWNER_SESSIONS, &mut c)?;
+    Ok(c)
+}
+
 /// A redb transaction seen through `Txn`. Writes on a read transaction are a bug
 /// (`DbError::ReadOnly`). A write transaction that changed nothing is not committed.
 pub(crate) enum RedbTxn {

@@ -40,6 +40,8 @@ pub fn router(state: Shared) -> Router {
     small
         .layer(DefaultBodyLimit::max(MAX_SMALL_BODY))
         .merge(push)
+        // Backups stream a big body after the token check; restore calls are small.
+        .merge(crate::backups::routes())
         .with_state(state)
 }
 

@@ -8,11 +8,16 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 mod accounts;
+mod backup;
 mod fiscal;
 mod hex;
 pub use accounts::{
     DEVICE_LOGIN_KEY_HEADER, ESCROW, EscrowRequest, LOGIN, LoginRequest, LoginResponse, ME, Me,
     USER_TOKEN_HEADER,
+};
+pub use backup::{
+    BACKUPS_KEPT, BackupInfo, DEVICE_BACKUP, MAX_BACKUP_BYTES, RESTORE_BACKUPS, RESTORE_CLAIM,
+    RESTORE_LOGIN, RestoreClaim, RestoreGrant, RestoreLogin, RestoreSession,
 };
 pub use fiscal::{
     ComprobanteUpload, FiscalUpdate, MAX_SUNAT_TEXT, MAX_XML_BYTES, VoidState, VoidUpdate,
