@@ -117,6 +117,9 @@ pub enum StoreError {
     /// The shop's certificate could not be read (password, format, dates).
     #[error("certificate: {0}")]
     Certificate(#[from] motordesk_sunat::CertificateError),
+    /// A backup snapshot could not be made or restored (`store/backup.rs`).
+    #[error("backup: {0}")]
+    Backup(#[from] crate::store::BackupError),
 }
 
 /// What is wrong with a store file that cannot be used.
@@ -202,6 +205,7 @@ impl StoreError {
             StoreError::Comprobante(e) => e.mensaje(),
             StoreError::Signature(e) => e.mensaje(),
             StoreError::Certificate(e) => e.mensaje(),
+            StoreError::Backup(e) => e.mensaje(),
             StoreError::Db(_)
             | StoreError::Compact(_)
             | StoreError::Io(_)

@@ -2,6 +2,7 @@
 //! record and its outbox entry in one write transaction; every value is sealed. After an
 //! I/O failure (a full disk) the store reopens its file by itself (`reopen`).
 
+mod backup;
 mod codec;
 mod comprobante;
 mod creation;
@@ -26,6 +27,10 @@ mod shop;
 mod tables;
 mod throttle;
 
+pub use backup::{
+    BACKUP_EVERY, BACKUP_MAGIC, BackupError, BackupStatus, Snapshot, backup_device,
+    restore_snapshot,
+};
 pub use comprobante::CertificateInfo;
 pub use error::{Damage, StoreError, StoreResult};
 pub use files::create_private_dir;

@@ -155,6 +155,37 @@ impl Client {
         req
     }
 
+    /// PUT raw bytes with the device token (a backup snapshot); answers the JSON body.
+    pub fn put_bytes<T: DeserializeOwned>(&self, path: &str, bytes: &[u8]) -> SyncResult<T> {
+        let resp = self
+            .agent
+            .put(self.url(path))
+            .header("Authorization", self.bearer()?)
+            .header("Content-Type", "application/octet-stream")
+            .send(bytes)
+            .map_err(transport)?;
+        read(resp)
+    }
+
+    /// GET raw bytes with the device token, at most `limit` of them.
+    pub fn get_bytes(&self, path: &str, limit: usize) -> SyncResult<Vec<u8>> {
+        let mut resp = self
+            .agent
+            .get(self.url(path))
+            .header("Authorization", self.bearer()?)
+            .call()
+            .map_err(transport)?;
+        let status = resp.status().as_u16();
+        if !(200..300).contains(&status) {
+            return Err(status_error(status, resp));
+        }
+        resp.body_mut()
+            .with_config()
+            .limit(limit as u64)
+            .read_to_vec()
+            .map_err(transport)
+    }
+
     pub fn changes(&self, cursor: &str, limit: usize) -> SyncResult<ChangesResponse> {
         let resp = self
             .agent

@@ -37,6 +37,8 @@ pub struct SyncConfig {
     pub timeout: Duration,
     /// Without a server: send to SUNAT this often (when configured).
     pub sunat_period: Duration,
+    /// Largest store snapshot uploaded as a backup (`sync::backup`).
+    pub backup_max_bytes: usize,
 }
 
 impl Default for SyncConfig {
@@ -47,6 +49,7 @@ impl Default for SyncConfig {
             offline_probe: Duration::from_secs(5),
             timeout: DEFAULT_TIMEOUT,
             sunat_period: Duration::from_secs(60),
+            backup_max_bytes: motordesk_core::protocol::MAX_BACKUP_BYTES,
         }
     }
 }
@@ -56,6 +59,8 @@ struct Shared {
     nudged: Mutex<bool>,
     wake: Condvar,
     stop: AtomicBool,
+    /// "Respaldar ahora" or a shift close asked for a backup at the next online cycle.
+    backup_asked: AtomicBool,
 }
 
 impl Shared {
@@ -80,6 +85,7 @@ impl SyncHandle {
             nudged: Mutex::new(true),
             wake: Condvar::new(),
             stop: AtomicBool::new(false),
+            backup_asked: AtomicBool::new(false),
         });
         let s = shared.clone();
         let thread = std::thread::Builder::new()
@@ -104,6 +110,13 @@ impl SyncHandle {
     pub fn nudge(&self) {
         *self.shared.nudged.lock().unwrap_or_else(|e| e.into_inner()) = true;
         self.shared.wake.notify_all();
+    }
+
+    /// Uploads a backup of the store at the next online cycle ("Respaldar ahora", a
+    /// shift close); the outcome shows in `Store::backup_status` and `SyncState`.
+    pub fn backup_now(&self) {
+        self.shared.backup_asked.store(true, Ordering::Relaxed);
+        self.nudge();
     }
 
     /// Reintentar: FAILED entries (also rejected ones) go back to PENDING and the
@@ -251,6 +264,7 @@ fn cycle(
             if report.requests > 0 || report.pulled > 0 {
                 log::info!("sync: {report:?}");
             }
+            backup_if_asked_or_due(store, client, shared, config);
         }
         Err(e) => {
             log::warn!("sync: {e}");
@@ -277,6 +291,25 @@ fn cycle(
         wait = wait.min(until.max(Duration::from_millis(500)));
     }
     wait
+}
+
+/// After a good sync: the backup someone asked for, or the daily one (24 h after the
+/// last success). A failure is logged and shown; it is tried again next cycle only when
+/// asked again or still due (the daily one: at most once a `period`).
+fn backup_if_asked_or_due(store: &Store, client: &Client, shared: &Shared, config: &SyncConfig) {
+    let asked = shared.backup_asked.swap(false, Ordering::Relaxed);
+    if !asked && !crate::sync::backup::backup_due(store) {
+        return;
+    }
+    shared.update(|st| st.backup_running = true);
+    let result = crate::sync::backup::upload_backup(store, client, config.backup_max_bytes);
+    shared.update(|st| {
+        st.backup_running = false;
+        st.backup_error = result
+            .as_ref()
+            .err()
+            .map(crate::sync::backup::backup_mensaje);
+    });
 }
 
 /// Puts entries a failed cycle left SYNCING back to PENDING (safe: nothing is in flight

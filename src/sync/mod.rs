@@ -2,6 +2,7 @@
 
 mod accounts;
 mod backoff;
+mod backup;
 mod client;
 mod error;
 mod handle;
@@ -11,6 +12,10 @@ mod sunat;
 mod worker;
 
 pub use accounts::{LoginError, login, whoami};
+pub use backup::{
+    backup_due, backup_mensaje, restore_from_server, restore_list, restore_login, restore_mensaje,
+    upload_backup,
+};
 pub use client::{CA_CERT_ENV, Client};
 pub use error::{SyncError, SyncResult};
 pub use handle::{SyncConfig, SyncHandle};

@@ -42,6 +42,10 @@ pub struct SyncState {
     /// Bumped each time the sync thread wrote something that came from elsewhere (pulled
     /// changes, SUNAT answers): the screens reload when it moves.
     pub remote_changes: u64,
+    /// A backup upload is under way.
+    pub backup_running: bool,
+    /// Why the last backup upload failed (Spanish); `None` after a good one.
+    pub backup_error: Option<String>,
 }
 
 /// Beyond this difference with the server's clock the cashier is warned.

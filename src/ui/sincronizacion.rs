@@ -201,6 +201,9 @@ impl SincronizacionPanel {
                     .small(),
             );
         }
+        if let Some(e) = &state.backup_error {
+            ui.label(RichText::new(format!("Respaldo: {e}")).color(theme::RED));
+        }
         ui.label("Las ventas quedan guardadas en este equipo aunque no haya conexión; se envían solas cuando vuelve la red.");
         let overdue = self
             .awaiting

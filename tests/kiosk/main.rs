@@ -13,6 +13,7 @@ mod sync_support;
 mod sunat_checks;
 
 mod accounts;
+mod backup_restore;
 mod crash_harness;
 mod disk_full;
 mod first_start;

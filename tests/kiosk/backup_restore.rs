@@ -1,0 +1,310 @@
+//! Kiosk backups against a real server process: a kiosk with documents, customers,
+//! vehicles and records still in its outbox uploads its sealed snapshot; an
+//! administrator restores it onto a fresh data dir, which holds the same data and outbox
+//! and continues numbering after the highest number anyone has (no repeat). And the
+//! refusals: a backup over the limit, a kiosk asking for another's, a cashier restoring.
+
+use crate::sync_support::{ENROLLMENT, Kiosk, Server, assert_server_has_exactly, server_exe};
+use motordesk::store::{BackupError, Store, StoreError};
+use motordesk::sync::{
+    SyncError, restore_from_server, restore_list, restore_login, restore_mensaje, sync_once,
+    upload_backup,
+};
+use motordesk_core::protocol::{DEVICE_BACKUP, MAX_BACKUP_BYTES};
+use motordesk_core::{Customer, Invoice, SyncStatus, Vehicle};
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use uuid::Uuid;
+
+const ADMIN: &str = "jefe:clave-jefe-1:admin";
+const CASHIER: &str = "caja:clave-caja-1:cajero";
+
+/// What must survive a restore, read from a store.
+#[derive(Debug, PartialEq, Eq)]
+struct Contents {
+    customers: BTreeSet<(Uuid, String, u64)>,
+    vehicles: BTreeSet<(Uuid, String)>,
+    documents: BTreeSet<(String, String)>,
+    /// (seq, record id, status) of every outbox entry not yet synced.
+    outbox: BTreeSet<(u64, Uuid, String)>,
+}
+
+fn contents(store: &Store) -> Contents {
+    use motordesk_core::SyncStatus::*;
+    let mut outbox = BTreeSet::new();
+    for s in [Pending, Syncing, Failed] {
+        for e in store.outbox_with_status(s, usize::MAX).unwrap() {
+            outbox.insert((e.seq, e.record_id, format!("{:?}", e.status)));
+        }
+    }
+    Contents {
+        customers: store
+            .list::<Customer>()
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.data.id, c.data.name.clone(), c.meta.version))
+            .collect(),
+        vehicles: store
+            .list::<Vehicle>()
+            .unwrap()
+            .into_iter()
+            .map(|v| (v.data.id, v.data.plate.to_string()))
+            .collect(),
+        documents: store
+            .list::<Invoice>()
+            .unwrap()
+            .into_iter()
+            .map(|i| (i.data.number.to_string(), i.data.totals.total.to_string()))
+            .collect(),
+        outbox,
+    }
+}
+
+#[test]
+fn a_restored_kiosk_has_the_same_data_and_outbox_and_never_repeats_a_number() {
+    let server = Server::start_with(&["--add-user", ADMIN, "--add-user", CASHIER]);
+    let kiosk = Kiosk::registered(&server);
+    let client = kiosk.client();
+    // Synced history: two customers, a vehicle, three documents.
+    let ana = kiosk.customer("45678912", "Ana Quispe");
+    kiosk.customer("40000001", "Luis Rojas");
+    let mut car = Vehicle::new(Uuid::now_v7(), "ABC-123", "Toyota", "Yaris").unwrap();
+    car.owner_id = Some(ana.id);
+    kiosk.store.save_vehicle_with_km(car, Some(42_000)).unwrap();
+    let mut issued = kiosk.issue(3);
+    sync_once(&kiosk.store, &client).unwrap();
+    kiosk.assert_all_synced();
+    // Still in the outbox when the backup is taken: two documents, a new customer, an
+    // edited one, a vehicle.
+    issued.extend(kiosk.issue(2));
+    kiosk.customer("40000002", "Rosa Huamán");
+    let mut edited = ana.clone();
+    edited.name = "Ana Quispe Mamani".into();
+    kiosk.store.save_customer(edited).unwrap();
+    kiosk
+        .store
+        .save_vehicle(Vehicle::new(Uuid::now_v7(), "XYZ-987", "Kia", "Rio").unwrap())
+        .unwrap();
+    let before = contents(&kiosk.store);
+    assert_eq!(before.documents.len(), 5);
+    assert!(before.outbox.len() >= 5, "{:?}", before.outbox);
+
+    let bytes = upload_backup(&kiosk.store, &client, MAX_BACKUP_BYTES).unwrap();
+    let status = kiosk.store.backup_status().unwrap();
+    assert_eq!(status.last_ok.map(|(_, b)| b), Some(bytes));
+    assert!(!status.due(chrono::Utc::now()), "a backup was just made");
+    // The snapshot is sealed: no name, plate or number of the shop in it.
+    let sealed = std::fs::read(
+        server
+            .db
+            .with_file_name("backups")
+            .join(kiosk.store.device_id().to_string())
+            .read_dir()
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path(),
+    )
+    .unwrap();
+    assert_eq!(sealed.len() as u64, bytes);
+    for secret in ["Quispe", "ABC123", "XYZ987", "B001-00000001", "Rosa"] {
+        assert!(
+            !sealed.windows(secret.len()).any(|w| w == secret.as_bytes()),
+            "{secret} readable in the backup"
+        );
+    }
+
+    // After the backup the old PC sold once more and pushed it (with the two pending
+    // documents) before it died: the server has numbers the snapshot does not.
+    issued.extend(kiosk.issue(1));
+    sync_once(&kiosk.store, &client).unwrap();
+    assert_server_has_exactly(&server, &issued);
+
+    // The new PC: an administrator of the server restores the kiosk.
+    let session = restore_login(&server.url, "jefe", "clave-jefe-1").unwrap();
+    let list = restore_list(&server.url, &session.token).unwrap();
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(list[0].device_id, kiosk.store.device_id());
+    assert_eq!(list[0].bytes, bytes);
+    let new_pc = tempfile::tempdir().unwrap();
+    let path = new_pc.path().join("motordesk.redb");
+    let restored = restore_from_server(
+        &server.url,
+        &session.token,
+        &list[0],
+        &path,
+        "jefe",
+        "clave-jefe-1",
+    )
+    .unwrap();
+    assert_eq!(restored.device_id(), kiosk.store.device_id());
+    assert_eq!(
+        contents(&restored),
+        before,
+        "same documents, customers, vehicles and outbox"
+    );
+    // The dead PC's token no longer works; the restored one syncs.
+    assert!(matches!(
+        sync_once(&kiosk.store, &client),
+        Err(SyncError::Unauthorized)
+    ));
+    // The administrator can log in again offline, and so can the kiosk's own users.
+    drop(restored);
+    let restored = Store::unlock(&path, "jefe", "clave-jefe-1").unwrap();
+    drop(restored);
+    let restored = Store::unlock(&path, "admin", "clave-segura-1").unwrap();
+
+    // The next sale continues after the server's highest number (6), not the
+    // snapshot's (5): B001-00000006 is never issued twice.
+    let next = crate::sync_support::issue_boleta(&restored, 7);
+    assert_eq!(next.number.to_string(), "B001-00000007");
+    issued.push(next.number.to_string());
+    let s = restored.settings().unwrap();
+    let new_client = motordesk::sync::Client::new(
+        &s.server_url,
+        s.device_token.clone(),
+        std::time::Duration::from_secs(20),
+    );
+    sync_once(&restored, &new_client).unwrap();
+    assert_eq!(restored.sync_counts().unwrap().unsynced(), 0);
+    for inv in restored.list::<Invoice>().unwrap() {
+        assert_eq!(inv.meta.status, SyncStatus::Synced, "{}", inv.data.number);
+    }
+    assert_server_has_exactly(&server, &issued);
+
+    // Restoring again onto a data dir that has a store overwrites nothing.
+    let kept = contents(&restored);
+    drop(restored);
+    let session = restore_login(&server.url, "jefe", "clave-jefe-1").unwrap();
+    let again = restore_from_server(
+        &server.url,
+        &session.token,
+        &list[0],
+        &path,
+        "jefe",
+        "clave-jefe-1",
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            &again,
+            SyncError::Store(StoreError::Backup(BackupError::StoreExists(_)))
+        ),
+        "{again:?}"
+    );
+    assert!(restore_mensaje(&again).contains("no se reemplazan"));
+    let restored = Store::unlock(&path, "admin", "clave-segura-1").unwrap();
+    assert!(contents(&restored) == kept, "the store there is untouched");
+}
+
+/// A server on its own temp database with the kiosk backup limit set to `max_mb`.
+fn server_with_limit(max_mb: u32) -> (Child, String, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(server_exe())
+        .args(["--addr", "127.0.0.1:0", "--db"])
+        .arg(dir.path().join("server.redb"))
+        .args(["--enrollment-code", ENROLLMENT, "--test-faults"])
+        .args(["--add-user", ADMIN, "--add-user", CASHIER])
+        .env("MOTORDESK_BACKUP_MAX_MB", max_mb.to_string())
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap()
+        .to_string();
+    (child, format!("http://{addr}"), dir)
+}
+
+#[test]
+fn oversized_backups_other_kiosks_backups_and_cashiers_are_refused() {
+    let (mut child, url, _dir) = server_with_limit(1);
+    let server_url = url.clone();
+    let register = || {
+        let k = Kiosk::new();
+        motordesk::sync::register(&server_url, ENROLLMENT, &k.store).unwrap();
+        k
+    };
+    let (a, b) = (register(), register());
+    // The kiosk's own limit: a snapshot bigger than configured is never sent.
+    let small = a.store.snapshot(4096).unwrap_err();
+    assert!(
+        matches!(
+            small,
+            StoreError::Backup(BackupError::TooLarge { max: 4096, .. })
+        ),
+        "{small:?}"
+    );
+    assert!(small.mensaje().contains("máximo"), "{}", small.mensaje());
+    upload_backup(&a.store, &a.client(), MAX_BACKUP_BYTES).unwrap();
+
+    // The server's limit (1 MB here): a 2 MB upload is refused and nothing is kept.
+    let mut big = b"MDBACK1\n".to_vec();
+    big.resize(2 * 1024 * 1024, 7);
+    let refused = b
+        .client()
+        .put_bytes::<serde_json::Value>(DEVICE_BACKUP, &big);
+    assert!(
+        matches!(refused, Err(SyncError::Refused { status: 413, .. })),
+        "{refused:?}"
+    );
+    // Not a backup at all: refused too.
+    let junk = b
+        .client()
+        .put_bytes::<serde_json::Value>(DEVICE_BACKUP, b"hello world");
+    assert!(
+        matches!(junk, Err(SyncError::Refused { status: 400, .. })),
+        "{junk:?}"
+    );
+    let session = restore_login(&url, "jefe", "clave-jefe-1").unwrap();
+    let list = restore_list(&url, &session.token).unwrap();
+    assert_eq!(
+        list.iter().map(|i| i.device_id).collect::<Vec<_>>(),
+        vec![a.store.device_id()],
+        "only A's backup is kept"
+    );
+
+    // B cannot fetch A's backup, neither by its id nor as "the newest".
+    let by_id = b
+        .client()
+        .get_bytes(&format!("{DEVICE_BACKUP}?id={}", list[0].id), 1 << 30);
+    assert!(
+        matches!(by_id, Err(SyncError::Refused { status: 404, .. })),
+        "{by_id:?}"
+    );
+    let newest = b.client().get_bytes(DEVICE_BACKUP, 1 << 30);
+    assert!(
+        matches!(newest, Err(SyncError::Refused { status: 404, .. })),
+        "{newest:?}"
+    );
+    // A gets its own, byte for byte what it uploaded (its size at least).
+    let own = a.client().get_bytes(DEVICE_BACKUP, 1 << 30).unwrap();
+    assert_eq!(own.len() as u64, list[0].bytes);
+
+    // A cashier of the server cannot restore; a wrong password neither.
+    let cashier = restore_login(&url, "caja", "clave-caja-1").unwrap_err();
+    assert!(
+        matches!(cashier, SyncError::Refused { status: 403, .. }),
+        "{cashier:?}"
+    );
+    assert!(restore_mensaje(&cashier).contains("Solo un administrador"));
+    let wrong = restore_login(&url, "jefe", "otra-clave").unwrap_err();
+    assert!(matches!(wrong, SyncError::Unauthorized), "{wrong:?}");
+    assert!(restore_mensaje(&wrong).contains("incorrectos"));
+    // And a kiosk's device token is no administrator's session.
+    let token = a.store.settings().unwrap().device_token.unwrap();
+    let as_kiosk = restore_list(&url, &token).unwrap_err();
+    assert!(matches!(as_kiosk, SyncError::Unauthorized), "{as_kiosk:?}");
+
+    let _ = child.kill();
+    let _ = child.wait();
+}
