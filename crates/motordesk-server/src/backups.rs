@@ -40,6 +40,8 @@ use uuid::Uuid;
 /// else is refused before it is stored.
 const MAGIC: &[u8; 8] = b"MDBACK1\n";
 const SUFFIX: &str = ".mdbk";
+/// Environment variable: the largest kiosk backup taken, in MB (default 256).
+pub const MAX_ENV: &str = "MOTORDESK_BACKUP_MAX_MB";
 /// A restore session lasts this long.
 const SESSION_MINUTES: i64 = 30;
 
@@ -54,11 +56,17 @@ pub struct Shelf {
 }
 
 impl Shelf {
-    /// Backups beside the database `db_path` (its folder's `backups/`).
+    /// Backups beside the database `db_path` (its folder's `backups/`). The largest
+    /// upload is `MAX_BACKUP_BYTES`, or `MOTORDESK_BACKUP_MAX_MB` megabytes when set.
     pub fn beside(db_path: &Path) -> Shelf {
+        let max_bytes = std::env::var(MAX_ENV)
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .filter(|&mb| mb > 0)
+            .map_or(MAX_BACKUP_BYTES, |mb| mb.saturating_mul(1024 * 1024));
         Shelf {
             dir: db_path.with_file_name("backups"),
-            max_bytes: MAX_BACKUP_BYTES,
+            max_bytes,
             keep: BACKUPS_KEPT,
         }
     }
@@ -387,7 +395,7 @@ async fn restore_backups(
                 });
             }
         }
-        out.sort_by(|a, b| b.taken_at.cmp(&a.taken_at));
+        out.sort_by_key(|b| std::cmp::Reverse(b.taken_at));
         Ok(out)
     })
     .await?;
