@@ -129,6 +129,8 @@ pub struct BackupStatus {
     pub last_ok: Option<(DateTime<Utc>, u64)>,
     /// The last failure since then: when, and why (Spanish, for the screen).
     pub last_error: Option<(DateTime<Utc>, String)>,
+    /// A backup was asked for (a shift close) and has not been made since.
+    pub requested: Option<DateTime<Utc>>,
 }
 
 impl BackupStatus {
@@ -136,6 +138,12 @@ impl BackupStatus {
     /// within an hour of a failed one (a store too big, a server refusing, must not be
     /// copied and sent again every sync cycle).
     pub fn due(&self, now: DateTime<Utc>) -> bool {
+        // Asked for after the last failure (or with none): now.
+        if let Some(asked) = self.requested
+            && self.last_error.as_ref().is_none_or(|(at, _)| *at < asked)
+        {
+            return true;
+        }
         if self
             .last_error
             .as_ref()
@@ -219,6 +227,18 @@ fn copy_all(r: &ReadTransaction, w: &WriteTransaction) -> StoreResult<()> {
     if let Some(t) = r.list_multimap_tables()?.next() {
         return Err(BackupError::UnknownTable(t.name().to_string()).into());
     }
+    Ok(())
+}
+
+/// META row: when a backup was asked for (a shift close), until one is made.
+const REQUESTED: &str = "backup_requested";
+
+/// Asks for a backup at the next sync, inside the caller's transaction (a shift close
+/// writes it with the close, so even a PC switched off right after uploads at its next
+/// start).
+pub(crate) fn request_in(txn: &WriteTransaction) -> StoreResult<()> {
+    txn.open_table(META)?
+        .insert(REQUESTED, serde_json::to_vec(&Utc::now())?.as_slice())?;
     Ok(())
 }
 
@@ -310,6 +330,7 @@ impl Store {
                         serde_json::to_vec(&(now, bytes))?.as_slice(),
                     )?;
                     meta.remove(backup_meta_key(false))?;
+                    meta.remove(REQUESTED)?;
                 }
                 Err(why) => {
                     meta.insert(
@@ -333,10 +354,22 @@ impl Store {
         let error = meta
             .get(backup_meta_key(false))?
             .and_then(|v| serde_json::from_slice(v.value()).ok());
+        let requested = meta
+            .get(REQUESTED)?
+            .and_then(|v| serde_json::from_slice(v.value()).ok());
         Ok(BackupStatus {
             last_ok: ok,
             last_error: error,
+            requested,
         })
+    }
+
+    /// Asks the sync thread for a backup at its next cycle (kept in the store).
+    pub fn request_backup(&self) -> StoreResult<()> {
+        let txn = self.db().begin_write()?;
+        request_in(&txn)?;
+        txn.commit()?;
+        Ok(())
     }
 
     /// Raises each series' last correlative to at least `highest` (what the server holds
@@ -471,4 +504,47 @@ fn verify(path: &Path, key: &DataKey, device: Uuid) -> StoreResult<()> {
         sealer.open("settings", b"shop", v.value())?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_backup_is_due_daily_when_asked_and_not_right_after_a_failure() {
+        let now = Utc::now();
+        let h = chrono::Duration::hours;
+        let never = BackupStatus::default();
+        assert!(never.due(now), "no backup yet");
+        let fresh = BackupStatus {
+            last_ok: Some((now - h(23), 1)),
+            ..Default::default()
+        };
+        assert!(!fresh.due(now));
+        let old = BackupStatus {
+            last_ok: Some((now - h(25), 1)),
+            ..Default::default()
+        };
+        assert!(old.due(now));
+        let failed = BackupStatus {
+            last_error: Some((now - chrono::Duration::minutes(10), "x".into())),
+            ..old.clone()
+        };
+        assert!(!failed.due(now), "an hour after a failure");
+        let asked = BackupStatus {
+            requested: Some(now),
+            ..failed.clone()
+        };
+        assert!(asked.due(now), "a shift close asks after the failure");
+        let asked_before_failing = BackupStatus {
+            requested: Some(now - h(1)),
+            ..failed
+        };
+        assert!(!asked_before_failing.due(now));
+        let asked_fresh = BackupStatus {
+            requested: Some(now),
+            ..fresh
+        };
+        assert!(asked_fresh.due(now));
+    }
 }
