@@ -554,6 +554,7 @@ pub fn generate(store: &Store, invoices: usize, seed: u64) -> StoreResult<DemoRe
                 method,
                 received: (method == PaymentMethod::Efectivo)
                     .then(|| (total / Decimal::from(10)).ceil() * Decimal::from(10)),
+                ..Default::default()
             };
             store.issue_invoice_in(&txn, draft, &settings, at)?;
             issued += 1;

@@ -67,6 +67,19 @@ pub fn save_receipt(
     Ok(path)
 }
 
+/// Seals `pdf` as the saved copy of another printed report (a Z report) named by `id`.
+pub fn save_report(
+    store: &Store,
+    dir: &Path,
+    id: Uuid,
+    pdf: &[u8],
+) -> Result<PathBuf, ArchiveError> {
+    create_private_dir(dir)?;
+    let path = saved_receipt_path(dir, id);
+    write_sealed(store, &path, pdf)?;
+    Ok(path)
+}
+
 /// The PDF of a saved receipt, opened for printing or viewing.
 pub fn open_receipt(store: &Store, path: &Path) -> Result<Vec<u8>, ArchiveError> {
     let name = sealed_name(path).ok_or_else(|| ArchiveError::NotAReceipt(path.into()))?;

@@ -123,8 +123,24 @@ impl<'a> Content<'a> {
         match &inv.terms {
             PaymentTerms::Contado => {
                 rows.push(("Forma de pago:".to_string(), "Contado".to_string()));
-                rows.push(("Medio de pago:".to_string(), p.method.label().to_string()));
-                if let (PaymentMethod::Efectivo, Some(r)) = (p.method, p.received) {
+                if p.is_split() {
+                    // Each method with its share: "Yape S/ 100.00", "Efectivo S/ 45.50".
+                    for part in &p.parts {
+                        rows.push((format!("{}:", part.method.label()), soles(part.amount)));
+                    }
+                    if let Some(r) = p
+                        .received
+                        .filter(|_| p.cash_due(inv.totals.total) > Decimal::ZERO)
+                    {
+                        rows.push(("Efectivo recibido:".into(), soles(r)));
+                        rows.push(("Vuelto:".into(), soles(p.change(inv.totals.total))));
+                    }
+                } else {
+                    rows.push(("Medio de pago:".to_string(), p.method.label().to_string()));
+                }
+                if let (false, PaymentMethod::Efectivo, Some(r)) =
+                    (p.is_split(), p.method, p.received)
+                {
                     rows.push(("Recibido:".into(), soles(r)));
                     rows.push(("Vuelto:".into(), soles(p.change(inv.totals.total))));
                 }

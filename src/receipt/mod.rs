@@ -30,10 +30,11 @@ mod spooler;
 mod test_ticket;
 mod text;
 mod ticket;
+mod z_report;
 
 pub use archive::{
-    ArchiveError, RECEIPTS_DIR, open_receipt, receipts_dir, save_receipt, saved_receipt_path,
-    seal_plain_receipts,
+    ArchiveError, RECEIPTS_DIR, open_receipt, receipts_dir, save_receipt, save_report,
+    saved_receipt_path, seal_plain_receipts,
 };
 pub use escpos::{BAND_ROWS, DOTS_58MM, DOTS_80MM, Raster, job as escpos_job, rasterize};
 pub use fonts::REGULAR_TTF;
@@ -45,3 +46,4 @@ pub use preview_invoice::preview_invoice;
 pub use print::{PrintError, list_printers, print_pdf, print_raw_queue};
 pub use spooler::PrinterState;
 pub use test_ticket::test_ticket;
+pub use z_report::{difference_label, z_report};

@@ -70,6 +70,9 @@ pub enum StoreError {
     /// The shift cannot be closed yet (see `ShiftRefusal`).
     #[error("shift close refused: {0:?}")]
     ShiftRefused(#[source] ShiftRefusal),
+    /// A manager approval or PIN change was refused (see `ApprovalRefusal`).
+    #[error("approval refused: {0}")]
+    Approval(#[from] crate::store::ApprovalRefusal),
     /// The local redb database failed.
     #[error("database error: {0}")]
     Db(#[source] redb::Error),
@@ -145,6 +148,9 @@ pub enum ShiftRefusal {
     /// An administrator closing with unsynced records must write the reason.
     #[error("a reason is required to close with unsynced records")]
     ReasonRequired,
+    /// Nothing happened since the last close: no document, no float, no movement.
+    #[error("nothing to close since the last close")]
+    Empty,
 }
 
 impl ShiftRefusal {
@@ -156,6 +162,9 @@ impl ShiftRefusal {
             ),
             ShiftRefusal::ReasonRequired => {
                 "Para cerrar con registros sin sincronizar, escriba el motivo.".into()
+            }
+            ShiftRefusal::Empty => {
+                "No hay nada que cerrar: el turno no tiene ventas, notas, fondo inicial ni movimientos desde el último cierre.".into()
             }
         }
     }
@@ -202,6 +211,7 @@ impl StoreError {
                 "La base de datos está abierta en otro programa MotorDesk.".into()
             }
             StoreError::ShiftRefused(r) => r.mensaje(),
+            StoreError::Approval(r) => r.mensaje(),
             StoreError::Comprobante(e) => e.mensaje(),
             StoreError::Signature(e) => e.mensaje(),
             StoreError::Certificate(e) => e.mensaje(),

@@ -2,6 +2,7 @@
 //! record and its outbox entry in one write transaction; every value is sealed. After an
 //! I/O failure (a full disk) the store reopens its file by itself (`reopen`).
 
+mod approval;
 mod backup;
 mod codec;
 mod comprobante;
@@ -27,6 +28,7 @@ mod shop;
 mod tables;
 mod throttle;
 
+pub use approval::{Approval, ApprovalAction, ApprovalRefusal, PIN_MAX, PIN_MIN};
 pub use backup::{
     BACKUP_EVERY, BACKUP_MAGIC, BackupError, BackupStatus, Snapshot, backup_device,
     restore_snapshot,
@@ -50,7 +52,7 @@ pub use screen_prefs::{SCREEN_PREFS_FILE, ScreenPrefs, ScreenTheme};
 pub use sealed_file::SEALED_FILE_TAG;
 pub use search::{MAX_QUERY, SearchStats, Shelf};
 pub use settings::{Issuer, Paper, SUNAT_TEST_RUC, ShopSettings};
-pub use shift::ShiftReport;
+pub use shift::{ShiftClose, ShiftReport};
 
 use chrono::{DateTime, Utc};
 use keyslots::KeySlot;

@@ -4,7 +4,6 @@
 //! only) and Cerrar turno.
 
 use crate::store::CertificateInfo;
-use crate::store::ShiftReport;
 use crate::store::StoreResult;
 use crate::store::{Paper, ShopSettings};
 use crate::sync::{SunatReport, SyncResult};
@@ -14,8 +13,6 @@ use crate::ui::widgets::{self, Msg};
 use crate::ui::{theme, worker::Job};
 use egui::{Button, RichText, Ui, vec2};
 use motordesk_core::Series;
-use motordesk_core::lima_display;
-use motordesk_core::soles;
 use motordesk_core::{Role, User};
 use motordesk_sunat::Endpoints;
 
@@ -43,8 +40,12 @@ pub(super) struct AjustesPanel {
     new_name: String,
     new_password: String,
     add_user: Job<StoreResult<User>>,
-    close_reason: String,
-    close_job: Job<StoreResult<ShiftReport>>,
+    /// The keypad entering a new manager PIN.
+    pin_pad: Option<crate::ui::keypad::Keypad>,
+    pin_job: Job<StoreResult<()>>,
+    /// (this administrator has a PIN, some administrator has one).
+    pin_state: Option<(bool, bool)>,
+    pin_state_job: Job<StoreResult<(bool, bool)>>,
     msg: Option<Msg>,
     shift_msg: Option<Msg>,
     fiscal: FiscalWatch,
@@ -219,21 +220,12 @@ impl AjustesPanel {
             self.new_password.clear();
             s.changed();
         }
-        if let Some(rep) = self.close_job.poll_ok(&mut self.shift_msg) {
-            self.close_reason.clear();
-            let mut t = format!(
-                "Turno cerrado ({}): {} comprobantes, total {}.",
-                lima_display(rep.closed_at),
-                rep.documents,
-                soles(rep.total)
-            );
-            if rep.unsynced > 0 {
-                t.push_str(&format!(
-                    " Quedaron {} registros sin sincronizar.",
-                    rep.unsynced
-                ));
-            }
-            self.shift_msg = Some(Msg::ok(t));
+        if self.pin_job.poll_ok(&mut self.shift_msg).is_some() {
+            self.shift_msg = Some(Msg::ok("PIN de autorización guardado."));
+            self.pin_state = None;
+        }
+        if let Some(st) = self.pin_state_job.poll_ok(&mut self.shift_msg) {
+            self.pin_state = Some(st);
         }
     }
 
@@ -720,36 +712,61 @@ impl AjustesPanel {
         }
     }
 
+    /// Caja and approvals: the close lives in the Caja panel; an administrator sets the
+    /// PIN that approves credit notes, voidings and shift closes.
     fn shift(&mut self, ui: &mut Ui, s: &mut Session) {
-        ui.label(RichText::new("Cierre de turno").strong().size(22.0));
-        let unsynced = s.sync_state().counts.unsynced();
-        if unsynced > 0 {
-            ui.label(
-                RichText::new(format!("Hay {unsynced} registros sin sincronizar."))
-                    .color(theme::AMBER),
-            );
-            if s.is_admin() {
-                widgets::field(
-                    ui,
-                    "Motivo para cerrar sin sincronizar",
-                    &mut self.close_reason,
-                    480.0,
+        ui.label(RichText::new("Caja y autorizaciones").strong().size(22.0));
+        ui.horizontal_wrapped(|ui| {
+            ui.label("El fondo, los movimientos y el cierre de caja están en la pantalla Caja.");
+            if ui
+                .add(Button::new("Ir a Caja").min_size(vec2(140.0, theme::TOUCH)))
+                .clicked()
+            {
+                s.goto = Some(crate::ui::session::PanelId::Caja);
+            }
+        });
+        if self.pin_state.is_none() && !self.pin_state_job.busy() {
+            let store = s.store.clone();
+            self.pin_state_job
+                .start(ui.ctx(), move || store.manager_pin_state());
+        }
+        let (mine, any) = self.pin_state.unwrap_or((false, false));
+        ui.label(RichText::new("PIN de autorización").strong());
+        ui.label(if mine {
+            "Su PIN está configurado."
+        } else if any {
+            "Otro administrador tiene PIN; usted aún no."
+        } else {
+            "Ningún administrador tiene PIN: el cierre de caja no se puede aprobar."
+        });
+        widgets::maybe_message(ui, &self.shift_msg);
+        if s.is_admin() {
+            let label = if mine {
+                "Cambiar mi PIN"
+            } else {
+                "Configurar mi PIN"
+            };
+            if ui
+                .add_enabled(
+                    !self.pin_job.busy(),
+                    Button::new(label).min_size(vec2(200.0, 56.0)),
+                )
+                .clicked()
+            {
+                self.pin_pad = Some(
+                    crate::ui::keypad::Keypad::new("Nuevo PIN (4 a 6 dígitos)", "", false).masked(),
                 );
             }
         }
-        widgets::maybe_message(ui, &self.shift_msg);
-        if ui
-            .add_enabled(
-                !self.close_job.busy(),
-                Button::new(RichText::new("Cerrar turno").strong().color(theme::RED))
-                    .min_size(vec2(200.0, 56.0)),
-            )
-            .clicked()
+        if let Some(pad) = self.pin_pad.as_mut()
+            && let Some(outcome) = pad.show(ui.ctx())
         {
-            let store = s.store.clone();
-            let reason = Some(self.close_reason.clone()).filter(|r| !r.trim().is_empty());
-            self.close_job
-                .start(ui.ctx(), move || store.close_shift(reason));
+            self.pin_pad = None;
+            if let crate::ui::keypad::KeypadOutcome::Accept(pin) = outcome {
+                let store = s.store.clone();
+                self.pin_job
+                    .start(ui.ctx(), move || store.set_manager_pin(pin.trim()));
+            }
         }
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::store::{ScreenPrefs, Store};
 use crate::ui::ajustes::AjustesPanel;
+use crate::ui::cierre::CajaPanel;
 use crate::ui::clientes::ClientesPanel;
 use crate::ui::comprobantes::ComprobantesPanel;
 use crate::ui::fiscal::FiscalWatch;
@@ -176,6 +177,7 @@ pub(super) struct MainScreen {
     panel: PanelId,
     ventas: VentasPanel,
     comprobantes: ComprobantesPanel,
+    caja: CajaPanel,
     clientes: ClientesPanel,
     flota: FlotaPanel,
     sincronizacion: SincronizacionPanel,
@@ -201,6 +203,7 @@ impl MainScreen {
             panel: opts.start_panel,
             ventas: VentasPanel::default(),
             comprobantes: ComprobantesPanel::default(),
+            caja: CajaPanel::default(),
             clientes: ClientesPanel::default(),
             flota: FlotaPanel::default(),
             sincronizacion: SincronizacionPanel::default(),
@@ -294,6 +297,7 @@ impl MainScreen {
             match self.panel {
                 PanelId::Ventas => self.ventas.ui(ui, s),
                 PanelId::Comprobantes => self.comprobantes.ui(ui, s),
+                PanelId::Caja => self.caja.ui(ui, s),
                 PanelId::Clientes => self.clientes.ui(ui, s),
                 PanelId::Flota => self.flota.ui(ui, s),
                 PanelId::Sincronizacion => self.sincronizacion.ui(ui, s),

@@ -17,6 +17,8 @@ pub(super) struct Keypad {
     decimals: bool,
     /// The first key replaces the initial value instead of appending to it.
     fresh: bool,
+    /// Shows dots instead of the digits (a manager's PIN).
+    masked: bool,
 }
 
 const KEY: f32 = 84.0;
@@ -28,7 +30,14 @@ impl Keypad {
             text: initial.to_string(),
             decimals,
             fresh: true,
+            masked: false,
         }
+    }
+
+    /// A keypad for a secret: each digit shows as a dot.
+    pub(super) fn masked(mut self) -> Keypad {
+        self.masked = true;
+        self
     }
 
     /// Applies one key: a digit, "." or "Borrar"/"Limpiar".
@@ -84,7 +93,10 @@ impl Keypad {
                         size,
                         egui::Layout::right_to_left(egui::Align::Center),
                         |ui| {
-                            let shown = if self.text.is_empty() {
+                            let dots = "•".repeat(self.text.chars().count());
+                            let shown = if self.masked {
+                                &dots
+                            } else if self.text.is_empty() {
                                 "0"
                             } else {
                                 &self.text

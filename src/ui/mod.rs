@@ -5,6 +5,8 @@
 
 mod ajustes;
 mod app;
+mod approval;
+mod cierre;
 mod clientes;
 mod comprobantes;
 mod fiscal;

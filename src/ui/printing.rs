@@ -63,6 +63,35 @@ pub(super) fn save_and_print(
 }
 
 /// Why a layout did not reach the printer.
+/// The Z report of a closed shift: its ticket saved sealed beside the receipts (named
+/// by the report's id) and printed like a receipt (when `print` is on).
+pub(super) fn save_and_print_z(
+    store: &Store,
+    report: &crate::store::ShiftReport,
+    settings: &ShopSettings,
+    dir: &Path,
+    print_on: bool,
+) -> Result<String, String> {
+    let layout = crate::receipt::z_report(report, settings);
+    let bytes = render_pdf(&layout);
+    if let Some(id) = report.id {
+        crate::receipt::save_report(store, dir, id, &bytes).map_err(|e| {
+            log::error!("saving the Z report pdf: {e}");
+            format!("No se pudo guardar el cierre de caja: {}", e.mensaje())
+        })?;
+    }
+    if !print_on {
+        return Ok("Cierre de caja guardado cifrado.".into());
+    }
+    match send(&layout, &bytes, settings) {
+        Ok(done) => Ok(format!("Cierre de caja {done}.")),
+        Err(e) => Err(format!(
+            "No se pudo imprimir el cierre de caja: {}",
+            e.for_receipt()
+        )),
+    }
+}
+
 enum Failure {
     Queue(crate::receipt::PrintError),
     Net(crate::receipt::NetPrintError),

@@ -13,6 +13,7 @@ use std::sync::Arc;
 pub enum PanelId {
     Ventas,
     Comprobantes,
+    Caja,
     Clientes,
     Flota,
     Sincronizacion,
@@ -20,9 +21,10 @@ pub enum PanelId {
 }
 
 impl PanelId {
-    pub const ALL: [PanelId; 6] = [
+    pub const ALL: [PanelId; 7] = [
         PanelId::Ventas,
         PanelId::Comprobantes,
+        PanelId::Caja,
         PanelId::Clientes,
         PanelId::Flota,
         PanelId::Sincronizacion,
@@ -33,6 +35,7 @@ impl PanelId {
         match self {
             PanelId::Ventas => "Ventas",
             PanelId::Comprobantes => "Comprobantes",
+            PanelId::Caja => "Caja",
             PanelId::Clientes => "Clientes",
             PanelId::Flota => "Flota",
             PanelId::Sincronizacion => "Sincronización",
@@ -46,6 +49,7 @@ impl PanelId {
         Some(match n.as_str() {
             "ventas" | "sales" | "venta" => PanelId::Ventas,
             "comprobantes" | "documentos" | "documents" | "invoices" => PanelId::Comprobantes,
+            "caja" | "cierre" | "cash" => PanelId::Caja,
             "clientes" | "customers" => PanelId::Clientes,
             "flota" | "fleet" | "vehiculos" => PanelId::Flota,
             "sincronizacion" | "sync" => PanelId::Sincronizacion,

@@ -14,6 +14,7 @@ mod sunat_checks;
 
 mod accounts;
 mod backup_restore;
+mod caja;
 mod crash_harness;
 mod disk_full;
 mod first_start;

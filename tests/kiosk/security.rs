@@ -1,6 +1,6 @@
 //! Encryption at rest, accounts and key slots on a real redb file.
 
-use motordesk::store::{Store, StoreError};
+use motordesk::store::{ShiftClose, Store, StoreError};
 use motordesk_core::Customer;
 use motordesk_core::DocumentKind;
 use motordesk_core::IdKind;
@@ -209,13 +209,15 @@ fn logout_keeps_pending_work_tied_to_its_account_and_shift_close_guards_it() {
     let cajera = Store::unlock(&path, "caja1", "turno").unwrap();
     let c = Customer::new(Uuid::now_v7(), IdKind::Dni, "45678912", "Rosa", "", "", "").unwrap();
     cajera.save_customer(c.clone()).unwrap();
-    // A cashier cannot close a shift with unsynced work.
-    let e = cajera.close_shift(Some("me voy".into())).unwrap_err();
-    assert!(
-        e.mensaje().contains("1 registros sin sincronizar"),
-        "{}",
-        e.mensaje()
-    );
+    // A cashier cannot close a shift with unsynced work: it takes a reason and a
+    // manager's PIN, and no administrator has set one yet.
+    cajera.set_opening_float(dec!(50)).unwrap();
+    let e = cajera.close_shift(close(None, "1234")).unwrap_err();
+    assert!(e.mensaje().contains("motivo"), "{}", e.mensaje());
+    let e = cajera
+        .close_shift(close(Some("me voy"), "1234"))
+        .unwrap_err();
+    assert!(e.mensaje().contains("PIN"), "{}", e.mensaje());
     drop(cajera); // logout
 
     let admin = Store::unlock(&path, "admin", "clave-segura").unwrap();
@@ -226,17 +228,19 @@ fn logout_keeps_pending_work_tied_to_its_account_and_shift_close_guards_it() {
         admin.get::<Customer>(c.id).unwrap().unwrap().meta.account,
         "caja1"
     );
-    // An admin may close, but only with a reason, which is kept.
+    // A manager approves with a PIN, and only with a reason, which is kept.
+    admin.set_manager_pin("2468").unwrap();
     assert!(
         admin
-            .close_shift(None)
+            .close_shift(close(None, "2468"))
             .unwrap_err()
             .mensaje()
             .contains("motivo")
     );
     let report = admin
-        .close_shift(Some("Sin internet todo el día".into()))
+        .close_shift(close(Some("Sin internet todo el día"), "2468"))
         .unwrap();
+    assert_eq!(report.approved_by.as_ref().unwrap().by, "admin");
     assert_eq!(report.unsynced, 1);
     assert_eq!(
         report.override_reason.as_deref(),
@@ -247,4 +251,13 @@ fn logout_keeps_pending_work_tied_to_its_account_and_shift_close_guards_it() {
         1,
         "closing loses nothing"
     );
+}
+
+/// A close of a drawer counted empty, approved with `pin`.
+fn close(reason: Option<&str>, pin: &str) -> ShiftClose {
+    ShiftClose {
+        counted: dec!(50),
+        pin: pin.into(),
+        override_reason: reason.map(str::to_string),
+    }
 }

@@ -30,11 +30,11 @@ fn opts(dir: &Path, panel: PanelId) -> AppOptions {
     o
 }
 
-fn key_shown(h: &Harness<'static, KioskApp>, name: &str) -> bool {
+pub(crate) fn key_shown(h: &Harness<'static, KioskApp>, name: &str) -> bool {
     h.query_by_label(name).is_some()
 }
 
-fn tap(h: &mut Harness<'static, KioskApp>, label: &str) {
+pub(crate) fn tap(h: &mut Harness<'static, KioskApp>, label: &str) {
     h.get_by_label(label).click();
     h.run();
 }
@@ -42,7 +42,7 @@ fn tap(h: &mut Harness<'static, KioskApp>, label: &str) {
 /// Touches the text field named `label` (not a column header or a button with the
 /// same words), after finishing the field being typed in with Listo, as a cashier does
 /// (the open keyboard may cover the next field).
-fn tap_field(h: &mut Harness<'static, KioskApp>, label: &str) {
+pub(crate) fn tap_field(h: &mut Harness<'static, KioskApp>, label: &str) {
     if key_shown(h, "Tecla Listo") {
         tap(h, "Tecla Listo");
     }
@@ -60,7 +60,7 @@ fn tap_field(h: &mut Harness<'static, KioskApp>, label: &str) {
 
 /// Types `text` by tapping the on-screen keys, with Mayús for a capital the keyboard
 /// shows in lower case.
-fn type_on_keys(h: &mut Harness<'static, KioskApp>, text: &str) {
+pub(crate) fn type_on_keys(h: &mut Harness<'static, KioskApp>, text: &str) {
     for c in text.chars() {
         let name = if c == ' ' {
             "Tecla Espacio".to_string()
@@ -76,7 +76,7 @@ fn type_on_keys(h: &mut Harness<'static, KioskApp>, text: &str) {
 }
 
 /// Touches the field (the keyboard opens for it) and types on the keys.
-fn fill(h: &mut Harness<'static, KioskApp>, label: &str, text: &str) {
+pub(crate) fn fill(h: &mut Harness<'static, KioskApp>, label: &str, text: &str) {
     tap_field(h, label);
     assert!(
         key_shown(h, "Tecla Listo"),

@@ -356,35 +356,6 @@ fn failed_item_is_shown_with_its_reason_and_retried_by_hand() {
     wait_for(&mut h, "indicator updated", |h| has(h, "FALLIDOS 0"));
 }
 
-#[test]
-fn close_shift_with_unsynced_records_needs_an_admin_reason() {
-    let shop = shop(PanelId::Ajustes);
-    let mut h = harness(shop.app);
-    wait_for(&mut h, "settings", |h| has(h, "Cierre de turno"));
-    wait_for(&mut h, "unsynced count", |h| {
-        has(h, "registros sin sincronizar")
-    });
-    h.get_by_label("Cerrar turno").scroll_to_me();
-    h.run();
-    h.get_by_label("Cerrar turno").click();
-    wait_for(&mut h, "refusal", |h| {
-        has(
-            h,
-            "Para cerrar con registros sin sincronizar, escriba el motivo.",
-        )
-    });
-    type_into(
-        &mut h,
-        "Motivo para cerrar sin sincronizar",
-        "Sin internet en el local",
-    );
-    h.get_by_label("Cerrar turno").scroll_to_me();
-    h.run();
-    h.get_by_label("Cerrar turno").click();
-    wait_for(&mut h, "closed", |h| has(h, "Turno cerrado"));
-    assert!(has(&h, "sin sincronizar"));
-}
-
 /// The shop's .pfx as a certificate provider hands it over, made with the openssl CLI.
 fn shop_pfx(dir: &std::path::Path) -> std::path::PathBuf {
     let run = |args: &[&str]| {

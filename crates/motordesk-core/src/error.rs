@@ -47,6 +47,22 @@ pub enum DomainError {
         received: Decimal,
         total: Decimal,
     },
+    /// A split payment does not reach the total yet.
+    SplitShort {
+        missing: Decimal,
+    },
+    /// A split payment's parts add up to more than the total.
+    SplitOver {
+        excess: Decimal,
+    },
+    /// A float, cash movement or count is negative or has more than two decimals.
+    DrawerAmount,
+    /// A cash movement without a reason.
+    MovementReasonRequired,
+    /// A part of a split payment is zero or negative.
+    SplitPartAmount,
+    /// Two parts of a split payment name the same method.
+    SplitRepeatsMethod,
     DebitNoteNeedsReference,
     /// A note names a document of the wrong series letter for its kind.
     NoteReferenceSeries {
@@ -146,6 +162,16 @@ impl DomainError {
             CashShort { received, total } => format!(
                 "El efectivo recibido (S/ {received:.2}) es menor que el total (S/ {total:.2})."
             ),
+            SplitShort { missing } => {
+                format!("Falta cobrar S/ {missing:.2}: agregue otro medio de pago.")
+            }
+            SplitOver { excess } => format!(
+                "Los pagos superan el total en S/ {excess:.2}: quite un pago y vuelva a ingresarlo."
+            ),
+            DrawerAmount => "Ingrese un importe en soles mayor o igual a cero, con hasta dos decimales.".into(),
+            MovementReasonRequired => "Escriba el motivo del ingreso o retiro de efectivo.".into(),
+            SplitPartAmount => "Cada pago debe ser mayor que cero.".into(),
+            SplitRepeatsMethod => "Cada medio de pago puede aparecer una sola vez.".into(),
             DebitNoteNeedsReference => {
                 "La nota de débito debe indicar el comprobante que modifica.".into()
             }
@@ -226,6 +252,12 @@ impl fmt::Display for DomainError {
             CashShort { received, total } => {
                 write!(f, "cash received {received} is less than total {total}")
             }
+            SplitShort { missing } => write!(f, "split payment short by {missing}"),
+            SplitOver { excess } => write!(f, "split payment exceeds the total by {excess}"),
+            DrawerAmount => write!(f, "drawer amount negative or finer than céntimos"),
+            MovementReasonRequired => write!(f, "cash movement without a reason"),
+            SplitPartAmount => write!(f, "split payment part is not positive"),
+            SplitRepeatsMethod => write!(f, "split payment names a method twice"),
             DebitNoteNeedsReference => write!(f, "debit note without referenced document"),
             NoteReferenceSeries { number, kind } => {
                 write!(f, "note references {number}, not a {kind} series")

@@ -1,11 +1,12 @@
 //! A sale document (boleta, factura, nota de venta, credit note): the draft a cashier
 //! builds and the immutable document once issued.
 
+use crate::DomainError;
 use crate::document::{DocumentKind, DocumentNumber, MAX_CORRELATIVE};
 use crate::identity::{IdDocument, IdKind};
+use crate::payment::Payment;
 use crate::tax::{LineInput, TaxAffectation, Totals, compute_totals};
 use crate::time::lima_date;
-use crate::{DomainError, money::round2};
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
@@ -73,49 +74,6 @@ impl SaleLine {
             unit_price: self.unit_price,
             discount: self.discount,
             affectation: self.affectation,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-pub enum PaymentMethod {
-    #[default]
-    Efectivo,
-    Tarjeta,
-    Yape,
-    Plin,
-}
-
-impl PaymentMethod {
-    pub const ALL: [PaymentMethod; 4] = [
-        PaymentMethod::Efectivo,
-        PaymentMethod::Tarjeta,
-        PaymentMethod::Yape,
-        PaymentMethod::Plin,
-    ];
-    pub fn label(self) -> &'static str {
-        match self {
-            PaymentMethod::Efectivo => "Efectivo",
-            PaymentMethod::Tarjeta => "Tarjeta",
-            PaymentMethod::Yape => "Yape",
-            PaymentMethod::Plin => "Plin",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub struct Payment {
-    pub method: PaymentMethod,
-    /// Cash handed over; `None` means exact amount / not cash.
-    pub received: Option<Decimal>,
-}
-
-impl Payment {
-    /// Change to give back (never negative).
-    pub fn change(&self, total: Decimal) -> Decimal {
-        match self.received {
-            Some(r) if self.method == PaymentMethod::Efectivo && r > total => round2(r - total),
-            _ => Decimal::ZERO,
         }
     }
 }
@@ -365,17 +323,10 @@ impl InvoiceDraft {
         if !self.kind.is_note() && self.modifies.is_some() {
             return Err(DomainError::CreditNoteNeedsReference);
         }
-        // The cashier cannot take less cash than the total (a note gives money back).
-        if !self.kind.is_note()
-            && self.terms == PaymentTerms::Contado
-            && self.payment.method == PaymentMethod::Efectivo
-            && let Some(received) = self.payment.received
-            && received < totals.total
-        {
-            return Err(DomainError::CashShort {
-                received,
-                total: totals.total,
-            });
+        // The cashier cannot take less cash than is due, and a split payment must add up
+        // to the total (a note gives money back: no payment rule).
+        if !self.kind.is_note() && self.terms == PaymentTerms::Contado {
+            self.payment.check(totals.total)?;
         }
         let detraccion = detraccion_due(self.kind, &self.lines, totals.total);
         if detraccion.is_some() && self.detraccion_account.trim().is_empty() {
@@ -593,6 +544,7 @@ impl Invoice {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::payment::PaymentMethod;
 
     fn oil_change() -> SaleLine {
         SaleLine {
@@ -820,20 +772,6 @@ mod tests {
             detraccion_due(DocumentKind::Factura, &d.lines, dec!(700.00)),
             None
         );
-    }
-
-    #[test]
-    fn change_for_cash() {
-        let p = Payment {
-            method: PaymentMethod::Efectivo,
-            received: Some(dec!(200)),
-        };
-        assert_eq!(p.change(dec!(145.50)), dec!(54.50));
-        let card = Payment {
-            method: PaymentMethod::Tarjeta,
-            received: Some(dec!(200)),
-        };
-        assert_eq!(card.change(dec!(145.50)), Decimal::ZERO);
     }
 
     #[test]

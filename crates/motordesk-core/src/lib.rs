@@ -7,6 +7,7 @@
 //! other way round. Modules are private; this file is the surface.
 
 mod backoff;
+mod cash_drawer;
 mod clock;
 mod customer;
 mod document;
@@ -18,6 +19,7 @@ mod limits;
 mod lookup;
 mod maintenance;
 mod money;
+mod payment;
 mod product;
 pub mod protocol;
 mod record;
@@ -28,6 +30,10 @@ mod vehicle;
 mod words;
 
 pub use backoff::{retry_ceiling, retry_delay};
+pub use cash_drawer::{
+    CashMovement, MAX_DRAWER_AMOUNT, MAX_MOVEMENTS, MethodTotals, MovementKind, ShiftTally,
+    check_drawer_amount, check_movement, expected_cash,
+};
 pub use clock::Hlc;
 pub use customer::{Customer, fold};
 pub use document::{DocumentKind, DocumentNumber, MAX_CORRELATIVE, Series, SeriesSet};
@@ -39,8 +45,8 @@ pub use identity::{IdDocument, IdKind, ruc_check_digit, ruc_from_dni, validate_d
 pub use invoice::{
     BOLETA_ANONYMOUS_LIMIT, Buyer, Cuota, DETRACCION_CODE_MAINTENANCE,
     DETRACCION_PERCENT_MAINTENANCE, DETRACCION_THRESHOLD, Detraccion, Invoice, InvoiceDraft,
-    Modifies, NoteReason, Payment, PaymentMethod, PaymentTerms, SaleLine, ServicedVehicle, Unit,
-    check_credit_room, detraccion_due,
+    Modifies, NoteReason, PaymentTerms, SaleLine, ServicedVehicle, Unit, check_credit_room,
+    detraccion_due,
 };
 pub use limits::{
     MAX_ADDRESS, MAX_CODE, MAX_DESCRIPTION, MAX_EMAIL, MAX_LINES, MAX_NAME, MAX_NOTES, MAX_PHONE,
@@ -52,6 +58,7 @@ pub use lookup::{
 };
 pub use maintenance::{Alert, AlertKind, SOON_DAYS, SOON_KM, Urgency, alerts};
 pub use money::{parse_amount, plain, round2, soles, thousands};
+pub use payment::{Payment, PaymentMethod, PaymentPart};
 pub use product::Product;
 pub use record::{Record, RecordKind, RecordMeta, Stored, SyncStatus};
 pub use tax::{IGV_RATE, LineAmounts, LineInput, TaxAffectation, Totals, compute_totals};

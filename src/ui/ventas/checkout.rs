@@ -113,6 +113,15 @@ impl Checkout {
         let total = inv.totals.total;
         let received = inv.payment.received.unwrap_or(total);
         let change = inv.payment.change(total);
+        let paid = if inv.payment.is_split() {
+            format!(
+                "Efectivo recibido {} · Total {}",
+                soles(received),
+                soles(total)
+            )
+        } else {
+            format!("Recibido {} · Total {}", soles(received), soles(total))
+        };
         let mut close = false;
         let modal = egui::Modal::new(egui::Id::unique("change_screen")).show(ctx, |ui| {
             ui.set_width(460.0);
@@ -127,14 +136,7 @@ impl Checkout {
                         .color(theme::GREEN),
                 );
                 ui.add_space(4.0);
-                ui.label(
-                    RichText::new(format!(
-                        "Recibido {} · Total {}",
-                        soles(received),
-                        soles(total)
-                    ))
-                    .size(22.0),
-                );
+                ui.label(RichText::new(paid).size(22.0));
                 ui.add_space(16.0);
                 close = widgets::big_button(ui, "Listo, nueva venta", Some(theme::BLUE), 300.0)
                     .clicked();
@@ -233,6 +235,11 @@ impl Checkout {
         widgets::maybe_message(ui, &self.print_msg);
         ui.add_space(4.0);
         let busy = self.issue_job.busy();
+        // A split payment that does not add up to the total yet cannot be issued.
+        let uncovered = draft.payment.is_split()
+            && totals
+                .as_ref()
+                .is_ok_and(|t| !draft.payment.remaining(t.total).is_zero());
         let w = (ui.available_width() - 24.0) / 2.0;
         let mut action = None;
         ui.horizontal(|ui| {
@@ -240,7 +247,7 @@ impl Checkout {
                 action = Some(FooterAction::Preview);
             }
             let label = if busy { "EMITIENDO…" } else { "EMITIR" };
-            let r = ui.add_enabled_ui(!busy, |ui| {
+            let r = ui.add_enabled_ui(!busy && !uncovered, |ui| {
                 widgets::big_button(ui, label, Some(theme::GREEN), w)
             });
             if r.inner.clicked() {

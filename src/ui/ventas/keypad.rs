@@ -14,6 +14,8 @@ pub(super) enum KeyTarget {
     Received,
     Km,
     Discount,
+    /// One part of a split payment, by this method.
+    SplitPart(motordesk_core::PaymentMethod),
 }
 
 /// The keypad open over the sale, if any, and what it edits.
@@ -75,6 +77,14 @@ pub(super) fn apply(
                 }
             }
         }
+        KeyTarget::SplitPart(method) => match parse_amount(text) {
+            Ok(a) => {
+                if let Err(e) = super::payment::add_part(draft, method, a) {
+                    *msg = Some(Msg::error(e));
+                }
+            }
+            Err(e) => *msg = Some(Msg::error(e.mensaje())),
+        },
         KeyTarget::Km => {
             if text.is_empty() {
                 *km = None;

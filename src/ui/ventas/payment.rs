@@ -2,6 +2,8 @@
 //! cuotas that add up to the total less any detracción); Efectivo / Tarjeta / Yape /
 //! Plin, and for cash the amount received (keypad, or the quick-cash buttons Exacto and
 //! +20 … +200; +200 only above 1024 px) with the change (Vuelto) or what is missing (Falta).
+//! *Dividir* splits the total across methods (e.g. Yape + efectivo): each part by keypad,
+//! what is left to cover in large type; cash handed over beyond its part is change.
 
 use super::keypad::{KeyTarget, SaleKeypad};
 use crate::ui::keypad::Keypad;
@@ -87,6 +89,10 @@ pub(super) fn show(ui: &mut Ui, draft: &mut InvoiceDraft, keypad: &mut SaleKeypa
     // heading, the method buttons say what they are; tighter buttons).
     ui.spacing_mut().button_padding = vec2(10.0, 8.0);
     ui.spacing_mut().item_spacing.x = 6.0;
+    if draft.payment.is_split() {
+        split(ui, draft, keypad);
+        return;
+    }
     ui.horizontal_wrapped(|ui| {
         for m in PaymentMethod::ALL {
             if widgets::choice(ui, draft.payment.method == m, m.label()).clicked() {
@@ -95,6 +101,14 @@ pub(super) fn show(ui: &mut Ui, draft: &mut InvoiceDraft, keypad: &mut SaleKeypa
                     draft.payment.received = None;
                 }
             }
+        }
+        // The first part of a split is paid by the method chosen here.
+        if draft.totals().is_ok_and(|t| t.total > Decimal::ZERO)
+            && ui
+                .add(Button::new("Dividir").min_size(vec2(0.0, theme::TOUCH)))
+                .clicked()
+        {
+            open_part(keypad, draft.payment.method, None);
         }
     });
     if draft.payment.method != PaymentMethod::Efectivo {
@@ -141,6 +155,136 @@ pub(super) fn show(ui: &mut Ui, draft: &mut InvoiceDraft, keypad: &mut SaleKeypa
     if let Ok(t) = &totals {
         quick_cash(ui, draft, t.total);
     }
+}
+
+/// Opens the keypad for the part paid by `method`, prefilled with what is left.
+fn open_part(keypad: &mut SaleKeypad, method: PaymentMethod, left: Option<Decimal>) {
+    let init = left.map(plain).unwrap_or_default().replace(',', "");
+    let title = if method == PaymentMethod::Efectivo {
+        "Efectivo recibido (S/)".to_string()
+    } else {
+        format!("Monto con {} (S/)", method.label())
+    };
+    keypad.open(
+        KeyTarget::SplitPart(method),
+        Keypad::new(title, &init, true),
+    );
+}
+
+/// A split payment: each part with a ✕, what is left to cover in large type (or the
+/// change when cash covered it), and one button per method to add the next part.
+fn split(ui: &mut Ui, draft: &mut InvoiceDraft, keypad: &mut SaleKeypad) {
+    let Ok(total) = draft.totals().map(|t| t.total) else {
+        return;
+    };
+    let mut remove = None;
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new("Pago dividido:").strong());
+        for p in &draft.payment.parts {
+            let text = format!("{} {}  ✕", p.method.label(), soles(p.amount));
+            if ui
+                .add(Button::new(text).min_size(vec2(0.0, theme::TOUCH)))
+                .on_hover_text("Quitar este pago")
+                .clicked()
+            {
+                remove = Some(p.method);
+            }
+        }
+    });
+    if let Some(m) = remove {
+        draft.payment.remove_part(m);
+        return;
+    }
+    let left = draft.payment.remaining(total);
+    ui.horizontal_wrapped(|ui| {
+        if left > Decimal::ZERO {
+            ui.label(
+                RichText::new(format!("Falta: {}", soles(left)))
+                    .size(26.0)
+                    .strong()
+                    .color(theme::RED),
+            );
+        } else if left < Decimal::ZERO {
+            ui.label(
+                RichText::new(format!("Excede: {}", soles(-left)))
+                    .size(22.0)
+                    .strong()
+                    .color(theme::RED),
+            );
+        } else {
+            let change = draft.payment.change(total);
+            let text = if change > Decimal::ZERO {
+                format!("Cubierto · Vuelto: {}", soles(change))
+            } else {
+                "Cubierto".to_string()
+            };
+            ui.label(RichText::new(text).size(22.0).strong().color(theme::GREEN));
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
+        ui.spacing_mut().item_spacing.x = 6.0;
+        for m in PaymentMethod::ALL {
+            let b = Button::new(format!("+ {}", m.label())).min_size(vec2(0.0, theme::TOUCH));
+            if ui.add_enabled(left > Decimal::ZERO, b).clicked() {
+                open_part(keypad, m, Some(left));
+            }
+        }
+        if ui
+            .add(Button::new("Sin dividir").min_size(vec2(0.0, theme::TOUCH)))
+            .clicked()
+        {
+            let first = draft.payment.method;
+            draft.payment = motordesk_core::Payment {
+                method: first,
+                ..Default::default()
+            };
+        }
+    });
+}
+
+/// Adds the part the keypad entered: a non-cash part may not exceed what is left; cash
+/// handed over beyond it covers the rest and the difference is change.
+pub(super) fn add_part(
+    draft: &mut InvoiceDraft,
+    method: PaymentMethod,
+    amount: Decimal,
+) -> Result<(), String> {
+    let total = draft.totals().map_err(|e| e.mensaje())?.total;
+    if amount <= Decimal::ZERO {
+        return Err("El monto debe ser mayor que cero.".into());
+    }
+    if !draft.payment.is_split() {
+        // Cash typed before splitting belonged to the single payment.
+        draft.payment.received = None;
+    }
+    let left = draft.payment.remaining(total);
+    if left <= Decimal::ZERO {
+        return Err("El total ya está cubierto.".into());
+    }
+    let applied = if method == PaymentMethod::Efectivo {
+        // Bills beyond what is left are change, not payment.
+        let cash_part = if draft.payment.is_split() {
+            draft.payment.cash_due(total)
+        } else {
+            Decimal::ZERO
+        };
+        let handed = draft.payment.received.unwrap_or(cash_part) + amount;
+        draft.payment.received = Some(handed);
+        amount.min(left)
+    } else if amount > left {
+        return Err(format!(
+            "El pago con {} ({}) supera lo que falta cobrar ({}).",
+            method.label(),
+            soles(amount),
+            soles(left)
+        ));
+    } else {
+        amount
+    };
+    draft
+        .payment
+        .add_part(method, applied)
+        .map_err(|e| e.mensaje())
 }
 
 /// Bills a cashier is handed, in soles; each touch adds one to what was received.

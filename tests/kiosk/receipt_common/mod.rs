@@ -120,6 +120,7 @@ pub fn boleta(shop: &Shop) -> Invoice {
     d.payment = Payment {
         method: PaymentMethod::Efectivo,
         received: Some(dec!(300)),
+        ..Default::default()
     };
     shop.store.issue_invoice(d).unwrap()
 }
@@ -133,6 +134,7 @@ pub fn factura(shop: &Shop) -> Invoice {
     d.payment = Payment {
         method: PaymentMethod::Tarjeta,
         received: None,
+        ..Default::default()
     };
     d.observations = "O/C 000123 — condición: contado".into();
     shop.store.issue_invoice(d).unwrap()
