@@ -1,5 +1,5 @@
 //! Building a `ReceiptLayout` from an issued invoice (or a preview): the paper picks
-//! the 80 mm ticket or the paginated A4 sheet. Pure: no I/O, no clock.
+//! the 80 mm or 58 mm ticket or the paginated A4 sheet. Pure: no I/O, no clock.
 
 use crate::receipt::content::Content;
 use crate::receipt::layout::ReceiptLayout;
@@ -19,7 +19,7 @@ impl ReceiptLayout {
     ) -> ReceiptLayout {
         let c = Content::new(inv, settings, hash);
         let pages = match paper {
-            Paper::Ticket80 => vec![ticket::page(&c)],
+            Paper::Ticket80 | Paper::Ticket58 => vec![ticket::page(&c, paper.width_mm())],
             Paper::A4 => paginate::a4_pages(&c),
         };
         ReceiptLayout {

@@ -9,12 +9,22 @@
 
 use crate::receipt::fonts::{BOLD_TTF, MM_PER_PT, REGULAR_TTF};
 use crate::receipt::layout::{Item, ReceiptLayout, TextRun};
+use crate::store::Paper;
 use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
 
 /// Dots across the printable width of an 80 mm roll (72 mm at 203 dpi).
 pub const DOTS_80MM: u32 = 576;
 /// Dots across a 58 mm roll (48 mm at 203 dpi).
 pub const DOTS_58MM: u32 = 384;
+/// The printer's dots across for a layout on `paper`: 384 for the 58 mm ticket, 576 for
+/// the 80 mm one (and for an A4 sheet sent to a thermal printer, shrunk to the roll).
+pub fn dots_for(paper: Paper) -> u32 {
+    match paper {
+        Paper::Ticket58 => DOTS_58MM,
+        Paper::Ticket80 | Paper::A4 => DOTS_80MM,
+    }
+}
+
 /// Rows per `GS v 0` band.
 pub const BAND_ROWS: u32 = 256;
 /// Blank rows fed before the cut, so the last line clears the cutter.

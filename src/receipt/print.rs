@@ -1,15 +1,20 @@
-//! Printing receipts.
+//! Printing receipts on the system's printers.
 //!
-//! The PDF is handed to the operating system's print path from memory, so no readable
-//! copy of a customer's receipt is left on disk: piped into CUPS `lp` on Linux and macOS;
-//! on Windows the "Print" / "PrintTo" verb needs a file, written to the user's temp dir
-//! and deleted once the PDF program has had time to read it. Callers save the sealed
-//! copy first (`archive`) and run `print_pdf` on a worker thread after the invoice is
-//! committed; a printer problem never touches the sale.
+//! Nothing readable is written to disk: on Linux and macOS the PDF is piped into CUPS
+//! `lp`; on Windows the layout itself is drawn through GDI (`gdi`), so no PDF program is
+//! needed (a stock Windows has none that prints). ESC/POS jobs for thermal printers go to
+//! a queue untouched ([`print_raw_queue`]: `lp -o raw`, or a RAW spooler job). Callers
+//! save the sealed copy first (`archive`) and print on a worker thread after the invoice
+//! is committed; a printer problem never touches the sale.
 
+use super::layout::ReceiptLayout;
+#[cfg(not(windows))]
 use std::io::Read;
+#[cfg(not(windows))]
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+#[cfg(not(windows))]
+use std::time::Instant;
 
 /// A print job that takes longer than this to be accepted is abandoned (the PDF stays).
 const PRINT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -23,7 +28,7 @@ pub enum PrintError {
     /// The named printer is not known to the system.
     #[error("printer {0:?} does not exist")]
     UnknownPrinter(String),
-    /// The print command (`lp`, `powershell`) is not installed.
+    /// The print command (`lp`) is not installed.
     #[error("print command {command:?} not found")]
     CommandMissing {
         /// The program that was looked for.
@@ -38,12 +43,9 @@ pub enum PrintError {
     /// The print system refused the job.
     #[error("print job refused: {0}")]
     Refused(String),
-    /// The PDF could not be handed to the print command (pipe or temporary file).
+    /// The PDF could not be handed to the print command (its standard input).
     #[error("handing the PDF to the print command: {0}")]
     Handoff(#[source] std::io::Error),
-    /// Windows: no program is registered to print PDF files.
-    #[error("no application is registered to print PDF files")]
-    NoPdfHandler,
     /// The print command did not finish in time.
     #[error("print command timed out after {PRINT_TIMEOUT:?}")]
     Timeout,
@@ -59,7 +61,8 @@ pub enum PrintError {
         printer: String,
         state: super::spooler::PrinterState,
     },
-    /// A Windows spooler call failed; `code` is its Win32 error code.
+    /// A Windows spooler or GDI call failed; `code` is its Win32 error code (0 when the
+    /// call gave none).
     #[error("spooler {step} on {printer:?} failed with Win32 error {code}: {source}")]
     Spooler {
         printer: String,
@@ -98,7 +101,6 @@ impl PrintError {
             PrintError::Handoff(e) => {
                 format!("No se pudo pasar el PDF a la impresora: {e}.")
             }
-            PrintError::NoPdfHandler => "No hay un programa instalado que imprima PDF (por ejemplo SumatraPDF o Adobe Acrobat Reader).".to_string(),
             PrintError::Timeout => "La impresora no respondió a tiempo.".to_string(),
             PrintError::Spawn(e) | PrintError::Wait(e) => {
                 format!("No se pudo enviar a imprimir: {e}.")
@@ -115,6 +117,7 @@ impl PrintError {
 }
 
 /// A print command that could not be started: not installed, or another I/O failure.
+#[cfg_attr(windows, allow(dead_code))]
 fn spawn_error(command: &'static str, e: std::io::Error) -> PrintError {
     match e.kind() {
         std::io::ErrorKind::NotFound => PrintError::CommandMissing { command, source: e },
@@ -122,10 +125,31 @@ fn spawn_error(command: &'static str, e: std::io::Error) -> PrintError {
     }
 }
 
-/// Sends `pdf` to `printer` (or the system default). Blocks until the print system has
-/// accepted or refused the job, at most 30 s; call it from a worker thread.
-pub fn print_pdf(pdf: &[u8], printer: Option<&str>) -> Result<(), PrintError> {
+/// Prints a receipt on a system printer that is not set up as an ESC/POS thermal one
+/// (`printer`, or the system default): the PDF `pdf` through CUPS on Linux and macOS,
+/// the layout `layout` through GDI on Windows. Blocks until the print system has
+/// accepted or refused the whole job (CUPS: at most 30 s); call it from a worker thread.
+pub fn print_document(
+    layout: &ReceiptLayout,
+    pdf: &[u8],
+    printer: Option<&str>,
+) -> Result<(), PrintError> {
     let printer = printer.map(str::trim).filter(|p| !p.is_empty());
+    #[cfg(windows)]
+    {
+        let _ = pdf;
+        super::gdi::print(layout, printer).inspect_err(|e| log::warn!("printing failed: {e}"))
+    }
+    #[cfg(not(windows))]
+    {
+        let _ = layout;
+        print_pdf(pdf, printer)
+    }
+}
+
+/// Sends `pdf` to `printer` (or the CUPS default) through `lp`.
+#[cfg(not(windows))]
+fn print_pdf(pdf: &[u8], printer: Option<&str>) -> Result<(), PrintError> {
     let (ok, output) = run_print(pdf, printer)?;
     if ok {
         log::info!(
@@ -210,71 +234,8 @@ fn run_lp(
     }
 }
 
-/// The PDF program registered on Windows prints from a file: it goes to the user's temp
-/// dir (private to the user) and is deleted two minutes later, when the program has long
-/// read it; files a closed kiosk left behind are deleted at the next print.
-#[cfg(windows)]
-fn run_print(pdf: &[u8], printer: Option<&str>) -> Result<(bool, String), PrintError> {
-    const PREFIX: &str = "motordesk-print-";
-    let temp = std::env::temp_dir();
-    if let Ok(entries) = std::fs::read_dir(&temp) {
-        for e in entries.flatten() {
-            let old = e
-                .metadata()
-                .and_then(|m| m.modified())
-                .is_ok_and(|t| t.elapsed().is_ok_and(|a| a > Duration::from_secs(600)));
-            if old && e.file_name().to_string_lossy().starts_with(PREFIX) {
-                let _ = std::fs::remove_file(e.path());
-            }
-        }
-    }
-    let path = temp.join(format!("{PREFIX}{}.pdf", uuid::Uuid::now_v7()));
-    std::fs::write(&path, pdf).map_err(PrintError::Handoff)?;
-    let (program, mut cmd) = print_command(&path, printer);
-    let child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| spawn_error(program, e));
-    let result = child.and_then(|c| wait_with_timeout(c, PRINT_TIMEOUT));
-    std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_secs(120));
-        let _ = std::fs::remove_file(&path);
-    });
-    result
-}
-
-/// PowerShell single-quoted string literal.
-#[cfg(windows)]
-fn ps_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
-}
-
-#[cfg(windows)]
-fn print_command(path: &std::path::Path, printer: Option<&str>) -> (&'static str, Command) {
-    use std::os::windows::process::CommandExt;
-    const CREATE_NO_WINDOW: u32 = 0x0800_0000;
-    let file = ps_quote(&path.to_string_lossy());
-    // The PDF viewer registered for .pdf does the printing: "Print" goes to the default
-    // printer, "PrintTo" takes the printer name as its argument.
-    let script = match printer {
-        Some(p) => format!(
-            "$ErrorActionPreference='Stop'; if (-not (Get-Printer -Name {name} -ErrorAction SilentlyContinue)) {{ Write-Error 'printer does not exist'; exit 3 }}; Start-Process -FilePath {file} -Verb PrintTo -ArgumentList {arg} -WindowStyle Hidden",
-            name = ps_quote(p),
-            arg = ps_quote(&format!("\"{p}\"")),
-        ),
-        None => format!(
-            "$ErrorActionPreference='Stop'; Start-Process -FilePath {file} -Verb Print -WindowStyle Hidden"
-        ),
-    };
-    let mut cmd = Command::new("powershell");
-    cmd.args(["-NoProfile", "-NonInteractive", "-Command", script.as_str()])
-        .creation_flags(CREATE_NO_WINDOW);
-    ("powershell", cmd)
-}
-
 /// Waits for the child, killing it after `timeout`. Returns success and stderr+stdout.
+#[cfg(not(windows))]
 fn wait_with_timeout(mut child: Child, timeout: Duration) -> Result<(bool, String), PrintError> {
     let start = Instant::now();
     let status = loop {
@@ -315,8 +276,6 @@ fn classify(output: &str, printer: Option<&str>) -> PrintError {
             Some(p) => PrintError::UnknownPrinter(p.to_string()),
             None => PrintError::NoPrinter,
         }
-    } else if lower.contains("no application is associated") {
-        PrintError::NoPdfHandler
     } else if lower.contains("no default destination") || lower.contains("no system default") {
         PrintError::NoPrinter
     } else if lower.contains("scheduler not responding")
@@ -393,7 +352,7 @@ mod tests {
     #[test]
     fn a_command_that_cannot_start_keeps_the_io_error() {
         use std::error::Error as _;
-        let missing = Command::new("/nonexistent/motordesk-no-such-lp")
+        let missing = std::process::Command::new("/nonexistent/motordesk-no-such-lp")
             .spawn()
             .unwrap_err();
         let e = spawn_error("lp", missing);

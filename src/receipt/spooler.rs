@@ -31,6 +31,7 @@ pub(super) const ERROR_PRINTQ_FULL: i32 = 61;
 pub(super) const ERROR_NO_SPOOL_SPACE: i32 = 62;
 pub(super) const ERROR_PRINT_CANCELLED: i32 = 63;
 pub(super) const ERROR_DISK_FULL: i32 = 112;
+pub(super) const ERROR_CANCELLED: i32 = 1223;
 pub(super) const ERROR_SERVICE_NOT_ACTIVE: i32 = 1062;
 pub(super) const RPC_S_SERVER_UNAVAILABLE: i32 = 1722;
 pub(super) const ERROR_INVALID_PRINTER_NAME: i32 = 1801;
@@ -134,7 +135,11 @@ pub fn spooler_mensaje(printer: &str, code: i32) -> String {
         ERROR_PRINTQ_FULL | ERROR_NO_SPOOL_SPACE | ERROR_DISK_FULL => {
             "La cola de impresión está llena o no queda espacio en el disco.".to_string()
         }
-        ERROR_PRINT_CANCELLED => "Se canceló el trabajo de impresión.".to_string(),
+        ERROR_PRINT_CANCELLED | ERROR_CANCELLED => "Se canceló el trabajo de impresión.".to_string(),
+        // A GDI call (StretchDIBits, EndPage) that failed without saying why.
+        0 => format!(
+            "El controlador de la impresora «{printer}» no aceptó el documento: revise la impresora o reinstale su controlador."
+        ),
         other => format!("Windows devolvió el error {other} al imprimir en «{printer}»."),
     }
 }
@@ -186,6 +191,54 @@ pub fn send_raw(queue: &str, job: &[u8]) -> Result<(), PrintError> {
         })();
         ClosePrinter(h);
         result
+    }
+}
+
+/// Refuses a printer that says it cannot print now (GDI printing asks this first: a
+/// device context opens on an unplugged or paused printer too).
+#[cfg(windows)]
+pub fn check_ready(queue: &str) -> Result<(), PrintError> {
+    use windows_sys::Win32::Graphics::Printing::{ClosePrinter, OpenPrinterW, PRINTER_HANDLE};
+    let name = wide(queue);
+    // SAFETY: `name` is a live NUL-terminated buffer; the handle is closed below.
+    unsafe {
+        let mut h: PRINTER_HANDLE = std::mem::zeroed();
+        if OpenPrinterW(name.as_ptr(), &mut h, std::ptr::null()) == 0 {
+            return Err(from_win32(
+                queue,
+                "OpenPrinterW",
+                std::io::Error::last_os_error(),
+            ));
+        }
+        let state = state_of(h);
+        ClosePrinter(h);
+        match state.map_err(|e| from_win32(queue, "GetPrinterW", e))? {
+            Some(state) => Err(PrintError::NotReady {
+                printer: queue.to_string(),
+                state,
+            }),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The user's default printer (`GetDefaultPrinterW`), if one is set.
+#[cfg(windows)]
+pub fn default_printer() -> Option<String> {
+    use windows_sys::Win32::Graphics::Printing::GetDefaultPrinterW;
+    let mut len = 0u32;
+    // SAFETY: size query, then a buffer of that many UTF-16 units.
+    unsafe {
+        GetDefaultPrinterW(std::ptr::null_mut(), &mut len);
+        if len == 0 {
+            return None;
+        }
+        let mut buf = vec![0u16; len as usize];
+        if GetDefaultPrinterW(buf.as_mut_ptr(), &mut len) == 0 {
+            return None;
+        }
+        let end = buf.iter().position(|&c| c == 0).unwrap_or(buf.len());
+        Some(String::from_utf16_lossy(&buf[..end])).filter(|n| !n.is_empty())
     }
 }
 
@@ -273,7 +326,7 @@ pub fn list() -> Vec<String> {
 }
 
 #[cfg(windows)]
-fn wide(s: &str) -> Vec<u16> {
+pub(super) fn wide(s: &str) -> Vec<u16> {
     s.encode_utf16().chain(Some(0)).collect()
 }
 

@@ -13,16 +13,19 @@ pub enum Paper {
     /// 80 mm thermal roll: one page as long as the content.
     #[default]
     Ticket80,
+    /// 58 mm thermal roll (384-dot printers): the same ticket laid out 58 mm wide.
+    Ticket58,
     /// A4 sheet, paginated.
     A4,
 }
 
 impl Paper {
-    pub const ALL: [Paper; 2] = [Paper::Ticket80, Paper::A4];
+    pub const ALL: [Paper; 3] = [Paper::Ticket80, Paper::Ticket58, Paper::A4];
 
     pub fn width_mm(self) -> f32 {
         match self {
             Paper::Ticket80 => 80.0,
+            Paper::Ticket58 => 58.0,
             Paper::A4 => 210.0,
         }
     }
@@ -31,6 +34,7 @@ impl Paper {
     pub fn label(self) -> &'static str {
         match self {
             Paper::Ticket80 => "Ticket 80 mm",
+            Paper::Ticket58 => "Ticket 58 mm",
             Paper::A4 => "A4",
         }
     }

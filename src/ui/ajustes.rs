@@ -1,6 +1,6 @@
 //! Ajustes: issuer data (the shop's RUC record), the SUNAT certificate, sending to SUNAT
 //! without a server (endpoint and Clave SOL, admin only), series (read-only once the
-//! server assigned them), printer, receipt format, server registration, users (admin
+//! server assigned them), printer and its paper, server registration, users (admin
 //! only) and Cerrar turno.
 
 use crate::store::CertificateInfo;
@@ -284,14 +284,6 @@ impl AjustesPanel {
                         widgets::field(ui, label, &mut self.series[i], 150.0);
                     }
                 });
-            });
-            ui.label(RichText::new("Formato del comprobante").strong());
-            ui.horizontal(|ui| {
-                for f in Paper::ALL {
-                    if widgets::choice(ui, e.receipt_format == f, f.label()).clicked() {
-                        e.receipt_format = f;
-                    }
-                }
             });
             if widgets::big_button(ui, "Guardar ajustes", Some(theme::GREEN), 240.0).clicked() {
                 let mut next = e.clone();
@@ -612,6 +604,23 @@ impl AjustesPanel {
         // it up sees width, accents and the cut, or a Spanish reason (`receipt::print`).
         let busy = self.test_print.busy();
         let label = if busy {
+        // The paper goes with the printer: a 58 mm roll takes a 384-dot raster, an 80 mm
+        // one 576 dots, and the receipt is laid out for it (`receipt::ticket`).
+        ui.label(RichText::new("Papel de la impresora").strong());
+        ui.horizontal_wrapped(|ui| {
+            for f in Paper::ALL {
+                if widgets::choice(ui, e.receipt_format == f, f.label()).clicked() {
+                    e.receipt_format = f;
+                }
+            }
+        });
+        ui.label(
+            RichText::new(
+                "Ticket 80 mm: rollo ancho (576 puntos). Ticket 58 mm: rollo angosto (384 puntos). A4: hoja en una impresora común.",
+            )
+            .small()
+            .color(theme::GREY),
+        );
             "Imprimiendo…"
         } else {
             "Imprimir prueba"

@@ -2,12 +2,13 @@
 //! be reprinted), then hand it to the printer from memory: as ESC/POS raster straight to
 //! a network thermal printer when the printer setting is an address (`tcp://IP[:9100]`),
 //! as a RAW ESC/POS job to a system queue marked thermal (`escpos://QUEUE`: a USB
-//! printer), else as the PDF through the system's print path. Runs on a worker thread; returns
-//! Spanish text.
+//! printer), else to the system printer (`receipt::print_document`: the PDF through CUPS,
+//! the layout through GDI on Windows). The thermal raster is as wide as the paper chosen
+//! in Ajustes (576 or 384 dots). Runs on a worker thread; returns Spanish text.
 
 use crate::receipt::{
-    DOTS_80MM, ReceiptLayout, escpos_job, print_pdf, print_raw, print_raw_queue, printer_address,
-    rasterize, render_pdf, save_receipt, test_ticket,
+    ReceiptLayout, escpos_dots, escpos_job, print_document, print_raw, print_raw_queue,
+    printer_address, rasterize, render_pdf, save_receipt, test_ticket,
 };
 use crate::store::{ShopSettings, Store};
 use motordesk_core::Invoice;
@@ -62,7 +63,6 @@ pub(super) fn save_and_print(
     }
 }
 
-/// Why a layout did not reach the printer.
 /// The Z report of a closed shift: its ticket saved sealed beside the receipts (named
 /// by the report's id) and printed like a receipt (when `print` is on).
 pub(super) fn save_and_print_z(
@@ -92,6 +92,7 @@ pub(super) fn save_and_print_z(
     }
 }
 
+/// Why a layout did not reach the printer.
 enum Failure {
     Queue(crate::receipt::PrintError),
     Net(crate::receipt::NetPrintError),
@@ -122,15 +123,17 @@ fn send(
     pdf: &[u8],
     settings: &ShopSettings,
 ) -> Result<&'static str, Failure> {
+    // The roll's width comes with the paper chosen in Ajustes (576 or 384 dots).
+    let dots = escpos_dots(layout.paper);
     if let Some(queue) = escpos_queue(settings) {
-        let job = escpos_job(&rasterize(layout, DOTS_80MM));
+        let job = escpos_job(&rasterize(layout, dots));
         return print_raw_queue(&job, queue)
             .map(|()| "enviado a la impresora")
             .map_err(Failure::Queue);
     }
     if let Some(addr) = network_printer(settings) {
-        // An A4 layout still prints, scaled to the roll; the 80 mm ticket is 1:1.
-        let job = escpos_job(&rasterize(layout, DOTS_80MM));
+        // An A4 layout still prints, scaled to the roll; the tickets are 1:1.
+        let job = escpos_job(&rasterize(layout, dots));
         return printer_address(addr)
             .and_then(|a| print_raw(a, &job))
             .map(|()| "impreso")
@@ -139,7 +142,7 @@ fn send(
                 Failure::Net(e)
             });
     }
-    print_pdf(pdf, settings.printer.as_deref())
+    print_document(layout, pdf, settings.printer.as_deref())
         .map(|()| "enviado a la impresora")
         .map_err(Failure::Queue)
 }
@@ -160,7 +163,13 @@ pub(super) fn print_test(settings: &ShopSettings) -> Result<String, String> {
         .with_timezone(&chrono::Local)
         .format("%d/%m/%Y %H:%M")
         .to_string();
-    let layout = test_ticket(&settings.issuer.razon_social, printer, now, &local);
+    let layout = test_ticket(
+        &settings.issuer.razon_social,
+        printer,
+        now,
+        &local,
+        settings.receipt_format,
+    );
     let pdf = render_pdf(&layout);
     match send(&layout, &pdf, settings) {
         Ok(done) => {

@@ -20,6 +20,7 @@ mod disk_full;
 mod first_start;
 mod login_throttle;
 mod parked_tickets;
+mod printer_paper;
 mod receipt_escpos;
 mod receipt_pages;
 mod receipt_pdf;

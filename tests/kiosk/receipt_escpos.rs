@@ -18,7 +18,7 @@ use std::net::TcpListener;
 
 /// What a printer would draw from `job`: (width in dots, rows, bits), and whether the job
 /// ended with a cut.
-fn decode(job: &[u8]) -> (u32, u32, Vec<u8>, bool) {
+pub(crate) fn decode(job: &[u8]) -> (u32, u32, Vec<u8>, bool) {
     assert_eq!(&job[..2], &[0x1b, b'@'], "starts with a reset");
     let mut i = 2;
     let (mut width, mut rows, mut bits) = (0u32, 0u32, Vec::new());

@@ -4,8 +4,8 @@
 use crate::receipt_common;
 
 use motordesk::receipt::{
-    ArchiveError, ReceiptLayout, list_printers, open_receipt, print_pdf, render_pdf, save_receipt,
-    saved_receipt_path,
+    ArchiveError, ReceiptLayout, list_printers, open_receipt, print_document, render_pdf,
+    save_receipt, saved_receipt_path,
 };
 use motordesk::store::{Paper, SEALED_FILE_TAG, Store, StoreError};
 use receipt_common::*;
@@ -14,12 +14,8 @@ use receipt_common::*;
 fn pdf_is_saved_sealed_under_its_id_and_survives_a_failed_print() {
     let shop = shop();
     let inv = boleta(&shop);
-    let pdf = render_pdf(&ReceiptLayout::build(
-        &inv,
-        &shop.settings,
-        Paper::Ticket80,
-        None,
-    ));
+    let layout = ReceiptLayout::build(&inv, &shop.settings, Paper::Ticket80, None);
+    let pdf = render_pdf(&layout);
     let dir = shop.dir.path().join("receipts");
     let path = save_receipt(&shop.store, &dir, &inv, &pdf).unwrap();
     assert_eq!(path, saved_receipt_path(&dir, inv.id));
@@ -28,7 +24,7 @@ fn pdf_is_saved_sealed_under_its_id_and_survives_a_failed_print() {
     assert_ne!(on_disk, pdf);
     assert_eq!(open_receipt(&shop.store, &path).unwrap(), pdf);
 
-    let err = print_pdf(&pdf, Some("motordesk-no-such-printer")).unwrap_err();
+    let err = print_document(&layout, &pdf, Some("motordesk-no-such-printer")).unwrap_err();
     let msg = err.mensaje();
     assert!(
         msg.contains("impresora") || msg.contains("impresión"),
