@@ -12,6 +12,7 @@ pub mod enrollment;
 pub mod error;
 mod files;
 pub mod fiscal;
+pub mod lookup;
 pub mod owners;
 mod pg;
 mod redb_store;
@@ -52,6 +53,8 @@ pub struct ServerConfig {
     pub user_token_ttl_secs: i64,
     /// Send pushed documents to SUNAT (or an OSE); `None`: keep them, send nothing.
     pub sunat: Option<dispatcher::SunatSettings>,
+    /// The RUC/DNI lookup provider; `None`: kiosks are told lookup is not configured.
+    pub lookup: Option<lookup::LookupSettings>,
 }
 
 pub struct AppState {
@@ -70,6 +73,8 @@ pub struct AppState {
     /// `Some` only with `--test-faults`.
     pub faults: Option<Mutex<FaultPlan>>,
     pub user_token_ttl: chrono::Duration,
+    /// The RUC/DNI lookup proxy and its cache, when a provider is configured.
+    pub lookup: Option<Arc<lookup::Lookup>>,
 }
 
 /// Where the server keeps its database when no `--db`/`--data-dir` is given.
@@ -118,6 +123,7 @@ pub fn open(config: ServerConfig) -> Result<Arc<AppState>, db::DbError> {
         throttle: throttle::Throttle::default(),
         faults: config.test_faults.then(|| Mutex::new(FaultPlan::default())),
         user_token_ttl: chrono::Duration::seconds(config.user_token_ttl_secs.max(1)),
+        lookup: config.lookup.map(|l| Arc::new(lookup::Lookup::new(l))),
     }))
 }
 
@@ -187,6 +193,7 @@ mod tests {
             test_faults: false,
             user_token_ttl_secs: 60,
             sunat: None,
+            lookup: None,
         })
         .unwrap();
         let rt = tokio::runtime::Runtime::new().unwrap();

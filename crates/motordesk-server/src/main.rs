@@ -7,6 +7,8 @@
 //!                  [--tls-cert CHAIN.pem --tls-key KEY.pem]
 //!                  [--sunat-endpoint URL --sunat-user USER --sunat-password-file FILE
 //!                   [--sunat-consult-endpoint URL] [--sunat-workers N]]
+//!                  [--lookup-provider apisnet|decolecta --lookup-token-file FILE
+//!                   [--lookup-url URL] [--lookup-timeout-ms MS]]
 //!                  [--config FILE]
 //!
 //! `motordesk-server [--data-dir DIR | --db FILE] --new-enrollment-code [--valid-hours H]
@@ -43,7 +45,7 @@ use std::path::PathBuf;
 mod as_service;
 mod shop_cli;
 
-const USAGE: &str = "usage: motordesk-server [--addr HOST:PORT] [--data-dir DIR | --db FILE] [--database postgres://USER@HOST/DB [--server-key FILE]] [--enrollment-code CODE] [--test-faults] [--add-user NAME:PASSWORD:ROLE]... [--user-token-ttl SECS] [--tls-cert CHAIN.pem --tls-key KEY.pem] [--sunat-endpoint URL --sunat-user USER --sunat-password-file FILE [--sunat-consult-endpoint URL] [--sunat-workers N]] [--config FILE] [--service] [--shop ID]\n       motordesk-server shop add|list, owner add (docs/deployment.md, \"Tenants\")";
+const USAGE: &str = "usage: motordesk-server [--addr HOST:PORT] [--data-dir DIR | --db FILE] [--database postgres://USER@HOST/DB [--server-key FILE]] [--enrollment-code CODE] [--test-faults] [--add-user NAME:PASSWORD:ROLE]... [--user-token-ttl SECS] [--tls-cert CHAIN.pem --tls-key KEY.pem] [--sunat-endpoint URL --sunat-user USER --sunat-password-file FILE [--sunat-consult-endpoint URL] [--sunat-workers N]] [--lookup-provider apisnet|decolecta --lookup-token-file FILE [--lookup-url URL] [--lookup-timeout-ms MS]] [--config FILE] [--service] [--shop ID]\n       motordesk-server shop add|list, owner add (docs/deployment.md, \"Tenants\")";
 
 /// Largest config or password file read.
 const MAX_SETTINGS_FILE: u64 = 64 * 1024;
@@ -61,6 +63,7 @@ struct Args {
     user_token_ttl_secs: i64,
     tls: (Option<PathBuf>, Option<PathBuf>),
     sunat: SunatFlags,
+    lookup: motordesk_server::lookup::LookupFlags,
     /// `--service`: started by the Windows service manager.
     service: bool,
     /// `--shop ID`: the shop `--new-enrollment-code` and `--add-user` are for.
@@ -217,6 +220,7 @@ fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
         user_token_ttl_secs: 12 * 3600,
         tls: (None, None),
         sunat: SunatFlags::default(),
+        lookup: Default::default(),
         service: false,
         shop: ShopId::DEFAULT,
         command: None,
@@ -290,6 +294,10 @@ fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
                 }
                 args.sunat.workers = Some(n);
             }
+            f if motordesk_server::lookup::LookupFlags::takes(f) => {
+                let v = value(f)?;
+                args.lookup.set(f, v)?
+            }
             "--user-token-ttl" => {
                 args.user_token_ttl_secs = value("--user-token-ttl")?
                     .parse()
@@ -321,6 +329,7 @@ impl Args {
     fn config(&self) -> ServerConfig {
         ServerConfig {
             sunat: None,
+            lookup: None,
             db_path: self.db.clone(),
             database_url: self.database_url.clone(),
             key_file: self.key_file.clone(),
@@ -469,8 +478,13 @@ fn run(mut args: Args) {
             fail(2, e.to_string());
         }
     };
+    let lookup = match std::mem::take(&mut args.lookup).settings() {
+        Ok(l) => l,
+        Err(e) => fail(2, e),
+    };
     let state = match motordesk_server::open(ServerConfig {
         sunat,
+        lookup,
         ..args.config()
     }) {
         Ok(s) => s,
@@ -506,6 +520,14 @@ fn run(mut args: Args) {
             log::warn!(
                 "SUNAT sending is off: signed documents are kept but not sent (see --sunat-endpoint)"
             );
+        }
+        match &state.lookup {
+            Some(l) => log::info!(
+                "RUC/DNI lookup through {} at {}",
+                l.settings().provider.name(),
+                l.settings().base_url
+            ),
+            None => log::info!("RUC/DNI lookup is off (see --lookup-provider)"),
         }
         match &args.enrollment_code {
             Some(_) => log::warn!(

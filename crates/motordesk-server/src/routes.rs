@@ -27,7 +27,8 @@ pub fn router(state: Shared) -> Router {
         .route(REGISTER, post(register))
         .route(CHANGES, get(changes))
         .merge(crate::accounts::routes())
-        .merge(crate::owners::routes());
+        .merge(crate::owners::routes())
+        .merge(crate::lookup::routes());
     if state.faults.is_some() {
         small = small
             .route(TEST_FAULTS, post(set_faults))
