@@ -58,6 +58,8 @@ pub(super) struct AjustesPanel {
     sunat_save: Job<StoreResult<ShopSettings>>,
     sunat_send: Job<Result<SunatReport, String>>,
     sunat_msg: Option<Msg>,
+    /// Backups to the server (`respaldo.rs`).
+    respaldo: crate::ui::respaldo::RespaldoBlock,
 }
 
 /// Where this kiosk sends its own documents, as typed in Ajustes.
@@ -146,6 +148,8 @@ impl AjustesPanel {
                 self.printer(ui);
                 ui.separator();
                 self.server(ui, s);
+                ui.separator();
+                self.respaldo.ui(ui, s);
                 ui.separator();
                 self.users_ui(ui, s);
                 ui.separator();

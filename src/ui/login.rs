@@ -6,6 +6,7 @@
 use crate::receipt::{receipts_dir, seal_plain_receipts};
 use crate::store::{DB_FILE, Store, StoreError};
 use crate::sync::{LoginError, login};
+use crate::ui::restore::{RestoreForm, RestoreOutcome};
 use crate::ui::widgets::{self, Msg};
 use crate::ui::{theme, worker::Job};
 use egui::{RichText, Ui};
@@ -35,6 +36,8 @@ pub(super) struct LoginScreen {
     msg: Option<Msg>,
     /// Boxed: rarely set, and it keeps the login screen small beside the main one.
     waiting: Option<Box<Waiting>>,
+    /// First start: "Restaurar desde el servidor" instead of a new administrator.
+    restore: Option<Box<RestoreForm>>,
 }
 
 impl LoginScreen {
@@ -73,6 +76,7 @@ impl LoginScreen {
             job: Job::default(),
             msg: None,
             waiting: None,
+            restore: None,
         }
     }
 
@@ -102,6 +106,7 @@ impl LoginScreen {
                 }
             }
         }
+        let mut restored = None;
         egui::CentralPanel::default().show(ui, |ui| {
             // Scrolls when the on-screen keyboard takes the lower half of a 768 px screen.
             egui::ScrollArea::vertical()
@@ -121,7 +126,13 @@ impl LoginScreen {
                             .inner_margin(24.0)
                             .show(ui, |ui| {
                                 ui.set_width(420.0);
-                                if self.first_run {
+                                if let Some(form) = self.restore.as_mut() {
+                                    match form.ui(ui, &self.db_path) {
+                                        RestoreOutcome::Working => {}
+                                        RestoreOutcome::Back => self.restore = None,
+                                        RestoreOutcome::Done(store) => restored = Some(store),
+                                    }
+                                } else if self.first_run {
                                     self.create_form(ui);
                                 } else {
                                     self.login_form(ui);
@@ -130,6 +141,10 @@ impl LoginScreen {
                     });
                 });
         });
+        if let Some(store) = restored {
+            log::info!("restored from the server; logged in as {}", store.account());
+            return Some(store);
+        }
         None
     }
 
@@ -213,6 +228,19 @@ impl LoginScreen {
             })
             .inner
             .clicked();
+        ui.add_space(8.0);
+        ui.label(RichText::new("¿Este equipo reemplaza a una caja que dejó de funcionar?").small());
+        if ui
+            .add_enabled(
+                !busy,
+                egui::Button::new("Restaurar desde el servidor")
+                    .min_size(egui::vec2(380.0, theme::TOUCH)),
+            )
+            .clicked()
+        {
+            self.msg = None;
+            self.restore = Some(Box::default());
+        }
         if clicked && !busy {
             let user = self.username.trim().to_string();
             if user.is_empty() {

@@ -17,6 +17,8 @@ mod osk;
 mod pantalla;
 mod printing;
 mod receipt_modal;
+mod respaldo;
+mod restore;
 mod session;
 mod sincronizacion;
 mod sync_indicator;

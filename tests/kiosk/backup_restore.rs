@@ -4,12 +4,16 @@
 //! and continues numbering after the highest number anyone has (no repeat). And the
 //! refusals: a backup over the limit, a kiosk asking for another's, a cashier restoring.
 
+use crate::screen::{click, harness, has, tap, wait_for, wait_for_text};
 use crate::sync_support::{ENROLLMENT, Kiosk, Server, assert_server_has_exactly, server_exe};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
 use motordesk::store::{BackupError, Store, StoreError};
 use motordesk::sync::{
     SyncError, restore_from_server, restore_list, restore_login, restore_mensaje, sync_once,
     upload_backup,
 };
+use motordesk::ui::{AppOptions, KioskApp};
 use motordesk_core::protocol::{DEVICE_BACKUP, MAX_BACKUP_BYTES};
 use motordesk_core::{Customer, Invoice, SyncStatus, Vehicle};
 use std::collections::BTreeSet;
@@ -307,4 +311,65 @@ fn oversized_backups_other_kiosks_backups_and_cashiers_are_refused() {
 
     let _ = child.kill();
     let _ = child.wait();
+}
+
+fn type_into(h: &mut Harness<'static, KioskApp>, label: &str, text: &str) {
+    h.get_by_label(label).click();
+    h.run();
+    h.get_by_label(label).type_text(text);
+    h.run();
+}
+
+#[test]
+fn the_first_start_screen_restores_a_kiosk_and_ajustes_shows_its_backup() {
+    let server = Server::start_with(&["--add-user", ADMIN, "--add-user", CASHIER]);
+    let kiosk = Kiosk::registered(&server);
+    kiosk.customer("45678912", "Ana Quispe");
+    let issued = kiosk.issue(2);
+    upload_backup(&kiosk.store, &kiosk.client(), MAX_BACKUP_BYTES).unwrap();
+
+    for (w, hgt) in [(1024.0, 768.0), (1280.0, 800.0)] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut opts = AppOptions::new(dir.path().to_path_buf());
+        opts.print = false;
+        let mut h = harness(KioskApp::new(opts), (w, hgt));
+        h.run();
+        click(&mut h, "Restaurar desde el servidor");
+        assert!(has(&h, "reemplaza a una caja"));
+        type_into(&mut h, "Dirección del servidor", &server.url);
+        type_into(&mut h, "Usuario administrador", "jefe");
+        type_into(&mut h, "Contraseña", "clave-jefe-1");
+        tap(&mut h, "Ver respaldos");
+        wait_for_text(&mut h, "Elija la caja");
+        assert!(has(&h, "Caja 1"), "the kiosk's backup is listed");
+        if w > 1100.0 {
+            // Once is enough: restoring revokes the kiosk's token and makes a new one.
+            tap(&mut h, "Restaurar esta caja");
+            wait_for(&mut h, "main screen", |h| h.state().panel().is_some());
+            let store = h.state().store().unwrap().clone();
+            let numbers: Vec<String> = store
+                .list::<Invoice>()
+                .unwrap()
+                .iter()
+                .map(|i| i.data.number.to_string())
+                .collect();
+            for n in &issued {
+                assert!(numbers.contains(n), "{n} restored");
+            }
+            assert_eq!(store.device_id(), kiosk.store.device_id());
+            // The restored kiosk backs itself up (its first sync: none made from it yet),
+            // and Ajustes says when and how big.
+            h.get_by_label("Ajustes").click();
+            h.run();
+            wait_for_text(&mut h, "Último respaldo:");
+            click(&mut h, "Respaldar ahora");
+            let session = restore_login(&server.url, "jefe", "clave-jefe-1").unwrap();
+            let kept = restore_list(&server.url, &session.token).unwrap();
+            assert!(kept.len() >= 2, "{kept:?}");
+        } else {
+            h.get_by_label("Volver").click();
+            h.run();
+            assert!(has(&h, "Crear administrador"));
+        }
+    }
 }

@@ -1,0 +1,177 @@
+//! "Restaurar desde el servidor" on the first-start screen: a new PC takes over a dead
+//! kiosk. A server administrator logs in, picks the kiosk's backup, and the PC becomes
+//! that kiosk (its data, its series, numbering after the highest number anyone has;
+//! `sync::restore_from_server`). Network work runs on a worker; the screen never waits.
+
+use crate::store::Store;
+use crate::sync::{SyncResult, restore_from_server, restore_list, restore_login, restore_mensaje};
+use crate::ui::widgets::{self, Msg};
+use crate::ui::{theme, worker::Job};
+use egui::{RichText, Ui};
+use motordesk_core::lima_display;
+use motordesk_core::protocol::{BackupInfo, RestoreSession};
+use std::path::Path;
+
+/// What the restore form asks of the first-start screen.
+pub(super) enum RestoreOutcome {
+    /// Still on it.
+    Working,
+    /// "Volver": back to creating an administrator.
+    Back,
+    /// Restored and logged in as the administrator.
+    Done(Store),
+}
+
+#[derive(Default)]
+pub(super) struct RestoreForm {
+    url: String,
+    username: String,
+    password: String,
+    session: Option<RestoreSession>,
+    backups: Vec<BackupInfo>,
+    chosen: Option<usize>,
+    list_job: Job<SyncResult<(RestoreSession, Vec<BackupInfo>)>>,
+    restore_job: Job<SyncResult<Store>>,
+    msg: Option<Msg>,
+}
+
+/// "1,2 MB" / "350 KB".
+fn size(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0)).replace('.', ",")
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
+}
+
+impl RestoreForm {
+    pub(super) fn ui(&mut self, ui: &mut Ui, db_path: &Path) -> RestoreOutcome {
+        if let Some(r) = self.list_job.poll() {
+            match r {
+                Ok((session, backups)) => {
+                    self.msg = if backups.is_empty() {
+                        Some(Msg::warn(
+                            "El servidor no tiene respaldos de las cajas de esta tienda.",
+                        ))
+                    } else {
+                        None
+                    };
+                    self.chosen = (backups.len() == 1).then_some(0);
+                    self.session = Some(session);
+                    self.backups = backups;
+                }
+                Err(e) => {
+                    log::warn!("restore: listing backups: {e}");
+                    self.msg = Some(Msg::error(restore_mensaje(&e)));
+                }
+            }
+        }
+        if let Some(r) = self.restore_job.poll() {
+            match r {
+                Ok(store) => return RestoreOutcome::Done(store),
+                Err(e) => {
+                    log::warn!("restore failed: {e}");
+                    self.msg = Some(Msg::error(restore_mensaje(&e)));
+                }
+            }
+        }
+        let busy = self.list_job.busy() || self.restore_job.busy();
+        ui.heading("Restaurar desde el servidor");
+        ui.label(
+            "Este equipo reemplaza a una caja que dejó de funcionar: recupera sus ventas, clientes y vehículos del último respaldo.",
+        );
+        ui.add_space(8.0);
+        if self.session.is_none() {
+            widgets::field(ui, "Dirección del servidor", &mut self.url, 380.0);
+            widgets::field(ui, "Usuario administrador", &mut self.username, 380.0);
+            widgets::password(ui, "Contraseña", &mut self.password, 380.0);
+            widgets::maybe_message(ui, &self.msg);
+            let label = if busy {
+                "Conectando…"
+            } else {
+                "Ver respaldos"
+            };
+            let clicked = ui
+                .add_enabled_ui(!busy, |ui| {
+                    widgets::big_button(ui, label, Some(theme::BLUE), 380.0)
+                })
+                .inner
+                .clicked();
+            if clicked {
+                let (url, user, pass) = (
+                    self.url.trim().to_string(),
+                    self.username.trim().to_string(),
+                    self.password.clone(),
+                );
+                self.msg = None;
+                self.list_job.start(ui.ctx(), move || {
+                    let session = restore_login(&url, &user, &pass)?;
+                    let list = restore_list(&url, &session.token)?;
+                    Ok((session, list))
+                });
+            }
+        } else {
+            ui.label(RichText::new("Elija la caja que reemplaza este equipo:").strong());
+            for (i, b) in self.backups.iter().enumerate() {
+                let text = format!(
+                    "Caja {} · {} · {} · {}",
+                    b.kiosk_number,
+                    b.device_name,
+                    lima_display(b.taken_at),
+                    size(b.bytes)
+                );
+                if widgets::choice(ui, self.chosen == Some(i), &text).clicked() && !busy {
+                    self.chosen = Some(i);
+                }
+            }
+            ui.add_space(6.0);
+            ui.label(
+                RichText::new(
+                    "La caja elegida queda desactivada en el servidor: el equipo anterior ya no podrá sincronizar.",
+                )
+                .small()
+                .color(theme::GREY),
+            );
+            widgets::maybe_message(ui, &self.msg);
+            let label = if self.restore_job.busy() {
+                "Restaurando…"
+            } else {
+                "Restaurar esta caja"
+            };
+            let ready = self.chosen.is_some() && !busy;
+            let clicked = ui
+                .add_enabled_ui(ready, |ui| {
+                    widgets::big_button(ui, label, Some(theme::GREEN), 380.0)
+                })
+                .inner
+                .clicked();
+            if clicked
+                && let (Some(i), Some(session)) = (self.chosen, &self.session)
+                && let Some(backup) = self.backups.get(i).cloned()
+            {
+                let (url, token, user, pass, path) = (
+                    self.url.trim().to_string(),
+                    session.token.clone(),
+                    self.username.trim().to_string(),
+                    self.password.clone(),
+                    db_path.to_path_buf(),
+                );
+                self.msg = None;
+                self.restore_job.start(ui.ctx(), move || {
+                    restore_from_server(&url, &token, &backup, &path, &user, &pass)
+                });
+            }
+        }
+        ui.add_space(8.0);
+        if ui
+            .add_enabled(
+                !busy,
+                egui::Button::new("Volver").min_size(egui::vec2(160.0, theme::TOUCH)),
+            )
+            .clicked()
+        {
+            return RestoreOutcome::Back;
+        }
+        RestoreOutcome::Working
+    }
+}
