@@ -130,7 +130,7 @@ impl LoginScreen {
                                     match form.ui(ui, &self.db_path) {
                                         RestoreOutcome::Working => {}
                                         RestoreOutcome::Back => self.restore = None,
-                                        RestoreOutcome::Done(store) => restored = Some(store),
+                                        RestoreOutcome::Done(store) => restored = Some(*store),
                                     }
                                 } else if self.first_run {
                                     self.create_form(ui);

@@ -18,8 +18,9 @@ pub(super) enum RestoreOutcome {
     Working,
     /// "Volver": back to creating an administrator.
     Back,
-    /// Restored and logged in as the administrator.
-    Done(Store),
+    /// Restored and logged in as the administrator (boxed: a store is big beside the
+    /// other answers).
+    Done(Box<Store>),
 }
 
 #[derive(Default)]
@@ -68,7 +69,7 @@ impl RestoreForm {
         }
         if let Some(r) = self.restore_job.poll() {
             match r {
-                Ok(store) => return RestoreOutcome::Done(store),
+                Ok(store) => return RestoreOutcome::Done(Box::new(store)),
                 Err(e) => {
                     log::warn!("restore failed: {e}");
                     self.msg = Some(Msg::error(restore_mensaje(&e)));
