@@ -622,3 +622,84 @@ fn a_kiosk_of_one_shop_reads_and_writes_nothing_of_another() {
         chain_on(b);
     }
 }
+
+/// Two instances on one PostgreSQL database register 24 kiosks at the same moment into
+/// the default shop and two tenant shops: every kiosk gets its own number (the series
+/// are the chain's), whichever instance and shop it went through.
+#[test]
+fn kiosk_numbers_stay_unique_across_shops_and_instances() {
+    use motordesk_server::shops::{ShopId, Shops, new_shop};
+    use std::sync::{Arc, Barrier};
+    if support::postgres::skip_postgres() {
+        return;
+    }
+    let store = Store::new(Backend::Postgres);
+    let first = Arc::new(Shops::new(Arc::new(store.open())));
+    let registry = first.registry();
+    for (ruc, est) in [(RUC_A, "0001"), (RUC_B, "0001")] {
+        registry
+            .add_shop(new_shop(ruc, est, "Local").unwrap())
+            .unwrap();
+    }
+    let second = Arc::new(Shops::new(Arc::new(store.open())));
+    let barrier = Arc::new(Barrier::new(24));
+    let threads: Vec<_> = (0..24u32)
+        .map(|i| {
+            let shops = if i % 2 == 0 {
+                first.clone()
+            } else {
+                second.clone()
+            };
+            let barrier = barrier.clone();
+            std::thread::spawn(move || {
+                barrier.wait();
+                let (device, token) = shops
+                    .register(ShopId(i % 3), Uuid::now_v7(), "caja")
+                    .unwrap();
+                (device.kiosk_number, token)
+            })
+        })
+        .collect();
+    let mut numbers: Vec<u16> = threads.into_iter().map(|t| t.join().unwrap().0).collect();
+    numbers.sort();
+    assert_eq!(numbers, (1..=24).collect::<Vec<u16>>());
+}
+
+/// A one-shop PostgreSQL database made before shops existed (schema version 1, three
+/// kiosks) gains the registry at the next start without renumbering: the next kiosk, in
+/// the default shop or a new one, is number 4.
+#[test]
+fn a_database_from_before_shops_keeps_its_kiosk_numbers() {
+    use motordesk_server::shops::{ShopId, Shops, new_shop};
+    use std::sync::Arc;
+    if support::postgres::skip_postgres() {
+        return;
+    }
+    let store = Store::new(Backend::Postgres);
+    let mut c = store.client();
+    c.batch_execute(include_str!("../migrations/0001_initial.sql"))
+        .unwrap();
+    c.batch_execute(
+        "CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL,
+             applied_at timestamptz NOT NULL DEFAULT now());
+         INSERT INTO schema_migrations (version, name) VALUES (1, 'initial');",
+    )
+    .unwrap();
+    for n in 1..=3 {
+        c.execute(
+            "INSERT INTO devices (device_id, kiosk_number, token_hash, body) VALUES ($1, $2, $3, '\\x7b7d')",
+            &[&Uuid::now_v7(), &n, &format!("t{n}")],
+        )
+        .unwrap();
+    }
+    let shops = Shops::new(Arc::new(store.open()));
+    let shop = shops
+        .registry()
+        .add_shop(new_shop(RUC_A, "0001", "Local").unwrap())
+        .unwrap();
+    let (tenant, _) = shops.register(shop.id, Uuid::now_v7(), "caja").unwrap();
+    let (home, _) = shops
+        .register(ShopId::DEFAULT, Uuid::now_v7(), "caja")
+        .unwrap();
+    assert_eq!((tenant.kiosk_number, home.kiosk_number), (4, 5));
+}
