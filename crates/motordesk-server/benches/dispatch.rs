@@ -83,6 +83,7 @@ fn run(docs: &[ComprobanteUpload], checks: &str, workers: usize) -> f64 {
         password: "moddatos".into(),
         timeout: Duration::from_secs(30),
         workers,
+        sol_logins: Default::default(),
     };
     let mut clients = HashMap::new();
     let start = Instant::now();

@@ -13,6 +13,7 @@
 use crate::db::{DbResult, ServerDb};
 use crate::fiscal::DueDocument;
 use crate::shops::Shops;
+use crate::sol_logins::SolLogins;
 use chrono::Utc;
 use motordesk_sunat::{ClientConfig, Credentials, DocumentName, Endpoints, Prior, SunatClient};
 use std::collections::HashMap;
@@ -41,6 +42,9 @@ pub struct SunatSettings {
     pub timeout: Duration,
     /// Documents sent at the same time.
     pub workers: usize,
+    /// A chain's RUCs with their own SOL user and password (`--sunat-credentials-file`);
+    /// any other RUC signs in with `user` and `password`.
+    pub sol_logins: SolLogins,
 }
 
 impl std::fmt::Debug for SunatSettings {
@@ -52,19 +56,29 @@ impl std::fmt::Debug for SunatSettings {
             .field("password", &"***")
             .field("timeout", &self.timeout)
             .field("workers", &self.workers)
+            .field("sol_logins", &self.sol_logins)
             .finish()
     }
 }
 
 impl SunatSettings {
+    /// The SOL user (without the RUC) and password documents of `ruc` are sent with.
+    pub fn login_for(&self, ruc: &str) -> (&str, &str) {
+        match self.sol_logins.get(ruc) {
+            Some(l) => (l.user.as_str(), l.password.as_str()),
+            None => (self.user.trim(), self.password.as_str()),
+        }
+    }
+
     fn client_for(&self, ruc: &str) -> SunatClient {
         let consult = match self.consult_endpoint.trim() {
             "" => Endpoints::SUNAT_CONSULT,
             url => url,
         };
+        let (user, password) = self.login_for(ruc);
         SunatClient::new(ClientConfig::new(
             Endpoints::custom(self.endpoint.trim(), consult),
-            Credentials::new(ruc, self.user.trim(), self.password.clone()),
+            Credentials::new(ruc, user, password.to_string()),
             self.timeout,
         ))
     }
@@ -124,10 +138,11 @@ impl Drop for Dispatcher {
 
 fn run(shops: &Shops, settings: &SunatSettings, stop: &AtomicBool) {
     log::info!(
-        "sunat dispatcher: sending to {} as <RUC>{} with {} workers",
+        "sunat dispatcher: sending to {} as <RUC>{} with {} workers ({} RUCs with their own SOL user)",
         settings.endpoint,
         settings.user,
-        settings.workers
+        settings.workers,
+        settings.sol_logins.len()
     );
     let mut clients = HashMap::new();
     while !stop.load(Ordering::Relaxed) {

@@ -21,6 +21,7 @@ pub mod routes;
 pub mod sealing;
 pub mod shops;
 pub mod snapshot;
+pub mod sol_logins;
 pub mod storage;
 pub mod throttle;
 pub mod validate;

@@ -6,7 +6,8 @@
 //!                  [--add-user NAME:PASSWORD:ROLE]... [--user-token-ttl SECS]
 //!                  [--tls-cert CHAIN.pem --tls-key KEY.pem]
 //!                  [--sunat-endpoint URL --sunat-user USER --sunat-password-file FILE
-//!                   [--sunat-consult-endpoint URL] [--sunat-workers N]]
+//!                   [--sunat-consult-endpoint URL] [--sunat-workers N]
+//!                   [--sunat-credentials-file FILE (a chain: RUC USER PASSWORD lines)]]
 //!                  [--lookup-provider apisnet|decolecta --lookup-token-file FILE
 //!                   [--lookup-url URL] [--lookup-timeout-ms MS]]
 //!                  [--config FILE]
@@ -37,6 +38,7 @@
 
 use motordesk_server::dispatcher::SunatSettings;
 use motordesk_server::shops::ShopId;
+use motordesk_server::sol_logins::SolLogins;
 use motordesk_server::{DEFAULT_ADDR, ServerConfig};
 use std::io::Write;
 use std::path::PathBuf;
@@ -45,7 +47,7 @@ use std::path::PathBuf;
 mod as_service;
 mod shop_cli;
 
-const USAGE: &str = "usage: motordesk-server [--addr HOST:PORT] [--data-dir DIR | --db FILE] [--database postgres://USER@HOST/DB [--server-key FILE]] [--enrollment-code CODE] [--test-faults] [--add-user NAME:PASSWORD:ROLE]... [--user-token-ttl SECS] [--tls-cert CHAIN.pem --tls-key KEY.pem] [--sunat-endpoint URL --sunat-user USER --sunat-password-file FILE [--sunat-consult-endpoint URL] [--sunat-workers N]] [--lookup-provider apisnet|decolecta --lookup-token-file FILE [--lookup-url URL] [--lookup-timeout-ms MS]] [--config FILE] [--service] [--shop ID]\n       motordesk-server shop add|list, owner add (docs/deployment.md, \"Tenants\")";
+const USAGE: &str = "usage: motordesk-server [--addr HOST:PORT] [--data-dir DIR | --db FILE] [--database postgres://USER@HOST/DB [--server-key FILE]] [--enrollment-code CODE] [--test-faults] [--add-user NAME:PASSWORD:ROLE]... [--user-token-ttl SECS] [--tls-cert CHAIN.pem --tls-key KEY.pem] [--sunat-endpoint URL --sunat-user USER --sunat-password-file FILE [--sunat-consult-endpoint URL] [--sunat-workers N] [--sunat-credentials-file FILE]] [--lookup-provider apisnet|decolecta --lookup-token-file FILE [--lookup-url URL] [--lookup-timeout-ms MS]] [--config FILE] [--service] [--shop ID]\n       motordesk-server shop add|list, owner add (docs/deployment.md, \"Tenants\")";
 
 /// Largest config or password file read.
 const MAX_SETTINGS_FILE: u64 = 64 * 1024;
@@ -79,6 +81,31 @@ struct SunatFlags {
     user: Option<String>,
     password_file: Option<PathBuf>,
     workers: Option<usize>,
+    /// `--sunat-credentials-file`: the SOL user and password of each RUC of a chain.
+    credentials_file: Option<PathBuf>,
+}
+
+/// Refuses a secrets file other accounts can read (Unix), so a Clave SOL never sits
+/// where another user of the machine sees it.
+fn private_file(path: &std::path::Path, what: &str) -> Result<(), String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)
+            .map_err(|e| format!("cannot read {what} {}: {e}", path.display()))?
+            .permissions()
+            .mode();
+        if mode & 0o077 != 0 {
+            return Err(format!(
+                "{what} {} can be read by other users (mode {:o}); chmod 600 it",
+                path.display(),
+                mode & 0o777
+            ));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (path, what);
+    Ok(())
 }
 
 pub(crate) fn read_small(path: &std::path::Path, what: &str) -> Result<String, String> {
@@ -140,11 +167,12 @@ impl SunatFlags {
             user,
             password_file,
             workers,
+            credentials_file,
         } = self;
         let (endpoint, user, password_file) = match (endpoint, user, password_file) {
             (None, None, None) => {
-                if consult.is_some() || workers.is_some() {
-                    return Err("--sunat-consult-endpoint and --sunat-workers need --sunat-endpoint, --sunat-user and --sunat-password-file".into());
+                if consult.is_some() || workers.is_some() || credentials_file.is_some() {
+                    return Err("--sunat-consult-endpoint, --sunat-workers and --sunat-credentials-file need --sunat-endpoint, --sunat-user and --sunat-password-file".into());
                 }
                 return Ok(None);
             }
@@ -172,21 +200,7 @@ impl SunatFlags {
         if user.trim().is_empty() {
             return Err("--sunat-user must not be empty".into());
         }
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&password_file)
-                .map_err(|e| format!("cannot read password file {}: {e}", password_file.display()))?
-                .permissions()
-                .mode();
-            if mode & 0o077 != 0 {
-                return Err(format!(
-                    "password file {} can be read by other users (mode {:o}); chmod 600 it",
-                    password_file.display(),
-                    mode & 0o777
-                ));
-            }
-        }
+        private_file(&password_file, "password file")?;
         let password = read_small(&password_file, "password file")?
             .trim_end_matches(['\r', '\n'])
             .to_string();
@@ -203,6 +217,13 @@ impl SunatFlags {
             password,
             timeout: std::time::Duration::from_secs(30),
             workers: workers.unwrap_or(4),
+            sol_logins: match credentials_file {
+                Some(path) => {
+                    private_file(&path, "SOL credentials file")?;
+                    SolLogins::parse(&read_small(&path, "SOL credentials file")?)?
+                }
+                None => SolLogins::default(),
+            },
         }))
     }
 }
@@ -282,6 +303,10 @@ fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
                 args.sunat.consult = Some(value("--sunat-consult-endpoint")?)
             }
             "--sunat-user" => args.sunat.user = Some(value("--sunat-user")?),
+            "--sunat-credentials-file" => {
+                args.sunat.credentials_file =
+                    Some(PathBuf::from(value("--sunat-credentials-file")?))
+            }
             "--sunat-password-file" => {
                 args.sunat.password_file = Some(PathBuf::from(value("--sunat-password-file")?))
             }
