@@ -11,7 +11,7 @@ OUT=${1:?usage: scripts/screenshots.sh OUTDIR}
 SIZE=${SIZE:-1280x800}
 INVOICES=${INVOICES:-2000}
 PROFILE=${PROFILE:-debug}
-PANELS=(ventas comprobantes clientes flota sincronizacion ajustes)
+PANELS=(ventas comprobantes caja clientes flota sincronizacion ajustes)
 
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
@@ -81,12 +81,29 @@ case "$SIZE" in
             xdotool mousemove 298 308 click 1; sleep 1
             xdotool mousemove 630 528 click 1; sleep 1
         '
+        # Split payment: an oil, Yape, Dividir, S/ 100 on the keypad, then + Efectivo
+        # with a S/ 50 bill (covered, change shown).
+        shoot ventas ventas-pago-dividido "$FOCUS"'
+            xdotool mousemove 310 524 click 1; sleep 1.5
+            xdotool mousemove 890 374 click 1; sleep 1
+            xdotool mousemove 700 490 click 1; sleep 1
+            for k in "407 441" "499 513" "499 513" "569 591"; do xdotool mousemove $k click 1; sleep 0.4; done
+            sleep 1; xdotool mousemove 718 490 click 1; sleep 1
+            for k in "499 369" "499 513" "569 591"; do xdotool mousemove $k click 1; sleep 0.4; done
+        '
         ;;
     1280x800)
         shoot ventas ventas-teclado-texto "$FOCUS"'
             xdotool mousemove 500 264 click 1; sleep 1
             xdotool mousemove 130 700 click 1; sleep 0.3
             xdotool mousemove 180 763 click 1; sleep 0.3
+        '
+        # Split payment: an oil, Yape, Dividir, S/ 100 on the keypad: S/ 25 left.
+        shoot ventas ventas-pago-dividido "$FOCUS"'
+            xdotool mousemove 330 524 click 1; sleep 1.5
+            xdotool mousemove 1046 354 click 1; sleep 1
+            xdotool mousemove 850 470 click 1; sleep 1
+            for k in "535 457" "627 529" "627 529" "697 607"; do xdotool mousemove $k click 1; sleep 0.4; done
         '
         ;;
 esac

@@ -75,11 +75,21 @@ impl CajaPanel {
                     self.closed_ui(ui, s, &rep);
                     ui.separator();
                 }
-                let wide = ui.available_width() >= 760.0;
-                if wide {
-                    ui.columns(2, |cols| {
-                        self.shift_ui(&mut cols[0], s);
-                        self.close_ui(&mut cols[1]);
+                // Side by side from 1280 px; one under the other at 1024 px, where half
+                // the panel (~400 px) cannot hold the method table.
+                let w = ui.available_width();
+                if w >= 900.0 {
+                    let half = (w - 40.0) / 2.0;
+                    ui.horizontal_top(|ui| {
+                        ui.vertical(|ui| {
+                            ui.set_width(half);
+                            self.shift_ui(ui, s);
+                        });
+                        ui.add_space(24.0);
+                        ui.vertical(|ui| {
+                            ui.set_width(half);
+                            self.close_ui(ui);
+                        });
                     });
                 } else {
                     self.shift_ui(ui, s);

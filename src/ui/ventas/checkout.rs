@@ -221,7 +221,10 @@ impl Checkout {
         // Rules checked live: the cashier sees the problem before pressing EMITIR.
         if !draft.lines.is_empty() && totals.is_ok() {
             if let Err(e) = draft.check() {
-                widgets::message(ui, &Msg::error(e.mensaje()));
+                // What a split still lacks is already shown large in the payment block.
+                if !matches!(e, motordesk_core::DomainError::SplitShort { .. }) {
+                    widgets::message(ui, &Msg::error(e.mensaje()));
+                }
             } else if draft.kind == DocumentKind::Boleta
                 && !draft.buyer.id.identifies_buyer()
                 && totals

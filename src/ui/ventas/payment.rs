@@ -102,16 +102,9 @@ pub(super) fn show(ui: &mut Ui, draft: &mut InvoiceDraft, keypad: &mut SaleKeypa
                 }
             }
         }
-        // The first part of a split is paid by the method chosen here.
-        if draft.totals().is_ok_and(|t| t.total > Decimal::ZERO)
-            && ui
-                .add(Button::new("Dividir").min_size(vec2(0.0, theme::TOUCH)))
-                .clicked()
-        {
-            open_part(keypad, draft.payment.method, None);
-        }
     });
     if draft.payment.method != PaymentMethod::Efectivo {
+        ui.horizontal_wrapped(|ui| split_button(ui, draft, keypad));
         return;
     }
     let totals = draft.totals();
@@ -135,6 +128,8 @@ pub(super) fn show(ui: &mut Ui, draft: &mut InvoiceDraft, keypad: &mut SaleKeypa
                 Keypad::new("Efectivo recibido (S/)", &init, true),
             );
         }
+        // Beside Recibido: at 1024 px a row of its own would take the ticket's last line.
+        split_button(ui, draft, keypad);
         if let (Some(r), Ok(t)) = (draft.payment.received, &totals) {
             if r >= t.total {
                 ui.label(
@@ -157,6 +152,18 @@ pub(super) fn show(ui: &mut Ui, draft: &mut InvoiceDraft, keypad: &mut SaleKeypa
     }
 }
 
+/// *Dividir*: the first part of a split, paid by the method chosen (its amount on the
+/// keypad); shown once there is something to pay.
+fn split_button(ui: &mut Ui, draft: &InvoiceDraft, keypad: &mut SaleKeypad) {
+    if draft.totals().is_ok_and(|t| t.total > Decimal::ZERO)
+        && ui
+            .add(Button::new("Dividir").min_size(vec2(0.0, theme::TOUCH)))
+            .clicked()
+    {
+        open_part(keypad, draft.payment.method, None);
+    }
+}
+
 /// Opens the keypad for the part paid by `method`, prefilled with what is left.
 fn open_part(keypad: &mut SaleKeypad, method: PaymentMethod, left: Option<Decimal>) {
     let init = left.map(plain).unwrap_or_default().replace(',', "");
@@ -171,15 +178,17 @@ fn open_part(keypad: &mut SaleKeypad, method: PaymentMethod, left: Option<Decima
     );
 }
 
-/// A split payment: each part with a ✕, what is left to cover in large type (or the
-/// change when cash covered it), and one button per method to add the next part.
+/// A split payment in at most three rows, like the cash block it replaces: the parts
+/// (each with ✕; removing the last goes back to a single payment) and what is left to
+/// cover in large type (or the change once cash covered it), then one button per
+/// method not used yet.
 fn split(ui: &mut Ui, draft: &mut InvoiceDraft, keypad: &mut SaleKeypad) {
     let Ok(total) = draft.totals().map(|t| t.total) else {
         return;
     };
     let mut remove = None;
+    let left = draft.payment.remaining(total);
     ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new("Pago dividido:").strong());
         for p in &draft.payment.parts {
             let text = format!("{} {}  ✕", p.method.label(), soles(p.amount));
             if ui
@@ -190,27 +199,10 @@ fn split(ui: &mut Ui, draft: &mut InvoiceDraft, keypad: &mut SaleKeypad) {
                 remove = Some(p.method);
             }
         }
-    });
-    if let Some(m) = remove {
-        draft.payment.remove_part(m);
-        return;
-    }
-    let left = draft.payment.remaining(total);
-    ui.horizontal_wrapped(|ui| {
-        if left > Decimal::ZERO {
-            ui.label(
-                RichText::new(format!("Falta: {}", soles(left)))
-                    .size(26.0)
-                    .strong()
-                    .color(theme::RED),
-            );
+        let (text, colour, size) = if left > Decimal::ZERO {
+            (format!("Falta: {}", soles(left)), theme::RED, 26.0)
         } else if left < Decimal::ZERO {
-            ui.label(
-                RichText::new(format!("Excede: {}", soles(-left)))
-                    .size(22.0)
-                    .strong()
-                    .color(theme::RED),
-            );
+            (format!("Excede: {}", soles(-left)), theme::RED, 22.0)
         } else {
             let change = draft.payment.change(total);
             let text = if change > Decimal::ZERO {
@@ -218,26 +210,34 @@ fn split(ui: &mut Ui, draft: &mut InvoiceDraft, keypad: &mut SaleKeypad) {
             } else {
                 "Cubierto".to_string()
             };
-            ui.label(RichText::new(text).size(22.0).strong().color(theme::GREEN));
-        }
+            (text, theme::GREEN, 22.0)
+        };
+        // Whole, on the next row when it does not fit beside the parts.
+        ui.add(
+            egui::Label::new(RichText::new(text).size(size).strong().color(colour))
+                .wrap_mode(egui::TextWrapMode::Extend),
+        );
     });
+    if let Some(m) = remove {
+        draft.payment.remove_part(m);
+        if !draft.payment.is_split() {
+            draft.payment.received = None;
+        }
+        return;
+    }
+    if left <= Decimal::ZERO {
+        return;
+    }
     ui.horizontal_wrapped(|ui| {
         ui.spacing_mut().item_spacing.x = 6.0;
         for m in PaymentMethod::ALL {
+            if draft.payment.parts.iter().any(|p| p.method == m) {
+                continue;
+            }
             let b = Button::new(format!("+ {}", m.label())).min_size(vec2(0.0, theme::TOUCH));
-            if ui.add_enabled(left > Decimal::ZERO, b).clicked() {
+            if ui.add(b).clicked() {
                 open_part(keypad, m, Some(left));
             }
-        }
-        if ui
-            .add(Button::new("Sin dividir").min_size(vec2(0.0, theme::TOUCH)))
-            .clicked()
-        {
-            let first = draft.payment.method;
-            draft.payment = motordesk_core::Payment {
-                method: first,
-                ..Default::default()
-            };
         }
     });
 }
