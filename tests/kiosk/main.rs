@@ -39,6 +39,7 @@ mod sync_conflicts;
 mod sync_faults;
 mod sync_server;
 mod sync_state;
+mod sync_tenants;
 mod totals_props;
 mod touch_keyboard;
 mod touch_scroll;
