@@ -113,7 +113,9 @@ impl LoginScreen {
                 .auto_shrink(false)
                 .show(ui, |ui| {
                     ui.vertical_centered(|ui| {
-                        ui.add_space((ui.available_height() * 0.12).min(90.0));
+                        // The first start has one more row (restore): less air above.
+                        let top = if self.first_run { 8.0 } else { 90.0 };
+                        ui.add_space((ui.available_height() * 0.12).min(top));
                         ui.label(
                             RichText::new("MotorDesk")
                                 .size(44.0)
@@ -228,16 +230,18 @@ impl LoginScreen {
             })
             .inner
             .clicked();
-        ui.add_space(8.0);
-        ui.label(RichText::new("¿Este equipo reemplaza a una caja que dejó de funcionar?").small());
-        if ui
-            .add_enabled(
-                !busy,
-                egui::Button::new("Restaurar desde el servidor")
-                    .min_size(egui::vec2(380.0, theme::TOUCH)),
-            )
-            .clicked()
-        {
+        ui.add_space(4.0);
+        ui.label(
+            RichText::new("¿Reemplaza a una caja que se dañó?")
+                .small()
+                .color(theme::GREY),
+        );
+        let restore = ui.add_enabled(
+            !busy,
+            egui::Button::new("Restaurar desde el servidor")
+                .min_size(egui::vec2(380.0, theme::TOUCH)),
+        );
+        if restore.clicked() {
             self.msg = None;
             self.restore = Some(Box::default());
         }

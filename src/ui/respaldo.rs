@@ -21,9 +21,9 @@ pub(super) struct RespaldoBlock {
 /// "2,4 MB" / "350 KB".
 fn size(bytes: u64) -> String {
     if bytes >= 1024 * 1024 {
-        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0)).replace('.', ",")
+        format!("{:.1}\u{a0}MB", bytes as f64 / (1024.0 * 1024.0)).replace('.', ",")
     } else {
-        format!("{} KB", bytes.div_ceil(1024))
+        format!("{}\u{a0}KB", bytes.div_ceil(1024))
     }
 }
 

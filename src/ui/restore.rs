@@ -39,9 +39,9 @@ pub(super) struct RestoreForm {
 /// "1,2 MB" / "350 KB".
 fn size(bytes: u64) -> String {
     if bytes >= 1024 * 1024 {
-        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0)).replace('.', ",")
+        format!("{:.1}\u{a0}MB", bytes as f64 / (1024.0 * 1024.0)).replace('.', ",")
     } else {
-        format!("{} KB", bytes.div_ceil(1024))
+        format!("{}\u{a0}KB", bytes.div_ceil(1024))
     }
 }
 
@@ -115,7 +115,7 @@ impl RestoreForm {
             ui.label(RichText::new("Elija la caja que reemplaza este equipo:").strong());
             for (i, b) in self.backups.iter().enumerate() {
                 let text = format!(
-                    "Caja {} · {} · {} · {}",
+                    "Caja {} · {}\nRespaldo {} · {}",
                     b.kiosk_number,
                     b.device_name,
                     lima_display(b.taken_at),
