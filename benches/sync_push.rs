@@ -1,7 +1,9 @@
-//! Sync push benchmark: prints a table. `cargo bench --bench sync_push [-- N]`
-//! (default 10,000). N pending invoices in a real kiosk store are pushed to a real local
-//! `motordesk-server` process, batched (200 per request) and one request per item; each
-//! run starts from an identical copy of the store and a fresh server.
+//! Sync push benchmark: prints a table. `cargo bench --bench sync_push [-- N ...]`
+//! (default 1,000, 10,000 and 50,000). N pending invoices in a real kiosk store are pushed
+//! to a real local `motordesk-server` process, batched (200 per request); for N ≤ 1,000
+//! also one request per item. Each run starts from an identical copy of the store and a
+//! fresh server. Beside the wall time it prints the CPU time the kiosk side and the server
+//! process spent in the same run (from `/proc`, Linux), the issue's anchor.
 
 #[path = "../tests/kiosk/sync_support/mod.rs"]
 mod sync_support;
@@ -13,10 +15,34 @@ use std::time::{Duration, Instant};
 use sync_support::{ENROLLMENT, Server, issue_boleta};
 
 struct Run {
+    n: usize,
     label: String,
     wall: Duration,
     requests: usize,
     items: usize,
+    kiosk_cpu: Option<Duration>,
+    server_cpu: Option<Duration>,
+}
+
+/// User + system CPU time of a process so far, from `/proc/<pid>/stat` (fields 14 and 15,
+/// in clock ticks). None off Linux.
+fn cpu_time(pid: &str) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (field 2) may hold spaces: count fields after its closing ')'.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_secs_f64(ticks as f64 / clock_ticks()))
+}
+
+fn clock_ticks() -> f64 {
+    std::process::Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(100.0)
 }
 
 fn push_everything(path: &Path, server: &Server, batch_size: usize) -> Run {
@@ -34,6 +60,9 @@ fn push_everything(path: &Path, server: &Server, batch_size: usize) -> Run {
         ..SyncOptions::default()
     };
     let (mut requests, mut items) = (0, 0);
+    let server_pid = server.pid().map(|p| p.to_string());
+    let server_cpu0 = server_pid.as_deref().and_then(cpu_time);
+    let kiosk_cpu0 = cpu_time("self");
     let t = Instant::now();
     loop {
         let report = sync_once_with(&store, &client, &opts).expect("sync");
@@ -44,24 +73,82 @@ fn push_everything(path: &Path, server: &Server, batch_size: usize) -> Run {
         }
     }
     let wall = t.elapsed();
+    let kiosk_cpu = cpu_time("self").zip(kiosk_cpu0).map(|(b, a)| b - a);
+    let server_cpu = server_pid
+        .as_deref()
+        .and_then(cpu_time)
+        .zip(server_cpu0)
+        .map(|(b, a)| b - a);
     assert_eq!(store.sync_counts().expect("counts").unsynced(), 0);
     Run {
+        n: 0,
         label: format!("{batch_size} per request"),
         wall,
         requests,
         items,
+        kiosk_cpu,
+        server_cpu,
     }
 }
 
 fn main() {
-    let n: usize = std::env::args()
+    let mut sizes: Vec<usize> = std::env::args()
+        .skip(1)
         .filter_map(|a| a.parse().ok())
-        .next()
-        .unwrap_or(10_000);
-    let dir = tempfile::tempdir().expect("tempdir");
+        .collect();
+    if sizes.is_empty() {
+        sizes = vec![1_000, 10_000, 50_000];
+    }
+    let mut runs = Vec::new();
+    let mut issuing = Vec::new();
+    for &n in &sizes {
+        let (issue_time, mut r) = bench_size(n);
+        issuing.push((n, issue_time));
+        runs.append(&mut r);
+    }
 
-    // One kiosk store with N pending invoices (each issued in its own durable
-    // transaction, as at the counter), registered as kiosk 1 so the series match.
+    println!();
+    println!("sync push: N pending invoices, real server process on loopback");
+    for (n, t) in &issuing {
+        println!(
+            "issuing {n} one by one (own durable transaction each) took {:.1} s",
+            t.as_secs_f64()
+        );
+    }
+    println!();
+    println!(
+        "| N      | mode              | wall (s) | requests | items/s | kiosk CPU (s) | server CPU (s) | kiosk/server |"
+    );
+    println!(
+        "|-------:|-------------------|---------:|---------:|--------:|--------------:|---------------:|-------------:|"
+    );
+    let secs = |d: Option<Duration>| d.map_or("n/a".into(), |d| format!("{:.2}", d.as_secs_f64()));
+    for r in &runs {
+        let ratio = match (r.kiosk_cpu, r.server_cpu) {
+            (Some(k), Some(s)) if !s.is_zero() => {
+                format!("{:.2}", k.as_secs_f64() / s.as_secs_f64())
+            }
+            _ => "n/a".into(),
+        };
+        println!(
+            "| {:>6} | {:<17} | {:>8.2} | {:>8} | {:>7.0} | {:>13} | {:>14} | {:>12} |",
+            r.n,
+            r.label,
+            r.wall.as_secs_f64(),
+            r.requests,
+            r.items as f64 / r.wall.as_secs_f64(),
+            secs(r.kiosk_cpu),
+            secs(r.server_cpu),
+            ratio
+        );
+    }
+}
+
+/// One kiosk store with `n` pending invoices (each issued in its own durable transaction,
+/// as at the counter), registered as kiosk 1 so the series match; then pushed from
+/// identical copies to fresh servers.
+fn bench_size(n: usize) -> (Duration, Vec<Run>) {
+    let dir = tempfile::tempdir().expect("tempdir");
     let setup_server = Server::start();
     let original = dir.path().join("kiosk.redb");
     let store = Store::create(&original, "admin", "clave-segura-1", "Admin").expect("create");
@@ -72,41 +159,21 @@ fn main() {
         issue_boleta(&store, i);
     }
     let issue_time = t.elapsed();
-    let unsynced = store.sync_counts().expect("counts").unsynced() as usize;
     drop(store);
     drop(setup_server);
 
+    // One request per item only where it finishes in reasonable time (≈5 ms per item).
+    let batches: &[usize] = if n <= 1_000 { &[200, 1] } else { &[200] };
     let mut runs = Vec::new();
-    for batch in [200, 1] {
+    for &batch in batches {
         let copy = dir.path().join(format!("kiosk-{batch}.redb"));
         std::fs::copy(&original, &copy).expect("copy store");
         let server = Server::start();
-        let run = push_everything(&copy, &server, batch);
+        let mut run = push_everything(&copy, &server, batch);
+        run.n = n;
         let on_server = server.invoices().len();
         assert_eq!(on_server, n, "server holds every invoice once");
         runs.push(run);
     }
-
-    println!();
-    println!("sync push: {n} invoices ({unsynced} outbox entries), real server on loopback");
-    println!(
-        "issuing them one by one took {:.1} s",
-        issue_time.as_secs_f64()
-    );
-    println!();
-    println!("| mode              | wall (s) | requests | items  | items/s |");
-    println!("|-------------------|---------:|---------:|-------:|--------:|");
-    for r in &runs {
-        println!(
-            "| {:<17} | {:>8.2} | {:>8} | {:>6} | {:>7.0} |",
-            r.label,
-            r.wall.as_secs_f64(),
-            r.requests,
-            r.items,
-            r.items as f64 / r.wall.as_secs_f64()
-        );
-    }
-    let ratio = runs[1].wall.as_secs_f64() / runs[0].wall.as_secs_f64();
-    println!();
-    println!("batched is {ratio:.1}x faster than one request per item");
+    (issue_time, runs)
 }

@@ -57,6 +57,11 @@ impl Server {
         }
     }
 
+    /// The server process id (benches read its CPU time from `/proc`).
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
     /// A server on `db` at `addr` (port 0 = any free port).
     pub fn start_on(db: &Path, addr: &str) -> Server {
         let (child, bound) = spawn(db, addr).expect("server printed its address");
