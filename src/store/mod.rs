@@ -7,6 +7,7 @@ mod backup;
 mod codec;
 mod comprobante;
 mod creation;
+mod credits;
 mod error;
 mod files;
 mod fiscal;

@@ -28,7 +28,19 @@ pub struct InvoiceSummary {
     pub plate: Option<String>,
     pub total: Decimal,
     pub status: SyncStatus,
+    /// The last credit note on it.
     pub credited_by: Option<Uuid>,
+    /// What its credit notes gave back in all (`credits.rs`); zero in rows written
+    /// before this was kept, until a note is added.
+    #[serde(default)]
+    pub credited: Decimal,
+}
+
+impl InvoiceSummary {
+    /// Credit notes gave back all of it.
+    pub fn fully_credited(&self) -> bool {
+        self.total > Decimal::ZERO && self.credited >= self.total
+    }
 }
 
 pub(crate) fn write_invoice_summary<T: Record>(
@@ -50,6 +62,14 @@ pub(crate) fn write_invoice_summary<T: Record>(
         total: inv.totals.total,
         status: rec.meta.status,
         credited_by: None,
+        credited: Decimal::ZERO,
+    };
+    // A document pulled after its notes still shows them.
+    let (credited, credited_by) = store.credited_total_in(txn, inv.id, None)?;
+    let summary = InvoiceSummary {
+        credited,
+        credited_by,
+        ..summary
     };
     let key = inv.id.as_u128();
     let sealed = store.seal_json("invoice_summaries", &key.to_be_bytes(), &summary)?;

@@ -318,6 +318,9 @@ impl Store {
         if let Some(m) = &inv.modifies {
             txn.open_table(NOTES_BY_ORIGINAL)?
                 .insert((m.invoice_id.as_u128(), id), ())?;
+            if inv.kind == DocumentKind::NotaDeCredito {
+                self.refresh_credited(txn, m.invoice_id, (inv.id, inv.totals.total))?;
+            }
         }
         Ok(())
     }

@@ -3,8 +3,11 @@
 //! the store checks it (`Store::approve`, or inside the action itself), counts wrong
 //! ones and says who approved.
 
-use crate::store::ApprovalAction;
+use crate::store::{Approval, ApprovalAction, StoreResult};
 use crate::ui::keypad::{Keypad, KeypadOutcome};
+use crate::ui::session::Session;
+use crate::ui::widgets::Msg;
+use crate::ui::worker::Job;
 
 #[derive(Default)]
 pub(super) struct PinPad {
@@ -28,5 +31,39 @@ impl PinPad {
             KeypadOutcome::Accept(pin) => Some((action, pin)),
             KeypadOutcome::Cancel => None,
         }
+    }
+}
+
+/// The PIN pad and the check of what was typed, for actions the store does not check
+/// itself (the approval is then carried with the action).
+#[derive(Default)]
+pub(super) struct Approver {
+    pad: PinPad,
+    job: Job<StoreResult<Approval>>,
+}
+
+impl Approver {
+    pub(super) fn ask(&mut self, action: ApprovalAction) {
+        self.pad.ask(action);
+    }
+
+    /// The pad is open or the PIN is being checked.
+    pub(super) fn waiting(&self) -> bool {
+        self.pad.open.is_some() || self.job.busy()
+    }
+
+    /// Draws the pad, checks an accepted PIN on a worker, and returns the approval once
+    /// it arrives (a refusal goes to `msg`).
+    pub(super) fn ui(
+        &mut self,
+        ctx: &egui::Context,
+        s: &Session,
+        msg: &mut Option<Msg>,
+    ) -> Option<Approval> {
+        if let Some((action, pin)) = self.pad.show(ctx) {
+            let store = s.store.clone();
+            self.job.start(ctx, move || store.approve(&pin, action));
+        }
+        self.job.poll_ok(msg)
     }
 }

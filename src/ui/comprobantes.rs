@@ -18,6 +18,7 @@ use motordesk_core::Stored;
 use motordesk_core::lima_display;
 use motordesk_core::soles;
 use motordesk_core::thousands;
+use rust_decimal::Decimal;
 use std::collections::HashSet;
 use uuid::Uuid;
 
@@ -275,12 +276,16 @@ impl ComprobantesPanel {
                     ui.label(soles(d.total));
                 });
                 row.col(|ui| {
-                    let label = if d.credited_by.is_some() {
-                        "ANULADO"
+                    // Credit notes speak louder than the sync state in the list; the
+                    // detail still shows both.
+                    let (label, colour) = if d.fully_credited() {
+                        ("ANULADA", theme::GREY)
+                    } else if d.credited > Decimal::ZERO {
+                        ("CON N. CRÉDITO", theme::AMBER)
                     } else {
-                        d.status.label()
+                        (d.status.label(), theme::status_colour(d.status))
                     };
-                    widgets::badge(ui, label, theme::status_colour(d.status));
+                    widgets::badge(ui, label, colour);
                 });
                 if row.response().clicked() {
                     clicked = Some(d.id);
@@ -367,6 +372,9 @@ impl ComprobantesPanel {
                 m.reason.label()
             ));
         }
+        if let Some(by) = &inv.approved_by {
+            ui.label(format!("Autorizó: {by}"));
+        }
         ui.label(
             RichText::new(format!("TOTAL {}", soles(inv.totals.total)))
                 .size(24.0)
@@ -399,7 +407,28 @@ impl ComprobantesPanel {
                 printing::save_and_print(&store, &inv, &settings, hash.as_deref(), &dir, on)
             });
         }
-        let creditable = matches!(inv.kind, DocumentKind::Boleta | DocumentKind::Factura);
+        let credited = self
+            .all
+            .iter()
+            .find(|d| d.id == inv.id)
+            .map_or(Decimal::ZERO, |d| d.credited);
+        let fully = inv.totals.total > Decimal::ZERO && credited >= inv.totals.total;
+        if credited > Decimal::ZERO {
+            let text = if fully {
+                format!(
+                    "Con nota de crédito por {}: anulada por completo, no admite otra nota de crédito.",
+                    soles(credited)
+                )
+            } else {
+                format!(
+                    "Con nota de crédito por {}: queda {} por acreditar.",
+                    soles(credited),
+                    soles(inv.totals.total - credited)
+                )
+            };
+            ui.label(RichText::new(text).color(theme::AMBER));
+        }
+        let creditable = matches!(inv.kind, DocumentKind::Boleta | DocumentKind::Factura) && !fully;
         if creditable
             && ui
                 .add(
@@ -411,7 +440,7 @@ impl ComprobantesPanel {
             s.note_of = Some((DocumentKind::NotaDeCredito, inv.clone()));
             s.goto = Some(PanelId::Ventas);
         }
-        if creditable
+        if matches!(inv.kind, DocumentKind::Boleta | DocumentKind::Factura)
             && ui
                 .add(Button::new("Nota de débito").min_size(vec2(w, 56.0)))
                 .clicked()

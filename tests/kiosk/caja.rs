@@ -297,3 +297,91 @@ fn z_report_float_withdrawal_count_manager_pin_and_history() {
         assert!(has(&h, "Vista previa"), "{size:?}");
     }
 }
+
+#[test]
+fn credit_note_by_a_cashier_needs_a_reason_a_confirmation_and_a_manager_pin() {
+    for size in SIZES {
+        let dir = tempfile::tempdir().unwrap();
+        let admin = new_store(dir.path());
+        admin.set_manager_pin("2468").unwrap();
+        admin
+            .add_user("caja1", "turno123", "Carla Caja", motordesk_core::Role::Cajero)
+            .unwrap();
+        drop(admin);
+        let cajera = Store::unlock(&dir.path().join(DB_FILE), "caja1", "turno123").unwrap();
+        sell(&cajera, 2, &[(PaymentMethod::Efectivo, dec!(70))], None);
+        // A second boleta credited in part, through the store.
+        sell(&cajera, 2, &[(PaymentMethod::Yape, dec!(70))], None);
+        let second = cajera
+            .invoice_by_number(&motordesk_core::DocumentNumber::parse("B001-2").unwrap())
+            .unwrap()
+            .unwrap()
+            .data;
+        let mut partial = InvoiceDraft::new(DocumentKind::NotaDeCredito);
+        partial.buyer = second.buyer.clone();
+        partial.lines = vec![oil_change().line(Decimal::ONE)];
+        partial.modifies = Some(motordesk_core::Modifies::of(
+            &second,
+            motordesk_core::NoteReason::DevolucionPorItem,
+            "Un servicio no realizado",
+        ));
+        cajera.issue_invoice(partial).unwrap();
+
+        let mut h = app(dir.path(), cajera, PanelId::Comprobantes, size);
+        wait_for(&mut h, "list", |h| has(h, "B001-00000001"));
+        assert!(has(&h, "CON N. CRÉDITO"), "{size:?}: B001-2 credited in part");
+        crate::screen::click(&mut h, "B001-00000001");
+        wait_for(&mut h, "detail", |h| has(h, "Reimprimir"));
+        crate::screen::click(&mut h, "Nota de crédito");
+        wait_for(&mut h, "note draft", |h| {
+            has(h, "NOTA DE CRÉDITO de Boleta B001-00000001")
+        });
+        // No reason written: refused before any confirmation.
+        press(&mut h, "EMITIR");
+        assert!(
+            has(&h, "Escriba el detalle del motivo de la nota de crédito."),
+            "{size:?}"
+        );
+        show_field(&mut h, "Detalle del motivo");
+        fill(&mut h, "Detalle del motivo", "Cliente desiste");
+        tap(&mut h, "Tecla Listo");
+        press(&mut h, "EMITIR");
+        assert!(
+            has(
+                &h,
+                "¿Emitir una nota de crédito por S/ 70.00 sobre Boleta B001-00000001?"
+            ),
+            "{size:?}"
+        );
+        crate::screen::click(&mut h, "Sí, emitir");
+        assert!(has(&h, "PIN de administrador: Nota de crédito"), "{size:?}");
+        keypad(&mut h, "1357");
+        wait_for(&mut h, "wrong pin", |h| has(h, "PIN incorrecto."));
+        let store = h.state().store().unwrap().clone();
+        assert_eq!(store.count(motordesk_core::RecordKind::Invoice).unwrap(), 3);
+        crate::screen::click(&mut h, "Sí, emitir");
+        keypad(&mut h, "2468");
+        wait_for(&mut h, "the note", |_| {
+            store.count(motordesk_core::RecordKind::Invoice).unwrap() == 4
+        });
+        let note = store
+            .list::<Invoice>()
+            .unwrap()
+            .into_iter()
+            .map(|r| r.data)
+            .find(|i| {
+                i.kind == DocumentKind::NotaDeCredito
+                    && i.modifies.as_ref().unwrap().number.correlative == 1
+            })
+            .unwrap();
+        assert_eq!(note.approved_by.as_deref(), Some("admin"), "{size:?}");
+        assert_eq!(note.cashier, "caja1");
+        assert_eq!(note.modifies.unwrap().note, "Cliente desiste");
+        // Fully credited: listed as ANULADA, and its detail offers no other credit note.
+        crate::screen::click(&mut h, "Comprobantes");
+        wait_for(&mut h, "anulada", |h| has(h, "ANULADA"));
+        crate::screen::click(&mut h, "B001-00000001");
+        wait_for(&mut h, "detail", |h| has(h, "anulada por completo"));
+        assert!(h.query_by_label("Nota de crédito").is_none(), "{size:?}");
+    }
+}

@@ -269,6 +269,7 @@ fn credit_note_reason_is_typed_on_the_keys() {
         fill(&mut h, "Detalle del motivo", "Filtro devuelto sin uso");
         tap(&mut h, "Tecla Listo");
         tap(&mut h, "EMITIR");
+        tap(&mut h, "Sí, emitir");
         wait_for(&mut h, "the credit note", |_| {
             store.count(motordesk_core::RecordKind::Invoice).unwrap() == 2
         });

@@ -177,7 +177,11 @@ fn sale_by_touch_is_issued_and_listed_as_pending() {
     wait_for(&mut h, "credit note draft", |h| {
         has(h, "NOTA DE CRÉDITO de Boleta B001-00000001")
     });
+    // A credit note needs the reason's detail and a confirmation.
+    type_into(&mut h, "Detalle del motivo", "Cliente desiste");
     h.get_by_label("EMITIR").click();
+    wait_for(&mut h, "confirmation", |h| has(h, "Sí, emitir"));
+    h.get_by_label("Sí, emitir").click();
     wait_for(&mut h, "the credit note in the store", |h| {
         store(h).count(RecordKind::Invoice).unwrap() == 2
     });

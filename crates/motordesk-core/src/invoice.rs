@@ -268,6 +268,9 @@ pub struct InvoiceDraft {
     /// document is issued; required when a detracción applies.
     #[serde(default)]
     pub detraccion_account: String,
+    /// The manager who approved it (a credit note a cashier issues), by username.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<String>,
 }
 
 impl InvoiceDraft {
@@ -283,6 +286,7 @@ impl InvoiceDraft {
             observations: String::new(),
             terms: PaymentTerms::Contado,
             detraccion_account: String::new(),
+            approved_by: None,
         }
     }
 
@@ -430,6 +434,9 @@ pub struct Invoice {
     pub terms: PaymentTerms,
     #[serde(default)]
     pub detraccion: Option<Detraccion>,
+    /// The manager who approved it (a credit note a cashier issues), by username.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<String>,
 }
 
 impl Invoice {
@@ -467,6 +474,7 @@ impl Invoice {
             cashier: cashier.to_string(),
             terms: draft.terms,
             detraccion,
+            approved_by: draft.approved_by,
         };
         inv.check_number_and_dates()?;
         inv.check_limits()?;
@@ -513,6 +521,7 @@ impl Invoice {
                 .as_ref()
                 .map(|d| d.account.clone())
                 .unwrap_or_default(),
+            approved_by: self.approved_by.clone(),
         }
     }
 

@@ -66,6 +66,9 @@ impl Invoice {
         check_len("dirección del cliente", &self.buyer.address, MAX_ADDRESS)?;
         check_len("observaciones", &self.observations, MAX_NOTES)?;
         check_len("cajero", &self.cashier, MAX_SHORT)?;
+        if let Some(a) = &self.approved_by {
+            check_len("aprobado por", a, MAX_SHORT)?;
+        }
         if let Some(v) = &self.vehicle {
             check_len("placa", &v.plate, MAX_SHORT)?;
         }

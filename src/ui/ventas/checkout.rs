@@ -38,6 +38,8 @@ pub(super) struct Checkout {
     change_screen: Option<Invoice>,
     /// The open ticket on screen: issuing it removes it from the parked ones.
     pub(super) ticket: uuid::Uuid,
+    /// A credit note's confirmation and approval before it is issued.
+    note_gate: super::note::NoteGate,
 }
 
 impl Checkout {
@@ -297,6 +299,11 @@ impl Checkout {
             *msg = Some(Msg::error(p));
             return;
         }
+        if super::note::NoteGate::needed(draft) {
+            self.note_gate
+                .open((draft.clone(), vehicle.cloned(), km), msg);
+            return;
+        }
         let draft = draft.clone();
         let store = s.store.clone();
         let ticket = self.ticket;
@@ -326,6 +333,13 @@ impl Checkout {
         ) {
             Ok(inv) => self.preview = Some(printing::layout(&inv, &s.settings, None)),
             Err(e) => *msg = Some(Msg::error(e.mensaje())),
+        }
+    }
+
+    /// The credit note's confirmation and PIN pad; issues the note once approved.
+    pub(super) fn note_gate_ui(&mut self, ctx: &egui::Context, s: &Session, msg: &mut Option<Msg>) {
+        if let Some((draft, vehicle, km)) = self.note_gate.ui(ctx, s, msg) {
+            self.issue(ctx, s, &draft, vehicle.as_ref(), km, msg);
         }
     }
 

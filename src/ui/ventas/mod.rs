@@ -131,6 +131,7 @@ impl VentasPanel {
             );
         }
         self.checkout.preview_ui(ui.ctx());
+        self.checkout.note_gate_ui(ui.ctx(), s, &mut self.msg);
         if self.checkout.change_ui(ui.ctx()) {
             // The change screen said it all: the next sale starts without the banner.
             self.msg = None;

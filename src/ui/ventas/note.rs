@@ -1,11 +1,116 @@
 //! Ventas › notes: a Nota de crédito prefilled from a document chosen in Comprobantes
 //! (same buyer, lines, discount and payment method, referenced through `Modifies`), or a
 //! Nota de débito on it (same buyer, no lines: the cashier adds the interest or penalty),
-//! and the note's header with the reason chooser in place of the kind toggle.
+//! and the note's header with the reason chooser in place of the kind toggle. EMITIR on
+//! a credit note asks for the reason's detail, then a confirmation, then (for a cashier)
+//! a manager's PIN; the approver is recorded on the note.
 
+use crate::store::ApprovalAction;
+use crate::ui::approval::Approver;
+use crate::ui::session::Session;
+use crate::ui::widgets::Msg;
 use crate::ui::{theme, widgets};
 use egui::{Button, RichText, Ui, vec2};
-use motordesk_core::{DocumentKind, Invoice, InvoiceDraft, Modifies, NoteReason, soles};
+use motordesk_core::{DocumentKind, Invoice, InvoiceDraft, Modifies, NoteReason, Vehicle, soles};
+
+/// A credit note waiting for the cashier's yes and a manager's PIN, with the vehicle
+/// and km it is issued with.
+type Pending = (InvoiceDraft, Option<Vehicle>, Option<u32>);
+
+#[derive(Default)]
+pub(super) struct NoteGate {
+    pending: Option<Pending>,
+    approver: Approver,
+}
+
+impl NoteGate {
+    /// A credit note not approved yet must pass the gate before it is issued.
+    pub(super) fn needed(draft: &InvoiceDraft) -> bool {
+        draft.kind == DocumentKind::NotaDeCredito && draft.approved_by.is_none()
+    }
+
+    /// EMITIR on a credit note: refused without the reason's detail, else the
+    /// confirmation opens.
+    pub(super) fn open(&mut self, p: Pending, msg: &mut Option<Msg>) {
+        if p.0
+            .modifies
+            .as_ref()
+            .is_none_or(|m| m.note.trim().is_empty())
+        {
+            *msg = Some(Msg::error(
+                "Escriba el detalle del motivo de la nota de crédito.",
+            ));
+            return;
+        }
+        self.pending = Some(p);
+    }
+
+    /// Draws the confirmation and the PIN pad; once approved, the note with its
+    /// approver, to issue.
+    pub(super) fn ui(
+        &mut self,
+        ctx: &egui::Context,
+        s: &Session,
+        msg: &mut Option<Msg>,
+    ) -> Option<Pending> {
+        if let Some(a) = self.approver.ui(ctx, s, msg) {
+            let mut p = self.pending.take()?;
+            p.0.approved_by = Some(a.by);
+            return Some(p);
+        }
+        if self.approver.waiting() {
+            return None;
+        }
+        let (draft, _, _) = self.pending.as_ref()?;
+        let m = draft.modifies.as_ref()?;
+        let total = draft.totals().map(|t| t.total).unwrap_or_default();
+        let (mut yes, mut no) = (false, false);
+        let modal = egui::Modal::new(egui::Id::unique("credit_note_confirm")).show(ctx, |ui| {
+            ui.set_width(460.0);
+            ui.heading("Emitir nota de crédito");
+            ui.label(
+                RichText::new(format!(
+                    "¿Emitir una nota de crédito por {} sobre {} {}?",
+                    soles(total),
+                    m.kind.short(),
+                    m.number
+                ))
+                .size(20.0)
+                .strong(),
+            );
+            ui.label(format!("Motivo: {} — {}", m.reason.label(), m.note.trim()));
+            ui.label(
+                RichText::new("Se informa a SUNAT y no se puede deshacer.").color(theme::AMBER),
+            );
+            if !s.is_admin() {
+                ui.label("Luego un administrador ingresa su PIN para autorizarla.");
+            }
+            // A wrong PIN is said here, where the cashier is looking.
+            widgets::maybe_message(ui, msg);
+            ui.add_space(8.0);
+            ui.horizontal(|ui| {
+                yes = widgets::big_button(ui, "Sí, emitir", Some(theme::RED), 200.0).clicked();
+                no = ui
+                    .add(Button::new("Cancelar").min_size(vec2(160.0, 60.0)))
+                    .clicked();
+            });
+        });
+        if no || modal.should_close() {
+            self.pending = None;
+            return None;
+        }
+        if yes {
+            if s.is_admin() {
+                // An administrator is the manager: the approval is theirs.
+                let mut p = self.pending.take()?;
+                p.0.approved_by = Some(s.user.username.clone());
+                return Some(p);
+            }
+            self.approver.ask(ApprovalAction::CreditNote);
+        }
+        None
+    }
+}
 
 /// A note of `kind` on `inv`: a credit note reverses it until the cashier edits it; a
 /// debit note starts empty.
