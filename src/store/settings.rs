@@ -105,6 +105,10 @@ pub struct ShopSettings {
     /// SOL password; kept only inside the sealed settings.
     #[serde(default)]
     pub sunat_password: String,
+    /// A global discount above this percentage needs a manager's PIN when a cashier
+    /// issues the sale; `None`: no limit.
+    #[serde(default)]
+    pub discount_limit_pct: Option<rust_decimal::Decimal>,
 }
 
 impl std::fmt::Debug for ShopSettings {
@@ -125,6 +129,7 @@ impl std::fmt::Debug for ShopSettings {
             .field("sunat_consult_endpoint", &self.sunat_consult_endpoint)
             .field("sunat_user", &self.sunat_user)
             .field("sunat_password", &"***")
+            .field("discount_limit_pct", &self.discount_limit_pct)
             .finish()
     }
 }
@@ -158,6 +163,7 @@ impl Default for ShopSettings {
             sunat_consult_endpoint: String::new(),
             sunat_user: String::new(),
             sunat_password: String::new(),
+            discount_limit_pct: None,
         }
     }
 }

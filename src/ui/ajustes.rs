@@ -46,6 +46,9 @@ pub(super) struct AjustesPanel {
     /// (this administrator has a PIN, some administrator has one).
     pin_state: Option<(bool, bool)>,
     pin_state_job: Job<StoreResult<(bool, bool)>>,
+    /// The keypad entering the discount a cashier may give without a PIN.
+    limit_pad: Option<crate::ui::keypad::Keypad>,
+    limit_job: Job<StoreResult<ShopSettings>>,
     msg: Option<Msg>,
     shift_msg: Option<Msg>,
     fiscal: FiscalWatch,
@@ -230,6 +233,14 @@ impl AjustesPanel {
         }
         if let Some(st) = self.pin_state_job.poll_ok(&mut self.shift_msg) {
             self.pin_state = Some(st);
+        }
+        if let Some(saved) = self.limit_job.poll_ok(&mut self.shift_msg) {
+            // The form being edited must not write the old limit back.
+            if let Some(e) = &mut self.edit {
+                e.discount_limit_pct = saved.discount_limit_pct;
+            }
+            s.settings = saved;
+            self.shift_msg = Some(Msg::ok("Límite de descuento guardado."));
         }
     }
 
@@ -769,6 +780,60 @@ impl AjustesPanel {
                 self.pin_pad = Some(
                     crate::ui::keypad::Keypad::new("Nuevo PIN (4 a 6 dígitos)", "", false).masked(),
                 );
+            }
+        }
+        ui.label(RichText::new("Descuento sin autorización").strong());
+        ui.horizontal_wrapped(|ui| {
+            ui.label(match s.settings.discount_limit_pct {
+                Some(l) => format!(
+                    "Un cajero puede dar hasta {} % de descuento; más necesita el PIN de un administrador.",
+                    l.normalize()
+                ),
+                None => "Sin límite: cualquier descuento se emite sin PIN.".into(),
+            });
+            if s.is_admin()
+                && ui
+                    .add_enabled(
+                        !self.limit_job.busy(),
+                        Button::new("Límite de descuento…").min_size(vec2(0.0, theme::TOUCH)),
+                    )
+                    .clicked()
+            {
+                self.limit_pad = Some(crate::ui::keypad::Keypad::new(
+                    "Descuento máximo sin PIN (%; vacío: sin límite)",
+                    "",
+                    true,
+                ));
+            }
+        });
+        if let Some(pad) = self.limit_pad.as_mut()
+            && let Some(outcome) = pad.show(ui.ctx())
+        {
+            self.limit_pad = None;
+            if let crate::ui::keypad::KeypadOutcome::Accept(text) = outcome {
+                let limit = match text.trim() {
+                    "" => Ok(None),
+                    t => motordesk_core::parse_amount(t)
+                        .map_err(|e| e.mensaje())
+                        .and_then(|d| {
+                            (d >= rust_decimal::Decimal::ZERO
+                                && d <= rust_decimal::Decimal::ONE_HUNDRED)
+                                .then_some(Some(d))
+                                .ok_or_else(|| "El límite debe estar entre 0 y 100 %.".to_string())
+                        }),
+                };
+                match limit {
+                    Ok(limit) => {
+                        let mut next = s.settings.clone();
+                        next.discount_limit_pct = limit;
+                        let store = s.store.clone();
+                        self.limit_job.start(ui.ctx(), move || {
+                            store.save_settings(&next)?;
+                            Ok(next)
+                        });
+                    }
+                    Err(e) => self.shift_msg = Some(Msg::error(e)),
+                }
             }
         }
         if let Some(pad) = self.pin_pad.as_mut()

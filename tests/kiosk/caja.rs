@@ -305,7 +305,12 @@ fn credit_note_by_a_cashier_needs_a_reason_a_confirmation_and_a_manager_pin() {
         let admin = new_store(dir.path());
         admin.set_manager_pin("2468").unwrap();
         admin
-            .add_user("caja1", "turno123", "Carla Caja", motordesk_core::Role::Cajero)
+            .add_user(
+                "caja1",
+                "turno123",
+                "Carla Caja",
+                motordesk_core::Role::Cajero,
+            )
             .unwrap();
         drop(admin);
         let cajera = Store::unlock(&dir.path().join(DB_FILE), "caja1", "turno123").unwrap();
@@ -329,7 +334,10 @@ fn credit_note_by_a_cashier_needs_a_reason_a_confirmation_and_a_manager_pin() {
 
         let mut h = app(dir.path(), cajera, PanelId::Comprobantes, size);
         wait_for(&mut h, "list", |h| has(h, "B001-00000001"));
-        assert!(has(&h, "CON N. CRÉDITO"), "{size:?}: B001-2 credited in part");
+        assert!(
+            has(&h, "CON N. CRÉDITO"),
+            "{size:?}: B001-2 credited in part"
+        );
         crate::screen::click(&mut h, "B001-00000001");
         wait_for(&mut h, "detail", |h| has(h, "Reimprimir"));
         crate::screen::click(&mut h, "Nota de crédito");
@@ -383,5 +391,50 @@ fn credit_note_by_a_cashier_needs_a_reason_a_confirmation_and_a_manager_pin() {
         crate::screen::click(&mut h, "B001-00000001");
         wait_for(&mut h, "detail", |h| has(h, "anulada por completo"));
         assert!(h.query_by_label("Nota de crédito").is_none(), "{size:?}");
+    }
+}
+
+#[test]
+fn a_discount_above_the_limit_set_in_ajustes_needs_a_manager_pin() {
+    for size in SIZES {
+        let dir = tempfile::tempdir().unwrap();
+        let admin = new_store(dir.path());
+        admin.set_manager_pin("2468").unwrap();
+        admin
+            .add_user("caja1", "turno123", "Carla Caja", motordesk_core::Role::Cajero)
+            .unwrap();
+        admin.save_product(oil_change()).unwrap();
+        // The administrator sets the limit in Ajustes, on the keypad.
+        let mut h = app(dir.path(), admin, PanelId::Ajustes, size);
+        wait_for(&mut h, "limit", |h| has(h, "Sin límite"));
+        crate::screen::click(&mut h, "Límite de descuento…");
+        keypad(&mut h, "10");
+        wait_for(&mut h, "saved", |h| has(h, "Límite de descuento guardado."));
+        assert!(has(&h, "Un cajero puede dar hasta 10 % de descuento"));
+        let admin = h.state().store().unwrap().clone();
+        assert_eq!(admin.settings().unwrap().discount_limit_pct, Some(dec!(10)));
+        drop(h);
+        drop(admin);
+
+        let cajera = Store::unlock(&dir.path().join(DB_FILE), "caja1", "turno123").unwrap();
+        let mut h = app(dir.path(), cajera, PanelId::Ventas, size);
+        wait_for(&mut h, "quick key", |h| has(h, "Cambio de aceite"));
+        press(&mut h, "Cambio de aceite");
+        press(&mut h, "Descuento: 0 %");
+        keypad(&mut h, "15");
+        press(&mut h, "EMITIR");
+        assert!(
+            has(&h, "El descuento de 15 % supera el límite de 10 %"),
+            "{size:?}"
+        );
+        assert!(has(&h, "PIN de administrador: Descuento"));
+        keypad(&mut h, "2468");
+        let store = h.state().store().unwrap().clone();
+        wait_for(&mut h, "the sale", |_| {
+            store.count(motordesk_core::RecordKind::Invoice).unwrap() == 1
+        });
+        let inv: Invoice = store.list::<Invoice>().unwrap().remove(0).data;
+        assert_eq!(inv.global_discount_pct, dec!(15));
+        assert_eq!(inv.approved_by.as_deref(), Some("admin"), "{size:?}");
     }
 }

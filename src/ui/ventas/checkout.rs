@@ -3,7 +3,9 @@
 //! that follows a successful issue, and the preview modal.
 
 use crate::receipt::ReceiptLayout;
+use crate::store::ApprovalAction;
 use crate::store::StoreResult;
+use crate::ui::approval::Approver;
 use crate::ui::session::Session;
 use crate::ui::widgets::{self, Msg};
 use crate::ui::{printing, theme, worker::Job};
@@ -40,6 +42,9 @@ pub(super) struct Checkout {
     pub(super) ticket: uuid::Uuid,
     /// A credit note's confirmation and approval before it is issued.
     note_gate: super::note::NoteGate,
+    /// A sale whose discount is above the shop's limit, waiting for a manager's PIN.
+    discount_pending: Option<(InvoiceDraft, Option<Vehicle>, Option<u32>)>,
+    discount_approver: Approver,
 }
 
 impl Checkout {
@@ -304,6 +309,16 @@ impl Checkout {
                 .open((draft.clone(), vehicle.cloned(), km), msg);
             return;
         }
+        if let Some(limit) = discount_over_limit(draft, s) {
+            *msg = Some(Msg::info(format!(
+                "El descuento de {} % supera el límite de {} %: un administrador debe autorizarlo con su PIN.",
+                draft.global_discount_pct.normalize(),
+                limit.normalize()
+            )));
+            self.discount_pending = Some((draft.clone(), vehicle.cloned(), km));
+            self.discount_approver.ask(ApprovalAction::Discount);
+            return;
+        }
         let draft = draft.clone();
         let store = s.store.clone();
         let ticket = self.ticket;
@@ -336,9 +351,16 @@ impl Checkout {
         }
     }
 
-    /// The credit note's confirmation and PIN pad; issues the note once approved.
+    /// The credit note's confirmation and the PIN pads (credit note, discount); issues
+    /// the document once approved, with its approver.
     pub(super) fn note_gate_ui(&mut self, ctx: &egui::Context, s: &Session, msg: &mut Option<Msg>) {
         if let Some((draft, vehicle, km)) = self.note_gate.ui(ctx, s, msg) {
+            self.issue(ctx, s, &draft, vehicle.as_ref(), km, msg);
+        }
+        if let Some(a) = self.discount_approver.ui(ctx, s, msg)
+            && let Some((mut draft, vehicle, km)) = self.discount_pending.take()
+        {
+            draft.approved_by = Some(a.by);
             self.issue(ctx, s, &draft, vehicle.as_ref(), km, msg);
         }
     }
@@ -346,6 +368,14 @@ impl Checkout {
     pub(super) fn preview_ui(&mut self, ctx: &egui::Context) {
         crate::ui::receipt_modal::show(ctx, "sale_preview", &mut self.preview);
     }
+}
+
+/// The shop's discount limit when `draft` goes over it and needs a manager: a cashier's
+/// sale not approved yet (an administrator is the manager).
+fn discount_over_limit(draft: &InvoiceDraft, s: &Session) -> Option<Decimal> {
+    let limit = s.settings.discount_limit_pct?;
+    (draft.global_discount_pct > limit && draft.approved_by.is_none() && !s.is_admin())
+        .then_some(limit)
 }
 
 /// Why EMITIR cannot go ahead, in Spanish; `None` when it can.
