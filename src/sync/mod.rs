@@ -6,6 +6,7 @@ mod backup;
 mod client;
 mod error;
 mod handle;
+mod lookup;
 mod register;
 mod status;
 mod sunat;
@@ -19,6 +20,7 @@ pub use backup::{
 pub use client::{CA_CERT_ENV, Client};
 pub use error::{SyncError, SyncResult};
 pub use handle::{SyncConfig, SyncHandle};
+pub use lookup::{LookupError, lookup};
 pub use register::register;
 pub use status::{Connectivity, SyncState};
 pub use sunat::{

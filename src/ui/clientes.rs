@@ -1,13 +1,16 @@
 //! Clientes: search-as-you-type list and the create/edit form. The document number is
-//! checked as it is typed (RUC check digit, DNI length) with the rule's Spanish text.
+//! checked as it is typed (RUC check digit, DNI length) with the rule's Spanish text;
+//! online, "Buscar en SUNAT/RENIEC" fills name and address and shows estado/condición,
+//! which is saved on the customer.
 
 use crate::store::StoreResult;
+use crate::ui::lookup::{self, LookupButton};
 use crate::ui::session::Session;
 use crate::ui::widgets::{self, Msg};
 use crate::ui::{theme, worker::Job};
 use egui::{Button, RichText, Ui, vec2};
-use motordesk_core::Customer;
 use motordesk_core::Stored;
+use motordesk_core::{Customer, TaxpayerStatus};
 use motordesk_core::{IdDocument, IdKind};
 use uuid::Uuid;
 
@@ -19,6 +22,8 @@ struct CustomerForm {
     address: String,
     phone: String,
     email: String,
+    /// Estado and condición from a lookup (or the saved customer), for this number only.
+    sunat: Option<(String, TaxpayerStatus)>,
 }
 
 impl Default for CustomerForm {
@@ -31,6 +36,7 @@ impl Default for CustomerForm {
             address: String::new(),
             phone: String::new(),
             email: String::new(),
+            sunat: None,
         }
     }
 }
@@ -45,7 +51,28 @@ impl CustomerForm {
             address: c.address.clone(),
             phone: c.phone.clone(),
             email: c.email.clone(),
+            sunat: c.sunat.clone().map(|t| (c.doc.number.clone(), t)),
         }
+    }
+
+    /// The status that belongs to the number now typed (a lookup of another number is
+    /// not this customer's).
+    fn status(&self) -> Option<&TaxpayerStatus> {
+        self.sunat
+            .as_ref()
+            .filter(|(n, _)| self.kind == IdKind::Ruc && *n == self.number.trim())
+            .map(|(_, t)| t)
+    }
+
+    /// Fills the form from a lookup; phone and email stay as typed.
+    fn fill(&mut self, r: motordesk_core::LookupResult) {
+        self.kind = r.kind.id_kind();
+        self.name = r.name;
+        if !r.address.is_empty() {
+            self.address = r.address;
+        }
+        self.sunat = r.taxpayer.map(|t| (r.number.clone(), t));
+        self.number = r.number;
     }
 }
 
@@ -59,6 +86,7 @@ pub(super) struct ClientesPanel {
     form: CustomerForm,
     save: Job<StoreResult<Stored<Customer>>>,
     msg: Option<Msg>,
+    lookup: LookupButton,
 }
 
 pub(super) const ID_KINDS: [IdKind; 4] = [
@@ -113,6 +141,7 @@ impl ClientesPanel {
         {
             self.form = CustomerForm::default();
             self.msg = None;
+            self.lookup.clear();
         }
         ui.label(RichText::new(format!("{} resultados", self.hits.len())).small());
         let row_h = 52.0;
@@ -131,6 +160,7 @@ impl ClientesPanel {
                     if ui.add(b).clicked() {
                         self.form = CustomerForm::from(c);
                         self.msg = None;
+                        self.lookup.clear();
                     }
                 }
             });
@@ -171,6 +201,13 @@ impl ClientesPanel {
                 }
             }
         }
+        // Online, the registers fill the rest; offline the form works as before.
+        if let Some(r) = self.lookup.ui(ui, s, &f.number) {
+            f.fill(r);
+        }
+        if let Some(t) = f.status() {
+            lookup::status_line(ui, t);
+        }
         let name_label = if f.kind == IdKind::Ruc {
             "Razón social"
         } else {
@@ -203,7 +240,8 @@ impl ClientesPanel {
                 &f.phone,
                 &f.email,
             ) {
-                Ok(c) => {
+                Ok(mut c) => {
+                    c.sunat = f.status().cloned();
                     let store = s.store.clone();
                     self.msg = None;
                     self.save.start(ui.ctx(), move || store.save_customer(c));

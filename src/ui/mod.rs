@@ -13,6 +13,7 @@ mod fiscal;
 mod flota;
 mod keypad;
 mod login;
+mod lookup;
 mod osk;
 mod pantalla;
 mod printing;

@@ -78,6 +78,9 @@ pub(super) struct Session {
     pub note_of: Option<(DocumentKind, Invoice)>,
     /// This kiosk's screen preferences (on-screen keyboard, theme); Ajustes edits them.
     pub screen: ScreenPrefs,
+    /// Estado and condición of every RUC looked up or picked in this session, by number:
+    /// Ventas warns before a factura to one that is not ACTIVO or not HABIDO.
+    pub taxpayers: std::collections::HashMap<String, motordesk_core::TaxpayerStatus>,
 }
 
 impl Session {
@@ -114,6 +117,7 @@ impl Session {
             goto: None,
             note_of: None,
             screen: ScreenPrefs::default(),
+            taxpayers: Default::default(),
         }
     }
 

@@ -1,13 +1,18 @@
 //! Ventas › customer: who the sale is for. "Clientes varios" by default; search as you
 //! type on a worker (`store.search_customers`); picking a RUC customer on a boleta
-//! switches the sale to factura.
+//! switches the sale to factura. A DNI or RUC typed that no customer has can be looked
+//! up online ("Buscar en SUNAT/RENIEC"): the answer is saved as a customer (with its
+//! estado/condición) and becomes the buyer.
 
 use crate::store::StoreResult;
+use crate::ui::lookup::{self, LookupButton};
 use crate::ui::session::Session;
 use crate::ui::widgets::{self, Msg};
 use crate::ui::{theme, worker::Job};
 use egui::{Button, RichText, Ui, vec2};
-use motordesk_core::{Buyer, Customer, DocumentKind, IdKind, InvoiceDraft, Stored};
+use motordesk_core::{
+    Buyer, Customer, DocumentKind, IdKind, InvoiceDraft, LookupKind, LookupResult, Stored,
+};
 
 #[derive(Default)]
 pub(super) struct CustomerPicker {
@@ -16,6 +21,9 @@ pub(super) struct CustomerPicker {
     searched: String,
     job: Job<StoreResult<Vec<Stored<Customer>>>>,
     hits: Vec<Customer>,
+    lookup: LookupButton,
+    /// Saving the customer a lookup found; it becomes the buyer when saved.
+    save: Job<StoreResult<Customer>>,
 }
 
 /// The buyer printed on the receipt for a registered customer.
@@ -39,9 +47,33 @@ impl CustomerPicker {
     pub(super) fn clear(&mut self) {
         self.query.clear();
         self.hits.clear();
+        self.lookup.clear();
+    }
+
+    /// Makes `c` the buyer (a RUC on a boleta turns the sale into a factura) and
+    /// remembers its estado/condición for the factura warning.
+    fn pick(&mut self, s: &mut Session, draft: &mut InvoiceDraft, c: &Customer) {
+        draft.buyer = buyer_of(c);
+        if c.doc.kind == IdKind::Ruc && draft.kind == DocumentKind::Boleta {
+            draft.kind = DocumentKind::Factura;
+        }
+        if let Some(t) = &c.sunat {
+            s.taxpayers.insert(c.doc.number.clone(), t.clone());
+        }
+        self.query.clear();
+        self.searched.clear();
+        self.hits.clear();
     }
 
     pub(super) fn ui(&mut self, ui: &mut Ui, s: &mut Session, draft: &mut InvoiceDraft) {
+        let mut msg = None;
+        if let Some(c) = self.save.poll_ok(&mut msg) {
+            s.changed();
+            self.pick(s, draft, &c);
+        }
+        if msg.is_some() {
+            self.lookup.msg = msg;
+        }
         ui.add_space(4.0);
         let b = draft.buyer.clone();
         ui.horizontal_wrapped(|ui| {
@@ -67,6 +99,11 @@ impl CustomerPicker {
                 ui.label(RichText::new("CLIENTES VARIOS").strong());
             }
         });
+        if b.id.kind == IdKind::Ruc
+            && let Some(t) = s.taxpayers.get(&b.id.number)
+        {
+            lookup::status_line(ui, t);
+        }
         let w = ui.available_width().min(520.0);
         widgets::search_field(ui, "Buscar cliente (nombre, DNI o RUC)", &mut self.query, w);
         let q = self.query.trim().to_string();
@@ -82,6 +119,7 @@ impl CustomerPicker {
             }
         }
         if q.is_empty() {
+            self.lookup.clear();
             return;
         }
         let mut picked = None;
@@ -102,14 +140,50 @@ impl CustomerPicker {
                 );
             }
         });
-        if let Some(c) = picked {
-            draft.buyer = buyer_of(&c);
-            if c.doc.kind == IdKind::Ruc && draft.kind == DocumentKind::Boleta {
-                draft.kind = DocumentKind::Factura;
+        // A document number nobody here has: the registers may know it.
+        let typed_number = LookupKind::of_typed(&q).is_some();
+        if typed_number && !self.hits.iter().any(|c| c.doc.number == q) {
+            if let Some(r) = self.lookup.ui(ui, s, &q) {
+                let store = s.store.clone();
+                self.save.start(ui.ctx(), move || save_found(&store, r));
             }
-            self.query.clear();
-            self.searched.clear();
-            self.hits.clear();
+        } else if !typed_number {
+            self.lookup.clear();
+        }
+        if let Some(c) = picked {
+            self.pick(s, draft, &c);
         }
     }
+}
+
+/// The customer a lookup found, saved: a new one, or the one with that document
+/// updated (name, address when given, estado/condición; phone and email kept).
+fn save_found(store: &crate::store::Store, r: LookupResult) -> StoreResult<Customer> {
+    let kind = r.kind.id_kind();
+    let c = match store.customer_by_doc(kind, &r.number)? {
+        Some(old) => Customer {
+            name: r.name,
+            address: if r.address.is_empty() {
+                old.data.address.clone()
+            } else {
+                r.address
+            },
+            sunat: r.taxpayer,
+            ..old.data
+        },
+        None => {
+            let mut c = Customer::new(
+                uuid::Uuid::now_v7(),
+                kind,
+                &r.number,
+                &r.name,
+                &r.address,
+                "",
+                "",
+            )?;
+            c.sunat = r.taxpayer;
+            c
+        }
+    };
+    Ok(store.save_customer(c)?.data)
 }

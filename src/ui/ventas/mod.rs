@@ -10,6 +10,7 @@ mod keypad;
 mod note;
 mod parked;
 mod payment;
+mod ruc_warning;
 mod scanner;
 mod ticket;
 mod vehicle;
@@ -38,6 +39,8 @@ pub(super) struct VentasPanel {
     checkout: Checkout,
     /// Codes typed by a barcode scanner while no field has focus.
     scanner: Scanner,
+    /// The confirmation before a factura to a RUC that is not ACTIVO or not HABIDO.
+    ruc_warning: ruc_warning::RucWarning,
     /// What happened to the sale (issued, refused, …), above the big buttons.
     msg: Option<Msg>,
     /// The open tickets (one per car in the bay) and which one is on screen.
@@ -54,6 +57,7 @@ impl Default for VentasPanel {
             keypad: SaleKeypad::default(),
             checkout: Checkout::default(),
             scanner: Scanner::default(),
+            ruc_warning: Default::default(),
             msg: None,
             tickets: parked::Tickets::default(),
         }
@@ -131,6 +135,9 @@ impl VentasPanel {
             );
         }
         self.checkout.preview_ui(ui.ctx());
+        if self.ruc_warning.ui(ui.ctx()) == Some(ruc_warning::Choice::Issue) {
+            self.issue(ui.ctx(), s);
+        }
         self.checkout.note_gate_ui(ui.ctx(), s, &mut self.msg);
         if self.checkout.change_ui(ui.ctx()) {
             // The change screen said it all: the next sale starts without the banner.
@@ -154,10 +161,12 @@ impl VentasPanel {
         match a {
             FooterAction::Preview => self.checkout.open_preview(s, &self.draft, &mut self.msg),
             FooterAction::Issue => {
-                let (vehicle, km) = (self.vehicle.vehicle.as_ref(), self.vehicle.km);
-                self.checkout.ticket = self.tickets.current;
-                self.checkout
-                    .issue(ctx, s, &self.draft, vehicle, km, &mut self.msg);
+                // A factura to a RUC known to be BAJA or NO HABIDO waits for the
+                // cashier's word.
+                match ruc_warning::warning(&self.draft, s) {
+                    Some(w) => self.ruc_warning.open(w),
+                    None => self.issue(ctx, s),
+                }
             }
             FooterAction::Clear => {
                 self.clear_sale();
@@ -166,6 +175,14 @@ impl VentasPanel {
             }
             FooterAction::ReprintLast => self.checkout.reprint_last(ctx, s),
         }
+    }
+
+    /// EMITIR: the draft on screen goes to the store (the ticket it came from with it).
+    fn issue(&mut self, ctx: &egui::Context, s: &mut Session) {
+        let (vehicle, km) = (self.vehicle.vehicle.as_ref(), self.vehicle.km);
+        self.checkout.ticket = self.tickets.current;
+        self.checkout
+            .issue(ctx, s, &self.draft, vehicle, km, &mut self.msg);
     }
 
     /// A new sale: a boleta for Clientes varios, no vehicle, nothing searched (after a

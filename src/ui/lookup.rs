@@ -1,0 +1,129 @@
+//! "Buscar en SUNAT/RENIEC", shared by the Clientes form and the Ventas customer search:
+//! the button (enabled online with 8 or 11 digits typed), the call on a worker, the
+//! Spanish message next to the field, and the estado/condición line. Every answer's
+//! status is remembered in the session, so Ventas can warn before a factura to a RUC
+//! that is not ACTIVO or not HABIDO.
+
+use crate::sync::{Connectivity, LookupError};
+use crate::ui::session::Session;
+use crate::ui::widgets::{self, Msg};
+use crate::ui::{theme, worker::Job};
+use egui::{Button, RichText, Ui, vec2};
+use motordesk_core::{LookupKind, LookupResult, TaxpayerStatus, lookup_number};
+
+pub(super) const BUTTON: &str = "Buscar en SUNAT/RENIEC";
+
+#[derive(Default)]
+pub(super) struct LookupButton {
+    job: Job<Result<LookupResult, LookupError>>,
+    /// What the last lookup said (found, not found, offline…), shown under the button.
+    pub(super) msg: Option<Msg>,
+}
+
+impl LookupButton {
+    /// Forgets the last message (a new form, another customer).
+    pub(super) fn clear(&mut self) {
+        self.msg = None;
+    }
+
+    /// Draws the button for the number `typed`; returns the result once, when it
+    /// arrives. Offline, without a server or without 8/11 digits it stays disabled with a
+    /// short reason, and the form keeps working by hand.
+    pub(super) fn ui(&mut self, ui: &mut Ui, s: &mut Session, typed: &str) -> Option<LookupResult> {
+        let found = self.poll(s);
+        let kind = LookupKind::of_typed(typed);
+        let connectivity = s.sync_state().connectivity;
+        let online = matches!(
+            connectivity,
+            Connectivity::Online | Connectivity::Reconnected
+        );
+        let busy = self.job.busy();
+        ui.horizontal_wrapped(|ui| {
+            let label = if busy { "Buscando…" } else { BUTTON };
+            let b = Button::new(RichText::new(label).size(18.0)).min_size(vec2(0.0, theme::TOUCH));
+            if ui
+                .add_enabled(online && kind.is_some() && !busy, b)
+                .clicked()
+                && let Some(k) = kind
+            {
+                self.start(ui.ctx(), s, k, typed);
+            }
+            let why = match (kind, connectivity) {
+                (_, Connectivity::Disabled) => Some("Sin servidor: ingrese los datos a mano."),
+                (_, Connectivity::Offline) => Some("Sin conexión: ingrese los datos a mano."),
+                (None, _) => Some("DNI de 8 dígitos o RUC de 11."),
+                _ => None,
+            };
+            if let Some(w) = why
+                && !busy
+            {
+                ui.label(RichText::new(w).color(theme::GREY));
+            }
+        });
+        widgets::maybe_message(ui, &self.msg);
+        found
+    }
+
+    fn start(&mut self, ctx: &egui::Context, s: &Session, kind: LookupKind, typed: &str) {
+        // Checked here too: a bad check digit is told at once, without the network.
+        if let Err(e) = lookup_number(kind, typed) {
+            self.msg = Some(Msg::error(e.mensaje()));
+            return;
+        }
+        self.msg = None;
+        let store = s.store.clone();
+        let typed = typed.to_string();
+        self.job.start(ctx, move || {
+            let settings = store
+                .settings()
+                .map_err(|e| LookupError::Offline(crate::sync::SyncError::Store(e)))?;
+            crate::sync::lookup(&settings, kind, &typed)
+        });
+    }
+
+    fn poll(&mut self, s: &mut Session) -> Option<LookupResult> {
+        match self.job.poll()? {
+            Ok(r) => {
+                let text = match &r.taxpayer {
+                    Some(t) => format!("{}: {} · {}", r.kind.register(), r.name, t.label()),
+                    None => format!("{}: {}", r.kind.register(), r.name),
+                };
+                self.msg = Some(match &r.taxpayer {
+                    Some(t) if !t.is_good() => Msg::warn(text),
+                    _ => Msg::ok(text),
+                });
+                if let Some(t) = &r.taxpayer {
+                    s.taxpayers.insert(r.number.clone(), t.clone());
+                }
+                Some(r)
+            }
+            Err(e) => {
+                log::warn!("lookup failed: {e}");
+                self.msg = Some(Msg::error(e.mensaje()));
+                None
+            }
+        }
+    }
+}
+
+/// The RUC's standing as a coloured line: green ACTIVO / HABIDO, red otherwise, with
+/// when it was checked.
+pub(super) fn status_line(ui: &mut Ui, t: &TaxpayerStatus) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label("SUNAT:");
+        let colour = if t.is_good() {
+            theme::GREEN
+        } else {
+            theme::RED
+        };
+        widgets::badge(ui, &t.label(), colour);
+        ui.label(
+            RichText::new(format!(
+                "consultado {}",
+                motordesk_core::lima_display(t.checked_at)
+            ))
+            .small()
+            .color(theme::GREY),
+        );
+    });
+}
