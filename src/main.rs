@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 const USAGE: &str = "motordesk [--data-dir DIR] [--demo] [--demo-invoices N] [--kiosk] [--server URL]
           [--panel ventas|comprobantes|clientes|flota|sincronizacion|ajustes] [--autologin] [--no-print]
-          [--demo-printer PRINTER]
+          [--demo-printer PRINTER] [--demo-paper 80|58|a4]
 
   --data-dir DIR      where the store and saved receipts live (default: %ProgramData%\\MotorDesk
                       on Windows, shared by every user; the user's data dir elsewhere)
@@ -24,6 +24,7 @@ const USAGE: &str = "motordesk [--data-dir DIR] [--demo] [--demo-invoices N] [--
   --no-print          save receipt PDFs but do not send them to the printer
   --demo-printer P    with --demo, when the demo store is created: its printer setting
                       (tcp://IP[:9100], escpos://QUEUE or a queue name; smoke tests)
+  --demo-paper P      with --demo, when the demo store is created: its paper (80, 58, a4)
 
   MOTORDESK_RENDERER=glow|wgpu   try only that renderer (default: glow, then wgpu on Windows)
 
@@ -41,6 +42,7 @@ struct Args {
     autologin: bool,
     no_print: bool,
     demo_printer: Option<String>,
+    demo_paper: Option<motordesk::store::Paper>,
 }
 
 fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
@@ -68,6 +70,15 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
             "--autologin" => a.autologin = true,
             "--no-print" => a.no_print = true,
             "--demo-printer" => a.demo_printer = Some(value("--demo-printer")?),
+            "--demo-paper" => {
+                use motordesk::store::Paper;
+                a.demo_paper = Some(match value("--demo-paper")?.as_str() {
+                    "80" => Paper::Ticket80,
+                    "58" => Paper::Ticket58,
+                    "a4" | "A4" => Paper::A4,
+                    other => return Err(format!("--demo-paper: 80, 58 or a4, not {other:?}")),
+                })
+            }
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown flag {other:?}")),
         }
@@ -82,6 +93,7 @@ fn prepare_demo(
     invoices: usize,
     autologin: bool,
     printer: Option<&str>,
+    paper: Option<motordesk::store::Paper>,
 ) -> Result<Option<Store>, String> {
     let db = data_dir.join(DB_FILE);
     let exists = Store::is_initialized(&db).map_err(|e| e.to_string())?;
@@ -104,6 +116,12 @@ fn prepare_demo(
             settings.printer = Some(p.to_string());
             store.save_settings(&settings).map_err(|e| e.to_string())?;
             log::info!("demo: printer set to {p}");
+        }
+        if let Some(paper) = paper {
+            let mut settings = store.settings().map_err(|e| e.to_string())?;
+            settings.receipt_format = paper;
+            store.save_settings(&settings).map_err(|e| e.to_string())?;
+            log::info!("demo: paper set to {}", paper.label());
         }
         log::info!(
             "demo data ready in {:.1} s: {report:?}",
@@ -224,6 +242,7 @@ fn main() -> ExitCode {
             args.demo_invoices,
             args.autologin,
             args.demo_printer.as_deref(),
+            args.demo_paper,
         ) {
             Ok(s) => s,
             Err(e) => {

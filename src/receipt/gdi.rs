@@ -150,14 +150,22 @@ fn bands(rows: std::ops::Range<u32>, x: i32, y: i32, sx: f64, sy: f64, raster_w:
 }
 
 /// Rows `row..row + rows` of `r` as a top-down 1-bit DIB: each row padded to a multiple
-/// of 4 bytes (GDI's stride), bit 1 = palette entry 1 (black).
+/// of 4 bytes (GDI's stride), the raster's bits inverted so that 0 = palette entry 0
+/// (black) and 1 = entry 1 (white). Why white as entry 1: a driver may paint the band with
+/// entry 1 and then mask entry 0 over it (Wine's PostScript driver does); with black as
+/// entry 1 that left a black hairline along band edges, with white nothing shows.
 pub fn dib_rows(r: &Raster, row: u32, rows: u32) -> Vec<u8> {
     let src = r.row_bytes() as usize;
     let stride = src.div_ceil(4) * 4;
-    let mut out = vec![0u8; stride * rows as usize];
+    let mut out = vec![0xffu8; stride * rows as usize];
     for i in 0..rows as usize {
         let from = (row as usize + i) * src;
-        out[i * stride..i * stride + src].copy_from_slice(&r.bits[from..from + src]);
+        for (o, b) in out[i * stride..i * stride + src]
+            .iter_mut()
+            .zip(&r.bits[from..from + src])
+        {
+            *o = !b;
+        }
     }
     out
 }
@@ -292,17 +300,18 @@ unsafe fn print_on(
                     biClrUsed: 2,
                     biClrImportant: 2,
                 },
+                // Entry 0 black, entry 1 white (`dib_rows` inverts the raster's bits).
                 colors: [
-                    RGBQUAD {
-                        rgbBlue: 255,
-                        rgbGreen: 255,
-                        rgbRed: 255,
-                        rgbReserved: 0,
-                    },
                     RGBQUAD {
                         rgbBlue: 0,
                         rgbGreen: 0,
                         rgbRed: 0,
+                        rgbReserved: 0,
+                    },
+                    RGBQUAD {
+                        rgbBlue: 255,
+                        rgbGreen: 255,
+                        rgbRed: 255,
                         rgbReserved: 0,
                     },
                 ],
@@ -497,7 +506,7 @@ mod tests {
     }
 
     #[test]
-    fn dib_rows_are_padded_to_four_bytes() {
+    fn dib_rows_are_inverted_and_padded_to_four_bytes() {
         // 72 dots = 9 bytes a row → 12-byte stride.
         let r = Raster {
             width: 72,
@@ -506,8 +515,12 @@ mod tests {
         };
         let d = dib_rows(&r, 1, 2);
         assert_eq!(d.len(), 24);
-        assert_eq!(&d[..9], &(9..18).collect::<Vec<u8>>()[..]);
-        assert_eq!(&d[9..12], &[0, 0, 0]);
-        assert_eq!(&d[12..21], &(18..27).collect::<Vec<u8>>()[..]);
+        let inverted = |range: std::ops::Range<u8>| range.map(|b| !b).collect::<Vec<u8>>();
+        assert_eq!(&d[..9], &inverted(9..18)[..]);
+        assert_eq!(&d[12..21], &inverted(18..27)[..]);
+        // Raster byte 9 = 0b0000_1001: its first dot is white → DIB bit 1 (entry 1, white);
+        // its fifth dot is black → DIB bit 0 (entry 0, black).
+        assert_eq!(d[0] & 0x80, 0x80);
+        assert_eq!(d[0] & 0x08, 0);
     }
 }
