@@ -615,10 +615,6 @@ impl AjustesPanel {
                 addr => Some(format!("tcp://{addr}")),
             };
         }
-        // A short ticket to the printer as chosen here, before saving: the person setting
-        // it up sees width, accents and the cut, or a Spanish reason (`receipt::print`).
-        let busy = self.test_print.busy();
-        let label = if busy {
         // The paper goes with the printer: a 58 mm roll takes a 384-dot raster, an 80 mm
         // one 576 dots, and the receipt is laid out for it (`receipt::ticket`).
         ui.label(RichText::new("Papel de la impresora").strong());
@@ -636,6 +632,10 @@ impl AjustesPanel {
             .small()
             .color(theme::GREY),
         );
+        // A short ticket to the printer as chosen here, before saving: the person setting
+        // it up sees width, accents and the cut, or a Spanish reason (`receipt::print`).
+        let busy = self.test_print.busy();
+        let label = if busy {
             "Imprimiendo…"
         } else {
             "Imprimir prueba"
