@@ -24,6 +24,11 @@ pub const PIN_MAX: usize = 6;
 const PIN_FAILURES: TableDefinition<&str, (u32, i64)> = TableDefinition::new("pin_failures");
 const PIN_ROW: &str = "@pin";
 const PREFIX: &str = "pin:";
+/// A manager's approval of an action the store itself refuses to a cashier (a voiding),
+/// kept for one use: "grant:<action>" → sealed `Approval`.
+const GRANT_PREFIX: &str = "grant:";
+/// How long a grant waits for the action it approves.
+const GRANT_SECS: i64 = 300;
 
 /// What a manager approves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -252,11 +257,15 @@ impl Store {
             at: Utc::now(),
         };
         let row = format!("approval:{}", approval.at.to_rfc3339());
+        let grant = format!("{GRANT_PREFIX}{action:?}");
         let txn = self.db().begin_write()?;
         {
+            let mut t = txn.open_table(SETTINGS)?;
             let sealed = self.seal_json("settings", row.as_bytes(), &approval)?;
-            txn.open_table(SETTINGS)?
-                .insert(row.as_str(), sealed.as_slice())?;
+            t.insert(row.as_str(), sealed.as_slice())?;
+            // The store's own check of a voiding takes this grant once.
+            let sealed = self.seal_json("settings", grant.as_bytes(), &approval)?;
+            t.insert(grant.as_str(), sealed.as_slice())?;
         }
         txn.commit()?;
         log::info!(
@@ -265,6 +274,27 @@ impl Store {
             self.account()
         );
         Ok(approval)
+    }
+}
+
+impl Store {
+    /// Takes (once) a manager's approval of `action` given in the last five minutes:
+    /// the store's own check for what a cashier may do only with one. The approving
+    /// administrator, or `None`.
+    pub(crate) fn take_grant(&self, action: ApprovalAction) -> StoreResult<Option<Approval>> {
+        let row = format!("{GRANT_PREFIX}{action:?}");
+        let txn = self.db().begin_write()?;
+        let grant = {
+            let mut t = txn.open_table(SETTINGS)?;
+            let Some(v) = t.remove(row.as_str())?.map(|v| v.value().to_vec()) else {
+                return Ok(None);
+            };
+            let a: Approval = self.open_json("settings", row.as_bytes(), &v)?;
+            let age = (Utc::now() - a.at).num_seconds();
+            ((0..=GRANT_SECS).contains(&age) && a.action == action).then_some(a)
+        };
+        txn.commit()?;
+        Ok(grant)
     }
 }
 
@@ -292,6 +322,22 @@ mod tests {
         assert_eq!(admin.manager_pin_state().unwrap(), (true, true));
         let ok = admin.approve("4321", ApprovalAction::CreditNote).unwrap();
         assert_eq!((ok.by.as_str(), ok.name.as_str()), ("admin", "Ana Admin"));
+        // Each approval leaves one grant for its action, taken once.
+        assert!(admin.take_grant(ApprovalAction::Void).unwrap().is_none());
+        assert_eq!(
+            admin
+                .take_grant(ApprovalAction::CreditNote)
+                .unwrap()
+                .unwrap()
+                .by,
+            "admin"
+        );
+        assert!(
+            admin
+                .take_grant(ApprovalAction::CreditNote)
+                .unwrap()
+                .is_none()
+        );
         admin
             .add_user("caja1", "turno1", "Carla", Role::Cajero)
             .unwrap();

@@ -147,7 +147,7 @@ impl VoidRefusal {
     pub fn mensaje(&self) -> String {
         match self {
             VoidRefusal::NotAdmin => {
-                "Solo un administrador puede anular comprobantes ante SUNAT.".into()
+                "Solo un administrador, o un cajero con el PIN de un administrador, puede anular comprobantes ante SUNAT.".into()
             }
             VoidRefusal::NotFound => "No se encontró el comprobante a anular.".into(),
             VoidRefusal::NotAccepted(s) => format!(
@@ -642,7 +642,12 @@ impl Store {
         let is_admin = self
             .user(self.account())?
             .is_some_and(|u| u.role == motordesk_core::Role::Administrador);
-        if !is_admin {
+        // A cashier voids only with a manager's PIN given just before (`approval`).
+        if !is_admin
+            && self
+                .take_grant(crate::store::ApprovalAction::Void)?
+                .is_none()
+        {
             return Ok(Err(VoidRefusal::NotAdmin));
         }
         let Some(inv) = self.get::<motordesk_core::Invoice>(id)? else {

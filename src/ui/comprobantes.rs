@@ -4,8 +4,10 @@
 //! selected document also shows its fiscal state with SUNAT and what the CDR said.
 
 use crate::receipt::ReceiptLayout;
+use crate::store::ApprovalAction;
 use crate::store::{FiscalRecord, InvoiceSummary, MAX_VOID_REASON, Shelf, StoreResult, VoidStatus};
 use crate::sync::VoidOutcome;
+use crate::ui::approval::Approver;
 use crate::ui::session::{PanelId, Session};
 use crate::ui::widgets::{self, Msg};
 use crate::ui::{printing, theme, worker::Job};
@@ -64,6 +66,8 @@ pub(super) struct ComprobantesPanel {
     print_job: Job<Result<String, String>>,
     void_form: Option<VoidForm>,
     void_job: Job<VoidResult>,
+    /// A cashier's voiding waits for a manager's PIN.
+    void_approver: Approver,
     msg: Option<Msg>,
 }
 
@@ -147,6 +151,13 @@ impl ComprobantesPanel {
         }
         egui::CentralPanel::default().show(ui, |ui| self.table(ui, s));
         self.preview_ui(ui.ctx());
+        if let Some(a) = self.void_approver.ui(ui.ctx(), s, &mut self.msg)
+            && let (Some(id), Some(form)) = (self.selected, &self.void_form)
+        {
+            log::info!("voiding of {id} approved by {}", a.by);
+            let reason = form.reason.clone();
+            self.start_void(ui.ctx(), s, id, Some(reason));
+        }
     }
 
     fn poll(&mut self, s: &mut Session) {
@@ -452,8 +463,9 @@ impl ComprobantesPanel {
         self.void_ui(ui, s, id, kind, &number);
     }
 
-    /// "Anular" (administrators only) for an accepted factura, boleta or note: the
-    /// reason, a confirmation, then `void_document` on a worker. While SUNAT has the
+    /// "Anular" for an accepted factura, boleta or note: the reason, a confirmation, a
+    /// manager's PIN when a cashier asks (the store takes that approval once,
+    /// `Store::take_grant`), then `void_document` on a worker. While SUNAT has the
     /// ticket, "Consultar anulación" asks again (`poll_voids`).
     fn void_ui(
         &mut self,
@@ -464,11 +476,11 @@ impl ComprobantesPanel {
         number: &str,
     ) {
         let Some(f) = &self.fiscal else { return };
-        if !s.is_admin() || kind == DocumentKind::NotaDeVenta {
+        if kind == DocumentKind::NotaDeVenta {
             return;
         }
         let w = ui.available_width();
-        let busy = self.void_job.busy();
+        let busy = self.void_job.busy() || self.void_approver.waiting();
         if f.void_pending() {
             ui.label(
                 RichText::new("Anulación en proceso: SUNAT aún no la confirma.")
@@ -568,6 +580,8 @@ impl ComprobantesPanel {
         }
         if cancel {
             self.void_form = None;
+        } else if go && !s.is_admin() {
+            self.void_approver.ask(ApprovalAction::Void);
         } else if go {
             let reason = form.reason.clone();
             self.start_void(ui.ctx(), s, id, Some(reason));

@@ -401,7 +401,12 @@ fn a_discount_above_the_limit_set_in_ajustes_needs_a_manager_pin() {
         let admin = new_store(dir.path());
         admin.set_manager_pin("2468").unwrap();
         admin
-            .add_user("caja1", "turno123", "Carla Caja", motordesk_core::Role::Cajero)
+            .add_user(
+                "caja1",
+                "turno123",
+                "Carla Caja",
+                motordesk_core::Role::Cajero,
+            )
             .unwrap();
         admin.save_product(oil_change()).unwrap();
         // The administrator sets the limit in Ajustes, on the keypad.

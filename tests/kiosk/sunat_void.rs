@@ -415,13 +415,14 @@ mod by_touch {
     }
 
     #[test]
-    fn a_cashier_gets_no_anular_button() {
+    fn a_cashier_voids_only_with_a_manager_pin() {
         let dir = tempfile::tempdir().unwrap();
         let standin = Standin::start(&[]);
         let (store, client) = shop(dir.path(), &standin);
         store
             .add_user("caja1", "turno-mañana", "Cajera Lucía", Role::Cajero)
             .unwrap();
+        store.set_manager_pin("2468").unwrap();
         boleta(&store, dec!(35));
         accept_all(&store, &client);
         let path = store.path().to_path_buf();
@@ -435,9 +436,35 @@ mod by_touch {
             "the store refuses too, not only the screen"
         );
         let mut h = kiosk(dir.path(), store);
+        let s = h.state().store().unwrap().clone();
         wait_for(&mut h, "documents list", |h| has(h, "B001-00000001"));
         h.get_by_label("B001-00000001").click();
         wait_for(&mut h, "the fiscal state", |h| has(h, "ACEPTADO"));
-        assert!(h.query_by_label("Anular").is_none());
+        click(&mut h, "Anular");
+        click(&mut h, "Motivo de la anulación");
+        h.get_by_label("Motivo de la anulación")
+            .type_text("Venta registrada por error");
+        h.run_steps(4);
+        click(&mut h, "Anular comprobante");
+        click(&mut h, "Sí, anular");
+        // The manager's PIN pad; a wrong PIN voids nothing.
+        wait_for(&mut h, "the pin pad", |h| {
+            has(h, "PIN de administrador: Anulación")
+        });
+        for d in ["1", "1", "1", "1", "Aceptar"] {
+            h.get_by_label(d).click();
+            h.run();
+        }
+        wait_for(&mut h, "the refusal", |h| has(h, "PIN incorrecto."));
+        assert!(s.pending_voids().unwrap().is_empty());
+        click(&mut h, "Sí, anular");
+        for d in ["2", "4", "6", "8", "Aceptar"] {
+            h.get_by_label(d).click();
+            h.run();
+        }
+        wait_for(&mut h, "the pending line", |h| {
+            has(h, "ANULACIÓN EN PROCESO")
+        });
+        assert_eq!(s.pending_voids().unwrap().len(), 1);
     }
 }
