@@ -30,6 +30,8 @@ pub(super) struct AjustesPanel {
     /// "Imprimir prueba": a short ticket to the printer being edited.
     test_print: Job<Result<String, String>>,
     test_msg: Option<Msg>,
+    /// "Guardar impresora y papel": only those two settings, by any user at the counter.
+    printer_save: Job<StoreResult<ShopSettings>>,
     save: Job<StoreResult<ShopSettings>>,
     enrollment: String,
     register: Job<SyncResult<ShopSettings>>,
@@ -148,7 +150,7 @@ impl AjustesPanel {
                 ui.separator();
                 self.sunat_sending(ui, s);
                 ui.separator();
-                self.printer(ui);
+                self.printer(ui, s);
                 ui.separator();
                 self.server(ui, s);
                 ui.separator();
@@ -163,6 +165,11 @@ impl AjustesPanel {
     fn poll(&mut self, s: &mut Session) {
         if let Some(p) = self.printers_job.poll() {
             self.printers = Some(p);
+        }
+        if let Some(saved) = self.printer_save.poll_ok(&mut self.test_msg) {
+            s.settings = saved;
+            self.test_msg = Some(Msg::ok("Impresora y papel guardados."));
+            s.changed();
         }
         if let Some(r) = self.test_print.poll() {
             self.test_msg = Some(match r {
@@ -540,7 +547,7 @@ impl AjustesPanel {
         widgets::maybe_message(ui, &self.sunat_msg);
     }
 
-    fn printer(&mut self, ui: &mut Ui) {
+    fn printer(&mut self, ui: &mut Ui, s: &Session) {
         let Some(e) = &mut self.edit else { return };
         ui.label(RichText::new("Impresora").strong().size(22.0));
         ui.horizontal_wrapped(|ui| {
@@ -640,24 +647,42 @@ impl AjustesPanel {
         } else {
             "Imprimir prueba"
         };
-        if ui
-            .add_enabled(
-                !busy,
-                Button::new(RichText::new(label).strong()).min_size(vec2(200.0, theme::TOUCH)),
-            )
-            .clicked()
-        {
-            let settings = e.clone();
-            self.test_msg = None;
-            self.test_print
-                .start(ui.ctx(), move || super::printing::print_test(&settings));
-        }
+        ui.horizontal_wrapped(|ui| {
+            if ui
+                .add_enabled(
+                    !busy,
+                    Button::new(RichText::new(label).strong()).min_size(vec2(200.0, theme::TOUCH)),
+                )
+                .clicked()
+            {
+                let settings = e.clone();
+                self.test_msg = None;
+                self.test_print
+                    .start(ui.ctx(), move || super::printing::print_test(&settings));
+            }
+            // The printer and its paper are the counter's business (a cashier sets up a
+            // new roll): saved on their own, over the stored settings, so no unsaved edit
+            // of the issuer's data rides along.
+            if ui
+                .add_enabled(
+                    !self.printer_save.busy(),
+                    Button::new(RichText::new("Guardar impresora y papel").strong())
+                        .min_size(vec2(240.0, theme::TOUCH)),
+                )
+                .clicked()
+            {
+                let mut next = s.settings.clone();
+                next.printer = e.printer.clone();
+                next.receipt_format = e.receipt_format;
+                let store = s.store.clone();
+                self.test_msg = None;
+                self.printer_save.start(ui.ctx(), move || {
+                    store.save_settings(&next)?;
+                    Ok(next)
+                });
+            }
+        });
         widgets::maybe_message(ui, &self.test_msg);
-        ui.label(
-            RichText::new("Toque «Guardar ajustes» para aplicar la impresora y el formato.")
-                .small()
-                .color(theme::GREY),
-        );
     }
 
     fn server(&mut self, ui: &mut Ui, s: &mut Session) {

@@ -1,7 +1,7 @@
 //! The paper width chosen in Ajustes › Impresora reaches the printer, by touch: at
 //! 1024×768 the cashier taps «Ticket 58 mm», «Imprimir prueba» sends a 384-dot raster to a
-//! network thermal printer (a local port-9100 stand-in), «Guardar ajustes» keeps the
-//! choice in the store, and a receipt reprinted afterwards is a 384-dot raster laid out
+//! network thermal printer (a local port-9100 stand-in), «Guardar impresora y papel» keeps
+//! the choice in the store, and a receipt reprinted afterwards is a 384-dot raster laid out
 //! for the 58 mm roll (same QR text, every text line inside the roll).
 
 use crate::receipt_common::*;
@@ -59,8 +59,10 @@ fn the_58_mm_choice_prints_384_dots_and_is_kept() {
         has(h, "Prueba impresa")
     });
 
-    click(&mut h, "Guardar ajustes");
-    wait_for(&mut h, "the saved note", |h| has(h, "Ajustes guardados."));
+    click(&mut h, "Guardar impresora y papel");
+    wait_for(&mut h, "the saved note", |h| {
+        has(h, "Impresora y papel guardados.")
+    });
     let store = h.state().store().expect("logged in").clone();
     assert_eq!(store.settings().unwrap().receipt_format, Paper::Ticket58);
 
