@@ -40,7 +40,7 @@ use uuid::Uuid;
 /// else is refused before it is stored.
 const MAGIC: &[u8; 8] = b"MDBACK1\n";
 const SUFFIX: &str = ".mdbk";
-/// Environment variable: the largest kiosk backup taken, in MB (default 256).
+/// Environment variable: the largest kiosk backup taken, in MB (default 1024).
 pub const MAX_ENV: &str = "MOTORDESK_BACKUP_MAX_MB";
 /// A restore session lasts this long.
 const SESSION_MINUTES: i64 = 30;

@@ -19,9 +19,10 @@ pub const RESTORE_BACKUPS: &str = "/v1/restore/backups";
 /// key and a new device token (the old one stops working).
 pub const RESTORE_CLAIM: &str = "/v1/restore/claim";
 
-/// Largest snapshot the server takes and a kiosk makes by default (256 MiB); a store
+/// Largest snapshot the server takes and a kiosk makes by default (1 GiB: a store holds
+/// about 10 KB per document with its signed XML, so some 100,000 documents); a store
 /// past it is refused with a clear message on both sides.
-pub const MAX_BACKUP_BYTES: usize = 256 * 1024 * 1024;
+pub const MAX_BACKUP_BYTES: usize = 1024 * 1024 * 1024;
 /// Backups kept per kiosk; an upload past it deletes the oldest.
 pub const BACKUPS_KEPT: usize = 3;
 
