@@ -16,14 +16,18 @@ pub(super) const BUTTON: &str = "Buscar en SUNAT/RENIEC";
 #[derive(Default)]
 pub(super) struct LookupButton {
     job: Job<Result<LookupResult, LookupError>>,
-    /// What the last lookup said (found, not found, offline…), shown under the button.
+    /// Why the last lookup brought nothing (not found, offline…), under the button.
     pub(super) msg: Option<Msg>,
+    /// "Datos de SUNAT cargados." beside the button after a lookup that found it (the
+    /// estado/condición line says the rest: one line, not two, at 768 px).
+    found: Option<String>,
 }
 
 impl LookupButton {
     /// Forgets the last message (a new form, another customer).
     pub(super) fn clear(&mut self) {
         self.msg = None;
+        self.found = None;
     }
 
     /// Draws the button for the number `typed`; returns the result once, when it
@@ -48,6 +52,12 @@ impl LookupButton {
             {
                 self.start(ui.ctx(), s, k, typed);
             }
+            if let Some(f) = &self.found
+                && !busy
+            {
+                ui.label(RichText::new(f).color(theme::GREEN));
+                return;
+            }
             let why = match (kind, connectivity) {
                 (_, Connectivity::Disabled) => Some("Sin servidor: ingrese los datos a mano."),
                 (_, Connectivity::Offline) => Some("Sin conexión: ingrese los datos a mano."),
@@ -70,7 +80,7 @@ impl LookupButton {
             self.msg = Some(Msg::error(e.mensaje()));
             return;
         }
-        self.msg = None;
+        self.clear();
         let store = s.store.clone();
         let typed = typed.to_string();
         self.job.start(ctx, move || {
@@ -84,14 +94,7 @@ impl LookupButton {
     fn poll(&mut self, s: &mut Session) -> Option<LookupResult> {
         match self.job.poll()? {
             Ok(r) => {
-                let text = match &r.taxpayer {
-                    Some(t) => format!("{}: {} · {}", r.kind.register(), r.name, t.label()),
-                    None => format!("{}: {}", r.kind.register(), r.name),
-                };
-                self.msg = Some(match &r.taxpayer {
-                    Some(t) if !t.is_good() => Msg::warn(text),
-                    _ => Msg::ok(text),
-                });
+                self.found = Some(format!("Datos de {} cargados.", r.kind.register()));
                 if let Some(t) = &r.taxpayer {
                     s.taxpayers.insert(r.number.clone(), t.clone());
                 }

@@ -161,7 +161,7 @@ fn clientes_lookup_fills_and_saves_the_status_then_ventas_warns_before_the_factu
     type_into(h, "Número de documento", "20601111111");
     assert!(button_enabled(h, BUTTON), "11 digits online: enabled");
     tap(h, BUTTON);
-    wait_for_text(h, "FERRETERIA LOS ANDES S.A.C. · BAJA DE OFICIO / HABIDO");
+    wait_for_text(h, "Datos de SUNAT cargados.");
     assert!(has(h, "BAJA DE OFICIO / HABIDO"), "the status badge");
     // The form grew (message, status line): the button may be below the fold.
     crate::screen::click(h, "Guardar cliente");
@@ -226,7 +226,9 @@ fn ventas_looks_up_a_dni_says_not_found_and_is_off_offline() {
     let h = &mut b.h;
     wait_for(h, "quick key", |h| has(h, "Cambio de aceite"));
     type_into(h, "Buscar cliente (nombre, DNI o RUC)", "45678912");
-    wait_for(h, "no local customer", |h| has(h, "Sin resultados"));
+    wait_for(h, "no local customer", |h| {
+        has(h, "Ningún cliente con ese número")
+    });
     assert!(button_enabled(h, BUTTON));
     tap(h, BUTTON);
     wait_for_text(h, "PEREZ QUISPE JUAN CARLOS · DNI 45678912");
@@ -240,7 +242,9 @@ fn ventas_looks_up_a_dni_says_not_found_and_is_off_offline() {
 
     // A DNI RENIEC does not have: told in Spanish, the search stays usable.
     type_into(h, "Buscar cliente (nombre, DNI o RUC)", "11111111");
-    wait_for(h, "no local customer", |h| has(h, "Sin resultados"));
+    wait_for(h, "no local customer", |h| {
+        has(h, "Ningún cliente con ese número")
+    });
     tap(h, BUTTON);
     wait_for_text(h, "RENIEC no tiene registrado el DNI 11111111");
 

@@ -134,10 +134,13 @@ impl CustomerPicker {
                 }
             }
             if self.hits.is_empty() && !self.job.busy() {
-                ui.label(
-                    RichText::new("Sin resultados. Registre al cliente en Clientes.")
-                        .color(theme::GREY),
-                );
+                // A DNI/RUC typed gets the lookup button below instead of the advice.
+                let text = if LookupKind::of_typed(&q).is_some() {
+                    "Ningún cliente con ese número."
+                } else {
+                    "Sin resultados. Registre al cliente en Clientes."
+                };
+                ui.label(RichText::new(text).color(theme::GREY));
             }
         });
         // A document number nobody here has: the registers may know it.
