@@ -42,34 +42,32 @@ impl LookupButton {
             Connectivity::Online | Connectivity::Reconnected
         );
         let busy = self.job.busy();
-        ui.horizontal_wrapped(|ui| {
-            let label = if busy { "Buscando…" } else { BUTTON };
-            let b = Button::new(RichText::new(label).size(18.0)).min_size(vec2(0.0, theme::TOUCH));
-            if ui
-                .add_enabled(online && kind.is_some() && !busy, b)
-                .clicked()
-                && let Some(k) = kind
-            {
-                self.start(ui.ctx(), s, k, typed);
-            }
-            if let Some(f) = &self.found
-                && !busy
-            {
-                ui.label(RichText::new(f).color(theme::GREEN));
-                return;
-            }
-            let why = match (kind, connectivity) {
-                (_, Connectivity::Disabled) => Some("Sin servidor: ingrese los datos a mano."),
-                (_, Connectivity::Offline) => Some("Sin conexión: ingrese los datos a mano."),
-                (None, _) => Some("DNI de 8 dígitos o RUC de 11."),
-                _ => None,
-            };
-            if let Some(w) = why
-                && !busy
-            {
-                ui.label(RichText::new(w).color(theme::GREY));
-            }
-        });
+        let label = if busy { "Buscando…" } else { BUTTON };
+        let b = Button::new(RichText::new(label).size(18.0)).min_size(vec2(0.0, theme::TOUCH));
+        if ui
+            .add_enabled(online && kind.is_some() && !busy, b)
+            .clicked()
+            && let Some(k) = kind
+        {
+            self.start(ui.ctx(), s, k, typed);
+        }
+        // One short line under the button (beside it, the text wrapped mid-phrase in the
+        // 450 px form column at 1024×768).
+        let why = match (kind, connectivity) {
+            (_, Connectivity::Disabled) => Some("Sin servidor: ingrese los datos a mano."),
+            (_, Connectivity::Offline) => Some("Sin conexión: ingrese los datos a mano."),
+            (None, _) => Some("DNI de 8 dígitos o RUC de 11."),
+            _ => None,
+        };
+        let note = match (&self.found, why) {
+            _ if busy => None,
+            (Some(f), _) => Some((f.as_str(), theme::GREEN)),
+            (None, Some(w)) => Some((w, theme::GREY)),
+            (None, None) => None,
+        };
+        if let Some((text, colour)) = note {
+            ui.label(RichText::new(text).color(colour));
+        }
         widgets::maybe_message(ui, &self.msg);
         found
     }
