@@ -206,7 +206,7 @@ impl ClientesPanel {
             f.fill(r);
         }
         if let Some(t) = f.status() {
-            lookup::status_line(ui, t);
+            lookup::status_line(ui, t, true);
         }
         let name_label = if f.kind == IdKind::Ruc {
             "Razón social"

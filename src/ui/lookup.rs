@@ -107,9 +107,10 @@ impl LookupButton {
     }
 }
 
-/// The RUC's standing as a coloured line: green ACTIVO / HABIDO, red otherwise, with
-/// when it was checked.
-pub(super) fn status_line(ui: &mut Ui, t: &TaxpayerStatus) {
+/// The RUC's standing as a coloured line: green ACTIVO / HABIDO, red otherwise; with
+/// when it was checked where there is room (the Clientes form; in the 430 px Ventas column
+/// at 1024×768 the time wrapped to a second line, and the warning says it anyway).
+pub(super) fn status_line(ui: &mut Ui, t: &TaxpayerStatus, with_time: bool) {
     ui.horizontal_wrapped(|ui| {
         ui.label("SUNAT:");
         let colour = if t.is_good() {
@@ -118,13 +119,15 @@ pub(super) fn status_line(ui: &mut Ui, t: &TaxpayerStatus) {
             theme::RED
         };
         widgets::badge(ui, &t.label(), colour);
-        ui.label(
-            RichText::new(format!(
-                "consultado {}",
-                motordesk_core::lima_display(t.checked_at)
-            ))
-            .small()
-            .color(theme::GREY),
-        );
+        if with_time {
+            ui.label(
+                RichText::new(format!(
+                    "consultado {}",
+                    motordesk_core::lima_display(t.checked_at)
+                ))
+                .small()
+                .color(theme::GREY),
+            );
+        }
     });
 }

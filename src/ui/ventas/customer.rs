@@ -102,7 +102,7 @@ impl CustomerPicker {
         if b.id.kind == IdKind::Ruc
             && let Some(t) = s.taxpayers.get(&b.id.number)
         {
-            lookup::status_line(ui, t);
+            lookup::status_line(ui, t, false);
         }
         let w = ui.available_width().min(520.0);
         widgets::search_field(ui, "Buscar cliente (nombre, DNI o RUC)", &mut self.query, w);
