@@ -2,7 +2,9 @@
 //!
 //! 1. A durable sale (5-line boleta; and with customer, vehicle and km) against the fsync
 //!    floor (append 2 KiB + `sync_data`) and SQLite (WAL, synchronous=FULL and NORMAL)
-//!    writing the same invoice rows, interleaved round by round so disk noise hits all.
+//!    writing the same invoice rows, interleaved round by round so disk noise hits all;
+//!    and the same sale without redb's quick repair, the price of a fast start after a
+//!    power cut (see benches/crash_start.rs for the other side).
 //! 2. Customer search per keystroke at 1k/10k/100k customers: the in-memory index, the
 //!    same with the hits opened, the old scan (opens every customer), and SQLite FTS5
 //!    over the same names; index build time and memory.
@@ -209,7 +211,8 @@ fn sale_bench(dir: &Path) {
     let block = vec![0x5au8; 2048];
     let mut full = Sqlite::open(&dir.join("full.sqlite"), "FULL");
     let mut normal = Sqlite::open(&dir.join("normal.sqlite"), "NORMAL");
-    let (mut s_floor, mut s_full, mut s_normal, mut s_sale, mut s_vehicle) = (
+    let (mut s_floor, mut s_full, mut s_normal, mut s_sale, mut s_vehicle, mut s_plain) = (
+        Samples::new(),
         Samples::new(),
         Samples::new(),
         Samples::new(),
@@ -225,6 +228,11 @@ fn sale_bench(dir: &Path) {
         s_full.time(|| full.sale(&json, &lines));
         s_normal.time(|| normal.sale(&json, &lines));
         s_sale.time(|| store.issue_invoice(draft(false, 0)).expect("issue"));
+        // The same sale without redb's quick repair (one fsync less, a whole-file repair
+        // after a power cut): its price, in the same rounds.
+        motordesk::store::set_quick_repair(false);
+        s_plain.time(|| store.issue_invoice(draft(false, 0)).expect("issue"));
+        motordesk::store::set_quick_repair(true);
         km += 100;
         s_vehicle.time(|| {
             store
@@ -255,6 +263,10 @@ fn sale_bench(dir: &Path) {
     );
     row("MotorDesk: 5-line boleta, one durable transaction", &s_sale);
     row("MotorDesk: same with customer, vehicle and km", &s_vehicle);
+    row(
+        "MotorDesk: 5-line boleta without quick repair (anchor)",
+        &s_plain,
+    );
     println!(
         "\nSQLite FULL file + WAL after {rounds} sales: {:.0} KiB",
         (size(&dir.join("full.sqlite")) + size(&dir.join("full.sqlite-wal"))) as f64 / 1024.0

@@ -49,6 +49,8 @@ pub use parked::{MAX_PARKED, ParkError, ParkedTicket};
 pub use queries::InvoiceSummary;
 #[doc(hidden)]
 pub use reopen::BackendWrap;
+#[doc(hidden)]
+pub use reopen::set_quick_repair;
 pub use screen_prefs::{SCREEN_PREFS_FILE, ScreenPrefs, ScreenTheme};
 pub use sealed_file::SEALED_FILE_TAG;
 pub use search::{MAX_QUERY, SearchStats, Shelf};
