@@ -26,6 +26,7 @@ mod server_slot;
 mod settings;
 mod shift;
 mod shop;
+mod storage;
 mod tables;
 mod throttle;
 
@@ -56,6 +57,10 @@ pub use sealed_file::SEALED_FILE_TAG;
 pub use search::{MAX_QUERY, SearchStats, Shelf};
 pub use settings::{Issuer, Paper, SUNAT_TEST_RUC, ShopSettings};
 pub use shift::{ShiftClose, ShiftReport};
+pub use storage::{
+    CRITICAL_FREE, Compaction, DiskLevel, DiskSpace, StorageInfo, WARN_FREE, disk_level,
+    disk_space, file_and_disk,
+};
 
 use chrono::{DateTime, Utc};
 use keyslots::KeySlot;

@@ -106,6 +106,41 @@ impl Slot {
         ))
     }
 
+    /// Runs `f` with the database to itself while other clones of the store live (the
+    /// Compactar button). The handle is taken out of the slot, so every new transaction
+    /// queues on the reopen lock held here and continues with the same handle afterwards:
+    /// nothing is refused or lost. Transactions already in flight get `patience` to end;
+    /// if one outlives it (a long read), nothing is done and `TransactionInProgress` says so.
+    pub(super) fn exclusive<T>(
+        &self,
+        patience: Duration,
+        f: impl FnOnce(&mut Database) -> T,
+    ) -> StoreResult<T> {
+        // A failed handle is reopened first (reopen takes the lock itself).
+        self.get().0?;
+        let _one = self
+            .reopening
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let taken = self
+            .current
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        let Some(mut handle) = taken else {
+            return Err(StoreError::Reopening(redb::Error::DatabaseClosed));
+        };
+        let started = Instant::now();
+        while Arc::strong_count(&handle.db) > 1 && started.elapsed() < patience {
+            std::thread::sleep(POLL);
+        }
+        let out = Arc::get_mut(&mut handle.db).map(f);
+        *self.current.write().unwrap_or_else(PoisonError::into_inner) = Some(handle);
+        out.ok_or(StoreError::Compact(
+            redb::CompactionError::TransactionInProgress,
+        ))
+    }
+
     /// How many times the file was reopened after a failure.
     pub(super) fn reopens(&self) -> u64 {
         self.reopens.load(Ordering::Relaxed)

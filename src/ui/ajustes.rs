@@ -65,6 +65,8 @@ pub(super) struct AjustesPanel {
     sunat_msg: Option<Msg>,
     /// Backups to the server (`respaldo.rs`).
     respaldo: crate::ui::respaldo::RespaldoBlock,
+    /// File size, free disk space and Compactar (`almacenamiento.rs`).
+    almacenamiento: crate::ui::almacenamiento::AlmacenamientoBlock,
 }
 
 /// Where this kiosk sends its own documents, as typed in Ajustes.
@@ -155,6 +157,8 @@ impl AjustesPanel {
                 self.server(ui, s);
                 ui.separator();
                 self.respaldo.ui(ui, s);
+                ui.separator();
+                self.almacenamiento.ui(ui, s);
                 ui.separator();
                 self.users_ui(ui, s);
                 ui.separator();

@@ -4,6 +4,7 @@
 //! flota, sincronizacion, ajustes), plus the shell (`app`), login and shared widgets.
 
 mod ajustes;
+mod almacenamiento;
 mod app;
 mod approval;
 mod cierre;

@@ -95,3 +95,69 @@ pub(super) fn fiscal_badge(
     .on_hover_text(hover)
     .clicked()
 }
+
+/// What the disk badge last read, and when; kept in egui's memory so the top bar needs no
+/// new state of its own.
+#[derive(Default)]
+struct DiskWatch {
+    /// (store file size, free bytes on its disk).
+    last: Option<(u64, u64)>,
+    job: crate::ui::worker::Job<std::io::Result<(u64, crate::store::DiskSpace)>>,
+    read_at: Option<std::time::Instant>,
+    /// Session revision at the last read: a sale reads again at once.
+    revision: u64,
+}
+
+/// How often the free space is read when nothing is sold.
+const DISK_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Beside the sync indicator: "DISCO: QUEDAN 180 MB" (amber) once free space falls under
+/// `store::disk_level`'s threshold, red when critical, long before a sale could fail;
+/// true when touched (opens Ajustes, where Almacenamiento is). Read on a worker every 30 s
+/// and after each change (a sale, a pull).
+pub(super) fn disk_badge(ui: &mut Ui, session: &crate::ui::session::Session, size: f32) -> bool {
+    use std::sync::{Arc, Mutex};
+    let id = egui::Id::unique("disk_watch");
+    let watch = ui.ctx().data_mut(|d| {
+        d.get_temp_mut_or_default::<Arc<Mutex<DiskWatch>>>(id)
+            .clone()
+    });
+    let mut w = watch
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(r) = w.job.poll() {
+        match r {
+            Ok((file, disk)) => w.last = Some((file, disk.free)),
+            Err(e) => log::warn!("reading the free disk space: {e}"),
+        }
+    }
+    let due = w.read_at.is_none_or(|t| t.elapsed() >= DISK_EVERY) || w.revision != session.revision;
+    if due && !w.job.busy() {
+        let path = session.store.path().to_path_buf();
+        w.job
+            .start(ui.ctx(), move || crate::store::file_and_disk(&path));
+        w.read_at = Some(std::time::Instant::now());
+        w.revision = session.revision;
+    }
+    // The 30 s read needs a frame to start it even when nobody touches the screen.
+    ui.ctx().request_repaint_after(DISK_EVERY);
+    let Some((file, free)) = w.last else {
+        return false;
+    };
+    let level = crate::store::disk_level(file, free);
+    let Some((why, colour)) = crate::ui::almacenamiento::advice(level) else {
+        return false;
+    };
+    let free = crate::ui::almacenamiento::bytes(free);
+    let text = if size < 18.0 {
+        format!("⚠ DISCO: {free}")
+    } else {
+        format!("⚠ DISCO: QUEDAN {free}")
+    };
+    ui.add(
+        Button::new(RichText::new(text).size(size).strong().color(colour))
+            .min_size(vec2(0.0, theme::TOUCH)),
+    )
+    .on_hover_text(why)
+    .clicked()
+}

@@ -31,6 +31,7 @@ mod receipts_at_rest;
 mod scanner;
 mod search_index;
 mod security;
+mod storage;
 mod store;
 mod sunat_dispatch;
 mod sunat_send;

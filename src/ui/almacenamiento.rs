@@ -1,0 +1,161 @@
+//! The "Almacenamiento" block of Ajustes: how big the data file is, how much room its
+//! disk has left, how many documents it holds, and Compactar (administrator), which gives
+//! the file's free pages back to the disk and says the size before and after. All of it
+//! runs on workers; the warning thresholds are `store::disk_level`'s.
+
+use crate::store::{Compaction, DiskLevel, StorageInfo, StoreError, StoreResult, disk_level};
+use crate::ui::session::Session;
+use crate::ui::widgets::{self, Msg};
+use crate::ui::{theme, worker::Job};
+use egui::{Button, RichText, Ui, vec2};
+
+#[derive(Default)]
+pub(super) struct AlmacenamientoBlock {
+    info: Option<StorageInfo>,
+    job: Job<StoreResult<StorageInfo>>,
+    /// Session revision when `info` was read: a sale or a pull reads it again.
+    seen: Option<u64>,
+    compact: Job<StoreResult<Compaction>>,
+    msg: Option<Msg>,
+}
+
+/// "350 KB", "28,4 MB", "12,3 GB" (Peruvian decimal comma, never split from the unit).
+pub(super) fn bytes(n: u64) -> String {
+    const MB: f64 = 1024.0 * 1024.0;
+    let n = n as f64;
+    let s = if n >= 1024.0 * MB {
+        format!("{:.1}\u{a0}GB", n / (1024.0 * MB))
+    } else if n >= MB {
+        format!("{:.1}\u{a0}MB", n / MB)
+    } else {
+        format!("{:.0}\u{a0}KB", (n / 1024.0).ceil())
+    };
+    s.replace('.', ",")
+}
+
+/// "2.012" (thousands with a point, as on Peruvian receipts).
+fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// What to tell the shop about a disk at `level`, and in which colour.
+pub(super) fn advice(level: DiskLevel) -> Option<(&'static str, egui::Color32)> {
+    match level {
+        DiskLevel::Ok => None,
+        DiskLevel::Low => Some((
+            "Queda poco espacio en el disco. Libere espacio (o avise al técnico) antes de que se llene: con el disco lleno no se pueden guardar ventas.",
+            theme::AMBER,
+        )),
+        DiskLevel::Critical => Some((
+            "El disco está casi lleno: las próximas ventas pueden no guardarse. Libere espacio ahora (o avise al técnico).",
+            theme::RED,
+        )),
+    }
+}
+
+impl AlmacenamientoBlock {
+    pub(super) fn ui(&mut self, ui: &mut Ui, s: &mut Session) {
+        if let Some(r) = self.job.poll() {
+            match r {
+                Ok(info) => self.info = Some(info),
+                Err(e) => {
+                    log::warn!("reading the storage figures: {e}");
+                    self.msg = Some(Msg::error(e.mensaje()));
+                }
+            }
+        }
+        if let Some(r) = self.compact.poll() {
+            self.msg = Some(match r {
+                Ok(c) => Msg::ok(format!(
+                    "Compactado: el archivo pasó de {} a {}.",
+                    bytes(c.before),
+                    bytes(c.after)
+                )),
+                Err(StoreError::Compact(redb::CompactionError::TransactionInProgress)) => {
+                    Msg::warn(
+                        "No se compactó: otra tarea seguía usando los datos. Vuelva a intentar en un momento.",
+                    )
+                }
+                Err(e) => {
+                    log::warn!("compacting the store: {e}");
+                    Msg::error(e.mensaje())
+                }
+            });
+            self.seen = None;
+        }
+        if self.seen != Some(s.revision) && !self.job.busy() && !self.compact.busy() {
+            let store = s.store.clone();
+            self.job.start(ui.ctx(), move || store.storage());
+            self.seen = Some(s.revision);
+        }
+        ui.label(RichText::new("Almacenamiento").strong().size(22.0));
+        match &self.info {
+            Some(info) => {
+                ui.label(format!(
+                    "Archivo de datos: {} · {} comprobantes",
+                    bytes(info.file_bytes),
+                    count(info.documents)
+                ));
+                let level = disk_level(info.file_bytes, info.disk.free);
+                let free = RichText::new(format!(
+                    "Espacio libre en el disco: {} de {}",
+                    bytes(info.disk.free),
+                    bytes(info.disk.total)
+                ));
+                match advice(level) {
+                    Some((text, colour)) => {
+                        ui.label(free.strong().color(colour));
+                        ui.label(RichText::new(text).color(colour));
+                    }
+                    None => {
+                        ui.label(free);
+                    }
+                }
+            }
+            None => {
+                ui.label(RichText::new("Leyendo…").color(theme::GREY));
+            }
+        }
+        ui.label(
+            "Compactar devuelve al disco el espacio que el archivo ya no usa. Mientras tanto las ventas esperan unos segundos; ninguna se pierde.",
+        );
+        widgets::maybe_message(ui, &self.msg);
+        let busy = self.compact.busy();
+        let label = if busy { "Compactando…" } else { "Compactar" };
+        if ui
+            .add_enabled(
+                s.is_admin() && !busy,
+                Button::new(RichText::new(label).strong()).min_size(vec2(220.0, 56.0)),
+            )
+            .on_disabled_hover_text("Solo un administrador puede compactar.")
+            .clicked()
+        {
+            let store = s.store.clone();
+            self.msg = None;
+            self.compact.start(ui.ctx(), move || store.compact_now());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_and_counts_read_the_peruvian_way() {
+        assert_eq!(bytes(300), "1\u{a0}KB");
+        assert_eq!(bytes(28 * 1024 * 1024 + 400 * 1024), "28,4\u{a0}MB");
+        assert_eq!(bytes(12 * 1024 * 1024 * 1024), "12,0\u{a0}GB");
+        assert_eq!(count(7), "7");
+        assert_eq!(count(2012), "2.012");
+        assert_eq!(count(100_200), "100.200");
+    }
+}
