@@ -273,6 +273,8 @@ impl Store {
                 "last_shift_close",
                 serde_json::to_vec(&closed_at)?.as_slice(),
             )?;
+            // The closed shift goes off this PC at the next sync (sync::backup).
+            crate::store::backup::request_in(&txn)?;
         }
         txn.commit()?;
         log::info!(

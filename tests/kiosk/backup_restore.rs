@@ -373,3 +373,31 @@ fn the_first_start_screen_restores_a_kiosk_and_ajustes_shows_its_backup() {
         }
     }
 }
+
+#[test]
+fn a_caja_close_asks_for_a_backup_that_the_next_sync_uploads() {
+    let server = Server::start_with(&[]);
+    let kiosk = Kiosk::registered(&server);
+    let client = kiosk.client();
+    upload_backup(&kiosk.store, &client, MAX_BACKUP_BYTES).unwrap();
+    assert!(!kiosk.store.backup_status().unwrap().due(chrono::Utc::now()));
+    kiosk.issue(1);
+    sync_once(&kiosk.store, &client).unwrap();
+    kiosk.store.set_manager_pin("2468").unwrap();
+    kiosk
+        .store
+        .close_shift(motordesk::store::ShiftClose {
+            counted: rust_decimal::Decimal::ZERO,
+            pin: "2468".into(),
+            override_reason: None,
+        })
+        .unwrap();
+    let status = kiosk.store.backup_status().unwrap();
+    assert!(status.requested.is_some(), "the close asked for a backup");
+    assert!(status.due(chrono::Utc::now()));
+    // What the sync thread does after a good sync.
+    assert!(motordesk::sync::backup_due(&kiosk.store));
+    upload_backup(&kiosk.store, &client, MAX_BACKUP_BYTES).unwrap();
+    let status = kiosk.store.backup_status().unwrap();
+    assert!(status.requested.is_none() && !status.due(chrono::Utc::now()));
+}
