@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the kiosk's protocol and fault tests (sync_*, a chain's shops, sunat_dispatch,
-# sunat_void, accounts) against servers on PostgreSQL instead of redb: starts a throwaway
+# sunat_void, accounts, backup_restore) against servers on PostgreSQL instead of redb: starts a throwaway
 # PostgreSQL cluster (initdb + pg_ctl on a free loopback port, as the postgres user when
 # run as root), points MOTORDESK_TEST_POSTGRES at it (a --test-faults server then keeps
 # its data in a database named after its --db path), and stops the cluster at the end.
@@ -27,7 +27,7 @@ trap stop EXIT
 export MOTORDESK_TEST_POSTGRES="postgres://postgres@127.0.0.1:$PORT"
 echo "test-postgres: cluster on port $PORT"
 cargo build -p motordesk-server
-cargo test --test kiosk -- sync_server:: sync_faults:: sync_conflicts:: sync_tenants:: sunat_dispatch:: sunat_void:: accounts:: "$@"
+cargo test --test kiosk -- sync_server:: sync_faults:: sync_conflicts:: sync_tenants:: sunat_dispatch:: sunat_void:: accounts:: backup_restore:: "$@"
 DBS="$(psql -h 127.0.0.1 -p "$PORT" -U postgres -tAc "select count(*) from pg_database where datname like 'md\_%'")"
 echo "test-postgres: the tests' servers used $DBS PostgreSQL databases"
 [ "$DBS" -gt 0 ] || { echo "test-postgres: no server used PostgreSQL" >&2; exit 1; }
