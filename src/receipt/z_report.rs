@@ -72,17 +72,15 @@ pub fn z_report(report: &ShiftReport, s: &ShopSettings) -> ReceiptLayout {
     b.gap(1.0);
     b.para("NOTAS DE CRÉDITO", X0, X1, bold, Align::Left);
     for m in t.methods.iter().filter(|m| !m.refunds.is_zero()) {
-        b.pair(
-            m.method.label(),
-            &format!("-{}", soles(m.refunds)),
-            X0 + 3.0,
-            X1,
-            body,
-        );
+        b.pair(m.method.label(), &minus(m.refunds), X0 + 3.0, X1, body);
     }
     b.pair(
-        &format!("Total devuelto ({} notas)", t.credit_notes),
-        &format!("-{}", soles(t.refunds_total())),
+        &format!(
+            "Total devuelto ({} {})",
+            t.credit_notes,
+            if t.credit_notes == 1 { "nota" } else { "notas" }
+        ),
+        &minus(t.refunds_total()),
         X0,
         X1,
         bold,
@@ -100,19 +98,13 @@ pub fn z_report(report: &ShiftReport, s: &ShopSettings) -> ReceiptLayout {
     );
     b.pair(
         "Devoluciones en efectivo",
-        &format!("-{}", soles(t.cash_refunds())),
+        &minus(t.cash_refunds()),
         X0 + 3.0,
         X1,
         body,
     );
     b.pair("Ingresos", &soles(report.cash_in()), X0 + 3.0, X1, body);
-    b.pair(
-        "Retiros",
-        &format!("-{}", soles(report.cash_out())),
-        X0 + 3.0,
-        X1,
-        body,
-    );
+    b.pair("Retiros", &minus(report.cash_out()), X0 + 3.0, X1, body);
     b.gap(0.8);
     b.pair(
         "Efectivo esperado",
@@ -176,6 +168,15 @@ pub fn z_report(report: &ShiftReport, s: &ShopSettings) -> ReceiptLayout {
         qr_payload: None,
         issued_at: report.closed_at,
         issuer: iss.razon_social.clone(),
+    }
+}
+
+/// What leaves the drawer, with its sign ("-S/ 20.00"); nothing is "S/ 0.00".
+fn minus(d: Decimal) -> String {
+    if d.is_zero() {
+        soles(d)
+    } else {
+        format!("-{}", soles(d))
     }
 }
 

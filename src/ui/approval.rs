@@ -17,7 +17,8 @@ pub(super) struct PinPad {
 impl PinPad {
     /// Opens the pad for `action`.
     pub(super) fn ask(&mut self, action: ApprovalAction) {
-        let title = format!("PIN de administrador: {}", action.label());
+        // One line over the keypad (292 px): "PIN: Cierre de caja".
+        let title = format!("PIN: {}", action.label());
         self.open = Some((action, Keypad::new(title, "", false).masked()));
     }
 

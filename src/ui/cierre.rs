@@ -48,6 +48,8 @@ pub(super) struct CajaPanel {
     closed: Option<ShiftReport>,
     preview: Option<ReceiptLayout>,
     msg: Option<Msg>,
+    /// Where the Z ticket went (saved, printed, failed), beside the close's own message.
+    print_msg: Option<Msg>,
 }
 
 impl CajaPanel {
@@ -67,6 +69,7 @@ impl CajaPanel {
             }
         });
         widgets::maybe_message(ui, &self.msg);
+        widgets::maybe_message(ui, &self.print_msg);
         egui::ScrollArea::vertical()
             .id_salt("caja_scroll")
             .auto_shrink(false)
@@ -124,7 +127,7 @@ impl CajaPanel {
             s.changed();
         }
         if let Some(r) = self.print_job.poll() {
-            self.msg = Some(match r {
+            self.print_msg = Some(match r {
                 Ok(t) => Msg::info(t),
                 Err(t) => Msg::warn(t),
             });
@@ -139,6 +142,7 @@ impl CajaPanel {
             s.receipts_dir(),
             s.print,
         );
+        self.print_msg = Some(Msg::info("Imprimiendo el cierre de caja…"));
         self.print_job.start(ctx, move || {
             printing::save_and_print_z(&store, &rep, &settings, &dir, on)
         });
@@ -193,8 +197,9 @@ impl CajaPanel {
                     ui.end_row();
                 }
                 ui.strong(format!(
-                    "{} ventas · {} notas",
-                    t.sales_count, t.credit_notes
+                    "{} · {}",
+                    plural(t.sales_count, "venta", "ventas"),
+                    plural(t.credit_notes, "nota", "notas")
                 ));
                 ui.strong(soles(t.sales_total()));
                 ui.strong(soles(t.refunds_total()));
@@ -390,6 +395,8 @@ impl CajaPanel {
             .clicked()
         {
             self.closed = None;
+            self.msg = None;
+            self.print_msg = None;
         }
     }
 
@@ -494,4 +501,9 @@ impl CajaPanel {
             }
         }
     }
+}
+
+/// "1 venta", "3 ventas".
+fn plural(n: u32, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

@@ -226,13 +226,16 @@ impl ComprobantesPanel {
         let show_plate = w >= 900.0;
         let show_date = w >= 700.0;
         let long_date = show_plate;
+        // With the detail open at 1024 px (~490 px of table) every column gives a little,
+        // so the status badge ("SINCRONIZADO", "CON N. CRÉDITO") is not cut.
+        let tight = w < 600.0;
         let mut t = TableBuilder::new(ui)
             .id_salt("documents")
             .striped(true)
             .sense(egui::Sense::click())
             .auto_shrink(false)
             .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-            .column(Column::exact(165.0));
+            .column(Column::exact(if tight { 150.0 } else { 165.0 }));
         if show_date {
             t = t.column(Column::exact(if long_date { 185.0 } else { 120.0 }));
         }
@@ -240,7 +243,9 @@ impl ComprobantesPanel {
         if show_plate {
             t = t.column(Column::exact(105.0));
         }
-        t = t.column(Column::exact(125.0)).column(Column::exact(135.0));
+        t = t
+            .column(Column::exact(if tight { 100.0 } else { 125.0 }))
+            .column(Column::exact(if tight { 150.0 } else { 160.0 }));
         t.header(36.0, |mut h| {
             let mut head = |text: &str| {
                 h.col(|ui| {

@@ -237,7 +237,7 @@ fn z_report_float_withdrawal_count_manager_pin_and_history() {
         fill(&mut h, "Motivo para cerrar sin sincronizar", "Sin internet");
         tap(&mut h, "Tecla Listo");
         crate::screen::click(&mut h, "CERRAR CAJA");
-        assert!(has(&h, "PIN de administrador: Cierre de caja"));
+        assert!(has(&h, "PIN: Cierre de caja"));
         keypad(&mut h, "1111");
         wait_for(&mut h, "refused", |h| has(h, "PIN incorrecto."));
         crate::screen::click(&mut h, "CERRAR CAJA");
@@ -362,7 +362,7 @@ fn credit_note_by_a_cashier_needs_a_reason_a_confirmation_and_a_manager_pin() {
             "{size:?}"
         );
         crate::screen::click(&mut h, "Sí, emitir");
-        assert!(has(&h, "PIN de administrador: Nota de crédito"), "{size:?}");
+        assert!(has(&h, "PIN: Nota de crédito"), "{size:?}");
         keypad(&mut h, "1357");
         wait_for(&mut h, "wrong pin", |h| has(h, "PIN incorrecto."));
         let store = h.state().store().unwrap().clone();
@@ -432,7 +432,7 @@ fn a_discount_above_the_limit_set_in_ajustes_needs_a_manager_pin() {
             has(&h, "El descuento de 15 % supera el límite de 10 %"),
             "{size:?}"
         );
-        assert!(has(&h, "PIN de administrador: Descuento"));
+        assert!(has(&h, "PIN: Descuento"));
         keypad(&mut h, "2468");
         let store = h.state().store().unwrap().clone();
         wait_for(&mut h, "the sale", |_| {

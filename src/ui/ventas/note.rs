@@ -85,8 +85,11 @@ impl NoteGate {
             if !s.is_admin() {
                 ui.label("Luego un administrador ingresa su PIN para autorizarla.");
             }
-            // A wrong PIN is said here, where the cashier is looking.
-            widgets::maybe_message(ui, msg);
+            // A wrong PIN is said here, where the cashier is looking (not the panel's
+            // "revise las líneas" note behind).
+            if let Some(m) = msg.as_ref().filter(|m| m.tone == widgets::Tone::Error) {
+                widgets::message(ui, m);
+            }
             ui.add_space(8.0);
             ui.horizontal(|ui| {
                 yes = widgets::big_button(ui, "Sí, emitir", Some(theme::RED), 200.0).clicked();

@@ -155,7 +155,9 @@ pub(super) fn show(ui: &mut Ui, draft: &mut InvoiceDraft, keypad: &mut SaleKeypa
 /// *Dividir*: the first part of a split, paid by the method chosen (its amount on the
 /// keypad); shown once there is something to pay.
 fn split_button(ui: &mut Ui, draft: &InvoiceDraft, keypad: &mut SaleKeypad) {
-    if draft.totals().is_ok_and(|t| t.total > Decimal::ZERO)
+    // A note gives money back (or charges later): nothing to split.
+    if !draft.kind.is_note()
+        && draft.totals().is_ok_and(|t| t.total > Decimal::ZERO)
         && ui
             .add(Button::new("Dividir").min_size(vec2(0.0, theme::TOUCH)))
             .clicked()
