@@ -2,7 +2,8 @@
 //! 1024×768 the cashier taps «Ticket 58 mm», «Imprimir prueba» sends a 384-dot raster to a
 //! network thermal printer (a local port-9100 stand-in), «Guardar impresora y papel» keeps
 //! the choice in the store, and a receipt reprinted afterwards is a 384-dot raster laid out
-//! for the 58 mm roll (same QR text, every text line inside the roll).
+//! for the 58 mm roll (same QR text, every text line inside the roll). At 1280×800 a
+//! cashier, who may not change the issuer's data, saves the printer and its paper too.
 
 use crate::receipt_common::*;
 use crate::receipt_escpos::decode;
@@ -117,4 +118,56 @@ fn the_58_mm_choice_prints_384_dots_and_is_kept() {
     );
     std::fs::create_dir_all("target/escpos").ok();
     img.save("target/escpos/ticket-384.png").ok();
+}
+
+/// A cashier cannot touch the issuer's data, yet sets up the roll at the counter: at
+/// 1280×800, «Ticket 58 mm» then «Guardar impresora y papel» is stored, and nothing else of
+/// the settings changes.
+#[test]
+fn a_cashier_saves_the_printer_and_its_paper() {
+    use motordesk::store::{DB_FILE, Store};
+    let Shop { dir, store, .. } = shop();
+    store
+        .add_user(
+            "caja1",
+            "turno123",
+            "Carla Caja",
+            motordesk_core::Role::Cajero,
+        )
+        .unwrap();
+    let before = store.settings().unwrap();
+    drop(store);
+    let cajera = Store::unlock(&dir.path().join(DB_FILE), "caja1", "turno123").unwrap();
+    let mut opts = AppOptions::new(dir.path().to_path_buf());
+    opts.start_panel = PanelId::Ajustes;
+    let mut h = harness(KioskApp::with_store(opts, cajera), (1280.0, 800.0));
+    wait_for(&mut h, "the printer section", |h| {
+        has(h, "Papel de la impresora")
+    });
+    assert!(has(&h, "Solo un administrador puede cambiar estos datos."));
+    click(&mut h, "Ticket 58 mm");
+    click(&mut h, "Guardar impresora y papel");
+    wait_for(&mut h, "the saved note", |h| {
+        has(h, "Impresora y papel guardados.")
+    });
+    let store = h.state().store().expect("logged in").clone();
+    let after = store.settings().unwrap();
+    assert_eq!(after.receipt_format, Paper::Ticket58);
+    assert_eq!(
+        WithoutPaper(after),
+        WithoutPaper(before),
+        "only the paper changed"
+    );
+}
+
+/// Settings compared without their paper.
+#[derive(Debug)]
+struct WithoutPaper(motordesk::store::ShopSettings);
+
+impl PartialEq for WithoutPaper {
+    fn eq(&self, other: &Self) -> bool {
+        let mut a = self.0.clone();
+        a.receipt_format = other.0.receipt_format;
+        a == other.0
+    }
 }
