@@ -294,6 +294,18 @@ fn oversized_backups_other_kiosks_backups_and_cashiers_are_refused() {
     let own = a.client().get_bytes(DEVICE_BACKUP, 1 << 30).unwrap();
     assert_eq!(own.len() as u64, list[0].bytes);
 
+    // Only the last three of a kiosk are kept.
+    for _ in 0..3 {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        upload_backup(&a.store, &a.client(), MAX_BACKUP_BYTES).unwrap();
+    }
+    let kept = restore_list(&url, &session.token).unwrap();
+    assert_eq!(kept.len(), 3, "{kept:?}");
+    assert!(
+        kept.iter().all(|k| k.id != list[0].id),
+        "the oldest went first"
+    );
+
     // A cashier of the server cannot restore; a wrong password neither.
     let cashier = restore_login(&url, "caja", "clave-caja-1").unwrap_err();
     assert!(
