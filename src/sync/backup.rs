@@ -118,9 +118,12 @@ pub fn restore_from_server(
         );
     }
     let admin = Client::new(&url, None, DEFAULT_TIMEOUT);
-    let name = std::env::var("COMPUTERNAME")
-        .or_else(|_| std::env::var("HOSTNAME"))
-        .unwrap_or_else(|_| "equipo restaurado".into());
+    // The kiosk keeps the name the shop knows it by ("Caja 2 (rosa)").
+    let name = if backup.device_name.trim().is_empty() {
+        "equipo restaurado".to_string()
+    } else {
+        backup.device_name.clone()
+    };
     let grant: RestoreGrant = admin.post_json(
         RESTORE_CLAIM,
         &RestoreClaim {
