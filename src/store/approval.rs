@@ -263,9 +263,12 @@ impl Store {
             let mut t = txn.open_table(SETTINGS)?;
             let sealed = self.seal_json("settings", row.as_bytes(), &approval)?;
             t.insert(row.as_str(), sealed.as_slice())?;
-            // The store's own check of a voiding takes this grant once.
-            let sealed = self.seal_json("settings", grant.as_bytes(), &approval)?;
-            t.insert(grant.as_str(), sealed.as_slice())?;
+            // The store's own check of a voiding takes this grant once (the other
+            // actions are checked where the PIN is typed).
+            if action == ApprovalAction::Void {
+                let sealed = self.seal_json("settings", grant.as_bytes(), &approval)?;
+                t.insert(grant.as_str(), sealed.as_slice())?;
+            }
         }
         txn.commit()?;
         log::info!(
@@ -322,22 +325,20 @@ mod tests {
         assert_eq!(admin.manager_pin_state().unwrap(), (true, true));
         let ok = admin.approve("4321", ApprovalAction::CreditNote).unwrap();
         assert_eq!((ok.by.as_str(), ok.name.as_str()), ("admin", "Ana Admin"));
-        // Each approval leaves one grant for its action, taken once.
+        // A voiding's approval leaves one grant, taken once; others leave none.
         assert!(admin.take_grant(ApprovalAction::Void).unwrap().is_none());
-        assert_eq!(
-            admin
-                .take_grant(ApprovalAction::CreditNote)
-                .unwrap()
-                .unwrap()
-                .by,
-            "admin"
-        );
+        admin.approve("4321", ApprovalAction::Void).unwrap();
         assert!(
             admin
                 .take_grant(ApprovalAction::CreditNote)
                 .unwrap()
                 .is_none()
         );
+        assert_eq!(
+            admin.take_grant(ApprovalAction::Void).unwrap().unwrap().by,
+            "admin"
+        );
+        assert!(admin.take_grant(ApprovalAction::Void).unwrap().is_none());
         admin
             .add_user("caja1", "turno1", "Carla", Role::Cajero)
             .unwrap();
