@@ -74,6 +74,10 @@ impl AlmacenamientoBlock {
         }
         if let Some(r) = self.compact.poll() {
             self.msg = Some(match r {
+                Ok(c) if c.after >= c.before => Msg::ok(format!(
+                    "El archivo ya estaba compacto: {}.",
+                    bytes(c.after)
+                )),
                 Ok(c) => Msg::ok(format!(
                     "Compactado: el archivo pasó de {} a {}.",
                     bytes(c.before),

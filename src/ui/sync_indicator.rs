@@ -1,9 +1,12 @@
 //! The persistent sync indicator in the top bar: connectivity and queue counts, always
 //! visible, one touch away from the Sincronización panel.
 
+use crate::store::{DiskLevel, disk_level, file_and_disk};
 use crate::sync::{Connectivity, SyncState};
-use crate::ui::theme;
+use crate::ui::session::Session;
+use crate::ui::{almacenamiento, theme};
 use egui::{Button, Color32, RichText, Ui, vec2};
+use std::sync::{Arc, Mutex, PoisonError};
 
 pub(super) fn connectivity_colour(c: Connectivity) -> Color32 {
     match c {
@@ -30,11 +33,19 @@ pub(super) fn show(ui: &mut Ui, state: &SyncState, size: f32) -> bool {
     let pending = count("PENDIENTES", c.pending, theme::AMBER);
     let syncing = count("SINCRONIZANDO", c.syncing, theme::BLUE);
     let failed = count("FALLIDOS", c.failed, theme::RED).strong();
-    let b = if state.conflicts > 0 {
-        let conflicts = count("CONFLICTOS", state.conflicts, theme::RED).strong();
-        Button::new((conn, pending, syncing, failed, conflicts))
-    } else {
-        Button::new((conn, pending, syncing, failed))
+    // The disk badge needs room in a full top bar: an idle "SINCRONIZANDO 0" gives it.
+    let show_syncing = c.syncing > 0 || !disk_short(ui.ctx());
+    let b = match (state.conflicts > 0, show_syncing) {
+        (true, true) => {
+            let conflicts = count("CONFLICTOS", state.conflicts, theme::RED).strong();
+            Button::new((conn, pending, syncing, failed, conflicts))
+        }
+        (true, false) => {
+            let conflicts = count("CONFLICTOS", state.conflicts, theme::RED).strong();
+            Button::new((conn, pending, failed, conflicts))
+        }
+        (false, true) => Button::new((conn, pending, syncing, failed)),
+        (false, false) => Button::new((conn, pending, failed)),
     };
     let hover = match &state.last_error {
         Some(e) if state.connectivity == Connectivity::Offline => {
@@ -111,20 +122,29 @@ struct DiskWatch {
 /// How often the free space is read when nothing is sold.
 const DISK_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// Beside the sync indicator: "DISCO: QUEDAN 180 MB" (amber) once free space falls under
-/// `store::disk_level`'s threshold, red when critical, long before a sale could fail;
-/// true when touched (opens Ajustes, where Almacenamiento is). Read on a worker every 30 s
-/// and after each change (a sale, a pull).
-pub(super) fn disk_badge(ui: &mut Ui, session: &crate::ui::session::Session, size: f32) -> bool {
-    use std::sync::{Arc, Mutex};
-    let id = egui::Id::unique("disk_watch");
-    let watch = ui.ctx().data_mut(|d| {
-        d.get_temp_mut_or_default::<Arc<Mutex<DiskWatch>>>(id)
+/// The disk badge's state, in egui's memory.
+fn disk_watch(ctx: &egui::Context) -> Arc<Mutex<DiskWatch>> {
+    ctx.data_mut(|d| {
+        d.get_temp_mut_or_default::<Arc<Mutex<DiskWatch>>>(egui::Id::unique("disk_watch"))
             .clone()
-    });
-    let mut w = watch
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    })
+}
+
+/// True while the disk badge shows (as of its last read).
+fn disk_short(ctx: &egui::Context) -> bool {
+    let watch = disk_watch(ctx);
+    let w = watch.lock().unwrap_or_else(PoisonError::into_inner);
+    w.last
+        .is_some_and(|(file, free)| disk_level(file, free) != DiskLevel::Ok)
+}
+
+/// Beside the sync indicator: "⚠ DISCO 180 MB" (amber; "⚠ DISCO" at 1024 px) once free
+/// space falls under `store::disk_level`'s threshold, red when critical, long before a
+/// sale could fail; true when touched (opens Ajustes, where Almacenamiento is). Read on a
+/// worker every 30 s and after each change (a sale, a pull).
+pub(super) fn disk_badge(ui: &mut Ui, session: &Session, size: f32) -> bool {
+    let watch = disk_watch(ui.ctx());
+    let mut w = watch.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some(r) = w.job.poll() {
         match r {
             Ok((file, disk)) => w.last = Some((file, disk.free)),
@@ -134,8 +154,7 @@ pub(super) fn disk_badge(ui: &mut Ui, session: &crate::ui::session::Session, siz
     let due = w.read_at.is_none_or(|t| t.elapsed() >= DISK_EVERY) || w.revision != session.revision;
     if due && !w.job.busy() {
         let path = session.store.path().to_path_buf();
-        w.job
-            .start(ui.ctx(), move || crate::store::file_and_disk(&path));
+        w.job.start(ui.ctx(), move || file_and_disk(&path));
         w.read_at = Some(std::time::Instant::now());
         w.revision = session.revision;
     }
@@ -144,16 +163,17 @@ pub(super) fn disk_badge(ui: &mut Ui, session: &crate::ui::session::Session, siz
     let Some((file, free)) = w.last else {
         return false;
     };
-    let level = crate::store::disk_level(file, free);
-    let Some((why, colour)) = crate::ui::almacenamiento::advice(level) else {
+    let Some((why, colour)) = almacenamiento::advice(disk_level(file, free)) else {
         return false;
     };
-    let free = crate::ui::almacenamiento::bytes(free);
+    // The top bar is full at 1024 px (sync counts, fiscal badge, user, Salir): there the
+    // badge is one word; the figure is in the hover text and in Ajustes, a touch away.
     let text = if size < 18.0 {
-        format!("⚠ DISCO: {free}")
+        "⚠ DISCO".to_string()
     } else {
-        format!("⚠ DISCO: QUEDAN {free}")
+        format!("⚠ DISCO {}\u{a0}MB", free / (1024 * 1024))
     };
+    let why = format!("{why} Libres: {}.", almacenamiento::bytes(free));
     ui.add(
         Button::new(RichText::new(text).size(size).strong().color(colour))
             .min_size(vec2(0.0, theme::TOUCH)),
