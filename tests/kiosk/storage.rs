@@ -259,3 +259,65 @@ impl Drop for Tmpfs {
         }
     }
 }
+
+/// The figures in docs/store.md: a demo store of `MOTORDESK_COMPACT_DOCS` documents (2,000
+/// by default) compacted while a seller keeps selling: size before and after, how long the
+/// compaction took and the longest a sale waited meanwhile (beside a sale without it).
+/// `cargo test --test kiosk storage::compaction_figures -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn compaction_figures() {
+    let docs = std::env::var("MOTORDESK_COMPACT_DOCS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000);
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(demo_store(dir.path(), docs));
+    let product = store
+        .list::<Product>()
+        .unwrap()
+        .into_iter()
+        .find(|p| p.data.name == "Lavado de motor")
+        .unwrap()
+        .data;
+    let sell = |store: &Store| {
+        let mut d = InvoiceDraft::new(DocumentKind::Boleta);
+        d.lines = vec![product.line(dec!(1))];
+        let t = std::time::Instant::now();
+        store.issue_invoice(d).unwrap();
+        t.elapsed()
+    };
+    let quiet: Vec<_> = (0..20).map(|_| sell(&store)).collect();
+    let stop = Arc::new(AtomicBool::new(false));
+    let seller = {
+        let (store, stop, product) = (store.clone(), stop.clone(), product.clone());
+        std::thread::spawn(move || {
+            let mut waits = Vec::new();
+            while !stop.load(Ordering::SeqCst) {
+                let mut d = InvoiceDraft::new(DocumentKind::Boleta);
+                d.lines = vec![product.line(dec!(1))];
+                let t = std::time::Instant::now();
+                store.issue_invoice(d).unwrap();
+                waits.push(t.elapsed());
+            }
+            waits
+        })
+    };
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    let t = std::time::Instant::now();
+    let c = store.compact_now().unwrap();
+    let took = t.elapsed();
+    stop.store(true, Ordering::SeqCst);
+    let waits = seller.join().unwrap();
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+    let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
+    println!(
+        "{docs} documents: {:.1} MiB -> {:.1} MiB, compaction {:.0} ms; sales meanwhile {} (longest {:.0} ms); a sale without compaction: max {:.1} ms",
+        mib(c.before),
+        mib(c.after),
+        ms(took),
+        waits.len(),
+        ms(waits.iter().copied().max().unwrap_or_default()),
+        ms(quiet.iter().copied().max().unwrap_or_default()),
+    );
+}
