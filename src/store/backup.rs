@@ -247,6 +247,9 @@ pub(crate) fn request_in(txn: &WriteTransaction) -> StoreResult<()> {
     Ok(())
 }
 
+/// META row: present while a restored store's pulls must include its own pushes.
+const PULL_OWN: &str = "pull_own_changes";
+
 fn backup_meta_key(ok: bool) -> &'static str {
     if ok {
         "backup_last_ok"
@@ -392,6 +395,28 @@ impl Store {
         })
     }
 
+    /// Whether pulls must include this kiosk's own pushes (a restore not yet caught up
+    /// with the server's feed).
+    pub fn pulling_own(&self) -> StoreResult<bool> {
+        let r = self.db().begin_read()?;
+        Ok(r.open_table(META)?.get(PULL_OWN)?.is_some())
+    }
+
+    /// Sets or clears `pulling_own` (cleared once a pull reached the feed's end).
+    pub fn set_pulling_own(&self, on: bool) -> StoreResult<()> {
+        let txn = self.db().begin_write()?;
+        {
+            let mut meta = txn.open_table(META)?;
+            if on {
+                meta.insert(PULL_OWN, &[1u8][..])?;
+            } else {
+                meta.remove(PULL_OWN)?;
+            }
+        }
+        txn.commit()?;
+        Ok(())
+    }
+
     /// Asks the sync thread for a backup at its next cycle (kept in the store).
     pub fn request_backup(&self) -> StoreResult<()> {
         let txn = self.db().begin_write()?;
@@ -498,6 +523,7 @@ pub fn restore_snapshot(
         f.sync_all()?;
         drop(f);
         verify(&tmp, &DataKey::from_bytes(key), device)?;
+        mark_restored(&tmp)?;
         creation::finish(&tmp, path)
     })();
     if let Err(e) = written {
@@ -508,6 +534,17 @@ pub fn restore_snapshot(
         "restored the store of kiosk {device} (snapshot of {})",
         header.taken_at
     );
+    Ok(())
+}
+
+/// Marks a restored file (before it is put in place) so its pulls take back the
+/// kiosk's own pushes until the feed's end is reached once: what the dead PC pushed
+/// after its snapshot is only on the server.
+fn mark_restored(path: &Path) -> StoreResult<()> {
+    let db = Database::open(path).map_err(|e| creation::open_error(path, e))?;
+    let txn = db.begin_write()?;
+    txn.open_table(META)?.insert(PULL_OWN, &[1u8][..])?;
+    txn.commit()?;
     Ok(())
 }
 

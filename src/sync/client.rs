@@ -187,14 +187,27 @@ impl Client {
     }
 
     pub fn changes(&self, cursor: &str, limit: usize) -> SyncResult<ChangesResponse> {
-        let resp = self
+        self.changes_with_own(cursor, limit, false)
+    }
+
+    /// A pull page; with `own`, this kiosk's own pushes are in it too (the first pulls
+    /// after a restore take back what was pushed after the snapshot).
+    pub fn changes_with_own(
+        &self,
+        cursor: &str,
+        limit: usize,
+        own: bool,
+    ) -> SyncResult<ChangesResponse> {
+        let mut req = self
             .agent
             .get(self.url(CHANGES))
             .header("Authorization", self.bearer()?)
             .query("cursor", cursor)
-            .query("limit", limit.to_string())
-            .call()
-            .map_err(transport)?;
+            .query("limit", limit.to_string());
+        if own {
+            req = req.query("own", "1");
+        }
+        let resp = req.call().map_err(transport)?;
         read(resp)
     }
 }

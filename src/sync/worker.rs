@@ -90,11 +90,17 @@ pub(super) fn pull(
 ) -> SyncResult<()> {
     loop {
         let cursor = store.sync_cursor()?;
-        let page = client.changes(&cursor, opts.pull_limit.max(1))?;
+        // After a restore, until the feed's end is reached once, the kiosk's own pushes
+        // come back too: those after the snapshot are nowhere else.
+        let own = store.pulling_own()?;
+        let page = client.changes_with_own(&cursor, opts.pull_limit.max(1), own)?;
         let merged = store.merge_remote(&page.changes, &page.cursor)?;
         report.pulled += page.changes.len();
         report.conflicts += merged.conflicts;
         if !page.more || page.cursor == cursor {
+            if own && !page.more {
+                store.set_pulling_own(false)?;
+            }
             return Ok(());
         }
     }

@@ -122,9 +122,15 @@ fn a_restored_kiosk_has_the_same_data_and_outbox_and_never_repeats_a_number() {
 
     // After the backup the old PC sold once more and pushed it (with the two pending
     // documents) before it died: the server has numbers the snapshot does not.
-    issued.extend(kiosk.issue(1));
+    let after_backup = kiosk.issue(1);
+    issued.extend(after_backup.clone());
     sync_once(&kiosk.store, &client).unwrap();
     assert_server_has_exactly(&server, &issued);
+    // What the restored kiosk must hold: every document the old PC had (the one sold
+    // after the backup comes back from the server, synced), the snapshot's outbox.
+    let mut expected = contents(&kiosk.store);
+    expected.outbox = before.outbox.clone();
+    assert_eq!(expected.documents.len(), 6);
 
     // The new PC: an administrator of the server restores the kiosk.
     let session = restore_login(&server.url, "jefe", "clave-jefe-1").unwrap();
@@ -146,9 +152,31 @@ fn a_restored_kiosk_has_the_same_data_and_outbox_and_never_repeats_a_number() {
     assert_eq!(restored.device_id(), kiosk.store.device_id());
     assert_eq!(
         contents(&restored),
-        before,
+        expected,
         "same documents, customers, vehicles and outbox"
     );
+    assert!(!restored.pulling_own().unwrap(), "caught up with the feed");
+    // The document sold after the backup: once, SYNCED, and it prints again.
+    let sold_after: Vec<_> = restored
+        .list::<Invoice>()
+        .unwrap()
+        .into_iter()
+        .filter(|i| i.data.number.to_string() == after_backup[0])
+        .collect();
+    assert_eq!(sold_after.len(), 1, "{after_backup:?} once");
+    assert_eq!(sold_after[0].meta.status, SyncStatus::Synced);
+    let layout = motordesk::receipt::ReceiptLayout::build(
+        &sold_after[0].data,
+        &restored.settings().unwrap(),
+        motordesk::store::Paper::Ticket80,
+        None,
+    );
+    assert!(
+        layout.plain_text().contains(&after_backup[0]),
+        "{}",
+        layout.plain_text()
+    );
+    assert!(!motordesk::receipt::render_pdf(&layout).is_empty());
     // The dead PC's token no longer works; the restored one syncs.
     assert!(matches!(
         sync_once(&kiosk.store, &client),

@@ -207,7 +207,14 @@ async fn changes(
             .map_err(|_| ApiError::BadRequest("bad limit"))?
             .clamp(1, MAX_PULL),
     };
-    let page = blocking(move || kiosk.db.changes(kiosk.device.device_id, cursor, limit)).await?;
+    // `own=1`: a kiosk restored from a backup also takes back the changes it pushed
+    // itself (those after its snapshot exist nowhere else); only its own shop's feed.
+    let skip = match q.get("own").map(String::as_str) {
+        None | Some("0") => kiosk.device.device_id,
+        Some("1") => uuid::Uuid::max(),
+        Some(_) => return Err(ApiError::BadRequest("bad own")),
+    };
+    let page = blocking(move || kiosk.db.changes(skip, cursor, limit)).await?;
     Ok(Json(page))
 }
 
