@@ -123,8 +123,10 @@ fn send(
     pdf: &[u8],
     settings: &ShopSettings,
 ) -> Result<&'static str, Failure> {
-    // The roll's width comes with the paper chosen in Ajustes (576 or 384 dots).
-    let dots = escpos_dots(layout.paper);
+    // The roll in the printer is the paper chosen in Ajustes (576 or 384 dots), whatever
+    // the layout was made for: the Z report is always an 80 mm layout, and on a 58 mm roll
+    // it must shrink to 384 dots, not run off the paper.
+    let dots = escpos_dots(settings.receipt_format);
     if let Some(queue) = escpos_queue(settings) {
         let job = escpos_job(&rasterize(layout, dots));
         return print_raw_queue(&job, queue)
@@ -204,4 +206,42 @@ fn escpos_queue(settings: &ShopSettings) -> Option<&str> {
         .printer
         .as_deref()
         .and_then(|p| p.trim().strip_prefix("escpos://"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::receipt::{DOTS_58MM, test_ticket};
+    use crate::store::Paper;
+    use std::io::{Read, Write};
+
+    /// An 80 mm layout (the Z report's kind) sent to a network printer whose roll is set to
+    /// 58 mm is a 384-dot raster.
+    #[test]
+    fn the_raster_is_as_wide_as_the_roll_set_in_ajustes() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let printer = std::thread::spawn(move || {
+            let (mut s, _) = listener.accept().unwrap();
+            let mut ask = [0u8; 3];
+            s.read_exact(&mut ask).unwrap();
+            s.write_all(&[0x12]).unwrap();
+            let mut job = Vec::new();
+            s.read_to_end(&mut job).unwrap();
+            job
+        });
+        let settings = ShopSettings {
+            printer: Some(format!("tcp://{addr}")),
+            receipt_format: Paper::Ticket58,
+            ..ShopSettings::default()
+        };
+        let layout = test_ticket("T", "P", chrono::Utc::now(), "-", Paper::Ticket80);
+        assert_eq!(layout.paper, Paper::Ticket80);
+        assert_eq!(send(&layout, b"", &settings).ok(), Some("impreso"));
+        let job = printer.join().unwrap();
+        // ESC @, then the first GS v 0 band: its width in bytes.
+        assert_eq!(&job[2..6], &[0x1d, b'v', b'0', 0]);
+        let bytes = u16::from_le_bytes([job[6], job[7]]) as u32;
+        assert_eq!(bytes * 8, DOTS_58MM);
+    }
 }
