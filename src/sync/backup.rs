@@ -67,12 +67,34 @@ pub fn restore_mensaje(e: &SyncError) -> String {
         SyncError::Refused { status: 404, .. } => {
             "El servidor no tiene respaldo de esa caja.".into()
         }
+        SyncError::Refused { status: 409, .. } => {
+            "Este usuario es administrador en varias tiendas: escriba el número de su tienda."
+                .into()
+        }
         other => other.mensaje(),
     }
 }
 
-/// Logs a server administrator in for restoring: a session token.
+/// Logs a server administrator in for restoring: a session token. The server finds the
+/// administrator's shop (a chain's); see `restore_login_in`.
 pub fn restore_login(url: &str, username: &str, password: &str) -> SyncResult<RestoreSession> {
+    restore_login_in(url, username, password, None)
+}
+
+/// Whether a restore login failed because the user is an administrator in several shops
+/// of a chain and must name one.
+pub fn restore_needs_shop(e: &SyncError) -> bool {
+    matches!(e, SyncError::Refused { status: 409, .. })
+}
+
+/// `restore_login` in shop `shop` of a chain (`None`: the server finds it; it answers
+/// 409 when the user name and password are an administrator's in several shops).
+pub fn restore_login_in(
+    url: &str,
+    username: &str,
+    password: &str,
+    shop: Option<u32>,
+) -> SyncResult<RestoreSession> {
     let url = checked_url(url)?;
     let client = Client::new(&url, None, DEFAULT_TIMEOUT);
     client.post_json(
@@ -80,7 +102,7 @@ pub fn restore_login(url: &str, username: &str, password: &str) -> SyncResult<Re
         &RestoreLogin {
             username: username.trim().to_string(),
             password: password.to_string(),
-            shop: 0,
+            shop,
         },
         None,
     )

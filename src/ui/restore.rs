@@ -4,7 +4,10 @@
 //! `sync::restore_from_server`). Network work runs on a worker; the screen never waits.
 
 use crate::store::Store;
-use crate::sync::{SyncResult, restore_from_server, restore_list, restore_login, restore_mensaje};
+use crate::sync::{
+    SyncResult, restore_from_server, restore_list, restore_login_in, restore_mensaje,
+    restore_needs_shop,
+};
 use crate::ui::widgets::{self, Msg};
 use crate::ui::{theme, worker::Job};
 use egui::{RichText, Ui};
@@ -28,6 +31,10 @@ pub(super) struct RestoreForm {
     url: String,
     username: String,
     password: String,
+    /// A chain's shop number, asked for when the server says the administrator is in
+    /// several shops (empty: the server finds the shop).
+    shop: String,
+    ask_shop: bool,
     session: Option<RestoreSession>,
     backups: Vec<BackupInfo>,
     chosen: Option<usize>,
@@ -63,6 +70,7 @@ impl RestoreForm {
                 }
                 Err(e) => {
                     log::warn!("restore: listing backups: {e}");
+                    self.ask_shop |= restore_needs_shop(&e);
                     self.msg = Some(Msg::error(restore_mensaje(&e)));
                 }
             }
@@ -86,6 +94,11 @@ impl RestoreForm {
             widgets::field(ui, "Dirección del servidor", &mut self.url, 380.0);
             widgets::field(ui, "Usuario administrador", &mut self.username, 380.0);
             widgets::password(ui, "Contraseña", &mut self.password, 380.0);
+            if self.ask_shop {
+                widgets::field(ui, "Tienda (número)", &mut self.shop, 120.0);
+                self.shop.retain(|c| c.is_ascii_digit());
+                self.shop.truncate(3);
+            }
             widgets::maybe_message(ui, &self.msg);
             let label = if busy {
                 "Conectando…"
@@ -104,9 +117,10 @@ impl RestoreForm {
                     self.username.trim().to_string(),
                     self.password.clone(),
                 );
+                let shop = self.shop.parse::<u32>().ok().filter(|_| self.ask_shop);
                 self.msg = None;
                 self.list_job.start(ui.ctx(), move || {
-                    let session = restore_login(&url, &user, &pass)?;
+                    let session = restore_login_in(&url, &user, &pass, shop)?;
                     let list = restore_list(&url, &session.token)?;
                     Ok((session, list))
                 });

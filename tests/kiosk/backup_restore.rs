@@ -10,8 +10,8 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use motordesk::store::{BackupError, Store, StoreError};
 use motordesk::sync::{
-    SyncError, restore_from_server, restore_list, restore_login, restore_mensaje, sync_once,
-    upload_backup,
+    SyncError, restore_from_server, restore_list, restore_login, restore_login_in, restore_mensaje,
+    restore_needs_shop, sync_once, upload_backup,
 };
 use motordesk::ui::{AppOptions, KioskApp};
 use motordesk_core::protocol::{DEVICE_BACKUP, MAX_BACKUP_BYTES};
@@ -440,4 +440,113 @@ fn a_caja_close_asks_for_a_backup_that_the_next_sync_uploads() {
     upload_backup(&kiosk.store, &client, MAX_BACKUP_BYTES).unwrap();
     let status = kiosk.store.backup_status().unwrap();
     assert!(status.requested.is_none() && !status.due(chrono::Utc::now()));
+}
+
+/// Adds `users` to shop `shop` of the server database `db` (the server adds them as it
+/// starts; it is stopped once listening).
+fn add_users(db: &std::path::Path, shop: &str, users: &[&str]) {
+    let mut args = vec!["--shop", shop];
+    for u in users {
+        args.extend(["--add-user", u]);
+    }
+    let mut s = crate::sync_support::Server::start_on_with(db, &args);
+    s.kill();
+}
+
+fn cli(db: &std::path::Path, args: &[&str]) -> String {
+    let out = Command::new(server_exe())
+        .args(args)
+        .arg("--db")
+        .arg(db)
+        .arg("--test-faults")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{args:?}");
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+#[test]
+fn a_chains_administrator_restores_from_the_screen_naming_the_shop_when_needed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("server.redb");
+    for (est, name) in [("0001", "Taller Norte"), ("0002", "Taller Sur")] {
+        let args = [
+            "shop",
+            "add",
+            "--ruc",
+            "20000000001",
+            "--establishment",
+            est,
+        ];
+        cli(&db, &[&args[..], &["--name", name]].concat());
+    }
+    // "jefe" is an administrator of both shops with one password; "norte" of one.
+    add_users(
+        &db,
+        "1",
+        &["jefe:clave-jefe-1:admin", "norte:clave-norte-1:admin"],
+    );
+    add_users(&db, "2", &["jefe:clave-jefe-1:admin"]);
+    let codes: Vec<String> = ["1", "2"]
+        .iter()
+        .map(|shop| cli(&db, &["--new-enrollment-code", "--shop", shop]))
+        .collect();
+    let server = Server::start_on(&db, "127.0.0.1:0");
+    let kiosk = |code: &str| {
+        let k = Kiosk::new();
+        motordesk::demo::setup_shop(&k.store).unwrap();
+        motordesk::sync::register(&server.url, code, &k.store).unwrap();
+        upload_backup(&k.store, &k.client(), MAX_BACKUP_BYTES).unwrap();
+        k
+    };
+    let (norte, sur) = (kiosk(&codes[0]), kiosk(&codes[1]));
+
+    // A user name of one shop: the server finds the shop.
+    let session = restore_login(&server.url, "norte", "clave-norte-1").unwrap();
+    let list = restore_list(&server.url, &session.token).unwrap();
+    assert_eq!(
+        list.iter().map(|b| b.device_id).collect::<Vec<_>>(),
+        vec![norte.store.device_id()]
+    );
+    // An administrator of two shops must name one; the wrong password is still wrong.
+    let both = restore_login(&server.url, "jefe", "clave-jefe-1").unwrap_err();
+    assert!(restore_needs_shop(&both), "{both:?}");
+    assert!(restore_mensaje(&both).contains("varias tiendas"));
+    let wrong = restore_login(&server.url, "jefe", "otra-clave").unwrap_err();
+    assert!(matches!(wrong, SyncError::Unauthorized), "{wrong:?}");
+    let in_sur = restore_login_in(&server.url, "jefe", "clave-jefe-1", Some(2)).unwrap();
+    let list = restore_list(&server.url, &in_sur.token).unwrap();
+    assert_eq!(
+        list.iter().map(|b| b.device_id).collect::<Vec<_>>(),
+        vec![sur.store.device_id()]
+    );
+    let sur_caja = format!("Caja {}", list[0].kiosk_number);
+    // "norte" is nobody in shop 2.
+    let none = restore_login_in(&server.url, "norte", "clave-norte-1", Some(2)).unwrap_err();
+    assert!(matches!(none, SyncError::Unauthorized), "{none:?}");
+
+    // On the screen: the Tienda field appears after the server asks for it.
+    let new_pc = tempfile::tempdir().unwrap();
+    let mut opts = AppOptions::new(new_pc.path().to_path_buf());
+    opts.print = false;
+    let mut h = harness(KioskApp::new(opts), (1024.0, 768.0));
+    h.run();
+    click(&mut h, "Restaurar desde el servidor");
+    assert!(
+        !has(&h, "Tienda (número)"),
+        "no shop asked before the server does"
+    );
+    type_into(&mut h, "Dirección del servidor", &server.url);
+    type_into(&mut h, "Usuario administrador", "jefe");
+    type_into(&mut h, "Contraseña", "clave-jefe-1");
+    tap(&mut h, "Ver respaldos");
+    wait_for_text(&mut h, "varias tiendas");
+    type_into(&mut h, "Tienda (número)", "2");
+    tap(&mut h, "Ver respaldos");
+    wait_for_text(&mut h, "Elija la caja");
+    assert!(has(&h, &sur_caja), "shop 2's kiosk is listed");
+    tap(&mut h, "Restaurar esta caja");
+    wait_for(&mut h, "main screen", |h| h.state().panel().is_some());
+    let store = h.state().store().unwrap().clone();
+    assert_eq!(store.device_id(), sur.store.device_id());
 }

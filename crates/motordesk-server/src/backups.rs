@@ -313,13 +313,25 @@ async fn admin(state: &Shared, headers: &HeaderMap) -> Result<Arc<ServerDb>, Api
     Ok(db)
 }
 
+/// Accounts of one user name whose passwords are checked when no shop is named (each
+/// check is an Argon2 hash); more shops with that name must say which.
+const MAX_SHOPS_GUESSED: usize = 20;
+
+/// Whose account a restore login is.
+enum Found {
+    No,
+    One((Arc<ServerDb>, crate::accounts::ServerUser)),
+    SeveralShops,
+}
+
 /// `POST /v1/restore/login`: a server administrator's password, from any PC (a new one
-/// is not registered yet), throttled per account and per address.
+/// is not registered yet), throttled per account and per address. Without a shop, the
+/// one shop of the chain where these are an account's; 409 when several are.
 async fn restore_login(
     State(state): State<Shared>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     body: Bytes,
-) -> Result<Json<RestoreSession>, ApiError> {
+) -> Result<Response, ApiError> {
     let req: RestoreLogin = parse("restore login", &body)?;
     if req.username.len() > 100 || req.password.len() > 1_000 {
         return Err(ApiError::Unauthorized("wrong user or password"));
@@ -330,26 +342,61 @@ async fn restore_login(
     ];
     throttle_check(&state, &keys).await?;
     let s = state.clone();
-    let shop = ShopId(req.shop);
     let found = blocking(move || {
-        let Some(db) = s.shops.get(shop)? else {
-            return Ok(None);
+        // The shop named, or (none named) every shop of the chain with this user name.
+        let shops = match req.shop {
+            Some(n) => s.shops.get(ShopId(n))?.into_iter().collect::<Vec<_>>(),
+            None => s.shops.all()?.into_iter().map(|(_, db)| db).collect(),
         };
-        let user = db.read(|t| t.user(req.username.trim()))?;
+        let mut accounts = Vec::new();
+        for db in shops {
+            if let Some(u) = db.read(|t| t.user(req.username.trim()))?
+                && u.active
+            {
+                accounts.push((db, u));
+            }
+        }
+        if accounts.len() > MAX_SHOPS_GUESSED {
+            return Ok(Found::SeveralShops);
+        }
         // Verify even for unknown users so timing does not tell who exists.
         static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
         let dummy = DUMMY.get_or_init(|| hash_password("not a password").unwrap_or_default());
-        let ok = verify_password(
-            &req.password,
-            user.as_ref().map_or(dummy, |u| &u.password_hash),
-        );
-        Ok(user.filter(|u| ok && u.active).map(|u| (db, u)))
+        if accounts.is_empty() {
+            verify_password(&req.password, dummy);
+        }
+        accounts.retain(|(_, u)| verify_password(&req.password, &u.password_hash));
+        // The same name and password in several shops: an administrator's account wins
+        // over a cashier's; two administrators' must say which shop.
+        if accounts.len() > 1 {
+            accounts.retain(|(_, u)| u.role == Role::Administrador);
+        }
+        Ok(match accounts.len() {
+            0 => Found::No,
+            1 => Found::One(accounts.pop().expect("one")),
+            _ => Found::SeveralShops,
+        })
     })
     .await?;
-    let Some((db, user)) = found else {
-        throttle_failed(&state, &keys).await?;
-        log::warn!("failed restore login for {} from {addr}", keys[0]);
-        return Err(ApiError::Unauthorized("wrong user or password"));
+    let (db, user) = match found {
+        Found::One(account) => account,
+        Found::SeveralShops => {
+            // Not a failed attempt, but not a free probe either: counted like one.
+            throttle_failed(&state, &keys).await?;
+            log::info!("restore login for {} names no shop; several match", keys[0]);
+            return Ok((
+                axum::http::StatusCode::CONFLICT,
+                Json(ErrorBody {
+                    error: "this user is an administrator in several shops: name the shop".into(),
+                }),
+            )
+                .into_response());
+        }
+        Found::No => {
+            throttle_failed(&state, &keys).await?;
+            log::warn!("failed restore login for {} from {addr}", keys[0]);
+            return Err(ApiError::Unauthorized("wrong user or password"));
+        }
     };
     throttle_succeeded(&state, &keys).await?;
     if user.role != Role::Administrador {
@@ -366,7 +413,7 @@ async fn restore_login(
     let expires_at = session.expires_at;
     blocking(move || db.write(|t| t.put_session(&hash, &session))).await?;
     log::info!("restore session for {} from {addr}", keys[0]);
-    Ok(Json(RestoreSession { token, expires_at }))
+    Ok(Json(RestoreSession { token, expires_at }).into_response())
 }
 
 /// `GET /v1/restore/backups`: every backup of this shop's kiosks, newest first.

@@ -75,6 +75,20 @@ impl Server {
         }
     }
 
+    /// `start_on` with extra arguments (`--shop N --add-user ...`).
+    pub fn start_on_with(db: &Path, extra: &[&str]) -> Server {
+        let (child, bound) =
+            spawn_with(db, "127.0.0.1:0", extra).expect("server printed its address");
+        Server {
+            child: Some(child),
+            url: format!("http://{bound}"),
+            addr: bound,
+            db: db.to_path_buf(),
+            extra: extra.iter().map(|s| s.to_string()).collect(),
+            _dir: None,
+        }
+    }
+
     /// Kills the process (no graceful shutdown) and waits for it to be gone.
     pub fn kill(&mut self) {
         if let Some(mut c) = self.child.take() {

@@ -45,8 +45,10 @@ pub struct RestoreLogin {
     pub username: String,
     pub password: String,
     /// The shop of a chain whose administrator this is (0: the server's own shop).
-    #[serde(default)]
-    pub shop: u32,
+    /// `None`: the server finds the one shop where this user name and password are an
+    /// account, and answers 409 when several are (the kiosk then asks for the shop).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shop: Option<u32>,
 }
 
 /// Answer of `/v1/restore/login`: a session token for the restore calls.
