@@ -148,6 +148,10 @@ impl Lookup {
                     .put(kind, number, Cached::NotFound, Instant::now())
             }
             Err(LookupError::RateLimited(secs)) => {
+                log::warn!(
+                    "{} is rate limiting: no lookups for {secs} s",
+                    self.settings.provider.name()
+                );
                 *self.paused_until.lock().unwrap_or_else(|e| e.into_inner()) =
                     Some(Instant::now() + Duration::from_secs(*secs));
             }
