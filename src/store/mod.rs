@@ -27,6 +27,7 @@ mod settings;
 mod shift;
 mod shop;
 mod storage;
+mod summary_feed;
 mod tables;
 mod throttle;
 
@@ -57,6 +58,7 @@ pub use sealed_file::SEALED_FILE_TAG;
 pub use search::{MAX_QUERY, SearchStats, Shelf};
 pub use settings::{Issuer, Paper, SUNAT_TEST_RUC, ShopSettings};
 pub use shift::{ShiftClose, ShiftReport};
+pub use summary_feed::{SummaryDelta, SummaryMarks, apply_delta};
 pub use storage::{
     CRITICAL_FREE, Compaction, DiskLevel, DiskSpace, StorageInfo, WARN_FREE, disk_level,
     disk_space, file_and_disk,
@@ -93,6 +95,8 @@ pub struct Store {
     /// Product id → its change interval (km), for the service counter of each sale;
     /// emptied by any product write, committed or not.
     product_intervals: std::sync::Mutex<std::collections::HashMap<Uuid, Option<u32>>>,
+    /// Document list rows opened (decrypted) so far: the list's growth is tested by it.
+    summaries_opened: std::sync::atomic::AtomicU64,
     device_id: Uuid,
     account: String,
     path: PathBuf,
@@ -186,6 +190,7 @@ impl Store {
             search: Arc::new(SearchIndex::new()),
             settings_cache: Default::default(),
             product_intervals: Default::default(),
+            summaries_opened: Default::default(),
             device_id,
             account,
             path: path.to_path_buf(),
@@ -221,6 +226,7 @@ impl Store {
             search: Arc::new(SearchIndex::new()),
             settings_cache: Default::default(),
             product_intervals: Default::default(),
+            summaries_opened: Default::default(),
             device_id,
             account: admin.to_string(),
             path: path.to_path_buf(),
@@ -331,6 +337,7 @@ impl Store {
             search: Arc::new(SearchIndex::new()),
             settings_cache: Default::default(),
             product_intervals: Default::default(),
+            summaries_opened: Default::default(),
             device_id,
             account: account.to_string(),
             path: path.to_path_buf(),

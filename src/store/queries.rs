@@ -109,6 +109,8 @@ impl Store {
             let (k, v) = row?;
             out.push(self.open_json("invoice_summaries", &k.value().to_be_bytes(), v.value())?);
         }
+        self.summaries_opened
+            .fetch_add(out.len() as u64, std::sync::atomic::Ordering::Relaxed);
         Ok(out)
     }
 

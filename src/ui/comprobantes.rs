@@ -6,6 +6,7 @@
 use crate::receipt::ReceiptLayout;
 use crate::store::ApprovalAction;
 use crate::store::{FiscalRecord, InvoiceSummary, MAX_VOID_REASON, Shelf, StoreResult, VoidStatus};
+use crate::store::{SummaryDelta, SummaryMarks, apply_delta};
 use crate::sync::VoidOutcome;
 use crate::ui::approval::Approver;
 use crate::ui::session::{PanelId, Session};
@@ -22,9 +23,14 @@ use motordesk_core::soles;
 use motordesk_core::thousands;
 use rust_decimal::Decimal;
 use std::collections::HashSet;
+use std::sync::{Arc, Mutex, PoisonError};
 use uuid::Uuid;
 
 pub(super) const ROW_HEIGHT: f32 = 44.0;
+
+/// Rows read first, so the screen fills at once on a 100k-document store (a screen shows
+/// about 15; a fast scroll reaches 100 before the rest has arrived).
+const FIRST_PAGE: usize = 100;
 
 /// A selected document and its fiscal record, loaded together on a worker.
 type Detail = (Option<Stored<Invoice>>, Option<FiscalRecord>);
@@ -43,9 +49,14 @@ struct VoidForm {
 
 #[derive(Default)]
 pub(super) struct ComprobantesPanel {
+    /// Every document's list row, newest first; grows by what changed (`summary_feed`).
     all: Vec<InvoiceSummary>,
     loaded_rev: Option<u64>,
-    load: Job<StoreResult<Vec<InvoiceSummary>>>,
+    /// Each held row's seal tag, used by the worker that asks what changed (one at a time).
+    marks: Arc<Mutex<SummaryMarks>>,
+    load: Job<StoreResult<SummaryDelta>>,
+    /// The newest rows, shown while the first full read runs.
+    first_page: Job<StoreResult<Vec<InvoiceSummary>>>,
     query: String,
     kind: Option<DocumentKind>,
     /// The documents matching a query, from the store's search index on a worker
@@ -74,9 +85,18 @@ pub(super) struct ComprobantesPanel {
 impl ComprobantesPanel {
     pub(super) fn ui(&mut self, ui: &mut Ui, s: &mut Session) {
         self.poll(s);
-        if self.loaded_rev != Some(s.revision) && !self.load.busy() {
+        if self.loaded_rev.is_none() && self.all.is_empty() && !self.first_page.busy() {
             let store = s.store.clone();
-            self.load.start(ui.ctx(), move || store.invoice_summaries());
+            self.first_page
+                .start(ui.ctx(), move || store.newest_invoice_summaries(FIRST_PAGE));
+        }
+        if self.loaded_rev != Some(s.revision) && !self.load.busy() {
+            // Only what a sale, a pull or a status change touched is opened.
+            let (store, marks) = (s.store.clone(), self.marks.clone());
+            self.load.start(ui.ctx(), move || {
+                let mut marks = marks.lock().unwrap_or_else(PoisonError::into_inner);
+                store.invoice_summaries_changed(&mut marks)
+            });
             // The open document may have changed too (a SUNAT state pulled from the
             // server): read it again without closing it.
             if let Some(id) = self.selected
@@ -161,8 +181,16 @@ impl ComprobantesPanel {
     }
 
     fn poll(&mut self, s: &mut Session) {
-        if let Some(all) = self.load.poll_ok(&mut self.msg) {
-            self.all = all;
+        if let Some(page) = self.first_page.poll_ok(&mut self.msg)
+            && self.all.is_empty()
+        {
+            self.all = page;
+            self.filter_key = None;
+        }
+        if let Some(delta) = self.load.poll_ok(&mut self.msg)
+            && (!delta.changed.is_empty() || !delta.removed.is_empty())
+        {
+            apply_delta(&mut self.all, delta);
             self.filter_key = None;
         }
         if let Some((q, ids)) = self.match_job.poll_ok(&mut self.msg) {

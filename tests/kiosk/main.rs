@@ -19,6 +19,7 @@ mod crash_harness;
 mod disk_full;
 mod first_start;
 mod login_throttle;
+mod list_growth;
 mod lookup;
 mod parked_tickets;
 mod printer_paper;
