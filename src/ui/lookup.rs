@@ -34,7 +34,15 @@ impl LookupButton {
     /// arrives. Offline, without a server or without 8/11 digits it stays disabled with a
     /// short reason, and the form keeps working by hand.
     pub(super) fn ui(&mut self, ui: &mut Ui, s: &mut Session, typed: &str) -> Option<LookupResult> {
-        let found = self.poll(s);
+        // An answer for a number no longer typed (the cashier moved on) is dropped.
+        let found = self.poll(s).filter(|r| {
+            let current = r.number == typed.trim();
+            if !current {
+                log::info!("lookup answer for a number no longer on screen dropped");
+                self.found = None;
+            }
+            current
+        });
         let kind = LookupKind::of_typed(typed);
         let connectivity = s.sync_state().connectivity;
         let online = matches!(
