@@ -80,8 +80,18 @@ impl SyncHandle {
     }
 
     pub fn start_with(store: Arc<Store>, repaint: Repaint, config: SyncConfig) -> SyncHandle {
+        // A backup that failed before this start still shows until one succeeds (a good
+        // one removes the recorded failure).
+        let backup_error = store
+            .backup_status()
+            .ok()
+            .and_then(|b| b.last_error)
+            .map(|(_, why)| why);
         let shared = Arc::new(Shared {
-            state: Mutex::new(SyncState::default()),
+            state: Mutex::new(SyncState {
+                backup_error,
+                ..SyncState::default()
+            }),
             nudged: Mutex::new(true),
             wake: Condvar::new(),
             stop: AtomicBool::new(false),

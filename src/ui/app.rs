@@ -247,6 +247,9 @@ impl MainScreen {
                     if sync_indicator::clock_badge(ui, &state, size) {
                         self.panel = PanelId::Sincronizacion;
                     }
+                    if sync_indicator::backup_badge(ui, &state, size) {
+                        self.panel = PanelId::Sincronizacion;
+                    }
                     if sync_indicator::disk_badge(ui, &self.session, size) {
                         self.panel = PanelId::Ajustes;
                     }

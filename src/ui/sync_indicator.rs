@@ -33,8 +33,9 @@ pub(super) fn show(ui: &mut Ui, state: &SyncState, size: f32) -> bool {
     let pending = count("PENDIENTES", c.pending, theme::AMBER);
     let syncing = count("SINCRONIZANDO", c.syncing, theme::BLUE);
     let failed = count("FALLIDOS", c.failed, theme::RED).strong();
-    // The disk badge needs room in a full top bar: an idle "SINCRONIZANDO 0" gives it.
-    let show_syncing = c.syncing > 0 || !disk_short(ui.ctx());
+    // The disk and backup badges need room in a full top bar: an idle "SINCRONIZANDO 0"
+    // gives it.
+    let show_syncing = c.syncing > 0 || (!disk_short(ui.ctx()) && state.backup_error.is_none());
     let b = match (state.conflicts > 0, show_syncing) {
         (true, true) => {
             let conflicts = count("CONFLICTOS", state.conflicts, theme::RED).strong();
@@ -71,6 +72,22 @@ pub(super) fn clock_badge(ui: &mut Ui, state: &SyncState, size: f32) -> bool {
         .color(theme::RED);
     ui.add(Button::new(text).min_size(vec2(0.0, theme::TOUCH)))
         .on_hover_text(warning)
+        .clicked()
+}
+
+/// A red "⚠ RESPALDO" while the last backup upload failed (the shop's history has no
+/// fresh copy off this PC); the Spanish reason on hover, and a touch opens Sincronización,
+/// which says it too. Gone after the next good backup.
+pub(super) fn backup_badge(ui: &mut Ui, state: &SyncState, size: f32) -> bool {
+    let Some(why) = &state.backup_error else {
+        return false;
+    };
+    let text = RichText::new("⚠ RESPALDO")
+        .size(size)
+        .strong()
+        .color(theme::RED);
+    ui.add(Button::new(text).min_size(vec2(0.0, theme::TOUCH)))
+        .on_hover_text(format!("Último respaldo fallido. {why}"))
         .clicked()
 }
 
