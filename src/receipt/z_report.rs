@@ -1,4 +1,5 @@
-//! The Z report (Cierre de caja) on the 80 mm ticket: the shop, who closed and who
+//! The Z report (Cierre de caja) on the thermal ticket (80 mm, or 58 mm when that is the
+//! shop's paper; an A4 shop gets the 80 mm ticket): the shop, who closed and who
 //! approved, the float, sales and credit notes per payment method, cash in and out,
 //! expected against counted cash and the difference. Built from the sealed
 //! `ShiftReport`, so a reprint from the history is the same ticket. Same blocks and
@@ -11,31 +12,34 @@ use crate::store::{Paper, ShiftReport, ShopSettings};
 use motordesk_core::{lima_display, soles};
 use rust_decimal::Decimal;
 
-const W: f32 = 80.0;
-const X0: f32 = 4.0;
-const X1: f32 = 76.0;
-
 /// The ticket of a closed shift (or of the shift under way, as "CORTE PARCIAL" when it
 /// has no count yet).
 pub fn z_report(report: &ShiftReport, s: &ShopSettings) -> ReceiptLayout {
+    let paper = match s.receipt_format {
+        Paper::Ticket58 => Paper::Ticket58,
+        Paper::Ticket80 | Paper::A4 => Paper::Ticket80,
+    };
+    let w = paper.width_mm();
+    let x0 = if paper == Paper::Ticket58 { 3.5 } else { 4.0 };
+    let x1 = w - x0;
     let body = st(8.0, false);
     let bold = st(8.0, true);
     let mut b = Block::default();
     b.gap(4.0);
     let iss = &s.issuer;
-    b.para(&iss.razon_social, X0, X1, st(9.0, true), Align::Center);
+    b.para(&iss.razon_social, x0, x1, st(9.0, true), Align::Center);
     if !iss.ruc.trim().is_empty() {
-        b.para(&format!("RUC {}", iss.ruc), X0, X1, body, Align::Center);
+        b.para(&format!("RUC {}", iss.ruc), x0, x1, body, Align::Center);
     }
-    b.rule(X0, X1);
+    b.rule(x0, x1);
     let closed = report.counted_cash.is_some();
     let title = if closed {
         "CIERRE DE CAJA (Z)"
     } else {
         "CORTE PARCIAL (X)"
     };
-    b.para(title, X0, X1, st(11.0, true), Align::Center);
-    b.rule(X0, X1);
+    b.para(title, x0, x1, st(11.0, true), Align::Center);
+    b.rule(x0, x1);
     let mut rows = vec![(
         "Desde:".to_string(),
         report
@@ -48,31 +52,31 @@ pub fn z_report(report: &ShiftReport, s: &ShopSettings) -> ReceiptLayout {
     if let Some(a) = &report.approved_by {
         rows.push(("Aprobó:".into(), format!("{} ({})", a.name, a.by)));
     }
-    b.labeled_rows(&rows, X0, 0.0, X1, body);
-    b.rule(X0, X1);
+    b.labeled_rows(&rows, x0, 0.0, x1, body);
+    b.rule(x0, x1);
 
-    b.para("VENTAS POR MEDIO DE PAGO", X0, X1, bold, Align::Left);
+    b.para("VENTAS POR MEDIO DE PAGO", x0, x1, bold, Align::Left);
     let t = &report.tally;
     if t.methods.is_empty() && t.on_credit.is_zero() {
-        b.para("Sin ventas", X0 + 3.0, X1, body, Align::Left);
+        b.para("Sin ventas", x0 + 3.0, x1, body, Align::Left);
     }
     for m in t.methods.iter().filter(|m| !m.sales.is_zero()) {
-        b.pair(m.method.label(), &soles(m.sales), X0 + 3.0, X1, body);
+        b.pair(m.method.label(), &soles(m.sales), x0 + 3.0, x1, body);
     }
     if !t.on_credit.is_zero() {
-        b.pair("Crédito (cuotas)", &soles(t.on_credit), X0 + 3.0, X1, body);
+        b.pair("Crédito (cuotas)", &soles(t.on_credit), x0 + 3.0, x1, body);
     }
     b.pair(
         &format!("Total ventas ({} doc.)", t.sales_count),
         &soles(t.sales_total()),
-        X0,
-        X1,
+        x0,
+        x1,
         bold,
     );
     b.gap(1.0);
-    b.para("NOTAS DE CRÉDITO", X0, X1, bold, Align::Left);
+    b.para("NOTAS DE CRÉDITO", x0, x1, bold, Align::Left);
     for m in t.methods.iter().filter(|m| !m.refunds.is_zero()) {
-        b.pair(m.method.label(), &minus(m.refunds), X0 + 3.0, X1, body);
+        b.pair(m.method.label(), &minus(m.refunds), x0 + 3.0, x1, body);
     }
     b.pair(
         &format!(
@@ -81,45 +85,45 @@ pub fn z_report(report: &ShiftReport, s: &ShopSettings) -> ReceiptLayout {
             if t.credit_notes == 1 { "nota" } else { "notas" }
         ),
         &minus(t.refunds_total()),
-        X0,
-        X1,
+        x0,
+        x1,
         bold,
     );
-    b.rule(X0, X1);
+    b.rule(x0, x1);
 
-    b.para("EFECTIVO", X0, X1, bold, Align::Left);
-    b.pair("Fondo inicial", &soles(report.float), X0 + 3.0, X1, body);
+    b.para("EFECTIVO", x0, x1, bold, Align::Left);
+    b.pair("Fondo inicial", &soles(report.float), x0 + 3.0, x1, body);
     b.pair(
         "Ventas en efectivo",
         &soles(t.cash_sales()),
-        X0 + 3.0,
-        X1,
+        x0 + 3.0,
+        x1,
         body,
     );
     b.pair(
         "Devoluciones en efectivo",
         &minus(t.cash_refunds()),
-        X0 + 3.0,
-        X1,
+        x0 + 3.0,
+        x1,
         body,
     );
-    b.pair("Ingresos", &soles(report.cash_in()), X0 + 3.0, X1, body);
-    b.pair("Retiros", &minus(report.cash_out()), X0 + 3.0, X1, body);
+    b.pair("Ingresos", &soles(report.cash_in()), x0 + 3.0, x1, body);
+    b.pair("Retiros", &minus(report.cash_out()), x0 + 3.0, x1, body);
     b.gap(0.8);
     b.pair(
         "Efectivo esperado",
         &soles(report.expected_cash),
-        X0,
-        X1,
+        x0,
+        x1,
         st(9.0, true),
     );
     if let (Some(c), Some(d)) = (report.counted_cash, report.difference()) {
-        b.pair("Efectivo contado", &soles(c), X0, X1, st(9.0, true));
-        b.pair(difference_label(d), &soles(d), X0, X1, st(10.0, true));
+        b.pair("Efectivo contado", &soles(c), x0, x1, st(9.0, true));
+        b.pair(difference_label(d), &soles(d), x0, x1, st(10.0, true));
     }
     if !report.movements.is_empty() {
-        b.rule(X0, X1);
-        b.para("MOVIMIENTOS DE CAJA", X0, X1, bold, Align::Left);
+        b.rule(x0, x1);
+        b.para("MOVIMIENTOS DE CAJA", x0, x1, bold, Align::Left);
         for m in &report.movements {
             let sign = if m.signed() < Decimal::ZERO { "-" } else { "" };
             b.pair(
@@ -130,35 +134,35 @@ pub fn z_report(report: &ShiftReport, s: &ShopSettings) -> ReceiptLayout {
                     m.reason
                 ),
                 &format!("{sign}{}", soles(m.amount)),
-                X0 + 3.0,
-                X1,
+                x0 + 3.0,
+                x1,
                 body,
             );
         }
     }
     if report.unsynced > 0 || report.override_reason.is_some() {
-        b.rule(X0, X1);
+        b.rule(x0, x1);
         b.para(
             &format!("Registros sin sincronizar: {}", report.unsynced),
-            X0,
-            X1,
+            x0,
+            x1,
             body,
             Align::Left,
         );
         if let Some(r) = &report.override_reason {
-            b.para(&format!("Motivo: {r}"), X0, X1, body, Align::Left);
+            b.para(&format!("Motivo: {r}"), x0, x1, body, Align::Left);
         }
     }
     if closed {
         b.gap(10.0);
-        b.rule(X0 + 10.0, X1 - 10.0);
-        b.para("Firma del cajero", X0, X1, body, Align::Center);
+        b.rule(x0 + 10.0, x1 - 10.0);
+        b.para("Firma del cajero", x0, x1, body, Align::Center);
     }
     b.gap(6.0);
     ReceiptLayout {
-        paper: Paper::Ticket80,
+        paper,
         pages: vec![Page {
-            width_mm: W,
+            width_mm: w,
             height_mm: b.h,
             items: b.items,
         }],
@@ -270,12 +274,22 @@ mod tests {
         ] {
             assert!(text.contains(want), "missing {want:?} in\n{text}");
         }
-        for item in &z.pages[0].items {
-            if let Item::Text(t) = item {
-                assert!(
-                    t.left() >= X0 - 0.01 && t.left() + t.width_mm() <= X1 + 0.01,
-                    "{t:?}"
-                );
+        for paper in [Paper::Ticket80, Paper::Ticket58] {
+            let settings = ShopSettings {
+                receipt_format: paper,
+                ..ShopSettings::default()
+            };
+            let z = z_report(&r, &settings);
+            assert_eq!(z.paper, paper);
+            let page = &z.pages[0];
+            assert_eq!(page.width_mm, paper.width_mm());
+            for item in &page.items {
+                if let Item::Text(t) = item {
+                    assert!(
+                        t.left() >= 3.0 && t.left() + t.width_mm() <= page.width_mm - 3.0,
+                        "{paper:?}: {t:?}"
+                    );
+                }
             }
         }
         let raster = rasterize(&z, DOTS_80MM);
