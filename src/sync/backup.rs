@@ -57,6 +57,10 @@ pub fn backup_mensaje(e: &SyncError) -> String {
     }
 }
 
+/// What a chain's administrator reads when the server asks which shop (409).
+pub const SEVERAL_SHOPS: &str =
+    "Este usuario es administrador en varias tiendas: escriba el número de su tienda.";
+
 /// A restore failure as the administrator reads it (the server's refusals in Spanish).
 pub fn restore_mensaje(e: &SyncError) -> String {
     match e {
@@ -67,10 +71,7 @@ pub fn restore_mensaje(e: &SyncError) -> String {
         SyncError::Refused { status: 404, .. } => {
             "El servidor no tiene respaldo de esa caja.".into()
         }
-        SyncError::Refused { status: 409, .. } => {
-            "Este usuario es administrador en varias tiendas: escriba el número de su tienda."
-                .into()
-        }
+        SyncError::Refused { status: 409, .. } => SEVERAL_SHOPS.into(),
         other => other.mensaje(),
     }
 }

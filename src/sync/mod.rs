@@ -14,8 +14,8 @@ mod worker;
 
 pub use accounts::{LoginError, login, whoami};
 pub use backup::{
-    backup_due, backup_mensaje, restore_from_server, restore_list, restore_login, restore_login_in,
-    restore_mensaje, restore_needs_shop, upload_backup,
+    SEVERAL_SHOPS, backup_due, backup_mensaje, restore_from_server, restore_list, restore_login,
+    restore_login_in, restore_mensaje, restore_needs_shop, upload_backup,
 };
 pub use client::{CA_CERT_ENV, Client};
 pub use error::{SyncError, SyncResult};

@@ -70,8 +70,14 @@ impl RestoreForm {
                 }
                 Err(e) => {
                     log::warn!("restore: listing backups: {e}");
-                    self.ask_shop |= restore_needs_shop(&e);
-                    self.msg = Some(Msg::error(restore_mensaje(&e)));
+                    if restore_needs_shop(&e) {
+                        // Said beside the Tienda field (a message strip under it pushed
+                        // Ver respaldos below the fold at 1024x768).
+                        self.ask_shop = true;
+                        self.msg = None;
+                    } else {
+                        self.msg = Some(Msg::error(restore_mensaje(&e)));
+                    }
                 }
             }
         }
@@ -95,7 +101,16 @@ impl RestoreForm {
             widgets::field(ui, "Usuario administrador", &mut self.username, 380.0);
             widgets::password(ui, "Contraseña", &mut self.password, 380.0);
             if self.ask_shop {
-                widgets::field(ui, "Tienda (número)", &mut self.shop, 120.0);
+                ui.horizontal(|ui| {
+                    widgets::field(ui, "Tienda (número)", &mut self.shop, 120.0);
+                    ui.add_space(8.0);
+                    ui.add(
+                        egui::Label::new(
+                            RichText::new(crate::sync::SEVERAL_SHOPS).color(theme::AMBER),
+                        )
+                        .wrap(),
+                    );
+                });
                 self.shop.retain(|c| c.is_ascii_digit());
                 self.shop.truncate(3);
             }
