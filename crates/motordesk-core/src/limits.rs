@@ -40,7 +40,13 @@ impl Customer {
         check_len("nombre", &self.name, MAX_NAME)?;
         check_len("dirección", &self.address, MAX_ADDRESS)?;
         check_len("teléfono", &self.phone, MAX_PHONE)?;
-        check_len("correo", &self.email, MAX_EMAIL)
+        check_len("correo", &self.email, MAX_EMAIL)?;
+        // A pushed customer carries the lookup's status too: bounded like the rest.
+        if let Some(t) = &self.sunat {
+            check_len("estado", &t.estado, crate::MAX_STATUS)?;
+            check_len("condición", &t.condicion, crate::MAX_STATUS)?;
+        }
+        Ok(())
     }
 }
 
@@ -112,6 +118,24 @@ mod tests {
             }
             .mensaje()
             .contains("100")
+        );
+    }
+
+    #[test]
+    fn a_customer_s_lookup_status_is_bounded_too() {
+        let mut c =
+            Customer::new(Uuid::nil(), IdKind::Ruc, "20131312955", "SUNAT", "", "", "").unwrap();
+        c.sunat = Some(crate::TaxpayerStatus {
+            estado: "ACTIVO".into(),
+            condicion: "H".repeat(crate::MAX_STATUS + 1),
+            checked_at: chrono::DateTime::from_timestamp(0, 0).unwrap(),
+        });
+        assert_eq!(
+            c.check_limits(),
+            Err(DomainError::TextTooLong {
+                field: "condición",
+                max: crate::MAX_STATUS
+            })
         );
     }
 }
