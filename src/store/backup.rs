@@ -417,6 +417,57 @@ impl Store {
         Ok(())
     }
 
+    /// This kiosk's fiscal documents with no XML here: after a restore, those the old PC
+    /// issued and synced after its snapshot (their signed XML is on the server).
+    pub fn own_documents_without_xml(&self) -> StoreResult<Vec<Uuid>> {
+        let r = self.db().begin_read()?;
+        let xml = r.open_table(INVOICE_XML)?;
+        let mut out = Vec::new();
+        for inv in self.list::<motordesk_core::Invoice>()? {
+            let inv = inv.data;
+            if inv.device_id == self.device_id()
+                && inv.kind.is_fiscal()
+                && xml.get(inv.id.as_u128())?.is_none()
+            {
+                out.push(inv.id);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Keeps the signed XML of one of this kiosk's documents, taken back from the server
+    /// after a restore (never queued again: the server has it). False when the document
+    /// is not this kiosk's, or already has an XML here (nothing is replaced).
+    pub fn restore_signed_xml(
+        &self,
+        up: &motordesk_core::Stored<motordesk_core::protocol::ComprobanteUpload>,
+    ) -> StoreResult<bool> {
+        let id = up.data.invoice_id;
+        let txn = self.db().begin_write()?;
+        {
+            let Some(inv) = self.read_in::<motordesk_core::Invoice>(&txn, id)? else {
+                return Ok(false);
+            };
+            if inv.data.device_id != self.device_id() {
+                return Ok(false);
+            }
+            let mut t = txn.open_table(INVOICE_XML)?;
+            if t.get(id.as_u128())?.is_some() {
+                return Ok(false);
+            }
+            let entry = crate::store::comprobante::ComprobanteXml {
+                xml: up.data.xml.clone(),
+                digest: Some(up.data.digest.clone()),
+                signed_at: Some(up.meta.created_at),
+                file_name: up.data.file_name.clone(),
+            };
+            let sealed = self.seal_json("invoice_xml", &id.as_u128().to_be_bytes(), &entry)?;
+            t.insert(id.as_u128(), sealed.as_slice())?;
+        }
+        txn.commit()?;
+        Ok(true)
+    }
+
     /// Asks the sync thread for a backup at its next cycle (kept in the store).
     pub fn request_backup(&self) -> StoreResult<()> {
         let txn = self.db().begin_write()?;

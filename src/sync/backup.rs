@@ -40,6 +40,28 @@ pub fn upload_backup(store: &Store, client: &Client, max_bytes: usize) -> SyncRe
     result
 }
 
+/// After a restore: takes back the signed XML of this kiosk's documents synced after its
+/// snapshot (a reprint prints their hash), one request each; those the server has no
+/// signed XML of are left as they are. Returns how many were taken back.
+pub fn fetch_own_xml(store: &Store, client: &Client) -> SyncResult<usize> {
+    let mut kept = 0;
+    for id in store.own_documents_without_xml()? {
+        let path = format!("{DEVICE_COMPROBANTE}?id={id}");
+        let up: motordesk_core::Stored<ComprobanteUpload> = match client.get_json(&path, None) {
+            Ok(up) => up,
+            Err(SyncError::Refused { status: 404, .. }) => continue,
+            Err(e) => return Err(e),
+        };
+        if up.data.invoice_id == id && store.restore_signed_xml(&up)? {
+            kept += 1;
+        }
+    }
+    if kept > 0 {
+        log::info!("restore: signed XML of {kept} documents taken back from the server");
+    }
+    Ok(kept)
+}
+
 /// Whether the daily backup is due (24 h after the last successful one, or never made).
 pub fn backup_due(store: &Store) -> bool {
     store

@@ -99,6 +99,8 @@ pub(super) fn pull(
         report.conflicts += merged.conflicts;
         if !page.more || page.cursor == cursor {
             if own && !page.more {
+                // The documents are back; their signed XML too, before the mark goes.
+                crate::sync::backup::fetch_own_xml(store, client)?;
                 store.set_pulling_own(false)?;
             }
             return Ok(());

@@ -69,6 +69,8 @@ fn contents(store: &Store) -> Contents {
 fn a_restored_kiosk_has_the_same_data_and_outbox_and_never_repeats_a_number() {
     let server = Server::start_with(&["--add-user", ADMIN, "--add-user", CASHIER]);
     let kiosk = Kiosk::registered(&server);
+    // Signed documents: their XML goes to the server (and comes back after a restore).
+    motordesk::demo::setup_shop(&kiosk.store).unwrap();
     let client = kiosk.client();
     // Synced history: two customers, a vehicle, three documents.
     let ana = kiosk.customer("45678912", "Ana Quispe");
@@ -165,18 +167,46 @@ fn a_restored_kiosk_has_the_same_data_and_outbox_and_never_repeats_a_number() {
         .collect();
     assert_eq!(sold_after.len(), 1, "{after_backup:?} once");
     assert_eq!(sold_after[0].meta.status, SyncStatus::Synced);
+    // Its signed XML came back too: the reprint carries the same hash as the original.
+    let id = sold_after[0].data.id;
+    let xml = restored
+        .comprobante_xml(id)
+        .unwrap()
+        .expect("signed XML taken back");
+    let original = kiosk.store.comprobante_xml(id).unwrap().unwrap();
+    assert_eq!(xml.xml, original.xml);
+    assert!(xml.digest.is_some());
+    assert_eq!(xml.digest, original.digest);
     let layout = motordesk::receipt::ReceiptLayout::build(
         &sold_after[0].data,
         &restored.settings().unwrap(),
         motordesk::store::Paper::Ticket80,
-        None,
+        xml.digest.as_deref(),
+    );
+    let text = layout.plain_text();
+    assert!(text.contains(&after_backup[0]), "{text}");
+    let hash = original.digest.as_deref().unwrap();
+    // A long line wraps wherever it must: compare without the line breaks.
+    assert!(
+        text.replace('\n', "").contains(hash),
+        "the hash is printed: {text}"
     );
     assert!(
-        layout.plain_text().contains(&after_backup[0]),
-        "{}",
-        layout.plain_text()
+        layout
+            .qr_payload
+            .as_deref()
+            .is_some_and(|q| q.contains(hash)),
+        "and is in the QR"
     );
     assert!(!motordesk::receipt::render_pdf(&layout).is_empty());
+    // The running shift (no close yet) counts it, as the old PC's Z report would have.
+    let old_shift = kiosk.store.shift_so_far().unwrap();
+    let shift = restored.shift_so_far().unwrap();
+    assert_eq!(shift.documents, 6);
+    assert_eq!(
+        (shift.documents, shift.total),
+        (old_shift.documents, old_shift.total)
+    );
     // The dead PC's token no longer works; the restored one syncs.
     assert!(matches!(
         sync_once(&kiosk.store, &client),

@@ -178,6 +178,7 @@ pub fn routes() -> Router<Shared> {
         .route(RESTORE_LOGIN, post(restore_login))
         .route(RESTORE_BACKUPS, get(restore_backups))
         .route(RESTORE_CLAIM, post(restore_claim))
+        .route(DEVICE_COMPROBANTE, get(own_comprobante))
         .layer(DefaultBodyLimit::max(MAX_SMALL_BODY))
         .merge(upload)
 }
@@ -287,6 +288,30 @@ async fn download(
         bytes,
     )
         .into_response())
+}
+
+/// `GET /v1/devices/comprobante?id=`: the signed XML of one of the asking kiosk's own
+/// documents, as it pushed it (a restored kiosk takes back those synced after its
+/// snapshot: their hash is printed on reprints). Another kiosk's, or none: 404.
+async fn own_comprobante(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let kiosk = authenticate(&state, &headers).await?;
+    let id = q
+        .get("id")
+        .and_then(|s| Uuid::parse_str(s.trim()).ok())
+        .ok_or(ApiError::BadRequest("bad document id"))?;
+    let device = kiosk.device.device_id;
+    let db = kiosk.db.clone();
+    let rec = blocking(move || db.read(|t| t.record(RecordKind::Comprobante, id))).await?;
+    let rec = rec
+        .filter(|r| r.origin == device)
+        .ok_or(ApiError::NotFound(
+            "no signed XML of this kiosk with that id",
+        ))?;
+    Ok(Json(rec.payload))
 }
 
 /// The shop store a restore session token belongs to, and the session; 401 unknown or

@@ -13,6 +13,10 @@ use uuid::Uuid;
 pub const DEVICE_BACKUP: &str = "/v1/devices/backup";
 /// `POST` {username, password} of a server administrator: a session for restoring.
 pub const RESTORE_LOGIN: &str = "/v1/restore/login";
+/// `GET ?id=<invoice id>`: a kiosk fetches the signed XML of one of its own documents
+/// (`Stored<ComprobanteUpload>`), after a restore, for documents synced after its
+/// snapshot; another kiosk's is 404.
+pub const DEVICE_COMPROBANTE: &str = "/v1/devices/comprobante";
 /// `GET` with the administrator's session (`X-User-Token`): every kiosk's backups.
 pub const RESTORE_BACKUPS: &str = "/v1/restore/backups";
 /// `POST` [`RestoreClaim`] with the administrator's session: the chosen kiosk's escrow

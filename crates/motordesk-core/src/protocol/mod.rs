@@ -16,8 +16,8 @@ pub use accounts::{
     USER_TOKEN_HEADER,
 };
 pub use backup::{
-    BACKUPS_KEPT, BackupInfo, DEVICE_BACKUP, MAX_BACKUP_BYTES, RESTORE_BACKUPS, RESTORE_CLAIM,
-    RESTORE_LOGIN, RestoreClaim, RestoreGrant, RestoreLogin, RestoreSession,
+    BACKUPS_KEPT, BackupInfo, DEVICE_BACKUP, DEVICE_COMPROBANTE, MAX_BACKUP_BYTES, RESTORE_BACKUPS,
+    RESTORE_CLAIM, RESTORE_LOGIN, RestoreClaim, RestoreGrant, RestoreLogin, RestoreSession,
 };
 pub use fiscal::{
     ComprobanteUpload, FiscalUpdate, MAX_SUNAT_TEXT, MAX_XML_BYTES, VoidState, VoidUpdate,
