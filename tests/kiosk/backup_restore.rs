@@ -14,7 +14,7 @@ use motordesk::sync::{
     restore_needs_shop, sync_once, upload_backup,
 };
 use motordesk::ui::{AppOptions, KioskApp};
-use motordesk_core::protocol::{DEVICE_BACKUP, MAX_BACKUP_BYTES};
+use motordesk_core::protocol::{DEVICE_BACKUP, DEVICE_COMPROBANTE, MAX_BACKUP_BYTES};
 use motordesk_core::{Customer, Invoice, SyncStatus, Vehicle};
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
@@ -199,6 +199,22 @@ fn a_restored_kiosk_has_the_same_data_and_outbox_and_never_repeats_a_number() {
         "and is in the QR"
     );
     assert!(!motordesk::receipt::render_pdf(&layout).is_empty());
+    // Another kiosk of the shop cannot fetch that XML; a bad id is refused.
+    let other = Kiosk::registered(&server);
+    let theirs = other
+        .client()
+        .get_json::<serde_json::Value>(&format!("{DEVICE_COMPROBANTE}?id={id}"), None);
+    assert!(
+        matches!(theirs, Err(SyncError::Refused { status: 404, .. })),
+        "{theirs:?}"
+    );
+    let bad = other
+        .client()
+        .get_json::<serde_json::Value>(&format!("{DEVICE_COMPROBANTE}?id=x"), None);
+    assert!(
+        matches!(bad, Err(SyncError::Refused { status: 400, .. })),
+        "{bad:?}"
+    );
     // The running shift (no close yet) counts it, as the old PC's Z report would have.
     let old_shift = kiosk.store.shift_so_far().unwrap();
     let shift = restored.shift_so_far().unwrap();
