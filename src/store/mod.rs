@@ -58,11 +58,11 @@ pub use sealed_file::SEALED_FILE_TAG;
 pub use search::{MAX_QUERY, SearchStats, Shelf};
 pub use settings::{Issuer, Paper, SUNAT_TEST_RUC, ShopSettings};
 pub use shift::{ShiftClose, ShiftReport};
-pub use summary_feed::{SummaryDelta, SummaryMarks, apply_delta};
 pub use storage::{
     CRITICAL_FREE, Compaction, DiskLevel, DiskSpace, StorageInfo, WARN_FREE, disk_level,
     disk_space, file_and_disk,
 };
+pub use summary_feed::{SummaryDelta, SummaryMarks, apply_delta};
 
 use chrono::{DateTime, Utc};
 use keyslots::KeySlot;
