@@ -106,6 +106,10 @@ fn split_payment_yape_and_cash_covers_the_total_and_gives_change() {
             has(&h, "Cubierto · Vuelto: S/ 20.00"),
             "{size:?}: covered, change on the cash part"
         );
+        assert!(
+            has(&h, "Efectivo S/ 30.00 · recibido S/ 50.00"),
+            "{size:?}: the bill handed over shows beside the cash part"
+        );
         assert!(!disabled(&h, "EMITIR"), "{size:?}: covered");
         press(&mut h, "EMITIR");
         wait_for(&mut h, "change screen", |h| has(h, "VUELTO"));

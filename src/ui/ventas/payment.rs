@@ -192,7 +192,16 @@ fn split(ui: &mut Ui, draft: &mut InvoiceDraft, keypad: &mut SaleKeypad) {
     let left = draft.payment.remaining(total);
     ui.horizontal_wrapped(|ui| {
         for p in &draft.payment.parts {
-            let text = format!("{} {}  ✕", p.method.label(), soles(p.amount));
+            // The cash handed over shows beside the cash part: the change comes from it.
+            let text = match draft.payment.received {
+                Some(r) if p.method == PaymentMethod::Efectivo && r > p.amount => format!(
+                    "{} {} · recibido {}  ✕",
+                    p.method.label(),
+                    soles(p.amount),
+                    soles(r)
+                ),
+                _ => format!("{} {}  ✕", p.method.label(), soles(p.amount)),
+            };
             if ui
                 .add(Button::new(text).min_size(vec2(0.0, theme::TOUCH)))
                 .on_hover_text("Quitar este pago")
