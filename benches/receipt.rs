@@ -1,10 +1,12 @@
 //! Receipt rendering benchmark: prints a markdown table.
 //! `cargo bench --bench receipt [-- ITERATIONS]` (default 50).
-//! Times layout + PDF per receipt (what a sale costs before printing) for the 80 mm
-//! ticket and A4, with 3 and 100 lines, and the size of the PDF.
+//! Times layout + PDF per receipt (what a sale costs before printing) for the 80 mm and
+//! 58 mm tickets and A4, with 3 and 100 lines, and the size of the PDF; then the raster a
+//! printer gets (ESC/POS at 576 / 384 dots, and an A4 page at 300 and 600 dpi for GDI
+//! printing on Windows), beside the layout+PDF time of the same receipt.
 
 use chrono::Utc;
-use motordesk::receipt::{ReceiptLayout, render_pdf};
+use motordesk::receipt::{ReceiptLayout, escpos_job, rasterize, render_pdf};
 use motordesk::store::{Paper, ShopSettings};
 use motordesk_core::TaxAffectation;
 use motordesk_core::{Buyer, Invoice, InvoiceDraft, SaleLine, Unit};
@@ -112,4 +114,47 @@ fn main() {
         "{iterations} iterations each; first render in the process (font parsing): {:.1} ms",
         ms(first)
     );
+
+    // The raster each printer path draws from the same layout, beside the layout+PDF time
+    // of that receipt (the anchor) measured here too.
+    println!();
+    println!(
+        "| raster (3-line boleta) | dots across | rows | raster mean ms | anchor: layout+PDF mean ms | raster KiB |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|");
+    let inv = invoice(3);
+    // (label, paper, dots across): A4 dots = 210 mm at 300 and 600 dpi (`receipt::gdi::plan`).
+    let cases = [
+        ("ESC/POS Ticket 80 mm", Paper::Ticket80, 576u32),
+        ("ESC/POS Ticket 58 mm", Paper::Ticket58, 384),
+        ("GDI A4 at 300 dpi", Paper::A4, 2480),
+        ("GDI A4 at 600 dpi", Paper::A4, 4961),
+    ];
+    for (label, paper, dots) in cases {
+        let layout = ReceiptLayout::build(&inv, &settings, paper, None);
+        let mut raster_times = Vec::with_capacity(iterations);
+        let mut anchor = Vec::with_capacity(iterations);
+        let (mut rows, mut bytes) = (0, 0);
+        for _ in 0..iterations {
+            let t = Instant::now();
+            let r = rasterize(&layout, dots);
+            if paper != Paper::A4 {
+                bytes = escpos_job(&r).len();
+            } else {
+                bytes = r.bits.len();
+            }
+            raster_times.push(t.elapsed());
+            rows = r.height;
+            let t = Instant::now();
+            let _ = render_pdf(&ReceiptLayout::build(&inv, &settings, paper, None));
+            anchor.push(t.elapsed());
+        }
+        let mean = |v: &[Duration]| ms(v.iter().sum::<Duration>()) / v.len() as f64;
+        println!(
+            "| {label} | {dots} | {rows} | {:.2} | {:.2} | {:.0} |",
+            mean(&raster_times),
+            mean(&anchor),
+            bytes as f64 / 1024.0
+        );
+    }
 }
