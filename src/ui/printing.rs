@@ -124,8 +124,8 @@ fn send(
     settings: &ShopSettings,
 ) -> Result<&'static str, Failure> {
     // The roll in the printer is the paper chosen in Ajustes (576 or 384 dots), whatever
-    // the layout was made for: the Z report is always an 80 mm layout, and on a 58 mm roll
-    // it must shrink to 384 dots, not run off the paper.
+    // the layout was made for: an 80 mm layout (a saved Z report reprinted after the roll
+    // changed, an A4 sheet) must shrink to a 58 mm roll, not run off the paper.
     let dots = escpos_dots(settings.receipt_format);
     if let Some(queue) = escpos_queue(settings) {
         let job = escpos_job(&rasterize(layout, dots));
@@ -215,8 +215,8 @@ mod tests {
     use crate::store::Paper;
     use std::io::{Read, Write};
 
-    /// An 80 mm layout (the Z report's kind) sent to a network printer whose roll is set to
-    /// 58 mm is a 384-dot raster.
+    /// An 80 mm layout sent to a network printer whose roll is set to 58 mm is a 384-dot
+    /// raster.
     #[test]
     fn the_raster_is_as_wide_as_the_roll_set_in_ajustes() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
