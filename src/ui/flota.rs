@@ -68,7 +68,8 @@ pub(super) struct FlotaPanel {
     msg: Option<Msg>,
 }
 
-fn urgency_colour(u: Urgency) -> Color32 {
+/// The colour of an alert, in Flota and wherever a vehicle's alerts are shown (Ventas).
+pub(super) fn urgency_colour(u: Urgency) -> Color32 {
     match u {
         Urgency::Overdue => theme::RED,
         Urgency::DueSoon => theme::AMBER,

@@ -48,4 +48,5 @@ mod touch_keyboard;
 mod touch_scroll;
 mod ui_flows;
 mod ui_sync;
+mod vehicle_counter;
 mod ventas_cash;

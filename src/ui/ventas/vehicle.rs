@@ -1,17 +1,20 @@
 //! Ventas › vehicle: the plate typed, looked up on a worker (which also fills the owner
 //! as buyer), and *Km actual* through the keypad, checked live against the last reading
-//! (below it is flagged, a big jump warned).
+//! (below it is flagged, a big jump warned). The chosen vehicle's maintenance, SOAT and
+//! revisión técnica alerts (Flota's rules, `motordesk_core::alerts`) sit on the same
+//! wrapped line as its name, so the catalog below moves by one row at most.
 
 use super::customer::buyer_of;
 use super::keypad::{KeyTarget, SaleKeypad};
 use crate::store::StoreResult;
+use crate::ui::flota::urgency_colour;
 use crate::ui::keypad::Keypad;
 use crate::ui::session::Session;
 use crate::ui::widgets::{self, Msg};
 use crate::ui::{theme, worker::Job};
 use egui::{Button, RichText, Ui, vec2};
 use motordesk_core::{Customer, DocumentKind, InvoiceDraft, ServicedVehicle, Stored};
-use motordesk_core::{OdometerCheck, Plate, Vehicle, check_odometer, thousands};
+use motordesk_core::{OdometerCheck, Plate, Vehicle, alerts, check_odometer, thousands};
 
 type VehicleHit = Option<(Stored<Vehicle>, Option<Customer>)>;
 
@@ -108,16 +111,34 @@ impl VehiclePicker {
         });
         self.look_up(ui.ctx(), s);
         if let Some(v) = &self.vehicle {
-            ui.label(
-                RichText::new(format!(
-                    "{} {} {} · último km: {}",
-                    v.plate,
-                    v.brand,
-                    v.model,
-                    thousands(v.odometer_km)
-                ))
-                .color(theme::BLUE),
-            );
+            // Pure and cheap (a few date sums): worked out each frame, so the alerts follow
+            // the day and a km typed for this visit.
+            let mut seen = v.clone();
+            if let Some(k) = self.km {
+                seen.odometer_km = seen.odometer_km.max(k);
+            }
+            let found = alerts(&seen, s.today());
+            ui.horizontal_wrapped(|ui| {
+                ui.label(
+                    RichText::new(format!(
+                        "{} {} {} · último km: {}",
+                        v.plate,
+                        v.brand,
+                        v.model,
+                        thousands(v.odometer_km)
+                    ))
+                    .color(theme::BLUE),
+                );
+                // Coloured text, not Flota's pills: a pill (a frame) cannot wrap across
+                // rows and in this narrow column came out one letter per row.
+                for a in &found {
+                    ui.label(
+                        RichText::new(format!("⚠ {}", a.texto()))
+                            .color(urgency_colour(a.urgency))
+                            .strong(),
+                    );
+                }
+            });
             if let Some(k) = self.km {
                 match check_odometer(v.odometer_km, k) {
                     Err(e) => {
