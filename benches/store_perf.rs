@@ -8,11 +8,14 @@
 //! 2. Customer search per keystroke at 1k/10k/100k customers: the in-memory index, the
 //!    same with the hits opened, the old scan (opens every customer), and SQLite FTS5
 //!    over the same names; index build time and memory.
+//! 3. The Comprobantes list after a sale: only what changed, beside the full reload.
 //!
 //! `cargo bench --bench store_perf`. Sizes by env var, for a quick run:
 //! `MD_BENCH_CUSTOMERS=1000,10000` (default 1000,10000,100000), `MD_BENCH_SALES=200`
 //! (default 300 rounds), `MD_BENCH_DOCS=2000` (sales already in the store, default 2000),
-//! `MD_BENCH_SCAN_MAX=20000` (largest size the old scan is timed at, default 100000).
+//! `MD_BENCH_SCAN_MAX=20000` (largest size the old scan is timed at, default 100000),
+//! `MD_BENCH_LIST_DOCS=20000` (documents behind the list, default 20000),
+//! `MD_BENCH_PARTS=list` (only some parts: search, sale, list).
 
 use motordesk::store::{Shelf, Store};
 use motordesk_core::{
@@ -496,9 +499,90 @@ fn search_bench(dir: &Path) {
     }
 }
 
+/// 3. The Comprobantes list after a sale: what changed since the list last looked
+///    (`invoice_summaries_changed` + `apply_delta`) beside the full reload it replaced,
+///    interleaved round by round; and the first screen (newest 100 rows).
+fn list_bench(dir: &Path) {
+    let docs = env_usize("MD_BENCH_LIST_DOCS", 20_000);
+    let rounds = env_usize("MD_BENCH_LIST_ROUNDS", 20);
+    let store =
+        Store::create(&dir.join("list.redb"), "admin", "motordesk", "Admin").expect("create");
+    let t = Instant::now();
+    motordesk::demo::generate(&store, docs, 11).expect("demo");
+    println!(
+        "\n## Comprobantes after a sale, {docs} documents (demo built in {:.0} s), {rounds} rounds\n",
+        t.elapsed().as_secs_f64()
+    );
+    let product = store
+        .list::<Product>()
+        .expect("products")
+        .into_iter()
+        .find(|p| p.data.quick_key)
+        .expect("a quick key")
+        .data;
+    let mut first = Samples::new();
+    for _ in 0..rounds {
+        first.time(|| store.newest_invoice_summaries(100).expect("page"));
+    }
+    let mut marks = motordesk::store::SummaryMarks::default();
+    let t = Instant::now();
+    let mut rows = store
+        .invoice_summaries_changed(&mut marks)
+        .expect("first")
+        .changed;
+    let first_full = t.elapsed();
+    let (mut delta, mut full) = (Samples::new(), Samples::new());
+    let mut opened = 0;
+    for _ in 0..rounds {
+        let mut d = InvoiceDraft::new(DocumentKind::Boleta);
+        d.lines = vec![product.line(Decimal::ONE)];
+        store.issue_invoice(d).expect("sale");
+        let before = store.summaries_opened();
+        delta.time(|| {
+            let changes = store.invoice_summaries_changed(&mut marks).expect("delta");
+            motordesk::store::apply_delta(&mut rows, changes);
+        });
+        opened += store.summaries_opened() - before;
+        full.time(|| store.invoice_summaries().expect("full"));
+    }
+    assert_eq!(rows.len(), docs + rounds);
+    println!("| what | mean | max | rows opened per sale |");
+    println!("|---|---|---|---|");
+    println!(
+        "| first screen: newest 100 rows | {:.2} ms | {:.2} ms | 100 |",
+        ms(first.mean()),
+        ms(first.max())
+    );
+    println!(
+        "| after a sale: what changed + laid into the list | {:.2} ms | {:.2} ms | {:.1} |",
+        ms(delta.mean()),
+        ms(delta.max()),
+        opened as f64 / rounds as f64
+    );
+    println!(
+        "| anchor: the full reload it replaced | {:.2} ms | {:.2} ms | {} |",
+        ms(full.mean()),
+        ms(full.max()),
+        docs + rounds
+    );
+    println!(
+        "| the list's first full read (with marks) | {:.2} ms | | {docs} |",
+        ms(first_full)
+    );
+}
+
 fn main() {
     let dir = tempfile::tempdir().expect("tempdir");
     println!("# store_perf (release, figures beside their anchors, same run)");
-    search_bench(dir.path());
-    sale_bench(dir.path());
+    // `MD_BENCH_PARTS=list` runs one part (default: search,sale,list).
+    let parts = std::env::var("MD_BENCH_PARTS").unwrap_or_else(|_| "search,sale,list".into());
+    if parts.contains("search") {
+        search_bench(dir.path());
+    }
+    if parts.contains("sale") {
+        sale_bench(dir.path());
+    }
+    if parts.contains("list") {
+        list_bench(dir.path());
+    }
 }
