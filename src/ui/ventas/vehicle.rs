@@ -130,10 +130,11 @@ impl VehiclePicker {
                     .color(theme::BLUE),
                 );
                 // Coloured text, not Flota's pills: a pill (a frame) cannot wrap across
-                // rows and in this narrow column came out one letter per row.
+                // rows and in this narrow column came out one letter per row. The no-break space
+                // keeps the sign with its words.
                 for a in &found {
                     ui.label(
-                        RichText::new(format!("⚠ {}", a.texto()))
+                        RichText::new(format!("⚠\u{a0}{}", a.texto()))
                             .color(urgency_colour(a.urgency))
                             .strong(),
                     );
