@@ -8,6 +8,7 @@ use crate::ui::session::Session;
 use crate::ui::widgets::{self, Msg};
 use crate::ui::{theme, worker::Job};
 use egui::{Button, RichText, Ui, vec2};
+use motordesk_core::{size_text, thousands};
 
 #[derive(Default)]
 pub(super) struct AlmacenamientoBlock {
@@ -17,33 +18,6 @@ pub(super) struct AlmacenamientoBlock {
     seen: Option<u64>,
     compact: Job<StoreResult<Compaction>>,
     msg: Option<Msg>,
-}
-
-/// "350 KB", "28,4 MB", "12,3 GB" (Peruvian decimal comma, never split from the unit).
-pub(super) fn bytes(n: u64) -> String {
-    const MB: f64 = 1024.0 * 1024.0;
-    let n = n as f64;
-    let s = if n >= 1024.0 * MB {
-        format!("{:.1}\u{a0}GB", n / (1024.0 * MB))
-    } else if n >= MB {
-        format!("{:.1}\u{a0}MB", n / MB)
-    } else {
-        format!("{:.0}\u{a0}KB", (n / 1024.0).ceil())
-    };
-    s.replace('.', ",")
-}
-
-/// "2.012" (thousands with a point, as on Peruvian receipts).
-fn count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// What to tell the shop about a disk at `level`, and in which colour.
@@ -76,12 +50,12 @@ impl AlmacenamientoBlock {
             self.msg = Some(match r {
                 Ok(c) if c.after >= c.before => Msg::ok(format!(
                     "El archivo ya estaba compacto: {}.",
-                    bytes(c.after)
+                    size_text(c.after)
                 )),
                 Ok(c) => Msg::ok(format!(
                     "Compactado: el archivo pasó de {} a {}.",
-                    bytes(c.before),
-                    bytes(c.after)
+                    size_text(c.before),
+                    size_text(c.after)
                 )),
                 Err(StoreError::Compact(redb::CompactionError::TransactionInProgress)) => {
                     Msg::warn(
@@ -105,14 +79,14 @@ impl AlmacenamientoBlock {
             Some(info) => {
                 ui.label(format!(
                     "Archivo de datos: {} · {} comprobantes",
-                    bytes(info.file_bytes),
-                    count(info.documents)
+                    size_text(info.file_bytes),
+                    thousands(info.documents)
                 ));
                 let level = disk_level(info.file_bytes, info.disk.free);
                 let free = RichText::new(format!(
                     "Espacio libre en el disco: {} de {}",
-                    bytes(info.disk.free),
-                    bytes(info.disk.total)
+                    size_text(info.disk.free),
+                    size_text(info.disk.total)
                 ));
                 match advice(level) {
                     Some((text, colour)) => {
@@ -146,20 +120,5 @@ impl AlmacenamientoBlock {
             self.msg = None;
             self.compact.start(ui.ctx(), move || store.compact_now());
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sizes_and_counts_read_the_peruvian_way() {
-        assert_eq!(bytes(300), "1\u{a0}KB");
-        assert_eq!(bytes(28 * 1024 * 1024 + 400 * 1024), "28,4\u{a0}MB");
-        assert_eq!(bytes(12 * 1024 * 1024 * 1024), "12,0\u{a0}GB");
-        assert_eq!(count(7), "7");
-        assert_eq!(count(2012), "2.012");
-        assert_eq!(count(100_200), "100.200");
     }
 }

@@ -6,7 +6,7 @@ use crate::store::{BackupStatus, StoreResult};
 use crate::ui::session::Session;
 use crate::ui::{theme, worker::Job};
 use egui::{Button, RichText, Ui, vec2};
-use motordesk_core::lima_display;
+use motordesk_core::{lima_display, size_text};
 
 #[derive(Default)]
 pub(super) struct RespaldoBlock {
@@ -16,15 +16,6 @@ pub(super) struct RespaldoBlock {
     seen: Option<(u64, bool)>,
     /// "Respaldar ahora" was tapped and the sync thread has not picked it up yet.
     asked: bool,
-}
-
-/// "2,4 MB" / "350 KB".
-fn size(bytes: u64) -> String {
-    if bytes >= 1024 * 1024 {
-        format!("{:.1}\u{a0}MB", bytes as f64 / (1024.0 * 1024.0)).replace('.', ",")
-    } else {
-        format!("{}\u{a0}KB", bytes.div_ceil(1024))
-    }
 }
 
 impl RespaldoBlock {
@@ -56,7 +47,7 @@ impl RespaldoBlock {
                 ui.label(format!(
                     "Último respaldo: {} · {}",
                     lima_display(at),
-                    size(bytes)
+                    size_text(bytes)
                 ));
             }
             None => {

@@ -11,8 +11,8 @@ use crate::sync::{
 use crate::ui::widgets::{self, Msg};
 use crate::ui::{theme, worker::Job};
 use egui::{RichText, Ui};
-use motordesk_core::lima_display;
 use motordesk_core::protocol::{BackupInfo, RestoreSession};
+use motordesk_core::{lima_display, size_text};
 use std::path::Path;
 
 /// What the restore form asks of the first-start screen.
@@ -41,15 +41,6 @@ pub(super) struct RestoreForm {
     list_job: Job<SyncResult<(RestoreSession, Vec<BackupInfo>)>>,
     restore_job: Job<SyncResult<Store>>,
     msg: Option<Msg>,
-}
-
-/// "1,2 MB" / "350 KB".
-fn size(bytes: u64) -> String {
-    if bytes >= 1024 * 1024 {
-        format!("{:.1}\u{a0}MB", bytes as f64 / (1024.0 * 1024.0)).replace('.', ",")
-    } else {
-        format!("{}\u{a0}KB", bytes.div_ceil(1024))
-    }
 }
 
 impl RestoreForm {
@@ -148,7 +139,7 @@ impl RestoreForm {
                     b.kiosk_number,
                     b.device_name,
                     lima_display(b.taken_at),
-                    size(b.bytes)
+                    size_text(b.bytes)
                 );
                 if widgets::choice(ui, self.chosen == Some(i), &text).clicked() && !busy {
                     self.chosen = Some(i);

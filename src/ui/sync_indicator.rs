@@ -190,7 +190,7 @@ pub(super) fn disk_badge(ui: &mut Ui, session: &Session, size: f32) -> bool {
     } else {
         format!("⚠ DISCO {}\u{a0}MB", free / (1024 * 1024))
     };
-    let why = format!("{why} Libres: {}.", almacenamiento::bytes(free));
+    let why = format!("{why} Libres: {}.", motordesk_core::size_text(free));
     ui.add(
         Button::new(RichText::new(text).size(size).strong().color(colour))
             .min_size(vec2(0.0, theme::TOUCH)),

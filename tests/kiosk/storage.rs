@@ -71,7 +71,7 @@ fn compactar_in_ajustes_shrinks_the_file_and_the_sale_right_after_is_saved() {
         let after = file_len(dir.path());
         assert!(after < before, "{size:?}: {before} -> {after} bytes");
         // The figure on screen is the file's new size, read again.
-        let mb = format!("{:.1}", after as f64 / (1024.0 * 1024.0)).replace('.', ",");
+        let mb = format!("{:.1}", after as f64 / (1024.0 * 1024.0));
         wait_for(&mut h, "the new size", |h| {
             has(h, &format!("Archivo de datos: {mb}\u{a0}MB"))
         });

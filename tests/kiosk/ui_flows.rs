@@ -224,7 +224,7 @@ fn customer_with_bad_ruc_is_refused_then_good_one_saved() {
         has(&h, "RUC inválido: el dígito verificador no coincide"),
         "validated as typed"
     );
-    h.get_by_label("Guardar cliente").click();
+    screen::click(&mut h, "Guardar cliente");
     h.run();
     let s = store(&h);
     assert_eq!(
@@ -236,7 +236,7 @@ fn customer_with_bad_ruc_is_refused_then_good_one_saved() {
     select_all_and_type(&mut h, "Número de documento", "20131312955");
     h.run();
     assert!(has(&h, "RUC válido: 20131312955"));
-    h.get_by_label("Guardar cliente").click();
+    screen::click(&mut h, "Guardar cliente");
     wait_for(&mut h, "saved message", |h| has(h, "Cliente guardado"));
     let saved = s
         .customer_by_doc(IdKind::Ruc, "20131312955")
@@ -249,7 +249,7 @@ fn customer_with_bad_ruc_is_refused_then_good_one_saved() {
     click(&mut h, "RUC");
     type_into(&mut h, "Número de documento", "20131312955");
     type_into(&mut h, "Razón social", "Otra empresa");
-    h.get_by_label("Guardar cliente").click();
+    screen::click(&mut h, "Guardar cliente");
     wait_for(&mut h, "duplicate message", |h| {
         has(h, "Ya existe un cliente con el documento 20131312955")
     });
@@ -269,7 +269,7 @@ fn odometer_below_last_is_refused_and_higher_is_saved() {
     type_into(&mut h, "Nuevo kilometraje", "44000");
     h.get_by_label("Guardar kilometraje").click();
     wait_for(&mut h, "refusal", |h| {
-        has(h, "es menor que la última lectura (45000 km)")
+        has(h, "es menor que la última lectura (45,000 km)")
     });
     let s = store(&h);
     assert_eq!(

@@ -109,7 +109,7 @@ fn a_chosen_plate_shows_its_alerts_beside_it() {
         choose_plate(&mut h, "ABC123");
         wait_for(&mut h, "vehicle found", |h| has(h, "Toyota Hilux"));
         for text in [
-            "Mantenimiento vencido (10000 km)".to_string(),
+            "Mantenimiento vencido (10,000 km)".to_string(),
             format!("SOAT vencido ({})", soat.format("%d/%m/%Y")),
             format!("Revisión técnica próxima ({})", rt.format("%d/%m/%Y")),
         ] {
@@ -144,7 +144,7 @@ fn a_chosen_plate_shows_its_alerts_beside_it() {
         pad(&mut h, "Aceptar");
         assert!(has(&h, "Km actual: 10,100"), "{size:?}");
         assert!(
-            has(&h, "Mantenimiento vencido (10000 km)"),
+            has(&h, "Mantenimiento vencido (10,000 km)"),
             "{size:?}: the visit's km counts"
         );
     }

@@ -153,7 +153,11 @@ impl DomainError {
                 format!("Placa «{p}» inválida: use 6 o 7 letras y números (ejemplo: ABC-123).")
             }
             OdometerBelowLast { last_km, new_km } => {
-                format!("El kilometraje {new_km} km es menor que la última lectura ({last_km} km).")
+                format!(
+                    "El kilometraje {} km es menor que la última lectura ({} km).",
+                    crate::thousands(*new_km),
+                    crate::thousands(*last_km)
+                )
             }
             NameRequired => "Ingrese el nombre o razón social.".into(),
             AmountTooLarge => "El importe es demasiado grande.".into(),

@@ -57,7 +57,7 @@ pub use lookup::{
     clean_text, lookup_number,
 };
 pub use maintenance::{Alert, AlertKind, SOON_DAYS, SOON_KM, Urgency, alerts};
-pub use money::{parse_amount, plain, round2, soles, thousands};
+pub use money::{parse_amount, plain, round2, size_text, soles, thousands};
 pub use payment::{Payment, PaymentMethod, PaymentPart};
 pub use product::Product;
 pub use record::{Record, RecordKind, RecordMeta, Stored, SyncStatus};

@@ -40,7 +40,10 @@ impl Alert {
             (Urgency::DueSoon, true) => "próxima",
         };
         match &self.kind {
-            AlertKind::ServiceByKm { due_km } => format!("Mantenimiento {when} ({due_km} km)"),
+            AlertKind::ServiceByKm { due_km } => {
+                // Written like every km on screen: 45,000.
+                format!("Mantenimiento {when} ({} km)", crate::thousands(*due_km))
+            }
             AlertKind::ServiceByDate { due } => {
                 format!("Mantenimiento {when} ({})", due.format("%d/%m/%Y"))
             }
@@ -137,7 +140,7 @@ mod tests {
         v.odometer_km = 45_000;
         let a = &alerts(&v, d("2026-11-25"))[0];
         assert_eq!(a.urgency, Urgency::Overdue);
-        assert_eq!(a.texto(), "Mantenimiento vencido (45000 km)");
+        assert_eq!(a.texto(), "Mantenimiento vencido (45,000 km)");
     }
 
     #[test]

@@ -24,9 +24,23 @@ pub fn plain(d: Decimal) -> String {
     format!("{}{}.{frac}", if neg { "-" } else { "" }, group_digits(int))
 }
 
-/// Commas every three digits: `45000` → `45,000` (money and kilometres alike).
-pub fn thousands(n: u32) -> String {
-    group_digits(&n.to_string())
+/// Commas every three digits: `45000` → `45,000` (money, kilometres and counts alike).
+pub fn thousands(n: impl Into<u64>) -> String {
+    group_digits(&n.into().to_string())
+}
+
+/// A file or disk size for the screen: "350 KB", "28.4 MB", "12.0 GB" (a decimal point,
+/// as in money; a no-break space so the unit never wraps away from its number).
+pub fn size_text(bytes: u64) -> String {
+    const MB: f64 = 1024.0 * 1024.0;
+    let n = bytes as f64;
+    if n >= 1024.0 * MB {
+        format!("{:.1}\u{a0}GB", n / (1024.0 * MB))
+    } else if n >= MB {
+        format!("{:.1}\u{a0}MB", n / MB)
+    } else {
+        format!("{}\u{a0}KB", bytes.div_ceil(1024))
+    }
 }
 
 fn group_digits(digits: &str) -> String {
@@ -60,6 +74,14 @@ pub fn parse_amount(text: &str) -> Result<Decimal, DomainError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn size_text_keeps_the_unit_and_the_decimal_point() {
+        assert_eq!(size_text(300), "1\u{a0}KB");
+        assert_eq!(size_text(28 * 1024 * 1024 + 400 * 1024), "28.4\u{a0}MB");
+        assert_eq!(size_text(12 * 1024 * 1024 * 1024), "12.0\u{a0}GB");
+        assert_eq!(thousands(100_200u64), "100,200");
+    }
     use rust_decimal_macros::dec;
 
     #[test]
