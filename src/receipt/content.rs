@@ -258,8 +258,8 @@ mod tests {
 
     #[test]
     fn digits_grouped() {
-        assert_eq!(thousands(45000), "45,000");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(45_000u32), "45,000");
+        assert_eq!(thousands(999u32), "999");
+        assert_eq!(thousands(1_234_567u32), "1,234,567");
     }
 }
