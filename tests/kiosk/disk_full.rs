@@ -9,6 +9,7 @@
 
 use crate::sync_support;
 
+use crate::tmpfs::Tmpfs;
 use motordesk::store::{BackendWrap, Store, StoreError};
 use motordesk::sync::{SyncConfig, SyncHandle};
 use motordesk_core::protocol::FaultPlan;
@@ -600,56 +601,6 @@ fn fill(path: &Path) {
         }
     }
     let _ = f.sync_all();
-}
-
-/// A tmpfs mounted on a temp dir for one test, unmounted when dropped.
-struct Tmpfs {
-    dir: tempfile::TempDir,
-}
-
-impl Tmpfs {
-    fn mount(size: &str) -> Option<Tmpfs> {
-        let dir = tempfile::tempdir().unwrap();
-        let status = std::process::Command::new("mount")
-            .args([
-                "-t",
-                "tmpfs",
-                "-o",
-                &format!("size={size},mode=0700"),
-                "tmpfs",
-            ])
-            .arg(dir.path())
-            .stderr(std::process::Stdio::null())
-            .status();
-        match status {
-            Ok(s) if s.success() => Some(Tmpfs { dir }),
-            other => {
-                eprintln!(
-                    "skipped: a real full disk needs a tmpfs this test can mount (root on Linux): mount answered {other:?}"
-                );
-                None
-            }
-        }
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-}
-
-impl Drop for Tmpfs {
-    fn drop(&mut self) {
-        let ok = std::process::Command::new("umount")
-            .arg(self.dir.path())
-            .status()
-            .is_ok_and(|s| s.success());
-        if !ok {
-            let _ = std::process::Command::new("umount")
-                .arg("-l")
-                .arg(self.dir.path())
-                .status();
-        }
-    }
 }
 
 /// The numbers in docs/store.md: how long the first call after a failure takes (the

@@ -8,6 +8,7 @@ mod receipt_common;
 mod screen;
 mod sunat_support;
 mod sync_support;
+mod tmpfs;
 // The SUNAT crate's own checkers (xmllint, validate.py, xmlsec1), one copy for both.
 #[path = "../../crates/motordesk-sunat/tests/common/mod.rs"]
 mod sunat_checks;

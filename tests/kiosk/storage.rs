@@ -5,6 +5,7 @@
 //! (skipped with a message where mounting is not allowed).
 
 use crate::screen::{click, harness, has, press, wait_for};
+use crate::tmpfs::Tmpfs;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use motordesk::store::{DB_FILE, DiskLevel, Store, disk_level, disk_space};
@@ -219,55 +220,6 @@ fn fill(path: &Path, bytes: u64) {
         left -= n as u64;
     }
     f.sync_all().unwrap();
-}
-
-/// A tmpfs mounted on a temp dir for one test, unmounted when dropped (as in
-/// `disk_full.rs`).
-struct Tmpfs {
-    dir: tempfile::TempDir,
-}
-
-impl Tmpfs {
-    fn mount(size: &str) -> Option<Tmpfs> {
-        let dir = tempfile::tempdir().unwrap();
-        let status = std::process::Command::new("mount")
-            .args([
-                "-t",
-                "tmpfs",
-                "-o",
-                &format!("size={size},mode=0700"),
-                "tmpfs",
-            ])
-            .arg(dir.path())
-            .stderr(std::process::Stdio::null())
-            .status();
-        match status {
-            Ok(s) if s.success() => Some(Tmpfs { dir }),
-            other => {
-                eprintln!("skipped: a small disk needs a tmpfs this test can mount: {other:?}");
-                None
-            }
-        }
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-}
-
-impl Drop for Tmpfs {
-    fn drop(&mut self) {
-        let ok = std::process::Command::new("umount")
-            .arg(self.dir.path())
-            .status()
-            .is_ok_and(|s| s.success());
-        if !ok {
-            let _ = std::process::Command::new("umount")
-                .arg("-l")
-                .arg(self.dir.path())
-                .status();
-        }
-    }
 }
 
 /// The figures in docs/store.md: a demo store of `MOTORDESK_COMPACT_DOCS` documents (2,000

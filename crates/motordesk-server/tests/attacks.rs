@@ -80,12 +80,7 @@ on_both_backends!(
 );
 
 fn agent() -> ureq::Agent {
-    ureq::Agent::new_with_config(
-        ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(60)))
-            .build(),
-    )
+    support::agent(Duration::from_secs(60))
 }
 
 /// POSTs `body` with optional headers; returns the status and the body text.

@@ -11,18 +11,13 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
-use support::customer;
+use support::{customer, pull_all};
 use uuid::Uuid;
 
 const CODE: &str = "codigo-de-respaldo-1";
 
 fn agent() -> ureq::Agent {
-    ureq::Agent::new_with_config(
-        ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(30)))
-            .build(),
-    )
+    support::agent(Duration::from_secs(30))
 }
 
 fn post(url: &str, body: &str, token: Option<&str>) -> (u16, String) {
@@ -54,27 +49,6 @@ fn push(url: &str, token: &str, mutations: Vec<Mutation>) -> PushResponse {
     let (st, body) = post(&format!("{url}{PUSH}"), &body, Some(token));
     assert_eq!(st, 200, "{body}");
     serde_json::from_str(&body).unwrap()
-}
-
-fn pull_all(url: &str, token: &str) -> Vec<Change> {
-    let mut cursor = String::new();
-    let mut out = Vec::new();
-    loop {
-        let text = agent()
-            .get(format!("{url}{CHANGES}?cursor={cursor}&limit=500"))
-            .header("Authorization", format!("Bearer {token}"))
-            .call()
-            .unwrap()
-            .body_mut()
-            .read_to_string()
-            .unwrap();
-        let page: ChangesResponse = serde_json::from_str(&text).unwrap();
-        out.extend(page.changes);
-        if !page.more {
-            return out;
-        }
-        cursor = page.cursor;
-    }
 }
 
 fn backup(db: &Path, out: &Path) -> std::process::Output {

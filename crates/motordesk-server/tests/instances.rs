@@ -12,8 +12,8 @@ use std::collections::HashSet;
 use std::process::{Child, Command};
 use std::sync::Arc;
 use std::time::Duration;
-use support::customer;
 use support::postgres::{Backend, Store};
+use support::{customer, pull_all};
 use uuid::Uuid;
 
 const CODE: &str = "codigo-de-prueba-1";
@@ -38,12 +38,7 @@ fn spawn(store: &Store, extra: &[&str]) -> Instance {
 }
 
 fn agent() -> ureq::Agent {
-    ureq::Agent::new_with_config(
-        ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(30)))
-            .build(),
-    )
+    support::agent(Duration::from_secs(30))
 }
 
 /// POSTs JSON; `Err` when the connection failed (a killed instance).
@@ -79,28 +74,6 @@ fn push(url: &str, token: &str, mutations: &[Mutation]) -> Result<PushResponse, 
         Ok((200, body)) => Ok(serde_json::from_str(&body).unwrap()),
         Ok((st, body)) => Err(format!("{st}: {body}")),
         Err(e) => Err(e.to_string()),
-    }
-}
-
-/// The whole feed as `token`'s kiosk sees it, page by page.
-fn pull_all(url: &str, token: &str) -> Vec<Change> {
-    let mut cursor = String::new();
-    let mut out = Vec::new();
-    loop {
-        let text = agent()
-            .get(format!("{url}{CHANGES}?cursor={cursor}&limit=500"))
-            .header("Authorization", format!("Bearer {token}"))
-            .call()
-            .unwrap()
-            .body_mut()
-            .read_to_string()
-            .unwrap();
-        let page: ChangesResponse = serde_json::from_str(&text).unwrap();
-        out.extend(page.changes);
-        cursor = page.cursor;
-        if !page.more {
-            return out;
-        }
     }
 }
 

@@ -44,12 +44,7 @@ fn token_file(dir: &std::path::Path, token: &str) -> std::path::PathBuf {
 }
 
 fn agent() -> ureq::Agent {
-    ureq::Agent::new_with_config(
-        ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(30)))
-            .build(),
-    )
+    support::agent(Duration::from_secs(30))
 }
 
 /// A server with the lookup pointed at a fresh stand-in (`provider`: apisnet or

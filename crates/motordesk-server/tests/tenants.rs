@@ -61,12 +61,7 @@ fn code_for(store: &Store, shop: &str) -> String {
 }
 
 fn agent() -> ureq::Agent {
-    ureq::Agent::new_with_config(
-        ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(60)))
-            .build(),
-    )
+    support::agent(Duration::from_secs(60))
 }
 
 fn post(url: &str, body: &str, headers: &[(&str, &str)]) -> (u16, String) {

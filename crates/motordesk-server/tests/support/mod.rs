@@ -91,3 +91,37 @@ pub fn mutation<T: serde::Serialize>(
         payload: serde_json::to_value(stored).unwrap(),
     }
 }
+
+/// An HTTP client that hands back error statuses as answers (the tests assert them),
+/// bounded by `timeout` so a stuck server fails the test instead of hanging it.
+pub fn agent(timeout: std::time::Duration) -> ureq::Agent {
+    ureq::Agent::new_with_config(
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(timeout))
+            .build(),
+    )
+}
+
+/// The whole feed as `token`'s kiosk sees it, page by page.
+pub fn pull_all(url: &str, token: &str) -> Vec<motordesk_core::protocol::Change> {
+    use motordesk_core::protocol::{CHANGES, ChangesResponse};
+    let mut cursor = String::new();
+    let mut out = Vec::new();
+    loop {
+        let text = agent(std::time::Duration::from_secs(30))
+            .get(format!("{url}{CHANGES}?cursor={cursor}&limit=500"))
+            .header("Authorization", format!("Bearer {token}"))
+            .call()
+            .unwrap()
+            .body_mut()
+            .read_to_string()
+            .unwrap();
+        let page: ChangesResponse = serde_json::from_str(&text).unwrap();
+        out.extend(page.changes);
+        if !page.more {
+            return out;
+        }
+        cursor = page.cursor;
+    }
+}
