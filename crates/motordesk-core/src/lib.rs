@@ -10,6 +10,7 @@ mod backoff;
 mod cash_drawer;
 mod clock;
 mod customer;
+mod dashboard;
 mod document;
 mod error;
 mod fiscal;
@@ -37,6 +38,10 @@ pub use cash_drawer::{
 pub use clock::Hlc;
 pub use customer::{Customer, fold};
 pub use document::{DocumentKind, DocumentNumber, MAX_CORRELATIVE, Series, SeriesSet};
+pub use dashboard::{
+    DASHBOARD_DAYS, Dashboard, DayTotal, FactLine, ItemTotal, MixKey, PeriodFigures, Ranking,
+    SaleFact, TOP_ITEMS, summarize, window_start, window_start_utc,
+};
 pub use error::DomainError;
 pub use fiscal::{
     DeadlineKind, FiscalError, FiscalState, SendUrgency, deadline, send_urgency, void_allowed,
