@@ -102,6 +102,10 @@ pub enum DomainError {
     TooManyLines {
         max: usize,
     },
+    /// A vehicle carries more reminder marks than one per kind of alert.
+    TooManyContactMarks {
+        max: usize,
+    },
 }
 
 impl DomainError {
@@ -213,6 +217,9 @@ impl DomainError {
                 format!("El campo «{field}» admite hasta {max} caracteres.")
             }
             TooManyLines { max } => format!("Un comprobante admite hasta {max} líneas."),
+            TooManyContactMarks { max } => {
+                format!("Un vehículo guarda hasta {max} recordatorios contactados.")
+            }
         }
     }
 }
@@ -285,6 +292,7 @@ impl fmt::Display for DomainError {
             IssuerNotConfigured => write!(f, "issuer RUC, name or address not configured"),
             TextTooLong { field, max } => write!(f, "{field} longer than {max} characters"),
             TooManyLines { max } => write!(f, "more than {max} lines"),
+            TooManyContactMarks { max } => write!(f, "more than {max} reminder marks"),
         }
     }
 }

@@ -24,6 +24,7 @@ mod payment;
 mod product;
 pub mod protocol;
 mod record;
+mod reminders;
 mod tax;
 mod time;
 mod user;
@@ -37,11 +38,11 @@ pub use cash_drawer::{
 };
 pub use clock::Hlc;
 pub use customer::{Customer, fold};
-pub use document::{DocumentKind, DocumentNumber, MAX_CORRELATIVE, Series, SeriesSet};
 pub use dashboard::{
     DASHBOARD_DAYS, Dashboard, DayTotal, FactLine, ItemTotal, MixKey, PeriodFigures, Ranking,
     SaleFact, TOP_ITEMS, summarize, window_start, window_start_utc,
 };
+pub use document::{DocumentKind, DocumentNumber, MAX_CORRELATIVE, Series, SeriesSet};
 pub use error::DomainError;
 pub use fiscal::{
     DeadlineKind, FiscalError, FiscalState, SendUrgency, deadline, send_urgency, void_allowed,
@@ -66,6 +67,10 @@ pub use money::{parse_amount, plain, round2, size_text, soles, thousands};
 pub use payment::{Payment, PaymentMethod, PaymentPart};
 pub use product::Product;
 pub use record::{Record, RecordKind, RecordMeta, Stored, SyncStatus};
+pub use reminders::{
+    ContactMark, MAX_CONTACT_MARKS, PERU_CODE, PhoneProblem, REMINDER_DAYS, mark_contacted,
+    peru_mobile, reminders, wa_me_link, whatsapp_text,
+};
 pub use tax::{IGV_RATE, LineAmounts, LineInput, TaxAffectation, Totals, compute_totals};
 pub use time::{lima, lima_date, lima_display, to_lima};
 pub use user::{Role, User};

@@ -54,7 +54,17 @@ impl Vehicle {
     pub fn check_limits(&self) -> Result<(), DomainError> {
         check_len("marca", &self.brand, MAX_SHORT)?;
         check_len("modelo", &self.model, MAX_SHORT)?;
-        check_len("notas", &self.notes, MAX_NOTES)
+        check_len("notas", &self.notes, MAX_NOTES)?;
+        // `mark_contacted` keeps one per kind; more came from somewhere else.
+        if self.contacted.len() > crate::MAX_CONTACT_MARKS {
+            return Err(DomainError::TooManyContactMarks {
+                max: crate::MAX_CONTACT_MARKS,
+            });
+        }
+        for m in &self.contacted {
+            check_len("contactado por", &m.by, MAX_SHORT)?;
+        }
+        Ok(())
     }
 }
 

@@ -73,6 +73,9 @@ pub struct Vehicle {
     pub soat_expires: Option<NaiveDate>,
     pub revision_tecnica_expires: Option<NaiveDate>,
     pub notes: String,
+    /// Service reminders the owner was told about (`reminders`); absent in older records.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contacted: Vec<crate::reminders::ContactMark>,
 }
 
 impl Vehicle {
@@ -93,6 +96,7 @@ impl Vehicle {
             soat_expires: None,
             revision_tecnica_expires: None,
             notes: String::new(),
+            contacted: Vec::new(),
         })
     }
 }
