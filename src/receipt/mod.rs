@@ -50,6 +50,7 @@ pub use pdf::render_pdf;
 pub use preview::show_preview;
 pub use preview_invoice::preview_invoice;
 pub use print::{PrintError, list_printers, print_document, print_raw_queue};
+pub use qr::{QrMatrix, screen_qr};
 pub use spooler::PrinterState;
 pub use test_ticket::test_ticket;
 pub use z_report::{difference_label, z_report};

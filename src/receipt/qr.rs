@@ -40,7 +40,18 @@ impl QrMatrix {
 
 /// Encodes at error-correction level Q (what SUNAT asks for printed receipts).
 pub(super) fn qr_matrix(payload: &str) -> Option<QrMatrix> {
-    let code = QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::Q).ok()?;
+    matrix(payload, EcLevel::Q)
+}
+
+/// For a code on the screen that a phone scans (a reminder's wa.me link): level L, the
+/// smallest symbol for a long link, since a screen is not scratched like a paper roll.
+/// `None` when the payload does not fit any QR version.
+pub fn screen_qr(payload: &str) -> Option<QrMatrix> {
+    matrix(payload, EcLevel::L)
+}
+
+fn matrix(payload: &str, level: EcLevel) -> Option<QrMatrix> {
+    let code = QrCode::with_error_correction_level(payload.as_bytes(), level).ok()?;
     let width = code.width();
     let dark = code
         .to_colors()

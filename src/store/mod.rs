@@ -17,6 +17,7 @@ mod migrate;
 mod outbox;
 mod parked;
 mod queries;
+mod reminders;
 mod reopen;
 mod screen_prefs;
 mod seal;
@@ -49,6 +50,7 @@ pub use migrate::{MigrationStep, SCHEMA_VERSION, run_migrations, schema_version}
 pub use outbox::{OutboxEntry, SyncCounts};
 pub use parked::{MAX_PARKED, ParkError, ParkedTicket};
 pub use queries::InvoiceSummary;
+pub use reminders::ReminderRow;
 #[doc(hidden)]
 pub use reopen::BackendWrap;
 #[doc(hidden)]

@@ -11,6 +11,7 @@ use crate::ui::fiscal::FiscalWatch;
 use crate::ui::flota::FlotaPanel;
 use crate::ui::login::LoginScreen;
 use crate::ui::osk::OnScreenKeyboard;
+use crate::ui::recordatorios::RecordatoriosPanel;
 use crate::ui::session::{PanelId, Session};
 use crate::ui::sincronizacion::SincronizacionPanel;
 use crate::ui::ventas::VentasPanel;
@@ -180,6 +181,7 @@ pub(super) struct MainScreen {
     caja: CajaPanel,
     clientes: ClientesPanel,
     flota: FlotaPanel,
+    recordatorios: RecordatoriosPanel,
     sincronizacion: SincronizacionPanel,
     ajustes: AjustesPanel,
     fiscal: FiscalWatch,
@@ -206,6 +208,7 @@ impl MainScreen {
             caja: CajaPanel::default(),
             clientes: ClientesPanel::default(),
             flota: FlotaPanel::default(),
+            recordatorios: RecordatoriosPanel::default(),
             sincronizacion: SincronizacionPanel::default(),
             ajustes: AjustesPanel::default(),
             fiscal: FiscalWatch::default(),
@@ -306,6 +309,7 @@ impl MainScreen {
                 PanelId::Caja => self.caja.ui(ui, s),
                 PanelId::Clientes => self.clientes.ui(ui, s),
                 PanelId::Flota => self.flota.ui(ui, s),
+                PanelId::Recordatorios => self.recordatorios.ui(ui, s),
                 PanelId::Sincronizacion => self.sincronizacion.ui(ui, s),
                 PanelId::Ajustes => self.ajustes.ui(ui, s),
             }

@@ -19,6 +19,7 @@ mod osk;
 mod pantalla;
 mod printing;
 mod receipt_modal;
+mod recordatorios;
 mod respaldo;
 mod restore;
 mod session;

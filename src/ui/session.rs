@@ -16,17 +16,19 @@ pub enum PanelId {
     Caja,
     Clientes,
     Flota,
+    Recordatorios,
     Sincronizacion,
     Ajustes,
 }
 
 impl PanelId {
-    pub const ALL: [PanelId; 7] = [
+    pub const ALL: [PanelId; 8] = [
         PanelId::Ventas,
         PanelId::Comprobantes,
         PanelId::Caja,
         PanelId::Clientes,
         PanelId::Flota,
+        PanelId::Recordatorios,
         PanelId::Sincronizacion,
         PanelId::Ajustes,
     ];
@@ -38,6 +40,7 @@ impl PanelId {
             PanelId::Caja => "Caja",
             PanelId::Clientes => "Clientes",
             PanelId::Flota => "Flota",
+            PanelId::Recordatorios => "Recordatorios",
             PanelId::Sincronizacion => "Sincronización",
             PanelId::Ajustes => "Ajustes",
         }
@@ -52,6 +55,7 @@ impl PanelId {
             "caja" | "cierre" | "cash" => PanelId::Caja,
             "clientes" | "customers" => PanelId::Clientes,
             "flota" | "fleet" | "vehiculos" => PanelId::Flota,
+            "recordatorios" | "reminders" | "avisos" => PanelId::Recordatorios,
             "sincronizacion" | "sync" => PanelId::Sincronizacion,
             "ajustes" | "settings" => PanelId::Ajustes,
             _ => return None,

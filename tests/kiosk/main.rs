@@ -30,6 +30,7 @@ mod receipt_pdf;
 mod receipt_preview;
 mod receipt_print;
 mod receipts_at_rest;
+mod reminders;
 mod scanner;
 mod search_index;
 mod security;
