@@ -8,6 +8,7 @@ mod codec;
 mod comprobante;
 mod creation;
 mod credits;
+mod customer_history;
 mod error;
 mod files;
 mod fiscal;
@@ -38,6 +39,7 @@ pub use backup::{
     restore_snapshot,
 };
 pub use comprobante::CertificateInfo;
+pub use customer_history::{CustomerHistory, HISTORY_PAGE};
 pub use error::{Damage, StoreError, StoreResult};
 pub use files::create_private_dir;
 pub(crate) use files::{sync_dir, write_private};

@@ -4,6 +4,7 @@
 //! which is saved on the customer.
 
 use crate::store::StoreResult;
+use crate::ui::customer_history::CustomerHistoryView;
 use crate::ui::lookup::{self, LookupButton};
 use crate::ui::session::Session;
 use crate::ui::widgets::{self, Msg};
@@ -87,6 +88,8 @@ pub(super) struct ClientesPanel {
     save: Job<StoreResult<Stored<Customer>>>,
     msg: Option<Msg>,
     lookup: LookupButton,
+    /// The selected customer's vehicles, documents and total spent.
+    history: CustomerHistoryView,
 }
 
 pub(super) const ID_KINDS: [IdKind; 4] = [
@@ -112,7 +115,12 @@ impl ClientesPanel {
             .exact_size((ui.available_width() * 0.42).clamp(300.0, 460.0))
             .show(ui, |ui| self.list(ui));
         egui::CentralPanel::default().show(ui, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| self.form_ui(ui, s));
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                let customer = self.form.id;
+                self.history.summary(ui, s, customer);
+                self.form_ui(ui, s);
+                self.history.ui(ui, customer);
+            });
         });
     }
 

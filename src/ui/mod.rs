@@ -10,6 +10,7 @@ mod approval;
 mod cierre;
 mod clientes;
 mod comprobantes;
+mod customer_history;
 mod fiscal;
 mod flota;
 mod keypad;

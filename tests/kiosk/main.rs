@@ -17,6 +17,7 @@ mod accounts;
 mod backup_restore;
 mod caja;
 mod crash_harness;
+mod customer_history;
 mod disk_full;
 mod first_start;
 mod list_growth;
