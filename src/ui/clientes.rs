@@ -117,9 +117,11 @@ impl ClientesPanel {
         egui::CentralPanel::default().show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
                 let customer = self.form.id;
-                self.history.summary(ui, s, customer);
-                self.form_ui(ui, s);
-                self.history.ui(ui, customer);
+                if self.history.summary(ui, s, customer) {
+                    self.form_ui(ui, s);
+                } else {
+                    self.history.ui(ui, customer);
+                }
             });
         });
     }

@@ -1,7 +1,8 @@
-//! The history on a customer's page in Clientes: a one-line summary above the form (how
-//! many vehicles and documents, what they spent) and, below it, their vehicles and their
-//! documents newest first, 50 at a time ("Ver más"). Read on a worker from the customer's
-//! own index rows (`Store::customer_history`), never by opening the shop's documents.
+//! The history on a customer's page in Clientes: a summary line on top (how many
+//! vehicles and documents, what they spent) and two tabs, "Datos" (the form) and
+//! "Historial" (their vehicles and their documents newest first, 50 at a time with
+//! "Ver más"). Read on a worker from the customer's own index rows
+//! (`Store::customer_history`), never by opening the shop's documents.
 
 use crate::store::{CustomerHistory, HISTORY_PAGE, StoreResult};
 use crate::ui::session::Session;
@@ -21,6 +22,8 @@ pub(super) struct CustomerHistoryView {
     loaded: Option<(Uuid, u64, usize)>,
     job: Job<StoreResult<(Uuid, CustomerHistory)>>,
     msg: Option<Msg>,
+    /// The Historial tab is open instead of the form (kept from customer to customer).
+    on_history: bool,
 }
 
 fn count(n: usize, one: &str, many: &str) -> String {
@@ -33,15 +36,17 @@ fn count(n: usize, one: &str, many: &str) -> String {
 
 impl CustomerHistoryView {
     /// Loads `customer`'s history when it, the store or the page asked for changed, and
-    /// shows the summary line. Call once per frame, before the form.
-    pub(super) fn summary(&mut self, ui: &mut Ui, s: &Session, customer: Option<Uuid>) {
+    /// shows the summary line and the tabs. Call once per frame, first; true when the
+    /// form is to be shown (the Datos tab, or a new customer).
+    pub(super) fn summary(&mut self, ui: &mut Ui, s: &Session, customer: Option<Uuid>) -> bool {
         if let Some(got) = self.job.poll_ok(&mut self.msg) {
             self.shown = Some(got);
         }
         let Some(id) = customer else {
             self.shown = None;
             self.loaded = None;
-            return;
+            self.on_history = false;
+            return true;
         };
         if self.loaded.is_none_or(|(c, _, _)| c != id) {
             self.wanted = HISTORY_PAGE;
@@ -71,16 +76,24 @@ impl CustomerHistoryView {
                 ui.label(RichText::new("Cargando historial…").weak());
             }
         }
+        ui.horizontal(|ui| {
+            if widgets::choice(ui, !self.on_history, "Datos del cliente").clicked() {
+                self.on_history = false;
+            }
+            if widgets::choice(ui, self.on_history, "Historial").clicked() {
+                self.on_history = true;
+            }
+        });
+        ui.add_space(4.0);
+        !self.on_history
     }
 
-    /// The vehicles and documents, below the form.
+    /// The Historial tab: vehicles and documents.
     pub(super) fn ui(&mut self, ui: &mut Ui, customer: Option<Uuid>) {
         let Some((c, h)) = &self.shown else { return };
         if customer != Some(*c) {
             return;
         }
-        ui.add_space(12.0);
-        ui.separator();
         ui.heading("Historial del cliente");
         widgets::maybe_message(ui, &self.msg);
         ui.label(RichText::new(format!("Total gastado: {}", soles(h.spent))).strong());

@@ -195,6 +195,14 @@ fn a_customers_page_shows_vehicles_documents_and_total_spent() {
         // Above the form: on screen without scrolling.
         let top = h.get_by_label(&summary).rect();
         assert!(top.bottom() < size.1 / 2.0, "{size:?}: summary at the top");
+        // The form first, as before; the history one touch away.
+        assert!(has(&h, "Guardar cliente"), "{size:?}");
+        assert!(!has(&h, "Historial del cliente"), "{size:?}");
+        click(&mut h, "Historial");
+        assert!(
+            !has(&h, "Guardar cliente"),
+            "{size:?}: the tab replaces the form"
+        );
 
         assert!(has(&h, "ABC-123 · Toyota Hilux · 45,000 km"), "{size:?}");
         assert!(has(&h, "XYZ-789 · Toyota Corolla"), "{size:?}");
@@ -226,5 +234,7 @@ fn a_customers_page_shows_vehicles_documents_and_total_spent() {
         click(&mut h, "Ver más (5 anteriores)");
         wait_for(&mut h, "the older ones", |h| shown(h, 0));
         assert!(!has(&h, "Ver más"), "{size:?}: nothing more to see");
+        click(&mut h, "Datos del cliente");
+        assert!(has(&h, "Guardar cliente"), "{size:?}: back to the form");
     }
 }
