@@ -74,6 +74,64 @@ fn shown_mobile(m: &str) -> String {
     }
 }
 
+/// One row of the call list: the plate and whom to call on the first line, the most
+/// urgent due item in its urgency's colour on the second, each cut with "…" to the
+/// row's width. One button, named with both lines, for touch and for the tests.
+fn list_row(ui: &mut Ui, r: &ReminderRow, selected: bool, height: f32) -> egui::Response {
+    let owner = r.owner.as_ref().map_or("sin propietario", |o| o.0.as_str());
+    let first = format!("{} · {owner}", r.vehicle.plate);
+    let more = match r.due.len() {
+        1 => String::new(),
+        n => format!(" · +{}", n - 1),
+    };
+    let second = format!("{}{more}", r.due[0].texto());
+    let (rect, resp) =
+        ui.allocate_exact_size(vec2(ui.available_width(), height), egui::Sense::click());
+    let name = format!("{first} · {second}");
+    resp.widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, selected, &name));
+    if ui.is_rect_visible(rect) {
+        let v = ui.visuals();
+        let fill = if selected {
+            Some(v.selection.bg_fill)
+        } else if resp.hovered() {
+            Some(v.widgets.hovered.weak_bg_fill)
+        } else {
+            None
+        };
+        if let Some(fill) = fill {
+            ui.painter().rect_filled(rect, 4.0, fill);
+        }
+        let worst = r
+            .due
+            .iter()
+            .map(|a| a.urgency)
+            .max()
+            .unwrap_or(Urgency::DueSoon);
+        let inner = rect.shrink2(vec2(12.0, 6.0));
+        let lines = [
+            (
+                RichText::new(first).size(18.0).strong(),
+                v.strong_text_color(),
+            ),
+            (RichText::new(second).size(16.0), urgency_colour(worst)),
+        ];
+        let mut y = inner.top();
+        for (text, colour) in lines {
+            let galley = egui::WidgetText::from(text).into_galley(
+                ui,
+                Some(egui::TextWrapMode::Truncate),
+                inner.width(),
+                egui::TextStyle::Body,
+            );
+            let h = galley.size().y;
+            ui.painter()
+                .galley(egui::pos2(inner.left(), y), galley, colour);
+            y += h + 2.0;
+        }
+    }
+    resp
+}
+
 impl RecordatoriosPanel {
     pub(super) fn ui(&mut self, ui: &mut Ui, s: &mut Session) {
         self.poll(s);
@@ -135,30 +193,15 @@ impl RecordatoriosPanel {
             n => format!("{n} vehículos"),
         };
         ui.label(RichText::new(count).weak());
-        let row_h = 52.0;
+        let row_h = 64.0;
         ui.spacing_mut().item_spacing.y = 4.0;
         egui::ScrollArea::vertical()
             .id_salt("reminder_rows")
             .auto_shrink(false)
             .show_rows(ui, row_h, n, |ui, range| {
                 for r in &self.rows[range] {
-                    let worst = r.due.iter().map(|a| a.urgency).max();
-                    let owner = r.owner.as_ref().map_or("sin propietario", |o| o.0.as_str());
-                    let mut t = RichText::new(format!(
-                        "{} · {} · {}",
-                        r.vehicle.plate,
-                        r.due[0].texto(),
-                        owner
-                    ))
-                    .size(17.0);
-                    if let Some(u) = worst {
-                        t = t.color(urgency_colour(u));
-                    }
                     let sel = self.selected == Some(r.vehicle.id);
-                    let b = Button::selectable(sel, t)
-                        .truncate()
-                        .min_size(vec2(ui.available_width(), row_h));
-                    if ui.add(b).clicked() {
+                    if list_row(ui, r, sel, row_h).clicked() {
                         self.selected = Some(r.vehicle.id);
                         self.msg = None;
                     }
