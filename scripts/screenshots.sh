@@ -11,7 +11,7 @@ OUT=${1:?usage: scripts/screenshots.sh OUTDIR}
 SIZE=${SIZE:-1280x800}
 INVOICES=${INVOICES:-2000}
 PROFILE=${PROFILE:-debug}
-PANELS=(ventas comprobantes caja clientes flota sincronizacion ajustes)
+PANELS=(ventas comprobantes caja clientes flota recordatorios sincronizacion ajustes)
 
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
@@ -135,3 +135,11 @@ if [ "$SIZE" = 1280x800 ]; then
         xdotool mousemove 420 326 click 1; sleep 1
     '
 fi
+
+# Clientes: the first customer's page on its Historial tab (vehicles, documents, total).
+case "$SIZE" in
+    1024x768) HIST='xdotool mousemove 330 330 click 1; sleep 1; xdotool mousemove 818 161 click 1' ;;
+    1280x800) HIST='xdotool mousemove 380 330 click 1; sleep 1; xdotool mousemove 948 138 click 1' ;;
+    *) HIST= ;;
+esac
+if [ -n "$HIST" ]; then shoot clientes clientes-historial "$FOCUS$HIST"; fi

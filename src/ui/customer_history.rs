@@ -118,9 +118,11 @@ impl CustomerHistoryView {
             ui.label(RichText::new("Sin comprobantes a su nombre.").weak());
         }
         for d in &h.documents {
+            // Kept on one line when the row wraps (no-break spaces).
+            let amount = soles(d.total).replace(' ', "\u{a0}");
             let amount = match d.kind {
-                DocumentKind::NotaDeCredito => format!("− {}", soles(d.total)),
-                _ => soles(d.total),
+                DocumentKind::NotaDeCredito => format!("−\u{a0}{amount}"),
+                _ => amount,
             };
             let mut line = format!(
                 "{} · {} {} · {}",

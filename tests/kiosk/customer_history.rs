@@ -209,9 +209,9 @@ fn a_customers_page_shows_vehicles_documents_and_total_spent() {
         let number = |i: usize| docs[i].number.to_string();
         // The credit note first, with a minus; the boleta it returned says so.
         let nc = format!(
-            "Nota de crédito {} · − {}",
+            "Nota de crédito {} · −\u{a0}{}",
             number(JUANS - 1),
-            soles(dec!(59.00))
+            soles(dec!(59.00)).replace(' ', "\u{a0}")
         );
         assert!(has(&h, &nc), "{size:?}: {nc}");
         let rows: Vec<String> = h
