@@ -320,3 +320,44 @@ fn a_landline_fixed_on_the_screen_keys_gets_its_whatsapp_link() {
         assert!(has(&h, "Código QR del enlace de WhatsApp"), "{size:?}");
     }
 }
+
+/// Two kiosks of one shop and a real server: the mark made on one travels with the
+/// vehicle record, and the other kiosk stops listing the vehicle for that due date.
+#[test]
+fn a_contact_mark_syncs_to_the_shops_other_kiosk() {
+    use crate::sync_support::{Kiosk, Server};
+    let sync = |k: &Kiosk| {
+        let report = motordesk::sync::sync_once(&k.store, &k.client()).unwrap();
+        assert_eq!(report.rejected, 0, "{report:?}");
+    };
+    let server = Server::start();
+    let a = Kiosk::registered(&server);
+    let b = Kiosk::registered(&server);
+    let juan = a.customer("45678912", "Juan Pérez");
+    let soat = today().checked_add_days(Days::new(3)).unwrap();
+    let mut v = Vehicle::new(Uuid::now_v7(), "ABC-123", "Toyota", "Yaris").unwrap();
+    v.owner_id = Some(juan.id);
+    v.soat_expires = Some(soat);
+    let v = a.store.save_vehicle(v).unwrap().data;
+    sync(&a);
+    sync(&b);
+    let on_b = b.store.due_reminders(today()).unwrap();
+    assert_eq!(on_b.len(), 1, "B lists it too");
+    assert_eq!(on_b[0].owner.as_ref().unwrap().0, "Juan Pérez");
+
+    a.store
+        .mark_contacted(v.id, &[AlertKind::Soat { expires: soat }], "caja1")
+        .unwrap();
+    assert!(a.store.due_reminders(today()).unwrap().is_empty());
+    sync(&a);
+    sync(&b);
+    assert!(
+        b.store.due_reminders(today()).unwrap().is_empty(),
+        "B no longer lists what A's cashier already called about"
+    );
+    let on_b = b.store.get::<Vehicle>(v.id).unwrap().unwrap();
+    assert_eq!(on_b.data.contacted.len(), 1);
+    assert_eq!(on_b.data.contacted[0].by, "caja1");
+    assert_eq!(on_b.meta.status, SyncStatus::Synced);
+    assert_eq!(a.store.sync_counts().unwrap().unsynced(), 0);
+}
