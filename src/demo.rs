@@ -556,7 +556,7 @@ pub fn generate(store: &Store, invoices: usize, seed: u64) -> StoreResult<DemoRe
                     .then(|| (total / Decimal::from(10)).ceil() * Decimal::from(10)),
                 ..Default::default()
             };
-            store.issue_invoice_in(&txn, draft, &settings, at)?;
+            store.issue_invoice_in(&txn, draft, &settings, at, None)?;
             issued += 1;
         }
         if issued <= history {

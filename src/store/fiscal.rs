@@ -642,12 +642,9 @@ impl Store {
         let is_admin = self
             .user(self.account())?
             .is_some_and(|u| u.role == motordesk_core::Role::Administrador);
-        // A cashier voids only with a manager's PIN given just before (`approval`).
-        if !is_admin
-            && self
-                .take_grant(crate::store::ApprovalAction::Void)?
-                .is_none()
-        {
+        // A cashier voids only with a manager's PIN given just before for this document
+        // (`approval`).
+        if !is_admin && self.take_void_grant(id)?.is_none() {
             return Ok(Err(VoidRefusal::NotAdmin));
         }
         let Some(inv) = self.get::<motordesk_core::Invoice>(id)? else {

@@ -33,7 +33,10 @@ mod summary_feed;
 mod tables;
 mod throttle;
 
-pub use approval::{Approval, ApprovalAction, ApprovalRefusal, PIN_MAX, PIN_MIN};
+pub use approval::{
+    Approval, ApprovalAction, ApprovalRecord, ApprovalRefusal, ApprovalRequest, GRANT_SECS,
+    PIN_MAX, PIN_MIN,
+};
 pub use backup::{
     BACKUP_EVERY, BACKUP_MAGIC, BackupError, BackupStatus, Snapshot, backup_device,
     restore_snapshot,

@@ -105,10 +105,16 @@ impl Store {
 
     /// Issues `draft` (as `issue_invoice`) and, in the same write transaction, removes
     /// ticket `ticket` from the parked ones (a ticket never parked is simply issued).
-    pub fn issue_ticket(&self, draft: InvoiceDraft, ticket: Uuid) -> StoreResult<Invoice> {
+    /// `approval` as in `issue_approved`.
+    pub fn issue_ticket(
+        &self,
+        draft: InvoiceDraft,
+        ticket: Uuid,
+        approval: Option<&crate::store::Approval>,
+    ) -> StoreResult<Invoice> {
         let settings = self.settings()?;
         let txn = self.db().begin_write()?;
-        let inv = self.issue_invoice_in(&txn, draft, &settings, Utc::now())?;
+        let inv = self.issue_invoice_in(&txn, draft, &settings, Utc::now(), approval)?;
         let was_parked = txn.open_table(PARKED)?.remove(ticket.as_u128())?.is_some();
         txn.commit()?;
         if was_parked {

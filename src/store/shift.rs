@@ -9,7 +9,7 @@
 //! manager may, with a written reason that is kept.
 
 use crate::store::Store;
-use crate::store::approval::{Approval, ApprovalAction};
+use crate::store::approval::{ApprovalAction, ApprovalRecord};
 use crate::store::error::{ShiftRefusal, StoreError, StoreResult};
 use crate::store::tables::{INVOICES, META, SETTINGS};
 use chrono::{DateTime, Utc};
@@ -66,7 +66,7 @@ pub struct ShiftReport {
     pub counted_cash: Option<Decimal>,
     /// The manager who approved the close.
     #[serde(default)]
-    pub approved_by: Option<Approval>,
+    pub approved_by: Option<ApprovalRecord>,
 }
 
 impl ShiftReport {
@@ -153,6 +153,12 @@ impl Store {
         self.put_drawer(&d)?;
         log::info!("opening float {amount} set by {}", self.account());
         Ok(())
+    }
+
+    /// Whether the shift under way has its opening float (0 counts once entered): Ventas
+    /// asks for it at the first EMITIR when not. One small sealed read.
+    pub fn opening_float_entered(&self) -> StoreResult<bool> {
+        Ok(self.drawer()?.float_by.is_some())
     }
 
     /// Records cash put into or taken out of the drawer, with its reason.
@@ -254,7 +260,7 @@ impl Store {
         if report.unsynced > 0 && reason.is_none() {
             return Err(StoreError::ShiftRefused(ShiftRefusal::ReasonRequired));
         }
-        let approval = self.approve(&close.pin, ApprovalAction::ShiftClose)?;
+        let approval = self.approve_now(&close.pin, ApprovalAction::ShiftClose)?;
         let closed_at = Utc::now();
         report.closed_at = closed_at;
         report.id = Some(Uuid::now_v7());

@@ -2,7 +2,7 @@
 
 use crate::store::error::StoreResult;
 use crate::store::tables::*;
-use crate::store::{Store, StoreError};
+use crate::store::{Approval, Store, StoreError};
 use chrono::{DateTime, Utc};
 use motordesk_core::Customer;
 use motordesk_core::DomainError;
@@ -210,10 +210,24 @@ impl Store {
     /// Issues a document: takes the next number of this kiosk's series, checks every
     /// rule, and writes the invoice, its indexes, the odometer reading of the serviced
     /// vehicle and all outbox entries in one transaction. Nothing is half-saved.
+    ///
+    /// A credit note, or a sale with a discount above the shop's limit, needs a manager's
+    /// approval: an administrator's session gives its own; a cashier's is refused here
+    /// (`ApprovalRefusal::Required`) and goes through `issue_approved`.
     pub fn issue_invoice(&self, draft: InvoiceDraft) -> StoreResult<Invoice> {
+        self.issue_with(draft, None)
+    }
+
+    /// `issue_invoice` with a manager's `approval` (`Store::approve`), spent by this
+    /// issue when the document needs one.
+    pub fn issue_approved(&self, draft: InvoiceDraft, approval: &Approval) -> StoreResult<Invoice> {
+        self.issue_with(draft, Some(approval))
+    }
+
+    fn issue_with(&self, draft: InvoiceDraft, approval: Option<&Approval>) -> StoreResult<Invoice> {
         let settings = self.settings()?;
         let txn = self.db().begin_write()?;
-        let inv = self.issue_invoice_in(&txn, draft, &settings, Utc::now())?;
+        let inv = self.issue_invoice_in(&txn, draft, &settings, Utc::now(), approval)?;
         txn.commit()?;
         Ok(inv)
     }
@@ -226,6 +240,7 @@ impl Store {
         draft: InvoiceDraft,
         settings: &crate::store::settings::ShopSettings,
         at: DateTime<Utc>,
+        approval: Option<&Approval>,
     ) -> StoreResult<Invoice> {
         // Nothing fiscal leaves this kiosk before the shop is set up (no placeholder RUC
         // on a real receipt); the nota de venta is internal and needs no RUC.
@@ -237,6 +252,7 @@ impl Store {
         let mut draft = draft;
         draft.detraccion_account = settings.detraccion_account.clone();
         draft.check()?;
+        self.authorize_in(txn, &mut draft, settings.discount_limit_pct, approval)?;
         let modifies_kind = draft.modifies.as_ref().map(|m| m.kind);
         let series = settings.series.series_for(draft.kind, modifies_kind);
         if let Some(m) = &mut draft.modifies {

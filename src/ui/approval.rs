@@ -3,7 +3,7 @@
 //! the store checks it (`Store::approve`, or inside the action itself), counts wrong
 //! ones and says who approved.
 
-use crate::store::{Approval, ApprovalAction, StoreResult};
+use crate::store::{Approval, ApprovalAction, ApprovalRequest, StoreResult};
 use crate::ui::keypad::{Keypad, KeypadOutcome};
 use crate::ui::session::Session;
 use crate::ui::widgets::Msg;
@@ -35,17 +35,20 @@ impl PinPad {
     }
 }
 
-/// The PIN pad and the check of what was typed, for actions the store does not check
-/// itself (the approval is then carried with the action).
+/// The PIN pad and the check of what was typed, for actions whose store call takes the
+/// approval (`Store::approve` makes it; the issue spends it once).
 #[derive(Default)]
 pub(super) struct Approver {
     pad: PinPad,
+    request: Option<ApprovalRequest>,
     job: Job<StoreResult<Approval>>,
 }
 
 impl Approver {
-    pub(super) fn ask(&mut self, action: ApprovalAction) {
-        self.pad.ask(action);
+    /// Opens the pad for `request` (the action, its document and amount).
+    pub(super) fn ask(&mut self, request: ApprovalRequest) {
+        self.pad.ask(request.action);
+        self.request = Some(request);
     }
 
     /// The pad is open or the PIN is being checked.
@@ -61,9 +64,11 @@ impl Approver {
         s: &Session,
         msg: &mut Option<Msg>,
     ) -> Option<Approval> {
-        if let Some((action, pin)) = self.pad.show(ctx) {
+        if let Some((_, pin)) = self.pad.show(ctx)
+            && let Some(request) = self.request.take()
+        {
             let store = s.store.clone();
-            self.job.start(ctx, move || store.approve(&pin, action));
+            self.job.start(ctx, move || store.approve(&pin, request));
         }
         self.job.poll_ok(msg)
     }

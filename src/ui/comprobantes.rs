@@ -4,7 +4,7 @@
 //! selected document also shows its fiscal state with SUNAT and what the CDR said.
 
 use crate::receipt::ReceiptLayout;
-use crate::store::ApprovalAction;
+use crate::store::ApprovalRequest;
 use crate::store::{FiscalRecord, InvoiceSummary, MAX_VOID_REASON, Shelf, StoreResult, VoidStatus};
 use crate::store::{SummaryDelta, SummaryMarks, apply_delta};
 use crate::sync::VoidOutcome;
@@ -174,7 +174,7 @@ impl ComprobantesPanel {
         if let Some(a) = self.void_approver.ui(ui.ctx(), s, &mut self.msg)
             && let (Some(id), Some(form)) = (self.selected, &self.void_form)
         {
-            log::info!("voiding of {id} approved by {}", a.by);
+            log::info!("voiding of {id} approved by {}", a.by());
             let reason = form.reason.clone();
             self.start_void(ui.ctx(), s, id, Some(reason));
         }
@@ -497,9 +497,9 @@ impl ComprobantesPanel {
     }
 
     /// "Anular" for an accepted factura, boleta or note: the reason, a confirmation, a
-    /// manager's PIN when a cashier asks (the store takes that approval once,
-    /// `Store::take_grant`), then `void_document` on a worker. While SUNAT has the
-    /// ticket, "Consultar anulación" asks again (`poll_voids`).
+    /// manager's PIN when a cashier asks (the store takes that approval once, for this
+    /// document: `Store::take_void_grant`), then `void_document` on a worker. While SUNAT
+    /// has the ticket, "Consultar anulación" asks again (`poll_voids`).
     fn void_ui(
         &mut self,
         ui: &mut Ui,
@@ -614,7 +614,7 @@ impl ComprobantesPanel {
         if cancel {
             self.void_form = None;
         } else if go && !s.is_admin() {
-            self.void_approver.ask(ApprovalAction::Void);
+            self.void_approver.ask(ApprovalRequest::void(id));
         } else if go {
             let reason = form.reason.clone();
             self.start_void(ui.ctx(), s, id, Some(reason));

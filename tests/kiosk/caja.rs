@@ -11,7 +11,7 @@ use crate::touch_keyboard::{fill, tap};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use motordesk::receipt::{ReceiptLayout, open_receipt, receipts_dir, saved_receipt_path};
-use motordesk::store::{DB_FILE, ShiftClose, Store};
+use motordesk::store::{ApprovalRequest, DB_FILE, ShiftClose, Store};
 use motordesk::ui::{AppOptions, KioskApp, PanelId};
 use motordesk_core::{
     DocumentKind, Invoice, InvoiceDraft, Payment, PaymentMethod, PaymentPart, Product,
@@ -334,7 +334,16 @@ fn credit_note_by_a_cashier_needs_a_reason_a_confirmation_and_a_manager_pin() {
             motordesk_core::NoteReason::DevolucionPorItem,
             "Un servicio no realizado",
         ));
-        cajera.issue_invoice(partial).unwrap();
+        // The store itself refuses a cashier's credit note without a manager's approval,
+        // and takes one given by PIN for this document and amount.
+        assert!(cajera.issue_invoice(partial.clone()).is_err());
+        let approval = cajera
+            .approve(
+                "2468",
+                ApprovalRequest::credit_note(second.id, partial.totals().unwrap().total),
+            )
+            .unwrap();
+        cajera.issue_approved(partial, &approval).unwrap();
 
         let mut h = app(dir.path(), cajera, PanelId::Comprobantes, size);
         wait_for(&mut h, "list", |h| has(h, "B001-00000001"));

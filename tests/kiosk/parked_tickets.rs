@@ -218,9 +218,9 @@ fn parked_table_round_trips_sealed_refuses_a_thirteenth_and_loses_the_issued() {
     // Issuing a ticket removes it with the invoice; a refused issue leaves it parked.
     let mut bad = a2.draft.clone();
     bad.lines.clear();
-    assert!(store.issue_ticket(bad, a2.id).is_err());
+    assert!(store.issue_ticket(bad, a2.id, None).is_err());
     assert_eq!(store.parked_tickets().unwrap().len(), MAX_PARKED);
-    let inv = store.issue_ticket(a2.draft.clone(), a2.id).unwrap();
+    let inv = store.issue_ticket(a2.draft.clone(), a2.id, None).unwrap();
     assert_eq!(inv.totals.total, dec!(70.00));
     let left = store.parked_tickets().unwrap();
     assert_eq!(left.len(), MAX_PARKED - 1);

@@ -3,8 +3,8 @@
 //! that follows a successful issue, and the preview modal.
 
 use crate::receipt::ReceiptLayout;
-use crate::store::ApprovalAction;
 use crate::store::StoreResult;
+use crate::store::{Approval, ApprovalRequest};
 use crate::ui::approval::Approver;
 use crate::ui::session::Session;
 use crate::ui::widgets::{self, Msg};
@@ -290,7 +290,8 @@ impl Checkout {
         action
     }
 
-    /// Starts `store.issue_invoice` on a worker, unless something blocks the sale.
+    /// EMITIR: starts `store.issue_ticket` on a worker, unless something blocks the
+    /// sale or a manager must approve it first.
     pub(super) fn issue(
         &mut self,
         ctx: &egui::Context,
@@ -300,23 +301,43 @@ impl Checkout {
         km: Option<u32>,
         msg: &mut Option<Msg>,
     ) {
+        self.issue_with(ctx, s, draft, vehicle, km, msg, None, false);
+    }
+
+    /// `issue` once past the gates: `approval` (a manager's PIN) goes to the store, which
+    /// spends it; `confirmed` says the credit note's confirmation was answered.
+    #[allow(clippy::too_many_arguments)]
+    fn issue_with(
+        &mut self,
+        ctx: &egui::Context,
+        s: &Session,
+        draft: &InvoiceDraft,
+        vehicle: Option<&Vehicle>,
+        km: Option<u32>,
+        msg: &mut Option<Msg>,
+        approval: Option<Approval>,
+        confirmed: bool,
+    ) {
         if let Some(p) = blocking_problem(draft, vehicle, km) {
             *msg = Some(Msg::error(p));
             return;
         }
-        if super::note::NoteGate::needed(draft) {
+        if !confirmed && super::note::NoteGate::needed(draft) {
             self.note_gate
                 .open((draft.clone(), vehicle.cloned(), km), msg);
             return;
         }
-        if let Some(limit) = discount_over_limit(draft, s) {
+        if approval.is_none()
+            && let Some(limit) = discount_over_limit(draft, s)
+        {
             *msg = Some(Msg::info(format!(
                 "El descuento de {} % supera el límite de {} %: un administrador debe autorizarlo con su PIN.",
                 draft.global_discount_pct.normalize(),
                 limit.normalize()
             )));
             self.discount_pending = Some((draft.clone(), vehicle.cloned(), km));
-            self.discount_approver.ask(ApprovalAction::Discount);
+            self.discount_approver
+                .ask(ApprovalRequest::discount(draft.global_discount_pct));
             return;
         }
         let draft = draft.clone();
@@ -324,8 +345,9 @@ impl Checkout {
         let ticket = self.ticket;
         *msg = None;
         self.print_msg = None;
-        self.issue_job
-            .start(ctx, move || store.issue_ticket(draft, ticket));
+        self.issue_job.start(ctx, move || {
+            store.issue_ticket(draft, ticket, approval.as_ref())
+        });
     }
 
     /// VISTA PREVIA: the draft as this kiosk would print it, numbered as a preview.
@@ -354,14 +376,13 @@ impl Checkout {
     /// The credit note's confirmation and the PIN pads (credit note, discount); issues
     /// the document once approved, with its approver.
     pub(super) fn note_gate_ui(&mut self, ctx: &egui::Context, s: &Session, msg: &mut Option<Msg>) {
-        if let Some((draft, vehicle, km)) = self.note_gate.ui(ctx, s, msg) {
-            self.issue(ctx, s, &draft, vehicle.as_ref(), km, msg);
+        if let Some(((draft, vehicle, km), a)) = self.note_gate.ui(ctx, s, msg) {
+            self.issue_with(ctx, s, &draft, vehicle.as_ref(), km, msg, a, true);
         }
         if let Some(a) = self.discount_approver.ui(ctx, s, msg)
-            && let Some((mut draft, vehicle, km)) = self.discount_pending.take()
+            && let Some((draft, vehicle, km)) = self.discount_pending.take()
         {
-            draft.approved_by = Some(a.by);
-            self.issue(ctx, s, &draft, vehicle.as_ref(), km, msg);
+            self.issue_with(ctx, s, &draft, vehicle.as_ref(), km, msg, Some(a), true);
         }
     }
 
@@ -371,10 +392,11 @@ impl Checkout {
 }
 
 /// The shop's discount limit when `draft` goes over it and needs a manager: a cashier's
-/// sale not approved yet (an administrator is the manager).
+/// sale (an administrator is the manager). The store applies the same rule
+/// (`approval_needed`) and refuses the sale without the approval.
 fn discount_over_limit(draft: &InvoiceDraft, s: &Session) -> Option<Decimal> {
     let limit = s.settings.discount_limit_pct?;
-    (draft.global_discount_pct > limit && draft.approved_by.is_none() && !s.is_admin())
+    (draft.modifies.is_none() && draft.global_discount_pct > limit && !s.is_admin())
         .then_some(limit)
 }
 

@@ -5,7 +5,7 @@
 //! a credit note asks for the reason's detail, then a confirmation, then (for a cashier)
 //! a manager's PIN; the approver is recorded on the note.
 
-use crate::store::ApprovalAction;
+use crate::store::{Approval, ApprovalRequest};
 use crate::ui::approval::Approver;
 use crate::ui::session::Session;
 use crate::ui::widgets::Msg;
@@ -24,9 +24,10 @@ pub(super) struct NoteGate {
 }
 
 impl NoteGate {
-    /// A credit note not approved yet must pass the gate before it is issued.
+    /// A credit note must pass the gate (confirmation, and a cashier's PIN) before it
+    /// is issued.
     pub(super) fn needed(draft: &InvoiceDraft) -> bool {
-        draft.kind == DocumentKind::NotaDeCredito && draft.approved_by.is_none()
+        draft.kind == DocumentKind::NotaDeCredito
     }
 
     /// EMITIR on a credit note: refused without the reason's detail, else the
@@ -45,18 +46,17 @@ impl NoteGate {
         self.pending = Some(p);
     }
 
-    /// Draws the confirmation and the PIN pad; once approved, the note with its
-    /// approver, to issue.
+    /// Draws the confirmation and the PIN pad; once confirmed, the note to issue with
+    /// the manager's approval (none for an administrator, whose session approves it: the
+    /// store records them).
     pub(super) fn ui(
         &mut self,
         ctx: &egui::Context,
         s: &Session,
         msg: &mut Option<Msg>,
-    ) -> Option<Pending> {
+    ) -> Option<(Pending, Option<Approval>)> {
         if let Some(a) = self.approver.ui(ctx, s, msg) {
-            let mut p = self.pending.take()?;
-            p.0.approved_by = Some(a.by);
-            return Some(p);
+            return Some((self.pending.take()?, Some(a)));
         }
         if self.approver.waiting() {
             return None;
@@ -105,11 +105,10 @@ impl NoteGate {
         if yes {
             if s.is_admin() {
                 // An administrator is the manager: the approval is theirs.
-                let mut p = self.pending.take()?;
-                p.0.approved_by = Some(s.user.username.clone());
-                return Some(p);
+                return Some((self.pending.take()?, None));
             }
-            self.approver.ask(ApprovalAction::CreditNote);
+            self.approver
+                .ask(ApprovalRequest::credit_note(m.invoice_id, total));
         }
         None
     }
