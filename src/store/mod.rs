@@ -12,6 +12,7 @@ mod customer_history;
 mod error;
 mod files;
 mod fiscal;
+mod fleet;
 mod keyslots;
 mod merge;
 mod migrate;
@@ -50,6 +51,7 @@ pub use fiscal::{
     AwaitingDocument, AwaitingSummary, DocumentToSend, FiscalRecord, MAX_VOID_REASON, SunatOutcome,
     VoidRecord, VoidRefusal, VoidStatus,
 };
+pub use fleet::{FLEET_PAGE, FleetPage, FleetRow};
 pub use merge::{Conflict, Resolution, Side};
 pub use migrate::{MigrationStep, SCHEMA_VERSION, run_migrations, schema_version};
 pub use outbox::{OutboxEntry, SyncCounts};

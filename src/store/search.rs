@@ -16,6 +16,7 @@
 //!   (the longest word), the other words are checked inside the entries it hit.
 
 use crate::store::error::{StoreError, StoreResult};
+use crate::store::fleet::service_skeleton;
 use crate::store::queries::InvoiceSummary;
 use crate::store::reopen::Slot;
 use crate::store::seal::Sealer;
@@ -26,6 +27,7 @@ use motordesk_core::{Customer, RecordKind, Stored, Vehicle, fold};
 use redb::TableDefinition;
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock, Weak};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
@@ -208,6 +210,9 @@ struct Shelves {
     documents: Entries,
     /// Customer id → folded name, for the vehicles' owner part.
     names: HashMap<u128, String>,
+    /// Vehicle id → its service skeleton (km and dates, no texts), for Flota's alerts
+    /// without opening every vehicle (`fleet.rs` says why it is safe here).
+    service: HashMap<u128, Vehicle>,
 }
 
 impl Shelves {
@@ -241,6 +246,8 @@ pub(crate) struct SearchIndex {
     build: Mutex<Build>,
     built: Condvar,
     dirty: Mutex<HashMap<(Shelf, u128), Mark>>,
+    /// Vehicles opened for Flota's list pages (`Store::fleet_rows_opened`).
+    pub(crate) fleet_opened: AtomicU64,
 }
 
 impl SearchIndex {
@@ -250,6 +257,7 @@ impl SearchIndex {
             build: Mutex::new(Build::NotStarted),
             built: Condvar::new(),
             dirty: Mutex::new(HashMap::new()),
+            fleet_opened: AtomicU64::new(0),
         }
     }
 
@@ -337,7 +345,12 @@ impl SearchIndex {
                 + s.vehicles.bytes()
                 + s.documents.bytes()
                 + s.names.capacity() * (16 + 24 + 1)
-                + s.names.values().map(String::capacity).sum::<usize>(),
+                + s.names.values().map(String::capacity).sum::<usize>()
+                + s.service.capacity() * (16 + std::mem::size_of::<Vehicle>() + 1)
+                + s.service
+                    .values()
+                    .map(|v| v.plate.key().len())
+                    .sum::<usize>(),
         }
     }
 }
@@ -440,6 +453,7 @@ fn build(slot: &Weak<Slot>, sealer: &Sealer) -> StoreResult<Shelves> {
         let name = owner.and_then(|o| names.get(&o)).map(String::as_str);
         s.vehicles
             .upsert(k, &vehicle_text(&rec.data, name), owner.unwrap_or(0));
+        s.service.insert(k, service_skeleton(&rec.data));
         Ok(())
     })?;
     s.names = names;
@@ -510,10 +524,12 @@ impl Store {
                             let name = owner.and_then(|o| shelves.names.get(&o)).cloned();
                             let text = vehicle_text(&v.data, name.as_deref());
                             shelves.vehicles.upsert(*id, &text, owner.unwrap_or(0));
+                            shelves.service.insert(*id, service_skeleton(&v.data));
                             v.meta.version >= mark.version
                         }
                         None => {
                             shelves.vehicles.remove(*id);
+                            shelves.service.remove(id);
                             false
                         }
                     }
@@ -595,6 +611,44 @@ impl Store {
                 .map(|s| Uuid::from_u128(e.ids[s]))
                 .collect(),
         ))
+    }
+
+    /// Flota's list: the vehicles matching `query` (all when empty), in plate order, that
+    /// `keep` accepts given their service skeleton; how many there are and the ids of
+    /// `offset..offset + limit`. Nothing is opened. `None` when the index could not be
+    /// built (the caller scans instead).
+    pub(crate) fn vehicle_page(
+        &self,
+        query: &str,
+        keep: impl Fn(&Vehicle) -> bool,
+        offset: usize,
+        limit: usize,
+    ) -> StoreResult<Option<(usize, Vec<Uuid>)>> {
+        self.start_search_index();
+        if !self.search.wait() {
+            return Ok(None);
+        }
+        self.refresh_search()?;
+        let words = words(query);
+        let shelves = self
+            .search
+            .shelves
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        let e = &shelves.vehicles;
+        let (mut total, mut page) = (0, Vec::new());
+        for slot in e.find(&words, usize::MAX, false) {
+            let id = e.ids[slot];
+            // A vehicle always has its skeleton; were one missing, show it rather than hide it.
+            if !shelves.service.get(&id).is_none_or(&keep) {
+                continue;
+            }
+            if total >= offset && page.len() < limit {
+                page.push(Uuid::from_u128(id));
+            }
+            total += 1;
+        }
+        Ok(Some((total, page)))
     }
 
     /// Search as you type over customers (name, document, phone), ordered by name.

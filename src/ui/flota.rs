@@ -2,14 +2,13 @@
 //! add/edit form, odometer updates (a lower reading is refused, a big jump is accepted
 //! with a warning) and each vehicle's service history.
 
-use crate::store::{Shelf, StoreError, StoreResult};
+use crate::store::{FLEET_PAGE, FleetPage, StoreError, StoreResult};
 use crate::ui::keypad::{Keypad, KeypadOutcome};
 use crate::ui::session::Session;
 use crate::ui::widgets::{self, Msg};
-use crate::ui::{date_picker, theme, worker::Job};
+use crate::ui::{theme, worker::Job};
 use chrono::NaiveDate;
 use egui::{Button, Color32, RichText, Ui, vec2};
-use motordesk_core::Customer;
 use motordesk_core::IdKind;
 use motordesk_core::Invoice;
 use motordesk_core::Stored;
@@ -18,7 +17,7 @@ use motordesk_core::soles;
 use motordesk_core::thousands;
 use motordesk_core::{Alert, Urgency, alerts};
 use motordesk_core::{OdometerCheck, Plate, Vehicle};
-use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 use uuid::Uuid;
 
 struct VehicleRow {
@@ -41,22 +40,39 @@ struct VehicleForm {
     revision: String,
 }
 
-type Loaded = (Vec<Stored<Vehicle>>, HashMap<Uuid, (String, String)>);
+/// What the list on screen shows: rows of another key are reloaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ListKey {
+    query: String,
+    only_alerts: bool,
+    revision: u64,
+    today: NaiveDate,
+}
+
+impl ListKey {
+    /// Same vehicles in the same order, perhaps with new data (an edit, a new day).
+    fn same_list(&self, other: &ListKey) -> bool {
+        self.query == other.query && self.only_alerts == other.only_alerts
+    }
+}
 
 #[derive(Default)]
 pub(super) struct FlotaPanel {
-    rows: Vec<VehicleRow>,
-    loaded_rev: Option<u64>,
-    load: Job<StoreResult<Loaded>>,
+    /// The list, one place per matching vehicle; only the pages asked for are loaded
+    /// (`Store::fleet_page` opens a page, never the fleet).
+    rows: Vec<Option<VehicleRow>>,
+    /// The key `rows` belong to.
+    rows_key: Option<ListKey>,
+    page_job: Job<StoreResult<(ListKey, FleetPage)>>,
+    /// Places drawn in the last frame, so the page asked for next covers the screen.
+    visible: Range<usize>,
     query: String,
-    /// Vehicles matching a query (plate, brand, model, owner), from the store's search
-    /// index on a worker: (query, ids).
-    matches: Option<(String, HashSet<Uuid>)>,
-    match_job: Job<StoreResult<(String, Vec<Uuid>)>>,
-    /// (query, revision) of the last match search started.
-    matched_for: Option<(String, u64)>,
     only_alerts: bool,
     selected: Option<Uuid>,
+    /// The selected vehicle with its owner (name, document), opened on its own.
+    detail: Option<VehicleRow>,
+    detail_for: Option<(Uuid, u64)>,
+    detail_job: Job<StoreResult<VehicleRow>>,
     form: Option<VehicleForm>,
     km_text: String,
     keypad: Option<Keypad>,
@@ -94,28 +110,20 @@ fn parse_date(label: &str, text: &str) -> Result<Option<NaiveDate>, String> {
 impl FlotaPanel {
     pub(super) fn ui(&mut self, ui: &mut Ui, s: &mut Session) {
         self.poll(s);
-        if self.loaded_rev != Some(s.revision) && !self.load.busy() {
-            let store = s.store.clone();
-            self.load.start(ui.ctx(), move || {
-                let vehicles = store.list::<Vehicle>()?;
-                let owners = store
-                    .list::<Customer>()?
-                    .into_iter()
-                    .map(|c| (c.data.id, (c.data.name, c.data.doc.number)))
-                    .collect();
-                Ok((vehicles, owners))
+        if let Some(id) = self.selected
+            && self.detail_for != Some((id, s.revision))
+            && !self.detail_job.busy()
+        {
+            let (store, today) = (s.store.clone(), s.today());
+            self.detail_job.start(ui.ctx(), move || {
+                let (v, owner) = store.fleet_vehicle(id)?;
+                Ok(VehicleRow {
+                    alerts: alerts(&v.data, today),
+                    v: v.data,
+                    owner,
+                })
             });
-            self.loaded_rev = Some(s.revision);
-        }
-        let q = self.query.trim().to_string();
-        let key = (q.clone(), s.revision);
-        if !q.is_empty() && self.matched_for.as_ref() != Some(&key) && !self.match_job.busy() {
-            let store = s.store.clone();
-            self.match_job.start(ui.ctx(), move || {
-                let ids = store.matching_ids(Shelf::Vehicles, &q)?;
-                Ok((q, ids))
-            });
-            self.matched_for = Some(key);
+            self.detail_for = Some((id, s.revision));
         }
         if let Some(id) = self.selected
             && self.history_for != Some((id, s.revision))
@@ -146,6 +154,7 @@ impl FlotaPanel {
                     }
                 });
         });
+        self.load_page(ui.ctx(), s);
         if let Some(pad) = &mut self.keypad
             && let Some(out) = pad.show(ui.ctx())
         {
@@ -156,22 +165,63 @@ impl FlotaPanel {
         }
     }
 
-    fn poll(&mut self, s: &mut Session) {
-        if let Some((vehicles, owners)) = self.load.poll_ok(&mut self.msg) {
-            let today = s.today();
-            let mut rows: Vec<VehicleRow> = vehicles
-                .into_iter()
-                .map(|v| VehicleRow {
-                    alerts: alerts(&v.data, today),
-                    owner: v.data.owner_id.and_then(|o| owners.get(&o).cloned()),
-                    v: v.data,
-                })
-                .collect();
-            rows.sort_by(|a, b| a.v.plate.cmp(&b.v.plate));
-            self.rows = rows;
+    /// Asks for the page the screen needs: from the top of the screen when the list's key
+    /// changed (a query, the filter, an edit), else from the first place on screen (or
+    /// just below it) not loaded yet. One page at a time.
+    fn load_page(&mut self, ctx: &egui::Context, s: &Session) {
+        if self.page_job.busy() {
+            return;
         }
-        if let Some((q, ids)) = self.match_job.poll_ok(&mut self.msg) {
-            self.matches = Some((q, ids.into_iter().collect()));
+        let key = ListKey {
+            query: self.query.trim().to_string(),
+            only_alerts: self.only_alerts,
+            revision: s.revision,
+            today: s.today(),
+        };
+        let offset = match &self.rows_key {
+            Some(k) if *k == key => {
+                let ahead = self.visible.end + FLEET_PAGE / 4;
+                match (self.visible.start..ahead.min(self.rows.len()))
+                    .find(|&i| self.rows[i].is_none())
+                {
+                    Some(i) => i,
+                    None => return,
+                }
+            }
+            Some(k) if k.same_list(&key) => self.visible.start,
+            _ => 0,
+        };
+        let store = s.store.clone();
+        self.page_job.start(ctx, move || {
+            let page =
+                store.fleet_page(&key.query, key.only_alerts, key.today, offset, FLEET_PAGE)?;
+            Ok((key, page))
+        });
+    }
+
+    fn poll(&mut self, s: &mut Session) {
+        if let Some((key, page)) = self.page_job.poll_ok(&mut self.msg) {
+            if self.rows_key.as_ref() != Some(&key) || self.rows.len() != page.total {
+                // Another list, or the same after an edit: what was loaded may be out of
+                // date, so only this page stays and the rest loads as it comes on screen.
+                self.rows = (0..page.total).map(|_| None).collect();
+                self.rows_key = Some(key);
+            }
+            for (i, r) in page.rows.into_iter().enumerate() {
+                if let Some(place) = self.rows.get_mut(page.offset + i) {
+                    *place = Some(VehicleRow {
+                        v: r.vehicle,
+                        owner: None,
+                        alerts: r.alerts,
+                    });
+                }
+            }
+        }
+        // One for a vehicle no longer selected is dropped (its seed from the row stays).
+        if let Some(d) = self.detail_job.poll_ok(&mut self.msg)
+            && self.selected == Some(d.v.id)
+        {
+            self.detail = Some(d);
         }
         if let Some(h) = self.history_job.poll_ok(&mut self.msg) {
             self.history = h;
@@ -224,21 +274,11 @@ impl FlotaPanel {
                 self.msg = None;
             }
         });
-        let q = self.query.trim();
-        // Until the index answers this query, the last answer stays on screen.
-        let matches = self.matches.as_ref().map(|(_, set)| set);
-        let shown: Vec<usize> = (0..self.rows.len())
-            .filter(|&i| {
-                let r = &self.rows[i];
-                if self.only_alerts && r.alerts.is_empty() {
-                    return false;
-                }
-                q.is_empty() || matches.is_none_or(|m| m.contains(&r.v.id))
-            })
-            .collect();
-        let count = match shown.len() {
-            1 => "1 vehículo".to_string(),
-            n => format!("{n} vehículos"),
+        // Until the page of a new query arrives, the last answer stays on screen.
+        let count = match (&self.rows_key, self.rows.len()) {
+            (None, _) => "Cargando vehículos…".to_string(),
+            (_, 1) => "1 vehículo".to_string(),
+            (_, n) => format!("{n} vehículos"),
         };
         ui.label(RichText::new(count).color(theme::GREY));
         let row_h = 52.0;
@@ -246,9 +286,17 @@ impl FlotaPanel {
         egui::ScrollArea::vertical()
             .id_salt("fleet_rows")
             .auto_shrink(false)
-            .show_rows(ui, row_h, shown.len(), |ui, range| {
+            .show_rows(ui, row_h, self.rows.len(), |ui, range| {
+                self.visible = range.clone();
                 for i in range {
-                    let r = &self.rows[shown[i]];
+                    let Some(r) = &self.rows[i] else {
+                        // Its page is on its way (asked for after this frame).
+                        ui.add_sized(
+                            vec2(ui.available_width(), row_h),
+                            egui::Label::new(RichText::new("…").color(theme::GREY)),
+                        );
+                        continue;
+                    };
                     let worst = r.alerts.iter().map(|a| a.urgency).max();
                     let mut t = RichText::new(format!(
                         "{}  {} {} · {}",
@@ -276,13 +324,26 @@ impl FlotaPanel {
                         self.form = None;
                         self.msg = None;
                         self.km_text.clear();
+                        // Shown at once from the row; the owner follows from the store.
+                        if self.detail.as_ref().is_none_or(|d| d.v.id != r.v.id) {
+                            self.detail = Some(VehicleRow {
+                                v: r.v.clone(),
+                                owner: None,
+                                alerts: r.alerts.clone(),
+                            });
+                        }
                     }
                 }
             });
     }
 
     fn detail(&mut self, ui: &mut Ui, s: &mut Session) {
-        let Some(r) = self.rows.iter().find(|r| Some(r.v.id) == self.selected) else {
+        let Some(r) = self
+            .detail
+            .as_ref()
+            .filter(|r| Some(r.v.id) == self.selected)
+        else {
+            ui.label(RichText::new("Cargando…").color(theme::GREY));
             return;
         };
         let v = &r.v;
@@ -337,6 +398,8 @@ impl FlotaPanel {
             .add(Button::new("Editar vehículo").min_size(vec2(0.0, theme::TOUCH)))
             .clicked();
         let vid = v.id;
+        // The form carries the owner's document: not before the owner has been read.
+        let edit = edit && !(v.owner_id.is_some() && r.owner.is_none());
         if edit {
             self.form = Some(VehicleForm {
                 id: Some(v.id),
@@ -449,8 +512,8 @@ impl FlotaPanel {
             }
         });
         ui.horizontal_wrapped(|ui| {
-            date_picker::date_field(ui, "SOAT vence (dd/mm/aaaa)", &mut f.soat, 200.0);
-            date_picker::date_field(
+            widgets::field(ui, "SOAT vence (dd/mm/aaaa)", &mut f.soat, 200.0);
+            widgets::field(
                 ui,
                 "Revisión técnica vence (dd/mm/aaaa)",
                 &mut f.revision,
@@ -489,7 +552,7 @@ impl FlotaPanel {
     ) -> Result<Box<dyn FnOnce() -> StoreResult<Stored<Vehicle>> + Send>, String> {
         let f = self.form.as_ref().ok_or_else(String::new)?;
         let existing =
-            f.id.and_then(|id| self.rows.iter().find(|r| r.v.id == id))
+            f.id.and_then(|id| self.detail.as_ref().filter(|r| r.v.id == id))
                 .map(|r| r.v.clone());
         let mut v = match existing {
             Some(mut v) => {

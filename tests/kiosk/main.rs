@@ -21,6 +21,7 @@ mod customer_history;
 mod date_picker;
 mod disk_full;
 mod first_start;
+mod fleet_pages;
 mod list_growth;
 mod login_throttle;
 mod lookup;
