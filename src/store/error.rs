@@ -158,7 +158,8 @@ impl ShiftRefusal {
     pub fn mensaje(&self) -> String {
         match self {
             ShiftRefusal::Unsynced(n) => format!(
-                "No se puede cerrar el turno: hay {n} registros sin sincronizar. Espere a que se sincronicen o pida a un administrador que cierre indicando el motivo."
+                "No se puede cerrar el turno: hay {n} {} sin sincronizar. Espere a que se sincronicen o pida a un administrador que cierre indicando el motivo.",
+                if *n == 1 { "registro" } else { "registros" }
             ),
             ShiftRefusal::ReasonRequired => {
                 "Para cerrar con registros sin sincronizar, escriba el motivo.".into()

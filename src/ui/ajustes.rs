@@ -187,8 +187,13 @@ impl AjustesPanel {
                 Ok((info, signed)) => {
                     s.changed();
                     Msg::ok(format!(
-                        "Certificado importado: vence el {}. {signed} comprobantes firmados ahora.",
-                        fiscal::date(info.not_after)
+                        "Certificado importado: vence el {}. {signed} {} ahora.",
+                        fiscal::date(info.not_after),
+                        widgets::noun(
+                            signed as u64,
+                            "comprobante firmado",
+                            "comprobantes firmados"
+                        )
                     ))
                 }
                 Err(e) => Msg::error(e),
@@ -263,7 +268,7 @@ impl AjustesPanel {
         if !admin {
             ui.label(
                 RichText::new("Solo un administrador puede cambiar estos datos.")
-                    .color(theme::GREY),
+                    .color(theme::grey()),
             );
         }
         ui.add_enabled_ui(admin, |ui| {
@@ -301,7 +306,7 @@ impl AjustesPanel {
             if assigned {
                 ui.label(
                     RichText::new("Asignadas por el servidor: no se pueden cambiar aquí.")
-                        .color(theme::GREY),
+                        .color(theme::grey()),
                 );
             }
             ui.add_enabled_ui(!assigned, |ui| {
@@ -311,7 +316,7 @@ impl AjustesPanel {
                     }
                 });
             });
-            if widgets::big_button(ui, "Guardar ajustes", Some(theme::GREEN), 240.0).clicked() {
+            if widgets::big_button(ui, "Guardar ajustes", Some(theme::green()), 240.0).clicked() {
                 let mut next = e.clone();
                 let parsed: Result<Vec<Series>, _> =
                     self.series.iter().map(|t| Series::new(t)).collect();
@@ -351,7 +356,7 @@ impl AjustesPanel {
                 RichText::new(
                     "Modo de prueba: RUC de prueba de SUNAT; los comprobantes no tienen valor tributario.",
                 )
-                .color(theme::AMBER),
+                .color(theme::amber()),
             );
         }
         let now = chrono::Utc::now();
@@ -370,7 +375,7 @@ impl AjustesPanel {
                     None => ui.label("Certificado: ninguno importado."),
                 };
                 if let Some(w) = st.explain(now) {
-                    let colour = st.warning(now).map_or(theme::AMBER, |(_, c)| c);
+                    let colour = st.warning(now).map_or(theme::amber(), |(_, c)| c);
                     ui.label(RichText::new(w).color(colour).strong());
                 }
             }
@@ -378,7 +383,7 @@ impl AjustesPanel {
         if !s.is_admin() {
             ui.label(
                 RichText::new("Solo un administrador puede importar el certificado.")
-                    .color(theme::GREY),
+                    .color(theme::grey()),
             );
             return;
         }
@@ -440,12 +445,12 @@ impl AjustesPanel {
             RichText::new(
                 "Para un local sin servidor: este equipo envía sus propios comprobantes firmados.",
             )
-            .color(theme::GREY),
+            .color(theme::grey()),
         );
         if !s.is_admin() {
             ui.label(
                 RichText::new("Solo un administrador puede configurar el envío a SUNAT.")
-                    .color(theme::GREY),
+                    .color(theme::grey()),
             );
             return;
         }
@@ -517,12 +522,12 @@ impl AjustesPanel {
         if s.settings.sunat_endpoint.trim().is_empty() {
             ui.label(
                 RichText::new("Envío a SUNAT no configurado: elija un servicio y guarde.")
-                    .color(theme::AMBER),
+                    .color(theme::amber()),
             );
         } else if changed {
             ui.label(
                 RichText::new("Hay cambios sin guardar: el envío usa los datos guardados.")
-                    .color(theme::AMBER),
+                    .color(theme::amber()),
             );
         }
         let sending = self.sunat_send.busy();
@@ -565,7 +570,7 @@ impl AjustesPanel {
                 Some(list) if list.is_empty() => {
                     ui.label(
                         RichText::new("No se encontraron impresoras instaladas.")
-                            .color(theme::GREY),
+                            .color(theme::grey()),
                     );
                 }
                 Some(list) => {
@@ -641,7 +646,7 @@ impl AjustesPanel {
                 "Ticket 80 mm: rollo ancho (576 puntos). Ticket 58 mm: rollo angosto (384 puntos). A4: hoja en una impresora común.",
             )
             .small()
-            .color(theme::GREY),
+            .color(theme::grey()),
         );
         // A short ticket to the printer as chosen here, before saving: the person setting
         // it up sees width, accents and the cut, or a Spanish reason (`receipt::print`).
@@ -697,7 +702,7 @@ impl AjustesPanel {
             widgets::field(ui, "Código de registro", &mut self.enrollment, 200.0);
         });
         if s.settings.device_token.is_some() {
-            ui.label(RichText::new("Este equipo ya está registrado.").color(theme::GREEN));
+            ui.label(RichText::new("Este equipo ya está registrado.").color(theme::green()));
         }
         let busy = self.register.busy();
         let label = if busy { "Registrando…" } else { "Registrar" };

@@ -26,11 +26,11 @@ pub(super) fn advice(level: DiskLevel) -> Option<(&'static str, egui::Color32)> 
         DiskLevel::Ok => None,
         DiskLevel::Low => Some((
             "Queda poco espacio en el disco. Libere espacio (o avise al técnico) antes de que se llene: con el disco lleno no se pueden guardar ventas.",
-            theme::AMBER,
+            theme::amber(),
         )),
         DiskLevel::Critical => Some((
             "El disco está casi lleno: las próximas ventas pueden no guardarse. Libere espacio ahora (o avise al técnico).",
-            theme::RED,
+            theme::red(),
         )),
     }
 }
@@ -78,9 +78,10 @@ impl AlmacenamientoBlock {
         match &self.info {
             Some(info) => {
                 ui.label(format!(
-                    "Archivo de datos: {} · {} comprobantes",
+                    "Archivo de datos: {} · {} {}",
                     size_text(info.file_bytes),
-                    thousands(info.documents)
+                    thousands(info.documents),
+                    widgets::noun(info.documents as u64, "comprobante", "comprobantes")
                 ));
                 let level = disk_level(info.file_bytes, info.disk.free);
                 let free = RichText::new(format!(
@@ -99,7 +100,7 @@ impl AlmacenamientoBlock {
                 }
             }
             None => {
-                ui.label(RichText::new("Leyendo…").color(theme::GREY));
+                ui.label(RichText::new("Leyendo…").color(theme::grey()));
             }
         }
         ui.label(

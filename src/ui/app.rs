@@ -2,7 +2,7 @@
 //! side navigation and one panel. `KioskApp::ui` takes a `Ui`, so the UI tests drive
 //! exactly what eframe draws.
 
-use crate::store::{ScreenPrefs, Store};
+use crate::store::{ScreenPrefs, ScreenTheme, Store};
 use crate::ui::ajustes::AjustesPanel;
 use crate::ui::cierre::CajaPanel;
 use crate::ui::clientes::ClientesPanel;
@@ -51,6 +51,8 @@ pub struct KioskApp {
     opts: AppOptions,
     screen: Screen,
     styled: bool,
+    /// The theme the context draws with (`pantalla.json`'s, until Ajustes changes it).
+    theme_applied: Option<ScreenTheme>,
     /// This kiosk's screen preferences (`pantalla.json`), read before login.
     prefs: ScreenPrefs,
     keyboard: OnScreenKeyboard,
@@ -67,6 +69,7 @@ impl KioskApp {
             opts,
             screen: Screen::Login(login),
             styled: false,
+            theme_applied: None,
             keyboard: OnScreenKeyboard::new(prefs.touch_mode),
             prefs,
             touch_announced: false,
@@ -81,6 +84,7 @@ impl KioskApp {
             opts,
             screen: Screen::Main(Box::new(main)),
             styled: false,
+            theme_applied: None,
             keyboard: OnScreenKeyboard::new(prefs.touch_mode),
             prefs,
             touch_announced: false,
@@ -124,9 +128,17 @@ impl KioskApp {
 
     pub fn ui(&mut self, ui: &mut Ui) {
         if !self.styled {
-            theme::apply(ui.ctx());
+            theme::install(ui.ctx());
             self.styled = true;
         }
+        if self.theme_applied != Some(self.prefs.theme) {
+            theme::set_theme(ui.ctx(), self.prefs.theme);
+            self.theme_applied = Some(self.prefs.theme);
+            // This frame's `Ui` already holds the old style.
+            ui.ctx().request_repaint();
+        }
+        theme::fit_to_window(ui.ctx());
+        theme::begin_frame(ui.ctx());
         // First, so its panel takes the bottom of the window and its key reaches the
         // field in this frame.
         self.keyboard.enabled = self.prefs.touch_mode;
@@ -144,6 +156,10 @@ impl KioskApp {
                 // Ajustes changes them through the session.
                 let changed = main.ui(ui);
                 self.prefs = main.session.screen;
+                if self.theme_applied != Some(self.prefs.theme) {
+                    // Chosen in Ajustes: the next frame is drawn in it.
+                    ui.ctx().request_repaint();
+                }
                 if changed {
                     log::info!("logout");
                     Some(Screen::Login(LoginScreen::after_logout(
@@ -234,7 +250,7 @@ impl MainScreen {
                         RichText::new("MotorDesk")
                             .size(if narrow { 22.0 } else { 26.0 })
                             .strong()
-                            .color(theme::BLUE),
+                            .color(theme::blue()),
                     );
                     ui.add_space(8.0);
                     let state = self.session.sync_state();

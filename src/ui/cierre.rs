@@ -208,7 +208,7 @@ impl CajaPanel {
         ui.add_space(6.0);
         ui.label(RichText::new("Movimientos de efectivo").strong());
         if cur.movements.is_empty() {
-            ui.label(RichText::new("Ninguno en este turno.").color(theme::GREY));
+            ui.label(RichText::new("Ninguno en este turno.").color(theme::grey()));
         }
         for m in &cur.movements {
             let sign = if m.kind == MovementKind::Retiro {
@@ -328,11 +328,11 @@ impl CajaPanel {
         if let Some(c) = self.counted {
             let d = c - cur.expected_cash;
             let colour = if d.is_zero() {
-                theme::GREEN
+                theme::green()
             } else if d < Decimal::ZERO {
-                theme::RED
+                theme::red()
             } else {
-                theme::AMBER
+                theme::amber()
             };
             ui.label(
                 RichText::new(format!("{}: {}", difference_label(d), soles(d)))
@@ -344,10 +344,11 @@ impl CajaPanel {
         if cur.unsynced > 0 {
             ui.label(
                 RichText::new(format!(
-                    "Hay {} registros sin sincronizar: el administrador que aprueba debe escribir el motivo.",
-                    cur.unsynced
+                    "Hay {}{} sin sincronizar: el administrador que aprueba debe escribir el motivo.",
+                    cur.unsynced,
+                    if cur.unsynced == 1 { " registro" } else { " registros" }
                 ))
-                .color(theme::AMBER),
+                .color(theme::amber()),
             );
             widgets::field(
                 ui,
@@ -361,14 +362,14 @@ impl CajaPanel {
         if empty {
             ui.label(
                 RichText::new("Sin ventas, notas, fondo ni movimientos: no hay nada que cerrar.")
-                    .color(theme::GREY),
+                    .color(theme::grey()),
             );
         }
         let ready = self.counted.is_some() && !busy && !empty;
         let label = if busy { "CERRANDO…" } else { "CERRAR CAJA" };
         let w = ui.available_width().min(320.0);
         let r = ui.add_enabled_ui(ready, |ui| {
-            widgets::big_button(ui, label, Some(theme::RED), w)
+            widgets::big_button(ui, label, Some(theme::red()), w)
         });
         if r.inner.clicked() {
             self.pin.ask(ApprovalAction::ShiftClose);
@@ -376,7 +377,7 @@ impl CajaPanel {
         if self.counted.is_none() && !empty {
             ui.label(
                 RichText::new("Cuente el efectivo de la caja e ingrese el monto para cerrar.")
-                    .color(theme::GREY),
+                    .color(theme::grey()),
             );
         }
     }
@@ -387,7 +388,7 @@ impl CajaPanel {
             RichText::new("Turno cerrado")
                 .size(24.0)
                 .strong()
-                .color(theme::GREEN),
+                .color(theme::green()),
         );
         self.report_line(ui, s, rep, "z_closed");
         if ui
@@ -437,7 +438,7 @@ impl CajaPanel {
     fn history_ui(&mut self, ui: &mut Ui, s: &mut Session) {
         ui.label(RichText::new("Cierres anteriores").strong().size(20.0));
         if self.history.is_empty() {
-            ui.label(RichText::new("Todavía no hay cierres.").color(theme::GREY));
+            ui.label(RichText::new("Todavía no hay cierres.").color(theme::grey()));
         }
         for (i, rep) in self.history.clone().iter().enumerate() {
             self.report_line(ui, s, rep, &format!("z_hist_{i}"));

@@ -153,7 +153,12 @@ impl ClientesPanel {
             self.msg = None;
             self.lookup.clear();
         }
-        ui.label(RichText::new(format!("{} resultados", self.hits.len())).small());
+        let hits = self.hits.len();
+        let found = format!(
+            "{hits} {}",
+            widgets::noun(hits as u64, "resultado", "resultados")
+        );
+        ui.label(RichText::new(found).small());
         let row_h = 52.0;
         let n = self.hits.len();
         ui.spacing_mut().item_spacing.y = 4.0;
@@ -203,11 +208,11 @@ impl ClientesPanel {
                 Ok(d) => {
                     ui.label(
                         RichText::new(format!("{} válido: {}", d.kind.label(), d.number))
-                            .color(theme::GREEN),
+                            .color(theme::green()),
                     );
                 }
                 Err(e) => {
-                    ui.label(RichText::new(e.mensaje()).color(theme::RED).strong());
+                    ui.label(RichText::new(e.mensaje()).color(theme::red()).strong());
                 }
             }
         }
@@ -235,7 +240,7 @@ impl ClientesPanel {
         let busy = self.save.busy();
         let clicked = ui
             .add_enabled_ui(!busy, |ui| {
-                widgets::big_button(ui, "Guardar cliente", Some(theme::GREEN), 260.0)
+                widgets::big_button(ui, "Guardar cliente", Some(theme::green()), 260.0)
             })
             .inner
             .clicked();

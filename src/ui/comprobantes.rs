@@ -151,11 +151,12 @@ impl ComprobantesPanel {
         });
         ui.label(
             RichText::new(format!(
-                "{} de {} comprobantes",
+                "{} de {} {}",
                 self.filtered.len(),
-                self.all.len()
+                self.all.len(),
+                widgets::noun(self.all.len() as u64, "comprobante", "comprobantes")
             ))
-            .color(theme::GREY),
+            .color(theme::grey()),
         );
         widgets::maybe_message(ui, &self.msg);
 
@@ -323,9 +324,9 @@ impl ComprobantesPanel {
                     // Credit notes speak louder than the sync state in the list; the
                     // detail still shows both.
                     let (label, colour) = if d.fully_credited() {
-                        ("ANULADA", theme::GREY)
+                        ("ANULADA", theme::grey())
                     } else if d.credited > Decimal::ZERO {
-                        ("CON N. CRÉDITO", theme::AMBER)
+                        ("CON N. CRÉDITO", theme::amber())
                     } else {
                         (d.status.label(), theme::status_colour(d.status))
                     };
@@ -387,7 +388,7 @@ impl ComprobantesPanel {
             if let Some(f) = &self.fiscal {
                 widgets::badge(ui, f.state.label(), fiscal_colour(f.state));
                 if f.void_pending() {
-                    widgets::badge(ui, "ANULACIÓN EN PROCESO", theme::AMBER);
+                    widgets::badge(ui, "ANULACIÓN EN PROCESO", theme::amber());
                 }
             }
         });
@@ -470,13 +471,13 @@ impl ComprobantesPanel {
                     soles(inv.totals.total - credited)
                 )
             };
-            ui.label(RichText::new(text).color(theme::AMBER));
+            ui.label(RichText::new(text).color(theme::amber()));
         }
         let creditable = matches!(inv.kind, DocumentKind::Boleta | DocumentKind::Factura) && !fully;
         if creditable
             && ui
                 .add(
-                    Button::new(RichText::new("Nota de crédito").color(theme::RED))
+                    Button::new(RichText::new("Nota de crédito").color(theme::red()))
                         .min_size(vec2(w, 56.0)),
                 )
                 .clicked()
@@ -517,7 +518,7 @@ impl ComprobantesPanel {
         if f.void_pending() {
             ui.label(
                 RichText::new("Anulación en proceso: SUNAT aún no la confirma.")
-                    .color(theme::AMBER),
+                    .color(theme::amber()),
             );
             let label = if busy {
                 "Consultando…"
@@ -535,7 +536,7 @@ impl ComprobantesPanel {
         if let Some(v) = f.void.as_ref().filter(|v| v.status == VoidStatus::Refused) {
             ui.label(
                 RichText::new(format!("Anulación no aceptada: {}", v.description))
-                    .color(theme::RED),
+                    .color(theme::red()),
             );
         }
         if !f.state.is_accepted() {
@@ -543,7 +544,10 @@ impl ComprobantesPanel {
         }
         let Some(form) = &mut self.void_form else {
             if ui
-                .add(Button::new(RichText::new("Anular").color(theme::RED)).min_size(vec2(w, 56.0)))
+                .add(
+                    Button::new(RichText::new("Anular").color(theme::red()))
+                        .min_size(vec2(w, 56.0)),
+                )
                 .clicked()
             {
                 self.void_form = Some(VoidForm::default());
@@ -558,9 +562,9 @@ impl ComprobantesPanel {
             RichText::new(format!("{chars}/{MAX_VOID_REASON} caracteres"))
                 .small()
                 .color(if chars > MAX_VOID_REASON {
-                    theme::RED
+                    theme::red()
                 } else {
-                    theme::GREY
+                    theme::grey()
                 }),
         );
         let mut go = false;
@@ -570,7 +574,7 @@ impl ComprobantesPanel {
                 RichText::new(format!(
                     "¿Confirma la anulación de {number}? SUNAT la registrará y no se puede deshacer."
                 ))
-                .color(theme::RED)
+                .color(theme::red())
                 .strong(),
             );
             ui.horizontal_wrapped(|ui| {
@@ -578,7 +582,7 @@ impl ComprobantesPanel {
                 if ui
                     .add_enabled(
                         !busy,
-                        Button::new(RichText::new(label).color(theme::RED).strong())
+                        Button::new(RichText::new(label).color(theme::red()).strong())
                             .min_size(vec2(160.0, 56.0)),
                     )
                     .clicked()
@@ -596,7 +600,7 @@ impl ComprobantesPanel {
             ui.horizontal_wrapped(|ui| {
                 if ui
                     .add(
-                        Button::new(RichText::new("Anular comprobante").color(theme::RED))
+                        Button::new(RichText::new("Anular comprobante").color(theme::red()))
                             .min_size(vec2(200.0, 56.0)),
                     )
                     .clicked()
@@ -696,12 +700,12 @@ fn void_msg(outcome: &VoidOutcome) -> Msg {
 
 fn fiscal_colour(state: FiscalState) -> egui::Color32 {
     match state {
-        FiscalState::Aceptado => theme::GREEN,
+        FiscalState::Aceptado => theme::green(),
         FiscalState::AceptadoConObservaciones | FiscalState::PorEnviar | FiscalState::Enviado => {
-            theme::AMBER
+            theme::amber()
         }
-        FiscalState::Rechazado | FiscalState::Excepcion => theme::RED,
-        FiscalState::Anulado => theme::GREY,
+        FiscalState::Rechazado | FiscalState::Excepcion => theme::red(),
+        FiscalState::Anulado => theme::grey(),
     }
 }
 
@@ -728,13 +732,13 @@ fn fiscal_detail(ui: &mut Ui, f: &FiscalRecord) {
         _ => None,
     };
     if let Some(h) = hint {
-        ui.label(RichText::new(h).color(theme::GREY));
+        ui.label(RichText::new(h).color(theme::grey()));
     }
     if f.has_cdr() {
         ui.label(
             RichText::new("Constancia (CDR) guardada.")
                 .small()
-                .color(theme::GREY),
+                .color(theme::grey()),
         );
     }
 }

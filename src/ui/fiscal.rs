@@ -7,6 +7,7 @@ use crate::store::{AwaitingSummary, CertificateInfo};
 use crate::store::{Store, StoreResult};
 use crate::ui::session::Session;
 use crate::ui::theme;
+use crate::ui::widgets::noun;
 use crate::ui::worker::Job;
 use chrono::{DateTime, Utc};
 use egui::Color32;
@@ -52,35 +53,40 @@ impl FiscalStatus {
             return None;
         }
         Some(match self.most_urgent {
-            Some(SendUrgency::Alarm) => (format!("SUNAT: {} POR VENCER", self.overdue), theme::RED),
+            Some(SendUrgency::Alarm) => {
+                (format!("SUNAT: {} POR VENCER", self.overdue), theme::red())
+            }
             Some(SendUrgency::Warn) => (
                 format!("SUNAT: {} POR ACEPTAR", self.awaiting),
-                theme::AMBER,
+                theme::amber(),
             ),
-            _ => (format!("SUNAT: {} POR ACEPTAR", self.awaiting), theme::BLUE),
+            _ => (
+                format!("SUNAT: {} POR ACEPTAR", self.awaiting),
+                theme::blue(),
+            ),
         })
     }
 
     /// The most urgent warning for the top bar, with its colour; `None` when all is well.
     pub(super) fn warning(&self, now: DateTime<Utc>) -> Option<(String, Color32)> {
         if !self.issuer_ready {
-            return Some(("CONFIGURE EL NEGOCIO".into(), theme::RED));
+            return Some(("CONFIGURE EL NEGOCIO".into(), theme::red()));
         }
         let unsigned = (self.unsigned > 0).then(|| format!("{} SIN FIRMAR", self.unsigned));
         match &self.certificate {
             None => Some((
                 unsigned.unwrap_or_else(|| "SIN CERTIFICADO".into()),
-                theme::AMBER,
+                theme::amber(),
             )),
             Some(c) if c.days_left(now) < 0 || now > c.not_after => {
-                Some(("CERTIFICADO VENCIDO".into(), theme::RED))
+                Some(("CERTIFICADO VENCIDO".into(), theme::red()))
             }
             Some(c) if c.needs_attention(now) => Some((
                 format!("CERTIFICADO VENCE EN {} DÍAS", c.days_left(now)),
-                theme::AMBER,
+                theme::amber(),
             )),
             Some(_) => unsigned
-                .map(|u| (u, theme::AMBER))
+                .map(|u| (u, theme::amber()))
                 .or_else(|| self.sunat_warning()),
         }
     }
@@ -119,30 +125,52 @@ impl FiscalStatus {
         }
         match &self.certificate {
             None => Some(format!(
-                "Sin certificado digital: los comprobantes se emiten sin firmar ({} pendientes) y se firmarán al importarlo.",
-                self.unsigned
+                "Sin certificado digital: los comprobantes se emiten sin firmar ({} {}) y se firmarán al importarlo.",
+                self.unsigned,
+                noun(self.unsigned as u64, "pendiente", "pendientes")
             )),
             Some(c) if now > c.not_after => Some(format!(
-                "El certificado venció el {}: importe el nuevo. Hay {} comprobantes sin firmar.",
+                "El certificado venció el {}: importe el nuevo. Hay {} {} sin firmar.",
                 date(c.not_after),
-                self.unsigned
+                self.unsigned,
+                noun(self.unsigned as u64, "comprobante", "comprobantes")
             )),
             Some(c) if c.needs_attention(now) => Some(format!(
-                "El certificado vence el {} (en {} días): pida el nuevo a su proveedor e impórtelo aquí.",
+                "El certificado vence el {} (en {} {}): pida el nuevo a su proveedor e impórtelo aquí.",
                 date(c.not_after),
-                c.days_left(now)
+                c.days_left(now),
+                noun(c.days_left(now) as u64, "día", "días")
             )),
-            Some(_) if self.unsigned > 0 => {
-                Some(format!("{} comprobantes esperan su firma.", self.unsigned))
-            }
+            Some(_) if self.unsigned > 0 => Some(format!(
+                "{} {} su firma.",
+                self.unsigned,
+                noun(
+                    self.unsigned as u64,
+                    "comprobante espera",
+                    "comprobantes esperan"
+                )
+            )),
             Some(_) if self.awaiting == 0 => None,
             Some(_) if self.most_urgent == Some(SendUrgency::Alarm) => Some(format!(
-                "{} comprobantes aún no aceptados por SUNAT; {} están en su último día de plazo o vencidos. Envíelos ya (Ajustes › Envío a SUNAT); la lista está en Sincronización.",
-                self.awaiting, self.overdue
+                "{} {} por SUNAT; {} {} en su último día de plazo o {}. Envíelos ya (Ajustes › Envío a SUNAT); la lista está en Sincronización.",
+                self.awaiting,
+                noun(
+                    self.awaiting as u64,
+                    "comprobante aún no aceptado",
+                    "comprobantes aún no aceptados"
+                ),
+                self.overdue,
+                noun(self.overdue as u64, "está", "están"),
+                noun(self.overdue as u64, "vencido", "vencidos")
             )),
             Some(_) => Some(format!(
-                "{} comprobantes aún no aceptados por SUNAT. Véalos en Sincronización.",
-                self.awaiting
+                "{} {} por SUNAT. Véalos en Sincronización.",
+                self.awaiting,
+                noun(
+                    self.awaiting as u64,
+                    "comprobante aún no aceptado",
+                    "comprobantes aún no aceptados"
+                )
             )),
         }
     }
@@ -218,17 +246,17 @@ mod tests {
         st.most_urgent = Some(SendUrgency::Ok);
         assert_eq!(
             st.warning(now).unwrap(),
-            ("SUNAT: 3 POR ACEPTAR".to_string(), theme::BLUE)
+            ("SUNAT: 3 POR ACEPTAR".to_string(), theme::blue())
         );
         assert_eq!(st.warning_short(now).unwrap().0, "SUNAT: 3");
         assert!(st.explain(now).unwrap().contains("Sincronización"));
         st.most_urgent = Some(SendUrgency::Warn);
-        assert_eq!(st.warning(now).unwrap().1, theme::AMBER);
+        assert_eq!(st.warning(now).unwrap().1, theme::amber());
         st.most_urgent = Some(SendUrgency::Alarm);
         st.overdue = 2;
         assert_eq!(
             st.warning(now).unwrap(),
-            ("SUNAT: 2 POR VENCER".to_string(), theme::RED)
+            ("SUNAT: 2 POR VENCER".to_string(), theme::red())
         );
         assert_eq!(st.warning_short(now).unwrap().0, "SUNAT 2!");
         assert!(st.explain(now).unwrap().contains("último día"));

@@ -87,8 +87,8 @@ pub(super) struct FlotaPanel {
 /// The colour of an alert, in Flota and wherever a vehicle's alerts are shown (Ventas).
 pub(super) fn urgency_colour(u: Urgency) -> Color32 {
     match u {
-        Urgency::Overdue => theme::RED,
-        Urgency::DueSoon => theme::AMBER,
+        Urgency::Overdue => theme::red(),
+        Urgency::DueSoon => theme::amber(),
     }
 }
 
@@ -149,7 +149,7 @@ impl FlotaPanel {
                     } else {
                         ui.label(
                             RichText::new("Elija un vehículo de la lista o registre uno nuevo.")
-                                .color(theme::GREY),
+                                .color(theme::grey()),
                         );
                     }
                 });
@@ -280,7 +280,7 @@ impl FlotaPanel {
             (_, 1) => "1 vehículo".to_string(),
             (_, n) => format!("{n} vehículos"),
         };
-        ui.label(RichText::new(count).color(theme::GREY));
+        ui.label(RichText::new(count).color(theme::grey()));
         let row_h = 52.0;
         ui.spacing_mut().item_spacing.y = 4.0;
         egui::ScrollArea::vertical()
@@ -293,7 +293,7 @@ impl FlotaPanel {
                         // Its page is on its way (asked for after this frame).
                         ui.add_sized(
                             vec2(ui.available_width(), row_h),
-                            egui::Label::new(RichText::new("…").color(theme::GREY)),
+                            egui::Label::new(RichText::new("…").color(theme::grey())),
                         );
                         continue;
                     };
@@ -304,10 +304,16 @@ impl FlotaPanel {
                         r.v.brand,
                         r.v.model,
                         match worst {
-                            Some(Urgency::Overdue) =>
-                                format!("{} alerta(s) · vencido", r.alerts.len()),
-                            Some(Urgency::DueSoon) =>
-                                format!("{} alerta(s) · próximo", r.alerts.len()),
+                            Some(Urgency::Overdue) => format!(
+                                "{} {} · vencido",
+                                r.alerts.len(),
+                                widgets::noun(r.alerts.len() as u64, "alerta", "alertas")
+                            ),
+                            Some(Urgency::DueSoon) => format!(
+                                "{} {} · próximo",
+                                r.alerts.len(),
+                                widgets::noun(r.alerts.len() as u64, "alerta", "alertas")
+                            ),
                             None => format!("{} km", thousands(r.v.odometer_km)),
                         }
                     ))
@@ -343,7 +349,7 @@ impl FlotaPanel {
             .as_ref()
             .filter(|r| Some(r.v.id) == self.selected)
         else {
-            ui.label(RichText::new("Cargando…").color(theme::GREY));
+            ui.label(RichText::new("Cargando…").color(theme::grey()));
             return;
         };
         let v = &r.v;
@@ -389,7 +395,7 @@ impl FlotaPanel {
             },
         ));
         if r.alerts.is_empty() {
-            ui.label(RichText::new("Sin alertas de mantenimiento.").color(theme::GREEN));
+            ui.label(RichText::new("Sin alertas de mantenimiento.").color(theme::green()));
         }
         for a in &r.alerts {
             widgets::badge(ui, &a.texto(), urgency_colour(a.urgency));
@@ -458,7 +464,7 @@ impl FlotaPanel {
         ui.separator();
         ui.label(RichText::new("Historial de servicios").strong());
         if self.history.is_empty() {
-            ui.label(RichText::new("Sin comprobantes para este vehículo.").color(theme::GREY));
+            ui.label(RichText::new("Sin comprobantes para este vehículo.").color(theme::grey()));
         }
         for inv in self.history.iter().take(50) {
             let d = &inv.data;
@@ -502,7 +508,7 @@ impl FlotaPanel {
         if !f.plate.trim().is_empty()
             && let Err(e) = Plate::new(&f.plate)
         {
-            ui.label(RichText::new(e.mensaje()).color(theme::RED));
+            ui.label(RichText::new(e.mensaje()).color(theme::red()));
         }
         ui.horizontal_wrapped(|ui| {
             widgets::field(ui, "DNI/RUC del propietario", &mut f.owner_doc, 200.0);
@@ -524,7 +530,7 @@ impl FlotaPanel {
         let mut submit = false;
         ui.horizontal(|ui| {
             submit =
-                widgets::big_button(ui, "Guardar vehículo", Some(theme::GREEN), 240.0).clicked();
+                widgets::big_button(ui, "Guardar vehículo", Some(theme::green()), 240.0).clicked();
             cancel = ui
                 .add(Button::new("Cancelar").min_size(vec2(120.0, 60.0)))
                 .clicked();

@@ -139,9 +139,9 @@ impl Keypad {
                     RichText::new("Aceptar")
                         .size(22.0)
                         .strong()
-                        .color(egui::Color32::WHITE),
+                        .color(theme::on_fill()),
                 )
-                .fill(theme::GREEN_FILL)
+                .fill(theme::green_fill())
                 .min_size(vec2(w, 60.0));
                 if ui.add(ok).clicked() {
                     outcome = Some(KeypadOutcome::Accept(self.text.clone()));

@@ -120,7 +120,7 @@ impl LoginScreen {
                             RichText::new("MotorDesk")
                                 .size(44.0)
                                 .strong()
-                                .color(theme::BLUE),
+                                .color(theme::blue()),
                         );
                         ui.label(RichText::new("Facturación y flota para su taller").size(20.0));
                         ui.add_space(24.0);
@@ -167,7 +167,7 @@ impl LoginScreen {
         let label = if busy { "Ingresando…" } else { "Ingresar" };
         let clicked = ui
             .add_enabled_ui(!busy && wait.is_none(), |ui| {
-                widgets::big_button(ui, label, Some(theme::BLUE), 380.0)
+                widgets::big_button(ui, label, Some(theme::blue()), 380.0)
             })
             .inner
             .clicked();
@@ -226,7 +226,7 @@ impl LoginScreen {
         let busy = self.job.busy();
         let clicked = ui
             .add_enabled_ui(!busy, |ui| {
-                widgets::big_button(ui, "Crear administrador", Some(theme::GREEN), 380.0)
+                widgets::big_button(ui, "Crear administrador", Some(theme::green()), 380.0)
             })
             .inner
             .clicked();
@@ -234,7 +234,7 @@ impl LoginScreen {
         ui.label(
             RichText::new("¿Reemplaza a una caja que se dañó?")
                 .small()
-                .color(theme::GREY),
+                .color(theme::grey()),
         );
         let restore = ui.add_enabled(
             !busy,

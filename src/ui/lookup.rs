@@ -69,8 +69,8 @@ impl LookupButton {
         };
         let note = match (&self.found, why) {
             _ if busy => None,
-            (Some(f), _) => Some((f.as_str(), theme::GREEN)),
-            (None, Some(w)) => Some((w, theme::GREY)),
+            (Some(f), _) => Some((f.as_str(), theme::green())),
+            (None, Some(w)) => Some((w, theme::grey())),
             (None, None) => None,
         };
         if let Some((text, colour)) = note {
@@ -122,9 +122,9 @@ pub(super) fn status_line(ui: &mut Ui, t: &TaxpayerStatus, with_time: bool) {
     ui.horizontal_wrapped(|ui| {
         ui.label("SUNAT:");
         let colour = if t.is_good() {
-            theme::GREEN
+            theme::green()
         } else {
-            theme::RED
+            theme::red()
         };
         widgets::badge(ui, &t.label(), colour);
         if with_time {
@@ -134,7 +134,7 @@ pub(super) fn status_line(ui: &mut Ui, t: &TaxpayerStatus, with_time: bool) {
                     motordesk_core::lima_display(t.checked_at)
                 ))
                 .small()
-                .color(theme::GREY),
+                .color(theme::grey()),
             );
         }
     });

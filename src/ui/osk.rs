@@ -491,8 +491,10 @@ impl OnScreenKeyboard {
                     }
                     let button = match def.key {
                         OskKey::Shift => Button::new(text).selected(self.shift),
-                        OskKey::Done => Button::new(text.strong().color(egui::Color32::WHITE))
-                            .fill(crate::ui::theme::BLUE_FILL),
+                        OskKey::Done => {
+                            Button::new(text.strong().color(crate::ui::theme::on_fill()))
+                                .fill(crate::ui::theme::blue_fill())
+                        }
                         _ => Button::new(text),
                     }
                     .min_size(vec2(w, key_h));

@@ -3,7 +3,7 @@
 
 use crate::receipt::{ReceiptLayout, show_preview};
 use crate::ui::theme;
-use egui::{Button, Color32, Ui, vec2};
+use egui::{Button, Ui, vec2};
 
 /// Shows `preview` in a modal while it is `Some`; closing it sets it to `None`.
 /// `id` keeps the two panels' modals apart.
@@ -39,7 +39,7 @@ fn preview_window(ui: &mut Ui, layout: &ReceiptLayout, close: &mut bool) {
         vec2(ui.available_width(), (screen.height() - 170.0).max(240.0)),
         |ui| {
             egui::Frame::new()
-                .fill(Color32::from_gray(200))
+                .fill(theme::PREVIEW_BACKDROP)
                 .inner_margin(6.0)
                 .show(ui, |ui| {
                     show_preview(ui, layout);

@@ -51,7 +51,7 @@ impl RespaldoBlock {
                 ));
             }
             None => {
-                ui.label(RichText::new("Aún no hay respaldo en el servidor.").color(theme::GREY));
+                ui.label(RichText::new("Aún no hay respaldo en el servidor.").color(theme::grey()));
             }
         }
         let failure = state
@@ -64,12 +64,12 @@ impl RespaldoBlock {
                     .map(|(at, why)| format!("{} ({})", why, lima_display(*at)))
             });
         if let Some(why) = failure {
-            ui.label(RichText::new(format!("Falló: {why}")).color(theme::RED));
+            ui.label(RichText::new(format!("Falló: {why}")).color(theme::red()));
         }
         if !registered {
             ui.label(
                 RichText::new("Registre este equipo en un servidor para respaldarlo.")
-                    .color(theme::GREY),
+                    .color(theme::grey()),
             );
         }
         let label = if running {

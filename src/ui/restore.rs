@@ -97,7 +97,7 @@ impl RestoreForm {
                     ui.add_space(8.0);
                     ui.add(
                         egui::Label::new(
-                            RichText::new(crate::sync::SEVERAL_SHOPS).color(theme::AMBER),
+                            RichText::new(crate::sync::SEVERAL_SHOPS).color(theme::amber()),
                         )
                         .wrap(),
                     );
@@ -113,7 +113,7 @@ impl RestoreForm {
             };
             let clicked = ui
                 .add_enabled_ui(!busy, |ui| {
-                    widgets::big_button(ui, label, Some(theme::BLUE), 380.0)
+                    widgets::big_button(ui, label, Some(theme::blue()), 380.0)
                 })
                 .inner
                 .clicked();
@@ -151,7 +151,7 @@ impl RestoreForm {
                     "La caja elegida queda desactivada en el servidor: el equipo anterior ya no podrá sincronizar.",
                 )
                 .small()
-                .color(theme::GREY),
+                .color(theme::grey()),
             );
             widgets::maybe_message(ui, &self.msg);
             let label = if self.restore_job.busy() {
@@ -162,7 +162,7 @@ impl RestoreForm {
             let ready = self.chosen.is_some() && !busy;
             let clicked = ui
                 .add_enabled_ui(ready, |ui| {
-                    widgets::big_button(ui, label, Some(theme::GREEN), 380.0)
+                    widgets::big_button(ui, label, Some(theme::green()), 380.0)
                 })
                 .inner
                 .clicked();

@@ -48,17 +48,17 @@ fn age(days: i64) -> String {
 
 fn urgency_colour(u: Option<SendUrgency>) -> Option<egui::Color32> {
     match u {
-        Some(SendUrgency::Alarm) => Some(theme::RED),
-        Some(SendUrgency::Warn) => Some(theme::AMBER),
+        Some(SendUrgency::Alarm) => Some(theme::red()),
+        Some(SendUrgency::Warn) => Some(theme::amber()),
         _ => None,
     }
 }
 
 fn state_colour(d: &AwaitingDocument) -> egui::Color32 {
     match d.state {
-        FiscalState::Excepcion => theme::RED,
-        FiscalState::Enviado => theme::BLUE,
-        _ => theme::AMBER,
+        FiscalState::Excepcion => theme::red(),
+        FiscalState::Enviado => theme::blue(),
+        _ => theme::amber(),
     }
 }
 
@@ -176,19 +176,19 @@ impl SincronizacionPanel {
             } else {
                 s.settings.server_url.clone()
             };
-            ui.label(RichText::new(server).color(theme::GREY));
+            ui.label(RichText::new(server).color(theme::grey()));
         });
         let c = state.counts;
         ui.horizontal_wrapped(|ui| {
-            widgets::badge(ui, &format!("PENDIENTES {}", c.pending), theme::AMBER);
-            widgets::badge(ui, &format!("SINCRONIZANDO {}", c.syncing), theme::BLUE);
-            widgets::badge(ui, &format!("FALLIDOS {}", c.failed), theme::RED);
+            widgets::badge(ui, &format!("PENDIENTES {}", c.pending), theme::amber());
+            widgets::badge(ui, &format!("SINCRONIZANDO {}", c.syncing), theme::blue());
+            widgets::badge(ui, &format!("FALLIDOS {}", c.failed), theme::red());
             if state.conflicts > 0 {
-                widgets::badge(ui, &format!("CONFLICTOS {}", state.conflicts), theme::RED);
+                widgets::badge(ui, &format!("CONFLICTOS {}", state.conflicts), theme::red());
             }
         });
         if let Some(w) = state.clock_warning() {
-            ui.label(RichText::new(w).color(theme::RED).strong());
+            ui.label(RichText::new(w).color(theme::red()).strong());
         }
         if let Some(t) = state.last_sync_at {
             ui.label(format!("Última sincronización: {}", lima_display(t)));
@@ -197,12 +197,12 @@ impl SincronizacionPanel {
         if let Some(e) = state.last_error_es.as_ref().or(state.last_error.as_ref()) {
             ui.label(
                 RichText::new(format!("Último error: {e}"))
-                    .color(theme::GREY)
+                    .color(theme::grey())
                     .small(),
             );
         }
         if let Some(e) = &state.backup_error {
-            ui.label(RichText::new(format!("Respaldo: {e}")).color(theme::RED));
+            ui.label(RichText::new(format!("Respaldo: {e}")).color(theme::red()));
         }
         ui.label("Las ventas quedan guardadas en este equipo aunque no haya conexión; se envían solas cuando vuelve la red.");
         let overdue = self
@@ -213,11 +213,16 @@ impl SincronizacionPanel {
         if overdue > 0 {
             // Stays on screen until SUNAT accepts them: not a message that goes away.
             ui.label(
-                RichText::new(format!(
-                    "⚠ {overdue} comprobante(s) en su último día de plazo o vencidos: envíelos a SUNAT hoy."
-                ))
+                RichText::new(if overdue == 1 {
+                    "⚠ 1 comprobante en su último día de plazo o vencido: envíelo a SUNAT hoy."
+                        .to_string()
+                } else {
+                    format!(
+                        "⚠ {overdue} comprobantes en su último día de plazo o vencidos: envíelos a SUNAT hoy."
+                    )
+                })
                 .strong()
-                .color(theme::RED),
+                .color(theme::red()),
             );
         }
         widgets::maybe_message(ui, &self.msg);
@@ -257,7 +262,7 @@ impl SincronizacionPanel {
                         RichText::new("Conflictos por revisar")
                             .strong()
                             .size(22.0)
-                            .color(theme::RED),
+                            .color(theme::red()),
                     );
                     let mut resolve: Option<(Uuid, Resolution)> = None;
                     for c in &self.conflicts {
@@ -311,7 +316,7 @@ impl SincronizacionPanel {
                 if self.entries.is_empty() {
                     ui.label(
                         RichText::new("No hay nada pendiente: todo está en el servidor.")
-                            .color(theme::GREEN),
+                            .color(theme::green()),
                     );
                 }
                 let mut retry_one = None;
@@ -391,7 +396,7 @@ impl SincronizacionPanel {
                 ui.set_width(ui.available_width());
                 ui.horizontal_wrapped(|ui| {
                     ui.label(text(d.number.to_string()).strong().size(22.0));
-                    ui.label(RichText::new(d.kind.short()).color(theme::GREY));
+                    ui.label(RichText::new(d.kind.short()).color(theme::grey()));
                     widgets::badge(ui, d.state.label(), state_colour(d));
                     if d.can_resend()
                         && ui
@@ -430,9 +435,10 @@ impl SincronizacionPanel {
             });
         }
         if self.awaiting.len() > SHOWN {
+            let more = self.awaiting.len() - SHOWN;
             ui.label(format!(
-                "… y {} comprobantes más (la lista empieza por los más urgentes).",
-                self.awaiting.len() - SHOWN
+                "… y {more} {} más (la lista empieza por los más urgentes).",
+                widgets::noun(more as u64, "comprobante", "comprobantes")
             ));
         }
         if resend {

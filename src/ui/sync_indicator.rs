@@ -10,10 +10,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 pub(super) fn connectivity_colour(c: Connectivity) -> Color32 {
     match c {
-        Connectivity::Online => theme::GREEN,
-        Connectivity::Reconnected => theme::BLUE,
-        Connectivity::Offline => theme::RED,
-        Connectivity::Disabled => theme::GREY,
+        Connectivity::Online => theme::green(),
+        Connectivity::Reconnected => theme::blue(),
+        Connectivity::Offline => theme::red(),
+        Connectivity::Disabled => theme::grey(),
     }
 }
 
@@ -30,19 +30,19 @@ pub(super) fn show(ui: &mut Ui, state: &SyncState, size: f32) -> bool {
         .size(size)
         .strong()
         .color(connectivity_colour(state.connectivity));
-    let pending = count("PENDIENTES", c.pending, theme::AMBER);
-    let syncing = count("SINCRONIZANDO", c.syncing, theme::BLUE);
-    let failed = count("FALLIDOS", c.failed, theme::RED).strong();
+    let pending = count("PENDIENTES", c.pending, theme::amber());
+    let syncing = count("SINCRONIZANDO", c.syncing, theme::blue());
+    let failed = count("FALLIDOS", c.failed, theme::red()).strong();
     // The disk and backup badges need room in a full top bar: an idle "SINCRONIZANDO 0"
     // gives it.
     let show_syncing = c.syncing > 0 || (!disk_short(ui.ctx()) && state.backup_error.is_none());
     let b = match (state.conflicts > 0, show_syncing) {
         (true, true) => {
-            let conflicts = count("CONFLICTOS", state.conflicts, theme::RED).strong();
+            let conflicts = count("CONFLICTOS", state.conflicts, theme::red()).strong();
             Button::new((conn, pending, syncing, failed, conflicts))
         }
         (true, false) => {
-            let conflicts = count("CONFLICTOS", state.conflicts, theme::RED).strong();
+            let conflicts = count("CONFLICTOS", state.conflicts, theme::red()).strong();
             Button::new((conn, pending, failed, conflicts))
         }
         (false, true) => Button::new((conn, pending, syncing, failed)),
@@ -69,7 +69,7 @@ pub(super) fn clock_badge(ui: &mut Ui, state: &SyncState, size: f32) -> bool {
     let text = RichText::new("RELOJ DESFASADO")
         .size(size)
         .strong()
-        .color(theme::RED);
+        .color(theme::red());
     ui.add(Button::new(text).min_size(vec2(0.0, theme::TOUCH)))
         .on_hover_text(warning)
         .clicked()
@@ -85,7 +85,7 @@ pub(super) fn backup_badge(ui: &mut Ui, state: &SyncState, size: f32) -> bool {
     let text = RichText::new("⚠ RESPALDO")
         .size(size)
         .strong()
-        .color(theme::RED);
+        .color(theme::red());
     ui.add(Button::new(text).min_size(vec2(0.0, theme::TOUCH)))
         .on_hover_text(format!("Último respaldo fallido. {why}"))
         .clicked()

@@ -144,7 +144,7 @@ pub(super) fn big_button(ui: &mut Ui, text: &str, fill: Option<Color32>, width: 
             .size(22.0)
             .strong()
             .color(if fill.is_some() {
-                Color32::WHITE
+                theme::on_fill()
             } else {
                 ui.visuals().text_color()
             }),
@@ -165,10 +165,16 @@ pub(super) fn choice(ui: &mut Ui, selected: bool, text: &str) -> Response {
     )
 }
 
+/// The word for `n` things, so a count never reads "1 vehículos": `one` for exactly 1,
+/// `many` otherwise (Spanish says "0 comprobantes").
+pub(super) fn noun<'a>(n: u64, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
 /// A coloured status pill.
 pub(super) fn badge(ui: &mut Ui, text: &str, colour: Color32) -> Response {
     let galley_text = RichText::new(text)
-        .color(Color32::WHITE)
+        .color(theme::on_fill())
         .strong()
         .size(16.0);
     egui::Frame::new()
@@ -247,10 +253,10 @@ impl Mensaje for motordesk_core::DomainError {
 
 pub(super) fn tone_colour(tone: Tone) -> Color32 {
     match tone {
-        Tone::Info => theme::BLUE,
-        Tone::Ok => theme::GREEN,
-        Tone::Warn => theme::AMBER,
-        Tone::Error => theme::RED,
+        Tone::Info => theme::blue(),
+        Tone::Ok => theme::green(),
+        Tone::Warn => theme::amber(),
+        Tone::Error => theme::red(),
     }
 }
 

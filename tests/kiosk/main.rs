@@ -48,6 +48,7 @@ mod sync_faults;
 mod sync_server;
 mod sync_state;
 mod sync_tenants;
+mod theme_scale;
 mod totals_props;
 mod touch_keyboard;
 mod touch_scroll;

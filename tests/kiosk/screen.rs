@@ -17,6 +17,20 @@ pub fn harness(app: KioskApp, size: (f32, f32)) -> Harness<'static, KioskApp> {
         .build_ui_state(|ui, app: &mut KioskApp| app.ui(ui), app)
 }
 
+/// The kiosk's window at `pixels` on a 1:1 display, as eframe drives it: the first frame
+/// picks the magnification for the window (1920x1080 → 1.35), and from then on the
+/// window's content in points is its pixels divided by it, as egui-winit computes it
+/// (kittest takes the size in points and would not divide).
+pub fn harness_px(app: KioskApp, pixels: (f32, f32)) -> Harness<'static, KioskApp> {
+    let mut h = harness(app, pixels);
+    // The zoom chosen in one frame takes effect at the start of the next.
+    h.run_steps(2);
+    let zoom = h.ctx.zoom_factor();
+    h.set_size(vec2(pixels.0, pixels.1) / zoom);
+    h.run();
+    h
+}
+
 /// Steps frames until `cond` holds: workers (store, sync, SUNAT sending) answer
 /// asynchronously. Bounded, so a broken flow fails instead of hanging; the sleep only
 /// yields to the workers (sending to the stand-in runs SUNAT's rules, hence the bound).

@@ -441,7 +441,7 @@ fn a_sale_without_certificate_waits_unsigned_until_ajustes_imports_one() {
     type_into(&mut h, "Contraseña del certificado", "clave-pfx");
     tap(&mut h, "Importar certificado");
     wait_for(&mut h, "the import", |h| has(h, "Certificado importado"));
-    assert!(has(&h, "1 comprobantes firmados ahora"));
+    assert!(has(&h, "1 comprobante firmado ahora"));
     assert!(s.comprobante_xml(id).unwrap().unwrap().digest.is_some());
     wait_for(&mut h, "the warning to go", |h| !has(h, "SIN FIRMAR"));
     assert!(has(&h, "CN=TALLER DEMO"), "certificate shown in Ajustes");

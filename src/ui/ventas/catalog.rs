@@ -120,7 +120,7 @@ impl Catalog {
             }
         }
         if hits.is_empty() {
-            ui.label(RichText::new("Ningún producto coincide.").color(theme::GREY));
+            ui.label(RichText::new("Ningún producto coincide.").color(theme::grey()));
         }
         let mut add = None;
         for p in hits {

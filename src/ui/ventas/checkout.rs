@@ -140,12 +140,12 @@ impl Checkout {
                     RichText::new(soles(change))
                         .size(72.0)
                         .strong()
-                        .color(theme::GREEN),
+                        .color(theme::green()),
                 );
                 ui.add_space(4.0);
                 ui.label(RichText::new(paid).size(22.0));
                 ui.add_space(16.0);
-                close = widgets::big_button(ui, "Listo, nueva venta", Some(theme::BLUE), 300.0)
+                close = widgets::big_button(ui, "Listo, nueva venta", Some(theme::blue()), 300.0)
                     .clicked();
             });
         });
@@ -221,7 +221,7 @@ impl Checkout {
                     });
             }
             Err(e) if !draft.lines.is_empty() => {
-                ui.label(RichText::new(e.mensaje()).color(theme::RED).strong());
+                ui.label(RichText::new(e.mensaje()).color(theme::red()).strong());
             }
             Err(_) => {}
         }
@@ -238,7 +238,9 @@ impl Checkout {
                     .as_ref()
                     .is_ok_and(|t| t.total > BOLETA_ANONYMOUS_LIMIT * Decimal::new(9, 1))
             {
-                ui.label(RichText::new("Cerca del límite de S/ 700 sin DNI.").color(theme::AMBER));
+                ui.label(
+                    RichText::new("Cerca del límite de S/ 700 sin DNI.").color(theme::amber()),
+                );
             }
         }
         widgets::maybe_message(ui, msg);
@@ -258,7 +260,7 @@ impl Checkout {
             }
             let label = if busy { "EMITIENDO…" } else { "EMITIR" };
             let r = ui.add_enabled_ui(!busy && !uncovered, |ui| {
-                widgets::big_button(ui, label, Some(theme::GREEN), w)
+                widgets::big_button(ui, label, Some(theme::green()), w)
             });
             if r.inner.clicked() {
                 action = Some(FooterAction::Issue);

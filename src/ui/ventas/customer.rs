@@ -87,7 +87,7 @@ impl CustomerPicker {
                         b.id.number
                     ))
                     .strong()
-                    .color(theme::BLUE),
+                    .color(theme::blue()),
                 );
                 if ui
                     .add(Button::new("Clientes varios").min_size(vec2(0.0, theme::TOUCH)))
@@ -140,7 +140,7 @@ impl CustomerPicker {
                 } else {
                     "Sin resultados. Registre al cliente en Clientes."
                 };
-                ui.label(RichText::new(text).color(theme::GREY));
+                ui.label(RichText::new(text).color(theme::grey()));
             }
         });
         // A document number nobody here has: the registers may know it.

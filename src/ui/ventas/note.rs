@@ -80,7 +80,7 @@ impl NoteGate {
             );
             ui.label(format!("Motivo: {} — {}", m.reason.label(), m.note.trim()));
             ui.label(
-                RichText::new("Se informa a SUNAT y no se puede deshacer.").color(theme::AMBER),
+                RichText::new("Se informa a SUNAT y no se puede deshacer.").color(theme::amber()),
             );
             if !s.is_admin() {
                 ui.label("Luego un administrador ingresa su PIN para autorizarla.");
@@ -92,7 +92,7 @@ impl NoteGate {
             }
             ui.add_space(8.0);
             ui.horizontal(|ui| {
-                yes = widgets::big_button(ui, "Sí, emitir", Some(theme::RED), 200.0).clicked();
+                yes = widgets::big_button(ui, "Sí, emitir", Some(theme::red()), 200.0).clicked();
                 no = ui
                     .add(Button::new("Cancelar").min_size(vec2(160.0, 60.0)))
                     .clicked();
@@ -146,7 +146,7 @@ pub(super) fn header(ui: &mut Ui, draft: &mut InvoiceDraft) -> bool {
         RichText::new(format!("{what} de {} {}", m.kind.short(), m.number))
             .size(24.0)
             .strong()
-            .color(theme::RED),
+            .color(theme::red()),
     );
     ui.label(format!(
         "Cliente: {} · Total original: {}",

@@ -136,13 +136,13 @@ pub(super) fn show(ui: &mut Ui, draft: &mut InvoiceDraft, keypad: &mut SaleKeypa
                     RichText::new(format!("Vuelto: {}", soles(draft.payment.change(t.total))))
                         .size(22.0)
                         .strong()
-                        .color(theme::GREEN),
+                        .color(theme::green()),
                 );
             } else {
                 ui.label(
                     RichText::new(format!("Falta: {}", soles(t.total - r)))
                         .strong()
-                        .color(theme::RED),
+                        .color(theme::red()),
                 );
             }
         }
@@ -211,9 +211,9 @@ fn split(ui: &mut Ui, draft: &mut InvoiceDraft, keypad: &mut SaleKeypad) {
             }
         }
         let (text, colour, size) = if left > Decimal::ZERO {
-            (format!("Falta: {}", soles(left)), theme::RED, 26.0)
+            (format!("Falta: {}", soles(left)), theme::red(), 26.0)
         } else if left < Decimal::ZERO {
-            (format!("Excede: {}", soles(-left)), theme::RED, 22.0)
+            (format!("Excede: {}", soles(-left)), theme::red(), 22.0)
         } else {
             let change = draft.payment.change(total);
             let text = if change > Decimal::ZERO {
@@ -221,7 +221,7 @@ fn split(ui: &mut Ui, draft: &mut InvoiceDraft, keypad: &mut SaleKeypad) {
             } else {
                 "Cubierto".to_string()
             };
-            (text, theme::GREEN, 22.0)
+            (text, theme::green(), 22.0)
         };
         // Whole, on the next row when it does not fit beside the parts.
         ui.add(

@@ -64,7 +64,7 @@ impl RucWarning {
                 RichText::new("RUC observado en SUNAT")
                     .size(24.0)
                     .strong()
-                    .color(theme::RED),
+                    .color(theme::red()),
             );
             ui.add_space(8.0);
             ui.label(RichText::new(text).size(18.0));
@@ -75,7 +75,7 @@ impl RucWarning {
                 if widgets::big_button(ui, "Volver", None, 200.0).clicked() {
                     choice = Some(Choice::Back);
                 }
-                if widgets::big_button(ui, "Emitir de todos modos", Some(theme::RED), 280.0)
+                if widgets::big_button(ui, "Emitir de todos modos", Some(theme::red()), 280.0)
                     .clicked()
                 {
                     choice = Some(Choice::Issue);

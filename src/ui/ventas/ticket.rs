@@ -18,7 +18,7 @@ pub(super) fn lines(ui: &mut Ui, draft: &mut InvoiceDraft, keypad: &mut SaleKeyp
     if draft.lines.is_empty() {
         ui.label(
             RichText::new("Toque una tecla rápida o busque un producto para empezar.")
-                .color(theme::GREY),
+                .color(theme::grey()),
         );
     }
     let mut remove = None;

@@ -127,7 +127,7 @@ impl VehiclePicker {
                         v.model,
                         thousands(v.odometer_km)
                     ))
-                    .color(theme::BLUE),
+                    .color(theme::blue()),
                 );
                 // Coloured text, not Flota's pills: a pill (a frame) cannot wrap across
                 // rows and in this narrow column came out one letter per row. The no-break space
@@ -143,7 +143,7 @@ impl VehiclePicker {
             if let Some(k) = self.km {
                 match check_odometer(v.odometer_km, k) {
                     Err(e) => {
-                        ui.label(RichText::new(e.mensaje()).color(theme::RED).strong());
+                        ui.label(RichText::new(e.mensaje()).color(theme::red()).strong());
                     }
                     Ok(OdometerCheck::ImplausibleJump { delta_km }) => {
                         ui.label(
@@ -151,7 +151,7 @@ impl VehiclePicker {
                                 "Atención: {} km más que la última lectura. Verifique el tablero.",
                                 thousands(delta_km)
                             ))
-                            .color(theme::AMBER),
+                            .color(theme::amber()),
                         );
                     }
                     Ok(_) => {}

@@ -1,0 +1,128 @@
+//! The light high-contrast theme and the magnified 1920x1080 screen, through the kiosk's
+//! window (egui_kittest): the theme is chosen by touch in Ajustes › Pantalla, applies at
+//! once, is kept in `pantalla.json` and is the login screen's after a restart; a
+//! 1920x1080 window draws body text larger than 1024x768 and still lays out every panel
+//! at 1280x800-or-wider points.
+
+use crate::screen::{click, harness, harness_px};
+use egui::Color32;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable, by};
+use motordesk::store::{DB_FILE, ScreenPrefs, ScreenTheme, Store};
+use motordesk::ui::{AppOptions, KioskApp, PanelId};
+use std::path::Path;
+
+/// The two screens every flow must work on.
+const SIZES: [(f32, f32); 2] = [(1024.0, 768.0), (1280.0, 800.0)];
+
+fn new_store(dir: &Path) -> Store {
+    let store = Store::create(&dir.join(DB_FILE), "admin", "secreto123", "Ana Admin").unwrap();
+    motordesk::demo::configure_shop(&store).unwrap();
+    store
+}
+
+fn opts(dir: &Path, panel: PanelId) -> AppOptions {
+    let mut o = AppOptions::new(dir.to_path_buf());
+    o.start_panel = panel;
+    o.print = false;
+    o
+}
+
+fn panel_fill(h: &Harness<'static, KioskApp>) -> Color32 {
+    h.ctx.global_style().visuals.panel_fill
+}
+
+/// Light enough to be the light theme's panel: every channel above 200 (the dark one
+/// is 27).
+fn is_light(c: Color32) -> bool {
+    c.r() > 200 && c.g() > 200 && c.b() > 200
+}
+
+#[test]
+fn ajustes_switches_to_light_high_contrast_at_once_and_after_a_restart() {
+    for size in SIZES {
+        let dir = tempfile::tempdir().unwrap();
+        let store = new_store(dir.path());
+        let app = KioskApp::with_store(opts(dir.path(), PanelId::Ajustes), store);
+        let mut h = harness(app, size);
+        h.run();
+        let dark = panel_fill(&h);
+        assert!(!is_light(dark), "{size:?}: dark by default, panel {dark:?}");
+        assert_eq!(ScreenPrefs::load(dir.path()).theme, ScreenTheme::Dark);
+
+        click(&mut h, "Claro alto contraste");
+        h.run();
+        let light = panel_fill(&h);
+        assert!(is_light(light), "{size:?}: panel {light:?} after the tap");
+        assert_eq!(h.ctx.theme(), egui::Theme::Light);
+        // Text is drawn dark on it.
+        let text = h.ctx.global_style().visuals.text_color();
+        assert!(text.r() < 60, "{size:?}: text {text:?} on the light panel");
+        assert_eq!(
+            ScreenPrefs::load(dir.path()).theme,
+            ScreenTheme::LightHighContrast,
+            "kept in pantalla.json"
+        );
+        drop(h);
+
+        // A restart: the login screen, before any store is open, is light too.
+        let mut h = harness(KioskApp::new(opts(dir.path(), PanelId::Ventas)), size);
+        h.run();
+        assert!(h.query_by_label("Usuario").is_some(), "at the login screen");
+        assert_eq!(panel_fill(&h), light, "{size:?}: login after restart");
+        drop(h);
+
+        // And back to dark by touch.
+        let store = Store::unlock(&dir.path().join(DB_FILE), "admin", "secreto123").unwrap();
+        let app = KioskApp::with_store(opts(dir.path(), PanelId::Ajustes), store);
+        let mut h = harness(app, size);
+        h.run();
+        assert_eq!(panel_fill(&h), light);
+        click(&mut h, "Oscuro");
+        h.run();
+        assert_eq!(panel_fill(&h), dark, "{size:?}: back to dark");
+        assert_eq!(ScreenPrefs::load(dir.path()).theme, ScreenTheme::Dark);
+    }
+}
+
+/// Height in screen pixels of the label `text` (not the field it names).
+fn label_height_px(h: &Harness<'static, KioskApp>, text: &str) -> f64 {
+    let node = h
+        .get_all(by().label(text).include_labels())
+        .find(|n| n.accesskit_node().role() == egui::accesskit::Role::Label)
+        .unwrap_or_else(|| panic!("no label {text:?}"));
+    node.accesskit_node()
+        .bounding_box()
+        .expect("a label has a rect")
+        .height()
+}
+
+#[test]
+fn a_1920x1080_screen_draws_larger_type_and_a_wider_layout() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(new_store(dir.path()));
+    let mut small = harness(
+        KioskApp::new(opts(dir.path(), PanelId::Ventas)),
+        (1024.0, 768.0),
+    );
+    small.run();
+    let small_px = label_height_px(&small, "Usuario");
+    assert_eq!(small.ctx.zoom_factor(), 1.0, "1024x768 keeps its sizes");
+    drop(small);
+
+    let big = harness_px(
+        KioskApp::new(opts(dir.path(), PanelId::Ventas)),
+        (1920.0, 1080.0),
+    );
+    let big_px = label_height_px(&big, "Usuario");
+    assert!(
+        big_px > small_px * 1.25,
+        "body text {big_px} px at 1920x1080 vs {small_px} px at 1024x768"
+    );
+    // Still the whole window, laid out at least as wide and tall as 1280x800.
+    let points = big.ctx.content_rect().size();
+    let ppp = big.ctx.pixels_per_point();
+    assert!((points.x * ppp - 1920.0).abs() < 2.0, "{points:?} x {ppp}");
+    assert!((points.y * ppp - 1080.0).abs() < 2.0, "{points:?} x {ppp}");
+    assert!(points.x >= 1280.0 && points.y >= 800.0 - 1.0, "{points:?}");
+}
