@@ -9,6 +9,7 @@ mod comprobante;
 mod creation;
 mod credits;
 mod customer_history;
+mod dashboard;
 mod error;
 mod files;
 mod fiscal;
@@ -44,6 +45,7 @@ pub use backup::{
 };
 pub use comprobante::CertificateInfo;
 pub use customer_history::{CustomerHistory, HISTORY_PAGE};
+pub use dashboard::{RecentSales, RefreshCount};
 pub use error::{Damage, StoreError, StoreResult};
 pub use files::create_private_dir;
 pub(crate) use files::{sync_dir, write_private};

@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use uuid::Uuid;
 
-const TAG: usize = 16;
+pub(crate) const TAG: usize = 16;
 
 /// What a list already holds of the summaries table: each row's seal tag.
 #[derive(Debug, Default)]
@@ -46,7 +46,7 @@ pub struct SummaryDelta {
     pub removed: Vec<Uuid>,
 }
 
-fn tag_of(sealed: &[u8]) -> [u8; TAG] {
+pub(crate) fn tag_of(sealed: &[u8]) -> [u8; TAG] {
     let mut t = [0u8; TAG];
     let n = sealed.len().min(TAG);
     t[TAG - n..].copy_from_slice(&sealed[sealed.len() - n..]);

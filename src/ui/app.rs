@@ -7,6 +7,7 @@ use crate::ui::ajustes::AjustesPanel;
 use crate::ui::cierre::CajaPanel;
 use crate::ui::clientes::ClientesPanel;
 use crate::ui::comprobantes::ComprobantesPanel;
+use crate::ui::dashboard::ResumenPanel;
 use crate::ui::fiscal::FiscalWatch;
 use crate::ui::flota::FlotaPanel;
 use crate::ui::login::LoginScreen;
@@ -195,6 +196,7 @@ pub(super) struct MainScreen {
     ventas: VentasPanel,
     comprobantes: ComprobantesPanel,
     caja: CajaPanel,
+    resumen: ResumenPanel,
     clientes: ClientesPanel,
     flota: FlotaPanel,
     recordatorios: RecordatoriosPanel,
@@ -222,6 +224,7 @@ impl MainScreen {
             ventas: VentasPanel::default(),
             comprobantes: ComprobantesPanel::default(),
             caja: CajaPanel::default(),
+            resumen: ResumenPanel::default(),
             clientes: ClientesPanel::default(),
             flota: FlotaPanel::default(),
             recordatorios: RecordatoriosPanel::default(),
@@ -306,7 +309,7 @@ impl MainScreen {
             .exact_size(if narrow { 190.0 } else { 230.0 })
             .show(ui, |ui| {
                 ui.add_space(8.0);
-                for p in PanelId::ALL {
+                for p in PanelId::ALL.into_iter().filter(|p| self.session.may_open(*p)) {
                     let b = Button::selectable(
                         self.panel == p,
                         RichText::new(p.label()).size(if narrow { 18.0 } else { 20.0 }),
@@ -317,12 +320,16 @@ impl MainScreen {
                     }
                 }
             });
+        if !self.session.may_open(self.panel) {
+            self.panel = PanelId::Ventas;
+        }
         egui::CentralPanel::default().show(ui, |ui| {
             let s = &mut self.session;
             match self.panel {
                 PanelId::Ventas => self.ventas.ui(ui, s),
                 PanelId::Comprobantes => self.comprobantes.ui(ui, s),
                 PanelId::Caja => self.caja.ui(ui, s),
+                PanelId::Resumen => self.resumen.ui(ui, s),
                 PanelId::Clientes => self.clientes.ui(ui, s),
                 PanelId::Flota => self.flota.ui(ui, s),
                 PanelId::Recordatorios => self.recordatorios.ui(ui, s),

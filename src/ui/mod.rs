@@ -11,6 +11,7 @@ mod cierre;
 mod clientes;
 mod comprobantes;
 mod customer_history;
+mod dashboard;
 mod date_picker;
 mod fiscal;
 mod flota;

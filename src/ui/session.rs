@@ -14,6 +14,7 @@ pub enum PanelId {
     Ventas,
     Comprobantes,
     Caja,
+    Resumen,
     Clientes,
     Flota,
     Recordatorios,
@@ -22,10 +23,11 @@ pub enum PanelId {
 }
 
 impl PanelId {
-    pub const ALL: [PanelId; 8] = [
+    pub const ALL: [PanelId; 9] = [
         PanelId::Ventas,
         PanelId::Comprobantes,
         PanelId::Caja,
+        PanelId::Resumen,
         PanelId::Clientes,
         PanelId::Flota,
         PanelId::Recordatorios,
@@ -38,6 +40,7 @@ impl PanelId {
             PanelId::Ventas => "Ventas",
             PanelId::Comprobantes => "Comprobantes",
             PanelId::Caja => "Caja",
+            PanelId::Resumen => "Resumen",
             PanelId::Clientes => "Clientes",
             PanelId::Flota => "Flota",
             PanelId::Recordatorios => "Recordatorios",
@@ -53,6 +56,7 @@ impl PanelId {
             "ventas" | "sales" | "venta" => PanelId::Ventas,
             "comprobantes" | "documentos" | "documents" | "invoices" => PanelId::Comprobantes,
             "caja" | "cierre" | "cash" => PanelId::Caja,
+            "resumen" | "dashboard" | "tablero" => PanelId::Resumen,
             "clientes" | "customers" => PanelId::Clientes,
             "flota" | "fleet" | "vehiculos" => PanelId::Flota,
             "recordatorios" | "reminders" | "avisos" => PanelId::Recordatorios,
@@ -158,6 +162,12 @@ impl Session {
 
     pub(super) fn is_admin(&self) -> bool {
         self.user.role == Role::Administrador
+    }
+
+    /// Whether this person sees `panel`: the Resumen (the shop's sales) is for
+    /// administrators only; a cashier's navigation does not list it.
+    pub(super) fn may_open(&self, panel: PanelId) -> bool {
+        panel != PanelId::Resumen || self.is_admin()
     }
 
     /// Where receipts are saved for reprinting.

@@ -18,6 +18,7 @@ mod backup_restore;
 mod caja;
 mod crash_harness;
 mod customer_history;
+mod dashboard;
 mod date_picker;
 mod disk_full;
 mod first_start;
