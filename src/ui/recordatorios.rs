@@ -18,9 +18,10 @@ use motordesk_core::{AlertKind, Stored, Urgency, Vehicle};
 use motordesk_core::{peru_mobile, wa_me_link, whatsapp_text};
 use uuid::Uuid;
 
-/// Side of the QR on screen, points: about 3 px a module for a 400-byte link (version 13,
-/// 69 modules) — what a phone camera reads off a screen at arm's length.
-const QR_SIDE: f32 = 230.0;
+/// Room the buttons beside the QR take, points.
+const BUTTONS_W: f32 = 250.0;
+/// Largest QR side, points.
+const QR_MAX: f32 = 320.0;
 
 #[derive(Default)]
 pub(super) struct RecordatoriosPanel {
@@ -355,14 +356,19 @@ impl RecordatoriosPanel {
             ui.label(RichText::new("El enlace es demasiado largo para un código QR.").weak());
             return;
         };
-        let (rect, resp) = ui.allocate_exact_size(vec2(QR_SIDE, QR_SIDE), egui::Sense::hover());
+        // Whole points per module (at least 2; 3 at 1024×768 for the demo's 361-byte
+        // link: version 12, 65 modules) with a quiet zone of 4 modules each side.
+        let quiet = m.width as f32 + 8.0;
+        let module = ((ui.available_width() - BUTTONS_W).min(QR_MAX) / quiet)
+            .floor()
+            .max(2.0);
+        let (rect, resp) =
+            ui.allocate_exact_size(vec2(quiet, quiet) * module, egui::Sense::hover());
         resp.widget_info(|| {
             egui::WidgetInfo::labeled(egui::Role::Image, true, "Código QR del enlace de WhatsApp")
         });
         let p = ui.painter_at(rect);
         p.rect_filled(rect, 4.0, Color32::WHITE);
-        // Whole pixels per module with a quiet zone of at least 4 modules.
-        let module = (QR_SIDE / (m.width as f32 + 8.0)).floor().max(1.0);
         let side = module * m.width as f32;
         let origin = rect.center() - vec2(side, side) / 2.0;
         let origin = egui::pos2(origin.x.round(), origin.y.round());

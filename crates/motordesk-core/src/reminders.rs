@@ -208,8 +208,10 @@ pub fn whatsapp_text(
     } else {
         format!(" Le saludamos de {shop}.")
     };
+    // "… S.A.C." already ends the sentence.
+    let stop = if greeting.ends_with('.') { "" } else { "." };
     let mut text = format!(
-        "{greeting}.{from} Le recordamos lo pendiente de su vehículo de placa {}:",
+        "{greeting}{stop}{from} Le recordamos lo pendiente de su vehículo de placa {}:",
         plate.display()
     );
     for a in due {
@@ -424,6 +426,11 @@ mod tests {
         );
         let t = whatsapp_text("", " ", &v.plate, &due[..1], today);
         assert!(t.starts_with("Hola. Le recordamos"), "{t}");
+        let t = whatsapp_text("Taller", "Rímac S.A.C.", &v.plate, &due[..1], today);
+        assert!(
+            t.starts_with("Hola, Rímac S.A.C. Le saludamos de Taller."),
+            "{t}"
+        );
     }
 
     #[test]
