@@ -264,11 +264,11 @@ impl RecordatoriosPanel {
                 );
             }
         }
-        ui.horizontal_wrapped(|ui| {
-            for a in &r.due {
-                widgets::badge(ui, &a.texto(), urgency_colour(a.urgency));
-            }
-        });
+        // One pill a row, as in Flota: a pill cannot wrap, and two side by side squeezed
+        // the second into three lines at 1024×768.
+        for a in &r.due {
+            widgets::badge(ui, &a.texto(), urgency_colour(a.urgency));
+        }
         ui.add_space(6.0);
         let due: Vec<AlertKind> = r.due.iter().map(|a| a.kind.clone()).collect();
         let vid = v.id;
