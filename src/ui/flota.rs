@@ -6,7 +6,7 @@ use crate::store::{FLEET_PAGE, FleetPage, StoreError, StoreResult};
 use crate::ui::keypad::{Keypad, KeypadOutcome};
 use crate::ui::session::Session;
 use crate::ui::widgets::{self, Msg};
-use crate::ui::{theme, worker::Job};
+use crate::ui::{date_picker, theme, worker::Job};
 use chrono::NaiveDate;
 use egui::{Button, Color32, RichText, Ui, vec2};
 use motordesk_core::IdKind;
@@ -518,8 +518,8 @@ impl FlotaPanel {
             }
         });
         ui.horizontal_wrapped(|ui| {
-            widgets::field(ui, "SOAT vence (dd/mm/aaaa)", &mut f.soat, 200.0);
-            widgets::field(
+            date_picker::date_field(ui, "SOAT vence (dd/mm/aaaa)", &mut f.soat, 200.0);
+            date_picker::date_field(
                 ui,
                 "Revisión técnica vence (dd/mm/aaaa)",
                 &mut f.revision,
