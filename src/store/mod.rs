@@ -3,17 +3,16 @@
 //! I/O failure (a full disk) the store reopens its file by itself (`reopen`).
 
 mod approval;
+mod archive;
 mod backup;
 mod codec;
 mod comprobante;
 mod creation;
 mod credits;
 mod customer_history;
-mod dashboard;
 mod error;
 mod files;
 mod fiscal;
-mod fleet;
 mod keyslots;
 mod merge;
 mod migrate;
@@ -35,9 +34,10 @@ mod summary_feed;
 mod tables;
 mod throttle;
 
-pub use approval::{
-    Approval, ApprovalAction, ApprovalRecord, ApprovalRefusal, ApprovalRequest, GRANT_SECS,
-    PIN_MAX, PIN_MIN,
+pub use approval::{Approval, ApprovalAction, ApprovalRefusal, PIN_MAX, PIN_MIN};
+pub use archive::{
+    ARCHIVE_DIR, ARCHIVE_MONTHS, ArchiveError, ArchiveFileError, ArchiveOverview, ArchiveReport,
+    ArchiveStop, ArchivedDocument, MAX_PER_RUN, RefusedArchive,
 };
 pub use backup::{
     BACKUP_EVERY, BACKUP_MAGIC, BackupError, BackupStatus, Snapshot, backup_device,
@@ -45,7 +45,6 @@ pub use backup::{
 };
 pub use comprobante::CertificateInfo;
 pub use customer_history::{CustomerHistory, HISTORY_PAGE};
-pub use dashboard::{RecentSales, RefreshCount};
 pub use error::{Damage, StoreError, StoreResult};
 pub use files::create_private_dir;
 pub(crate) use files::{sync_dir, write_private};
@@ -53,7 +52,6 @@ pub use fiscal::{
     AwaitingDocument, AwaitingSummary, DocumentToSend, FiscalRecord, MAX_VOID_REASON, SunatOutcome,
     VoidRecord, VoidRefusal, VoidStatus,
 };
-pub use fleet::{FLEET_PAGE, FleetPage, FleetRow};
 pub use merge::{Conflict, Resolution, Side};
 pub use migrate::{MigrationStep, SCHEMA_VERSION, run_migrations, schema_version};
 pub use outbox::{OutboxEntry, SyncCounts};
@@ -100,6 +98,8 @@ pub struct Store {
     sealer: Sealer,
     /// In memory only; see `search`.
     search: Arc<SearchIndex>,
+    /// The archive files' indexes, read once per unlock (`archive`).
+    archives: Arc<archive::Archives>,
     /// The shop settings as last read (every sale needs them), and a generation bumped by
     /// each save so a read racing a save never caches the old value.
     settings_cache: std::sync::Mutex<(u64, Option<ShopSettings>)>,
@@ -199,6 +199,7 @@ impl Store {
             db: Arc::new(open_db(path, None)?),
             sealer,
             search: Arc::new(SearchIndex::new()),
+            archives: Default::default(),
             settings_cache: Default::default(),
             product_intervals: Default::default(),
             summaries_opened: Default::default(),
@@ -235,6 +236,7 @@ impl Store {
             db: Arc::new(Slot::fixed(db, path)),
             sealer: Sealer::new(key),
             search: Arc::new(SearchIndex::new()),
+            archives: Default::default(),
             settings_cache: Default::default(),
             product_intervals: Default::default(),
             summaries_opened: Default::default(),
@@ -346,6 +348,7 @@ impl Store {
             db: Arc::new(db),
             sealer: Sealer::new(key),
             search: Arc::new(SearchIndex::new()),
+            archives: Default::default(),
             settings_cache: Default::default(),
             product_intervals: Default::default(),
             summaries_opened: Default::default(),

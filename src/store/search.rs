@@ -16,7 +16,6 @@
 //!   (the longest word), the other words are checked inside the entries it hit.
 
 use crate::store::error::{StoreError, StoreResult};
-use crate::store::fleet::service_skeleton;
 use crate::store::queries::InvoiceSummary;
 use crate::store::reopen::Slot;
 use crate::store::seal::Sealer;
@@ -27,7 +26,6 @@ use motordesk_core::{Customer, RecordKind, Stored, Vehicle, fold};
 use redb::TableDefinition;
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
-use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock, Weak};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
@@ -210,9 +208,6 @@ struct Shelves {
     documents: Entries,
     /// Customer id → folded name, for the vehicles' owner part.
     names: HashMap<u128, String>,
-    /// Vehicle id → its service skeleton (km and dates, no texts), for Flota's alerts
-    /// without opening every vehicle (`fleet.rs` says why it is safe here).
-    service: HashMap<u128, Vehicle>,
 }
 
 impl Shelves {
@@ -246,8 +241,9 @@ pub(crate) struct SearchIndex {
     build: Mutex<Build>,
     built: Condvar,
     dirty: Mutex<HashMap<(Shelf, u128), Mark>>,
-    /// Vehicles opened for Flota's list pages (`Store::fleet_rows_opened`).
-    pub(crate) fleet_opened: AtomicU64,
+    /// Archived documents' texts (`archive`): laid into the documents shelf under the
+    /// live ones whenever it is built, so a rebuild never drops them.
+    archived: Mutex<Vec<(u128, String)>>,
 }
 
 impl SearchIndex {
@@ -257,8 +253,34 @@ impl SearchIndex {
             build: Mutex::new(Build::NotStarted),
             built: Condvar::new(),
             dirty: Mutex::new(HashMap::new()),
-            fleet_opened: AtomicU64::new(0),
+            archived: Mutex::new(Vec::new()),
         }
+    }
+
+    /// Adds archived documents to the documents shelf (a live copy of the same id wins),
+    /// now if the shelf is built and after every build. Their live rows are gone, so any
+    /// dirty mark of theirs would only remove them: dropped.
+    pub(crate) fn add_archived(&self, rows: &[InvoiceSummary]) {
+        let texts: Vec<(u128, String)> = rows
+            .iter()
+            .map(|r| (r.id.as_u128(), document_text(r)))
+            .collect();
+        // The build lock first, as the build thread takes it before replacing the shelves.
+        let b = self.build.lock().unwrap_or_else(PoisonError::into_inner);
+        {
+            let mut dirty = self.dirty.lock().unwrap_or_else(PoisonError::into_inner);
+            for (id, _) in &texts {
+                dirty.remove(&(Shelf::Documents, *id));
+            }
+        }
+        if *b == Build::Ready {
+            let mut s = self.shelves.write().unwrap_or_else(PoisonError::into_inner);
+            lay_archived(&mut s, &texts);
+        }
+        self.archived
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .extend(texts);
     }
 
     /// Records that `kind`/`id` was written at `version` (not yet committed, perhaps).
@@ -298,7 +320,13 @@ impl SearchIndex {
                 drop(slot);
                 let mut b = index.build.lock().unwrap_or_else(PoisonError::into_inner);
                 *b = match outcome {
-                    Ok(shelves) => {
+                    Ok(mut shelves) => {
+                        let archived = index
+                            .archived
+                            .lock()
+                            .unwrap_or_else(PoisonError::into_inner);
+                        lay_archived(&mut shelves, &archived);
+                        drop(archived);
                         log::info!(
                             "search index built in {} ms: {} customers, {} vehicles, {} documents",
                             t.elapsed().as_millis(),
@@ -345,12 +373,16 @@ impl SearchIndex {
                 + s.vehicles.bytes()
                 + s.documents.bytes()
                 + s.names.capacity() * (16 + 24 + 1)
-                + s.names.values().map(String::capacity).sum::<usize>()
-                + s.service.capacity() * (16 + std::mem::size_of::<Vehicle>() + 1)
-                + s.service
-                    .values()
-                    .map(|v| v.plate.key().len())
-                    .sum::<usize>(),
+                + s.names.values().map(String::capacity).sum::<usize>(),
+        }
+    }
+}
+
+/// Archived documents into the documents shelf, unless a live entry has the id.
+fn lay_archived(s: &mut Shelves, texts: &[(u128, String)]) {
+    for (id, text) in texts {
+        if !s.documents.slot_of.contains_key(id) {
+            s.documents.upsert(*id, text, 0);
         }
     }
 }
@@ -453,7 +485,6 @@ fn build(slot: &Weak<Slot>, sealer: &Sealer) -> StoreResult<Shelves> {
         let name = owner.and_then(|o| names.get(&o)).map(String::as_str);
         s.vehicles
             .upsert(k, &vehicle_text(&rec.data, name), owner.unwrap_or(0));
-        s.service.insert(k, service_skeleton(&rec.data));
         Ok(())
     })?;
     s.names = names;
@@ -472,6 +503,7 @@ impl Store {
     /// unlock does). Idempotent.
     pub(crate) fn start_search_index(&self) {
         self.search.start(&self.db, &self.sealer);
+        self.start_archive_index();
     }
 
     /// Indexes the committed state of every record written since the last search.
@@ -524,12 +556,10 @@ impl Store {
                             let name = owner.and_then(|o| shelves.names.get(&o)).cloned();
                             let text = vehicle_text(&v.data, name.as_deref());
                             shelves.vehicles.upsert(*id, &text, owner.unwrap_or(0));
-                            shelves.service.insert(*id, service_skeleton(&v.data));
                             v.meta.version >= mark.version
                         }
                         None => {
                             shelves.vehicles.remove(*id);
-                            shelves.service.remove(id);
                             false
                         }
                     }
@@ -611,44 +641,6 @@ impl Store {
                 .map(|s| Uuid::from_u128(e.ids[s]))
                 .collect(),
         ))
-    }
-
-    /// Flota's list: the vehicles matching `query` (all when empty), in plate order, that
-    /// `keep` accepts given their service skeleton; how many there are and the ids of
-    /// `offset..offset + limit`. Nothing is opened. `None` when the index could not be
-    /// built (the caller scans instead).
-    pub(crate) fn vehicle_page(
-        &self,
-        query: &str,
-        keep: impl Fn(&Vehicle) -> bool,
-        offset: usize,
-        limit: usize,
-    ) -> StoreResult<Option<(usize, Vec<Uuid>)>> {
-        self.start_search_index();
-        if !self.search.wait() {
-            return Ok(None);
-        }
-        self.refresh_search()?;
-        let words = words(query);
-        let shelves = self
-            .search
-            .shelves
-            .read()
-            .unwrap_or_else(PoisonError::into_inner);
-        let e = &shelves.vehicles;
-        let (mut total, mut page) = (0, Vec::new());
-        for slot in e.find(&words, usize::MAX, false) {
-            let id = e.ids[slot];
-            // A vehicle always has its skeleton; were one missing, show it rather than hide it.
-            if !shelves.service.get(&id).is_none_or(&keep) {
-                continue;
-            }
-            if total >= offset && page.len() < limit {
-                page.push(Uuid::from_u128(id));
-            }
-            total += 1;
-        }
-        Ok(Some((total, page)))
     }
 
     /// Search as you type over customers (name, document, phone), ordered by name.
