@@ -10,9 +10,11 @@ mod comprobante;
 mod creation;
 mod credits;
 mod customer_history;
+mod dashboard;
 mod error;
 mod files;
 mod fiscal;
+mod fleet;
 mod keyslots;
 mod merge;
 mod migrate;
@@ -34,7 +36,10 @@ mod summary_feed;
 mod tables;
 mod throttle;
 
-pub use approval::{Approval, ApprovalAction, ApprovalRefusal, PIN_MAX, PIN_MIN};
+pub use approval::{
+    Approval, ApprovalAction, ApprovalRecord, ApprovalRefusal, ApprovalRequest, GRANT_SECS,
+    PIN_MAX, PIN_MIN,
+};
 pub use archive::{
     ARCHIVE_DIR, ARCHIVE_MONTHS, ArchiveError, ArchiveFileError, ArchiveOverview, ArchiveReport,
     ArchiveStop, ArchivedDocument, MAX_PER_RUN, RefusedArchive,
@@ -45,6 +50,7 @@ pub use backup::{
 };
 pub use comprobante::CertificateInfo;
 pub use customer_history::{CustomerHistory, HISTORY_PAGE};
+pub use dashboard::{RecentSales, RefreshCount};
 pub use error::{Damage, StoreError, StoreResult};
 pub use files::create_private_dir;
 pub(crate) use files::{sync_dir, write_private};
@@ -52,6 +58,7 @@ pub use fiscal::{
     AwaitingDocument, AwaitingSummary, DocumentToSend, FiscalRecord, MAX_VOID_REASON, SunatOutcome,
     VoidRecord, VoidRefusal, VoidStatus,
 };
+pub use fleet::{FLEET_PAGE, FleetPage, FleetRow};
 pub use merge::{Conflict, Resolution, Side};
 pub use migrate::{MigrationStep, SCHEMA_VERSION, run_migrations, schema_version};
 pub use outbox::{OutboxEntry, SyncCounts};
