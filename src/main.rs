@@ -261,6 +261,7 @@ fn main() -> ExitCode {
     let mut opts = AppOptions::new(data_dir);
     opts.server_url = args.server.clone();
     opts.print = !args.no_print;
+    opts.ask_opening_float = true;
     if let Some(p) = args.panel {
         opts.start_panel = p;
     }

@@ -12,6 +12,7 @@ use crate::ui::fiscal::FiscalWatch;
 use crate::ui::flota::FlotaPanel;
 use crate::ui::login::LoginScreen;
 use crate::ui::osk::OnScreenKeyboard;
+use crate::ui::plate_search::PlateSearch;
 use crate::ui::recordatorios::RecordatoriosPanel;
 use crate::ui::session::{PanelId, Session};
 use crate::ui::sincronizacion::SincronizacionPanel;
@@ -30,6 +31,9 @@ pub struct AppOptions {
     pub server_url: Option<String>,
     /// Send receipts to the printer after issuing (off in tests; the PDF is always saved).
     pub print: bool,
+    /// The first EMITIR of a shift asks the opening float. The kiosk (`main.rs`) turns
+    /// it on; off here so flows that are not about the drawer sell without the question.
+    pub ask_opening_float: bool,
 }
 
 impl AppOptions {
@@ -39,6 +43,7 @@ impl AppOptions {
             start_panel: PanelId::Ventas,
             server_url: None,
             print: true,
+            ask_opening_float: false,
         }
     }
 }
@@ -203,12 +208,14 @@ pub(super) struct MainScreen {
     sincronizacion: SincronizacionPanel,
     ajustes: AjustesPanel,
     fiscal: FiscalWatch,
+    plate_search: PlateSearch,
 }
 
 impl MainScreen {
     fn new(store: Arc<Store>, opts: &AppOptions, screen: ScreenPrefs) -> MainScreen {
         let mut session = Session::new(store, opts.data_dir.clone());
         session.print = opts.print;
+        session.ask_opening_float = opts.ask_opening_float;
         session.screen = screen;
         if let Some(url) = &opts.server_url
             && session.settings.server_url != *url
@@ -231,6 +238,7 @@ impl MainScreen {
             sincronizacion: SincronizacionPanel::default(),
             ajustes: AjustesPanel::default(),
             fiscal: FiscalWatch::default(),
+            plate_search: PlateSearch::default(),
         }
     }
 
@@ -263,26 +271,18 @@ impl MainScreen {
                         self.session.revision += 1;
                     }
                     let size = if narrow { 16.0 } else { 20.0 };
+                    // First after the name: it keeps its place whatever badges show.
+                    self.plate_search.field(
+                        ui,
+                        &self.session,
+                        size,
+                        if narrow { 110.0 } else { 140.0 },
+                    );
                     if sync_indicator::show(ui, &state, size) {
                         self.panel = PanelId::Sincronizacion;
                     }
-                    if sync_indicator::clock_badge(ui, &state, size) {
-                        self.panel = PanelId::Sincronizacion;
-                    }
-                    if sync_indicator::backup_badge(ui, &state, size) {
-                        self.panel = PanelId::Sincronizacion;
-                    }
-                    if sync_indicator::disk_badge(ui, &self.session, size) {
-                        self.panel = PanelId::Ajustes;
-                    }
-                    if let Some(st) = self.fiscal.status()
-                        && sync_indicator::fiscal_badge(ui, st, size)
-                    {
-                        self.panel = if st.about_sending(chrono::Utc::now()) {
-                            PanelId::Sincronizacion
-                        } else {
-                            PanelId::Ajustes
-                        };
+                    if let Some(p) = warning_badges(ui, &self.session, &self.fiscal, &state, size) {
+                        self.panel = p;
                     }
                     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                         if ui
@@ -309,7 +309,10 @@ impl MainScreen {
             .exact_size(if narrow { 190.0 } else { 230.0 })
             .show(ui, |ui| {
                 ui.add_space(8.0);
-                for p in PanelId::ALL.into_iter().filter(|p| self.session.may_open(*p)) {
+                for p in PanelId::ALL
+                    .into_iter()
+                    .filter(|p| self.session.may_open(*p))
+                {
                     let b = Button::selectable(
                         self.panel == p,
                         RichText::new(p.label()).size(if narrow { 18.0 } else { 20.0 }),
@@ -337,10 +340,79 @@ impl MainScreen {
                 PanelId::Ajustes => self.ajustes.ui(ui, s),
             }
         });
+        // Over the panels, in its own layer.
+        self.plate_search.results(ui.ctx(), &mut self.session);
         if let Some(p) = self.session.goto.take() {
             self.panel = p;
             ui.ctx().request_repaint();
         }
         logout
     }
+}
+
+/// The top bar's warnings (clock, backup, disk, fiscal): one shows as its own badge; two
+/// or more fold into one "⚠ N AVISOS" button whose menu lists them at full length. At
+/// 1024 px three badges beside the sync counts and the plate search pushed Salir off the
+/// bar, and a second row would take 56 px from every panel whenever a warning shows
+/// (and move the content under the finger when one appears). Returns the panel a
+/// touched warning leads to.
+fn warning_badges(
+    ui: &mut Ui,
+    session: &Session,
+    fiscal: &FiscalWatch,
+    state: &crate::sync::SyncState,
+    size: f32,
+) -> Option<PanelId> {
+    let now = chrono::Utc::now();
+    sync_indicator::disk_refresh(ui.ctx(), session);
+    let disk = sync_indicator::disk_warning(ui.ctx());
+    let fiscal_warning = fiscal.status().and_then(|st| st.warning(now));
+    let clock = state.clock_warning().is_some();
+    let backup = state.backup_error.is_some();
+    let n = [clock, backup, disk.is_some(), fiscal_warning.is_some()]
+        .iter()
+        .filter(|w| **w)
+        .count();
+    let mut go = None;
+    let mut each = |ui: &mut Ui, size: f32| {
+        if sync_indicator::clock_badge(ui, state, size) {
+            go = Some(PanelId::Sincronizacion);
+        }
+        if sync_indicator::backup_badge(ui, state, size) {
+            go = Some(PanelId::Sincronizacion);
+        }
+        if sync_indicator::disk_badge(ui, session, size) {
+            go = Some(PanelId::Ajustes);
+        }
+        if let Some(st) = fiscal.status()
+            && sync_indicator::fiscal_badge(ui, st, size)
+        {
+            go = Some(if st.about_sending(now) {
+                PanelId::Sincronizacion
+            } else {
+                PanelId::Ajustes
+            });
+        }
+    };
+    if n < 2 {
+        each(ui, size);
+        return go;
+    }
+    let red = clock
+        || backup
+        || disk.as_ref().is_some_and(|(_, c)| *c == theme::red())
+        || fiscal_warning
+            .as_ref()
+            .is_some_and(|(_, c)| *c == theme::red());
+    let text = RichText::new(format!("⚠ {n} AVISOS"))
+        .size(size)
+        .strong()
+        .color(if red { theme::red() } else { theme::amber() });
+    let r = ui.add(Button::new(text).min_size(vec2(0.0, theme::TOUCH)));
+    egui::Popup::menu(&r).show(|ui| {
+        ui.spacing_mut().item_spacing.y = 8.0;
+        // Full words in the menu: it has the room the bar does not.
+        each(ui, 20.0);
+    });
+    go
 }

@@ -8,11 +8,11 @@ use crate::ui::customer_history::CustomerHistoryView;
 use crate::ui::lookup::{self, LookupButton};
 use crate::ui::session::Session;
 use crate::ui::widgets::{self, Msg};
-use crate::ui::{theme, worker::Job};
+use crate::ui::{field_error, theme, worker::Job};
 use egui::{Button, RichText, Ui, vec2};
 use motordesk_core::Stored;
 use motordesk_core::{Customer, TaxpayerStatus};
-use motordesk_core::{IdDocument, IdKind};
+use motordesk_core::{DomainError, IdDocument, IdKind};
 use uuid::Uuid;
 
 struct CustomerForm {
@@ -25,6 +25,29 @@ struct CustomerForm {
     email: String,
     /// Estado and condición from a lookup (or the saved customer), for this number only.
     sunat: Option<(String, TaxpayerStatus)>,
+    /// Why the last *Guardar cliente* was refused: the field that caused it, the text,
+    /// and the number typed then.
+    refusal: Option<(Cause, String, String)>,
+}
+
+/// The field a refusal is shown under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cause {
+    Number,
+    Name,
+}
+
+impl CustomerForm {
+    /// The refusal to show under `field`, while what caused it is still there.
+    fn refusal(&self, field: Cause) -> Option<&str> {
+        let (f, text, number) = self.refusal.as_ref()?;
+        let still = match f {
+            // A number typed since gets the live check instead.
+            Cause::Number => self.number.trim() == number,
+            Cause::Name => self.name.trim().is_empty(),
+        };
+        (*f == field && still).then_some(text.as_str())
+    }
 }
 
 impl Default for CustomerForm {
@@ -38,6 +61,7 @@ impl Default for CustomerForm {
             phone: String::new(),
             email: String::new(),
             sunat: None,
+            refusal: None,
         }
     }
 }
@@ -53,6 +77,7 @@ impl CustomerForm {
             phone: c.phone.clone(),
             email: c.email.clone(),
             sunat: c.sunat.clone().map(|t| (c.doc.number.clone(), t)),
+            refusal: None,
         }
     }
 
@@ -130,10 +155,23 @@ impl ClientesPanel {
         if let Some(h) = self.search.poll_ok(&mut self.msg) {
             self.hits = h;
         }
-        if let Some(saved) = self.save.poll_ok(&mut self.msg) {
-            self.msg = Some(Msg::ok(format!("Cliente guardado: {}.", saved.data.name)));
-            self.form = CustomerForm::from(&saved.data);
-            s.changed();
+        match self.save.poll() {
+            Some(Ok(saved)) => {
+                self.msg = Some(Msg::ok(format!("Cliente guardado: {}.", saved.data.name)));
+                self.form = CustomerForm::from(&saved.data);
+                s.changed();
+            }
+            // Another customer has this document: said under the number.
+            Some(Err(e @ crate::store::StoreError::DuplicateDocument { .. })) => {
+                log::info!("customer refused: {e}");
+                let number = self.form.number.trim().to_string();
+                self.form.refusal = Some((Cause::Number, e.mensaje(), number));
+            }
+            Some(Err(e)) => {
+                log::warn!("saving customer: {e}");
+                self.msg = Some(Msg::error(e.mensaje()));
+            }
+            None => {}
         }
     }
 
@@ -202,20 +240,20 @@ impl ClientesPanel {
             _ => crate::ui::osk::KeyLayout::Text,
         };
         widgets::field_keys(ui, "Número de documento", &mut f.number, 300.0, keys);
-        // Validated as typed: the same rule the store applies on save.
-        if !f.number.trim().is_empty() {
-            match IdDocument::new(f.kind, &f.number) {
-                Ok(d) => {
-                    ui.label(
-                        RichText::new(format!("{} válido: {}", d.kind.label(), d.number))
-                            .color(theme::green()),
-                    );
-                }
-                Err(e) => {
-                    ui.label(RichText::new(e.mensaje()).color(theme::red()).strong());
-                }
-            }
-        }
+        // Validated as typed (the same rule the store applies on save), on a line kept
+        // for it: the fields below do not move when it appears.
+        let number_note = match (f.refusal(Cause::Number), f.number.trim().is_empty()) {
+            (Some(r), _) => Some((r.to_string(), theme::red())),
+            (None, true) => None,
+            (None, false) => Some(match IdDocument::new(f.kind, &f.number) {
+                Ok(d) => (
+                    format!("{} válido: {}", d.kind.label(), d.number),
+                    theme::green(),
+                ),
+                Err(e) => (e.mensaje(), theme::red()),
+            }),
+        };
+        field_error::note(ui, number_note.as_ref().map(|(t, c)| (t.as_str(), *c)));
         // Online, the registers fill the rest; offline the form works as before.
         if let Some(r) = self.lookup.ui(ui, s, &f.number) {
             f.fill(r);
@@ -230,13 +268,13 @@ impl ClientesPanel {
         };
         let w = ui.available_width().min(560.0);
         widgets::field(ui, name_label, &mut f.name, w);
+        field_error::show(ui, f.refusal(Cause::Name));
         widgets::field(ui, "Dirección", &mut f.address, w);
         ui.horizontal(|ui| {
             widgets::field(ui, "Teléfono", &mut f.phone, 220.0);
             widgets::field(ui, "Email", &mut f.email, (w - 240.0).max(200.0));
         });
         ui.add_space(8.0);
-        widgets::maybe_message(ui, &self.msg);
         let busy = self.save.busy();
         let clicked = ui
             .add_enabled_ui(!busy, |ui| {
@@ -259,10 +297,27 @@ impl ClientesPanel {
                     c.sunat = f.status().cloned();
                     let store = s.store.clone();
                     self.msg = None;
+                    self.form.refusal = None;
                     self.save.start(ui.ctx(), move || store.save_customer(c));
                 }
-                Err(e) => self.msg = Some(Msg::error(e.mensaje())),
+                Err(e) => {
+                    // Under the field that caused it; a text too long is said below.
+                    let cause = match e {
+                        DomainError::NameRequired => Some(Cause::Name),
+                        DomainError::TextTooLong { .. } => None,
+                        _ => Some(Cause::Number),
+                    };
+                    match cause {
+                        Some(c) => {
+                            let number = self.form.number.trim().to_string();
+                            self.form.refusal = Some((c, e.mensaje(), number));
+                        }
+                        None => self.msg = Some(Msg::error(e.mensaje())),
+                    }
+                }
             }
         }
+        // Under the button: a message appearing moves nothing above it.
+        widgets::maybe_message(ui, &self.msg);
     }
 }

@@ -6,7 +6,7 @@ use crate::store::{FLEET_PAGE, FleetPage, StoreError, StoreResult};
 use crate::ui::keypad::{Keypad, KeypadOutcome};
 use crate::ui::session::Session;
 use crate::ui::widgets::{self, Msg};
-use crate::ui::{date_picker, theme, worker::Job};
+use crate::ui::{date_picker, field_error, theme, worker::Job};
 use chrono::NaiveDate;
 use egui::{Button, Color32, RichText, Ui, vec2};
 use motordesk_core::IdKind;
@@ -38,6 +38,67 @@ struct VehicleForm {
     odometer: String,
     soat: String,
     revision: String,
+    /// Why the last *Guardar vehículo* was refused, the field that caused it, and the
+    /// form as it was then (shown while nothing was changed since).
+    refusal: Option<(FormField, String, String)>,
+}
+
+/// A field of the vehicle form that can refuse; its refusal shows on the line under it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FormField {
+    Plate,
+    Year,
+    Owner,
+    Interval,
+    Odometer,
+    Soat,
+    Revision,
+}
+
+impl VehicleForm {
+    /// Everything typed, to tell whether a refusal is still about what is on screen.
+    fn typed(&self) -> String {
+        [
+            &self.plate,
+            &self.brand,
+            &self.model,
+            &self.year,
+            &self.owner_doc,
+            &self.interval_km,
+            &self.odometer,
+            &self.soat,
+            &self.revision,
+        ]
+        .map(|t| t.trim())
+        .join("\u{1f}")
+    }
+
+    fn refuse(&mut self, field: FormField, text: String) {
+        self.refusal = Some((field, text, self.typed()));
+    }
+
+    /// The line under `field`: the refusal of the last save while the form is
+    /// unchanged, else (the plate) a plate typed in full that cannot be one. Short: the
+    /// line is the field's width and may run on over its neighbours' lines only.
+    fn refusal_for(&self, field: FormField) -> Option<String> {
+        if let Some((f, text, then)) = &self.refusal
+            && *f == field
+            && *then == self.typed()
+        {
+            return Some(text.clone());
+        }
+        let typed = self
+            .plate
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .count();
+        (field == FormField::Plate && typed >= 6 && Plate::new(&self.plate).is_err())
+            .then(|| plate_refusal(&self.plate))
+    }
+}
+
+fn plate_refusal(typed: &str) -> String {
+    format!("Placa «{}» inválida (ejemplo: ABC-123).", typed.trim())
 }
 
 /// What the list on screen shows: rows of another key are reloaded.
@@ -75,6 +136,8 @@ pub(super) struct FlotaPanel {
     detail_job: Job<StoreResult<VehicleRow>>,
     form: Option<VehicleForm>,
     km_text: String,
+    /// Why the last *Guardar kilometraje* was refused, and the km typed then.
+    km_refusal: Option<(String, String)>,
     keypad: Option<Keypad>,
     history: Vec<Stored<Invoice>>,
     history_for: Option<(Uuid, u64)>,
@@ -110,6 +173,13 @@ fn parse_date(label: &str, text: &str) -> Result<Option<NaiveDate>, String> {
 impl FlotaPanel {
     pub(super) fn ui(&mut self, ui: &mut Ui, s: &mut Session) {
         self.poll(s);
+        // "Ver en Flota" from the top bar's plate search.
+        if let Some(id) = s.show_vehicle.take() {
+            self.selected = Some(id);
+            self.form = None;
+            self.msg = None;
+            self.km_text.clear();
+        }
         if let Some(id) = self.selected
             && self.detail_for != Some((id, s.revision))
             && !self.detail_job.busy()
@@ -226,13 +296,49 @@ impl FlotaPanel {
         if let Some(h) = self.history_job.poll_ok(&mut self.msg) {
             self.history = h;
         }
-        if let Some(v) = self.save.poll_ok(&mut self.msg) {
-            self.msg = Some(Msg::ok(format!("Vehículo {} guardado.", v.data.plate)));
-            self.selected = Some(v.data.id);
-            self.form = None;
-            s.changed();
+        match self.save.poll() {
+            Some(Ok(v)) => {
+                self.msg = Some(Msg::ok(format!("Vehículo {} guardado.", v.data.plate)));
+                self.selected = Some(v.data.id);
+                self.form = None;
+                s.changed();
+            }
+            Some(Err(e)) => {
+                log::info!("vehicle not saved: {e}");
+                // Under the field that caused it: the owner not found, the plate taken.
+                let refusal = match e {
+                    StoreError::NotFound(_) => Some((
+                        FormField::Owner,
+                        "Ningún cliente con ese DNI/RUC: regístrelo en Clientes.".to_string(),
+                    )),
+                    StoreError::DuplicatePlate { .. } => Some((FormField::Plate, e.mensaje())),
+                    _ => None,
+                };
+                match (refusal, &mut self.form) {
+                    (Some((field, text)), Some(f)) => f.refuse(field, text),
+                    _ => self.msg = Some(Msg::error(e.mensaje())),
+                }
+            }
+            None => {}
         }
-        match self.odometer.poll_ok(&mut self.msg) {
+        let odometer = match self.odometer.poll() {
+            Some(Ok(c)) => Some(c),
+            Some(Err(e)) => {
+                // Under the km field, short enough for its line.
+                log::info!("odometer refused: {e}");
+                let text = match &e {
+                    StoreError::Domain(motordesk_core::DomainError::OdometerBelowLast {
+                        last_km,
+                        ..
+                    }) => format!("Menor que la última lectura ({} km).", thousands(*last_km)),
+                    _ => e.mensaje(),
+                };
+                self.km_refusal = Some((text, self.km_text.trim().to_string()));
+                None
+            }
+            None => None,
+        };
+        match odometer {
             Some(OdometerCheck::Ok) => {
                 self.msg = Some(Msg::ok(format!(
                     "Kilometraje actualizado: {} km.",
@@ -400,9 +506,23 @@ impl FlotaPanel {
         for a in &r.alerts {
             widgets::badge(ui, &a.texto(), urgency_colour(a.urgency));
         }
-        let edit = ui
-            .add(Button::new("Editar vehículo").min_size(vec2(0.0, theme::TOUCH)))
-            .clicked();
+        let (edit, sell) = ui
+            .horizontal_wrapped(|ui| {
+                let edit = ui
+                    .add(Button::new("Editar vehículo").min_size(vec2(0.0, theme::TOUCH)))
+                    .clicked();
+                let sell =
+                    widgets::big_button(ui, "Vender a este vehículo", Some(theme::green()), 0.0)
+                        .clicked();
+                (edit, sell)
+            })
+            .inner;
+        if sell {
+            // Ventas parks the ticket on screen and opens one for this car.
+            s.sell_to = Some(v.plate.display());
+            s.goto = Some(crate::ui::session::PanelId::Ventas);
+            return;
+        }
         let vid = v.id;
         // The form carries the owner's document: not before the owner has been read.
         let edit = edit && !(v.owner_id.is_some() && r.owner.is_none());
@@ -418,14 +538,25 @@ impl FlotaPanel {
                 odometer: String::new(),
                 soat: date_text(v.soat_expires),
                 revision: date_text(v.revision_tecnica_expires),
+                refusal: None,
             });
             self.msg = None;
             return;
         }
         ui.separator();
         ui.label(RichText::new("Actualizar kilometraje").strong());
+        let km_refusal = self
+            .km_refusal
+            .as_ref()
+            .filter(|(_, then)| *then == self.km_text.trim())
+            .map(|(t, _)| t.clone());
         ui.horizontal_wrapped(|ui| {
-            widgets::inline_field(ui, "Nuevo kilometraje", &mut self.km_text, 140.0);
+            // Its refusal on the line under it (the row wraps at 1024 px).
+            field_error::group(ui, 330.0, 330.0, km_refusal.as_deref(), |ui| {
+                ui.horizontal(|ui| {
+                    widgets::inline_field(ui, "Nuevo kilometraje", &mut self.km_text, 140.0);
+                })
+            });
             if ui
                 .add(Button::new("Teclado").min_size(vec2(0.0, theme::TOUCH)))
                 .clicked()
@@ -454,8 +585,9 @@ impl FlotaPanel {
                             .start(ui.ctx(), move || store.update_odometer(vid, km));
                     }
                     Err(_) => {
-                        self.msg = Some(Msg::error(
-                            "Escriba el kilometraje en números, por ejemplo 45200.",
+                        self.km_refusal = Some((
+                            "Escriba el kilometraje en números, por ejemplo 45200.".into(),
+                            self.km_text.trim().to_string(),
                         ))
                     }
                 }
@@ -499,32 +631,59 @@ impl FlotaPanel {
         } else {
             "Nuevo vehículo"
         });
+        // Each field keeps a line under it for its refusal: nothing moves when one shows.
+        let err = |f: &VehicleForm, field| f.refusal_for(field);
         ui.horizontal_wrapped(|ui| {
-            widgets::field(ui, "Placa", &mut f.plate, 140.0);
-            widgets::field(ui, "Marca", &mut f.brand, 180.0);
-            widgets::field(ui, "Modelo", &mut f.model, 180.0);
-            widgets::field(ui, "Año", &mut f.year, 90.0);
+            let e = err(f, FormField::Plate);
+            field_error::field(ui, "Placa", &mut f.plate, 140.0, e.as_deref());
+            field_error::field(ui, "Marca", &mut f.brand, 180.0, None);
+            field_error::field(ui, "Modelo", &mut f.model, 180.0, None);
+            let e = err(f, FormField::Year);
+            field_error::field(ui, "Año", &mut f.year, 90.0, e.as_deref());
         });
-        if !f.plate.trim().is_empty()
-            && let Err(e) = Plate::new(&f.plate)
-        {
-            ui.label(RichText::new(e.mensaje()).color(theme::red()));
-        }
         ui.horizontal_wrapped(|ui| {
-            widgets::field(ui, "DNI/RUC del propietario", &mut f.owner_doc, 200.0);
-            widgets::field(ui, "Cambio de aceite cada (km)", &mut f.interval_km, 200.0);
+            let e = err(f, FormField::Owner);
+            field_error::field(
+                ui,
+                "DNI/RUC del propietario",
+                &mut f.owner_doc,
+                200.0,
+                e.as_deref(),
+            );
+            let e = err(f, FormField::Interval);
+            field_error::field(
+                ui,
+                "Cambio de aceite cada (km)",
+                &mut f.interval_km,
+                200.0,
+                e.as_deref(),
+            );
             if f.id.is_none() {
-                widgets::field(ui, "Kilometraje inicial", &mut f.odometer, 160.0);
+                let e = err(f, FormField::Odometer);
+                field_error::field(
+                    ui,
+                    "Kilometraje inicial",
+                    &mut f.odometer,
+                    160.0,
+                    e.as_deref(),
+                );
             }
         });
         ui.horizontal_wrapped(|ui| {
-            date_picker::date_field(ui, "SOAT vence (dd/mm/aaaa)", &mut f.soat, 200.0);
-            date_picker::date_field(
-                ui,
-                "Revisión técnica vence (dd/mm/aaaa)",
-                &mut f.revision,
-                200.0,
-            );
+            // The field and its calendar button.
+            let e = err(f, FormField::Soat);
+            field_error::group(ui, 280.0, 200.0, e.as_deref(), |ui| {
+                date_picker::date_field(ui, "SOAT vence (dd/mm/aaaa)", &mut f.soat, 200.0)
+            });
+            let e = err(f, FormField::Revision);
+            field_error::group(ui, 280.0, 200.0, e.as_deref(), |ui| {
+                date_picker::date_field(
+                    ui,
+                    "Revisión técnica vence (dd/mm/aaaa)",
+                    &mut f.revision,
+                    200.0,
+                )
+            });
         });
         let mut cancel = false;
         let mut submit = false;
@@ -545,7 +704,11 @@ impl FlotaPanel {
                     self.msg = None;
                     self.save.start(ui.ctx(), job);
                 }
-                Err(m) => self.msg = Some(Msg::error(m)),
+                Err((field, m)) => {
+                    if let Some(f) = &mut self.form {
+                        f.refuse(field, m);
+                    }
+                }
             }
         }
     }
@@ -555,20 +718,24 @@ impl FlotaPanel {
     fn build(
         &self,
         s: &Session,
-    ) -> Result<Box<dyn FnOnce() -> StoreResult<Stored<Vehicle>> + Send>, String> {
-        let f = self.form.as_ref().ok_or_else(String::new)?;
+    ) -> Result<Box<dyn FnOnce() -> StoreResult<Stored<Vehicle>> + Send>, (FormField, String)> {
+        let f = self
+            .form
+            .as_ref()
+            .ok_or((FormField::Plate, String::new()))?;
         let existing =
             f.id.and_then(|id| self.detail.as_ref().filter(|r| r.v.id == id))
                 .map(|r| r.v.clone());
         let mut v = match existing {
             Some(mut v) => {
-                v.plate = Plate::new(&f.plate).map_err(|e| e.mensaje())?;
+                v.plate = Plate::new(&f.plate)
+                    .map_err(|_| (FormField::Plate, plate_refusal(&f.plate)))?;
                 v.brand = f.brand.trim().to_string();
                 v.model = f.model.trim().to_string();
                 v
             }
             None => Vehicle::new(Uuid::now_v7(), &f.plate, &f.brand, &f.model)
-                .map_err(|e| e.mensaje())?,
+                .map_err(|_| (FormField::Plate, plate_refusal(&f.plate)))?,
         };
         v.year = match f.year.trim() {
             "" => None,
@@ -576,23 +743,35 @@ impl FlotaPanel {
                 y.parse::<u16>()
                     .ok()
                     .filter(|y| (1950..=2100).contains(y))
-                    .ok_or("Año inválido: use cuatro dígitos, por ejemplo 2019.")?,
+                    .ok_or((
+                        FormField::Year,
+                        "Año inválido: 4 cifras, p. ej. 2019.".to_string(),
+                    ))?,
             ),
         };
         v.service_interval_km = match f.interval_km.trim() {
             "" => 5_000,
-            t => t
-                .parse::<u32>()
-                .map_err(|_| "Intervalo de km inválido: escriba solo números.")?,
+            t => t.parse::<u32>().map_err(|_| {
+                (
+                    FormField::Interval,
+                    "Intervalo inválido: solo números.".to_string(),
+                )
+            })?,
         };
-        v.soat_expires = parse_date("SOAT", &f.soat)?;
-        v.revision_tecnica_expires = parse_date("revisión técnica", &f.revision)?;
+        // The line under a date field is short: the field's label says which date.
+        let bad_date = "Fecha inválida: día/mes/año, p. ej. 31/12/2026.".to_string();
+        v.soat_expires =
+            parse_date("SOAT", &f.soat).map_err(|_| (FormField::Soat, bad_date.clone()))?;
+        v.revision_tecnica_expires = parse_date("revisión técnica", &f.revision)
+            .map_err(|_| (FormField::Revision, bad_date.clone()))?;
         let initial_km = match f.odometer.trim() {
             "" => None,
-            t => Some(
-                t.parse::<u32>()
-                    .map_err(|_| "Kilometraje inicial inválido: escriba solo números.")?,
-            ),
+            t => Some(t.parse::<u32>().map_err(|_| {
+                (
+                    FormField::Odometer,
+                    "Solo números, p. ej. 45200.".to_string(),
+                )
+            })?),
         };
         let owner_doc = f.owner_doc.trim().to_string();
         let store = s.store.clone();

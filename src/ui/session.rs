@@ -89,6 +89,13 @@ pub(super) struct Session {
     /// Estado and condición of every RUC looked up or picked in this session, by number:
     /// Ventas warns before a factura to one that is not ACTIVO or not HABIDO.
     pub taxpayers: std::collections::HashMap<String, motordesk_core::TaxpayerStatus>,
+    /// "Vender a este vehículo" (Flota, the top bar's plate search): Ventas takes up a
+    /// ticket for this plate (display form), parking the one on screen.
+    pub sell_to: Option<String>,
+    /// "Ver en Flota" (the top bar's plate search): Flota opens this vehicle.
+    pub show_vehicle: Option<uuid::Uuid>,
+    /// The first EMITIR of a shift asks the opening float (`AppOptions::ask_opening_float`).
+    pub ask_opening_float: bool,
 }
 
 impl Session {
@@ -126,6 +133,9 @@ impl Session {
             note_of: None,
             screen: ScreenPrefs::default(),
             taxpayers: Default::default(),
+            sell_to: None,
+            show_vehicle: None,
+            ask_opening_float: false,
         }
     }
 

@@ -160,7 +160,47 @@ fn disk_short(ctx: &egui::Context) -> bool {
 /// sale could fail; true when touched (opens Ajustes, where Almacenamiento is). Read on a
 /// worker every 30 s and after each change (a sale, a pull).
 pub(super) fn disk_badge(ui: &mut Ui, session: &Session, size: f32) -> bool {
-    let watch = disk_watch(ui.ctx());
+    disk_refresh(ui.ctx(), session);
+    let Some((why, colour)) = disk_warning(ui.ctx()) else {
+        return false;
+    };
+    let free = disk_watch(ui.ctx())
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .last
+        .map_or(0, |(_, free)| free);
+    // The top bar is full at 1024 px (sync counts, fiscal badge, user, Salir): there the
+    // badge is one word; the figure is in the hover text and in Ajustes, a touch away.
+    let text = if size < 18.0 {
+        "⚠ DISCO".to_string()
+    } else {
+        format!("⚠ DISCO {}\u{a0}MB", free / (1024 * 1024))
+    };
+    ui.add(
+        Button::new(RichText::new(text).size(size).strong().color(colour))
+            .min_size(vec2(0.0, theme::TOUCH)),
+    )
+    .on_hover_text(why)
+    .clicked()
+}
+
+/// The disk badge's reason and colour while it shows (as of the last read).
+pub(super) fn disk_warning(ctx: &egui::Context) -> Option<(String, Color32)> {
+    let watch = disk_watch(ctx);
+    let w = watch.lock().unwrap_or_else(PoisonError::into_inner);
+    let (file, free) = w.last?;
+    let (why, colour) = almacenamiento::advice(disk_level(file, free))?;
+    Some((
+        format!("{why} Libres: {}.", motordesk_core::size_text(free)),
+        colour,
+    ))
+}
+
+/// Reads the free space on a worker every 30 s and after each change (a sale, a pull);
+/// the top bar calls it every frame, whether the badge shows on its own or in the
+/// AVISOS menu.
+pub(super) fn disk_refresh(ctx: &egui::Context, session: &Session) {
+    let watch = disk_watch(ctx);
     let mut w = watch.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some(r) = w.job.poll() {
         match r {
@@ -171,30 +211,10 @@ pub(super) fn disk_badge(ui: &mut Ui, session: &Session, size: f32) -> bool {
     let due = w.read_at.is_none_or(|t| t.elapsed() >= DISK_EVERY) || w.revision != session.revision;
     if due && !w.job.busy() {
         let path = session.store.path().to_path_buf();
-        w.job.start(ui.ctx(), move || file_and_disk(&path));
+        w.job.start(ctx, move || file_and_disk(&path));
         w.read_at = Some(std::time::Instant::now());
         w.revision = session.revision;
     }
     // The 30 s read needs a frame to start it even when nobody touches the screen.
-    ui.ctx().request_repaint_after(DISK_EVERY);
-    let Some((file, free)) = w.last else {
-        return false;
-    };
-    let Some((why, colour)) = almacenamiento::advice(disk_level(file, free)) else {
-        return false;
-    };
-    // The top bar is full at 1024 px (sync counts, fiscal badge, user, Salir): there the
-    // badge is one word; the figure is in the hover text and in Ajustes, a touch away.
-    let text = if size < 18.0 {
-        "⚠ DISCO".to_string()
-    } else {
-        format!("⚠ DISCO {}\u{a0}MB", free / (1024 * 1024))
-    };
-    let why = format!("{why} Libres: {}.", motordesk_core::size_text(free));
-    ui.add(
-        Button::new(RichText::new(text).size(size).strong().color(colour))
-            .min_size(vec2(0.0, theme::TOUCH)),
-    )
-    .on_hover_text(why)
-    .clicked()
+    ctx.request_repaint_after(DISK_EVERY);
 }

@@ -228,8 +228,11 @@ impl Checkout {
         // Rules checked live: the cashier sees the problem before pressing EMITIR.
         if !draft.lines.is_empty() && totals.is_ok() {
             if let Err(e) = draft.check() {
-                // What a split still lacks is already shown large in the payment block.
-                if !matches!(e, motordesk_core::DomainError::SplitShort { .. }) {
+                // What a split still lacks is already shown large in the payment block,
+                // and what the buyer lacks under *Cliente*.
+                if !matches!(e, motordesk_core::DomainError::SplitShort { .. })
+                    && !super::customer::is_about_buyer(&e)
+                {
                     widgets::message(ui, &Msg::error(e.mensaje()));
                 }
             } else if draft.kind == DocumentKind::Boleta

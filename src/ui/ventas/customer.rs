@@ -8,10 +8,11 @@ use crate::store::StoreResult;
 use crate::ui::lookup::{self, LookupButton};
 use crate::ui::session::Session;
 use crate::ui::widgets::{self, Msg};
-use crate::ui::{theme, worker::Job};
+use crate::ui::{field_error, theme, worker::Job};
 use egui::{Button, RichText, Ui, vec2};
 use motordesk_core::{
-    Buyer, Customer, DocumentKind, IdKind, InvoiceDraft, LookupKind, LookupResult, Stored,
+    Buyer, Customer, DocumentKind, DomainError, IdKind, InvoiceDraft, LookupKind, LookupResult,
+    Stored,
 };
 
 #[derive(Default)]
@@ -24,6 +25,30 @@ pub(super) struct CustomerPicker {
     lookup: LookupButton,
     /// Saving the customer a lookup found; it becomes the buyer when saved.
     save: Job<StoreResult<Customer>>,
+}
+
+/// What the sale's rules say about the buyer (a factura without a RUC customer, a boleta
+/// over S/ 700 without one named), for the line under *Cliente*; the footer shows the
+/// other rules.
+pub(super) fn buyer_refusal(draft: &InvoiceDraft) -> Option<String> {
+    // Before any line (the totals' own refusal comes first in `check`).
+    if draft.kind == DocumentKind::Factura && draft.buyer.id.kind != IdKind::Ruc {
+        return Some(DomainError::FacturaNeedsRuc.mensaje());
+    }
+    match draft.check() {
+        Err(e) if is_about_buyer(&e) => Some(e.mensaje()),
+        _ => None,
+    }
+}
+
+/// The refusals caused by who the sale is for.
+pub(super) fn is_about_buyer(e: &DomainError) -> bool {
+    matches!(
+        e,
+        DomainError::FacturaNeedsRuc
+            | DomainError::NameRequired
+            | DomainError::BoletaOver700NeedsId { .. }
+    )
 }
 
 /// The buyer printed on the receipt for a registered customer.
@@ -104,6 +129,8 @@ impl CustomerPicker {
         {
             lookup::status_line(ui, t, false);
         }
+        // The sale's rules about the buyer, under it, on a line kept for them.
+        field_error::show(ui, buyer_refusal(draft).as_deref());
         let w = ui.available_width().min(520.0);
         widgets::search_field(ui, "Buscar cliente (nombre, DNI o RUC)", &mut self.query, w);
         let q = self.query.trim().to_string();

@@ -8,10 +8,12 @@ mod checkout;
 mod customer;
 mod keypad;
 mod note;
+mod opening_float;
 mod parked;
 mod payment;
 mod ruc_warning;
 mod scanner;
+mod sell_to;
 mod ticket;
 mod vehicle;
 
@@ -45,6 +47,8 @@ pub(super) struct VentasPanel {
     msg: Option<Msg>,
     /// The open tickets (one per car in the bay) and which one is on screen.
     tickets: parked::Tickets,
+    /// The opening float, asked at the first EMITIR of a shift.
+    opening_float: opening_float::OpeningFloat,
 }
 
 impl Default for VentasPanel {
@@ -60,6 +64,7 @@ impl Default for VentasPanel {
             ruc_warning: Default::default(),
             msg: None,
             tickets: parked::Tickets::default(),
+            opening_float: Default::default(),
         }
     }
 }
@@ -82,6 +87,7 @@ impl VentasPanel {
 
     pub(super) fn ui(&mut self, ui: &mut Ui, s: &mut Session) {
         self.poll(ui.ctx(), s);
+        self.take_sell_to(ui.ctx(), s);
         if let Some((kind, inv)) = s.note_of.take() {
             self.start_note(kind, &inv);
         }
@@ -134,6 +140,9 @@ impl VentasPanel {
                 &mut self.msg,
             );
         }
+        if self.opening_float.ui(ui.ctx(), s, &mut self.msg) {
+            self.issue_or_warn(ui.ctx(), s);
+        }
         self.checkout.preview_ui(ui.ctx());
         if self.ruc_warning.ui(ui.ctx()) == Some(ruc_warning::Choice::Issue) {
             self.issue(ui.ctx(), s);
@@ -161,11 +170,11 @@ impl VentasPanel {
         match a {
             FooterAction::Preview => self.checkout.open_preview(s, &self.draft, &mut self.msg),
             FooterAction::Issue => {
-                // A factura to a RUC known to be BAJA or NO HABIDO waits for the
-                // cashier's word.
-                match ruc_warning::warning(&self.draft, s) {
-                    Some(w) => self.ruc_warning.open(w),
-                    None => self.issue(ctx, s),
+                // The first sale of a shift asks the opening float first (a sale that
+                // would be refused anyway is refused first).
+                let would_go = !self.draft.lines.is_empty() && self.draft.check().is_ok();
+                if !would_go || self.opening_float.ready(s, &mut self.msg) {
+                    self.issue_or_warn(ctx, s);
                 }
             }
             FooterAction::Clear => {
@@ -174,6 +183,15 @@ impl VentasPanel {
                 self.msg = None;
             }
             FooterAction::ReprintLast => self.checkout.reprint_last(ctx, s),
+        }
+    }
+
+    /// EMITIR once the float is there: a factura to a RUC known to be BAJA or NO HABIDO
+    /// waits for the cashier's word, anything else is issued.
+    fn issue_or_warn(&mut self, ctx: &egui::Context, s: &mut Session) {
+        match ruc_warning::warning(&self.draft, s) {
+            Some(w) => self.ruc_warning.open(w),
+            None => self.issue(ctx, s),
         }
     }
 

@@ -16,11 +16,11 @@ use uuid::Uuid;
 /// The open tickets as the tab row knows them.
 pub(super) struct Tickets {
     /// Read from the store on the first frame with a session.
-    loaded: bool,
+    pub(super) loaded: bool,
     /// The ticket on screen; parked or not yet.
     pub(super) current: Uuid,
     /// The parked tickets (id, name), oldest first; may include the current one.
-    parked: Vec<(Uuid, String)>,
+    pub(super) parked: Vec<(Uuid, String)>,
 }
 
 impl Default for Tickets {
@@ -39,7 +39,7 @@ enum TabAction {
 }
 
 impl Tickets {
-    fn is_parked(&self, id: Uuid) -> bool {
+    pub(super) fn is_parked(&self, id: Uuid) -> bool {
         self.parked.iter().any(|(p, _)| *p == id)
     }
 
@@ -58,7 +58,7 @@ impl Tickets {
 }
 
 /// Whether there is anything on the ticket worth keeping.
-fn has_content(draft: &InvoiceDraft) -> bool {
+pub(super) fn has_content(draft: &InvoiceDraft) -> bool {
     !draft.lines.is_empty() || draft.vehicle.is_some() || draft.buyer.customer_id.is_some()
 }
 
@@ -160,7 +160,7 @@ impl VentasPanel {
 
     /// Parks the ticket on screen (or drops it from the parked ones when it was emptied).
     /// False (with the refusal shown) when the store refused.
-    fn park_current(&mut self, s: &Session) -> bool {
+    pub(super) fn park_current(&mut self, s: &Session) -> bool {
         let id = self.tickets.current;
         self.draft.vehicle = self.vehicle.serviced();
         if !has_content(&self.draft) {
@@ -224,7 +224,7 @@ impl VentasPanel {
     }
 
     /// A tab touched: parks this ticket and puts `id` on screen as it was left.
-    fn switch_ticket(&mut self, s: &Session, id: Uuid) {
+    pub(super) fn switch_ticket(&mut self, s: &Session, id: Uuid) {
         if !self.park_current(s) {
             return;
         }

@@ -11,9 +11,9 @@ use crate::ui::flota::urgency_colour;
 use crate::ui::keypad::Keypad;
 use crate::ui::session::Session;
 use crate::ui::widgets::{self, Msg};
-use crate::ui::{theme, worker::Job};
-use egui::{Button, RichText, Ui, vec2};
-use motordesk_core::{Customer, DocumentKind, InvoiceDraft, ServicedVehicle, Stored};
+use crate::ui::{field_error, theme, worker::Job};
+use egui::{Button, Color32, RichText, Ui, vec2};
+use motordesk_core::{Customer, DocumentKind, IdKind, InvoiceDraft, ServicedVehicle, Stored};
 use motordesk_core::{OdometerCheck, Plate, Vehicle, alerts, check_odometer, thousands};
 
 type VehicleHit = Option<(Stored<Vehicle>, Option<Customer>)>;
@@ -45,13 +45,18 @@ impl VehiclePicker {
                     && draft.kind != DocumentKind::NotaDeCredito
                 {
                     draft.buyer = buyer_of(&o);
+                    // An owner with a RUC gets a factura, as when a RUC customer is
+                    // picked; the toggle above still makes it a boleta.
+                    if o.doc.kind == IdKind::Ruc && draft.kind == DocumentKind::Boleta {
+                        draft.kind = DocumentKind::Factura;
+                    }
                 }
                 self.vehicle = Some(v.data);
             }
             None => {
                 self.vehicle = None;
                 self.msg = Some(Msg::warn(format!(
-                    "La placa {} no está registrada. Regístrela en Flota o emita sin vehículo.",
+                    "La placa {} no está registrada en Flota.",
                     self.looked_up
                 )));
             }
@@ -76,6 +81,18 @@ impl VehiclePicker {
         }
         self.vehicle = vehicle;
         self.km = km;
+    }
+
+    /// Sells to `plate` (display form): as if it had been typed, so the lookup fills the
+    /// owner and the alerts show.
+    pub(super) fn choose(&mut self, plate: &str) {
+        self.clear();
+        self.plate_text = plate.to_string();
+    }
+
+    /// Whether the plate typed is `plate` (display form).
+    pub(super) fn shows_plate(&self, plate: &str) -> bool {
+        Plate::new(&self.plate_text).is_ok_and(|p| p.display() == plate)
     }
 
     /// The vehicle as recorded on the invoice.
@@ -110,6 +127,9 @@ impl VehiclePicker {
             }
         });
         self.look_up(ui.ctx(), s);
+        // One line under the plate and the km, kept for what they refuse or warn.
+        let note = self.refusal();
+        field_error::note(ui, note.as_ref().map(|(t, c)| (t.as_str(), *c)));
         if let Some(v) = &self.vehicle {
             // Pure and cheap (a few date sums): worked out each frame, so the alerts follow
             // the day and a km typed for this visit.
@@ -140,25 +160,48 @@ impl VehiclePicker {
                     );
                 }
             });
-            if let Some(k) = self.km {
-                match check_odometer(v.odometer_km, k) {
-                    Err(e) => {
-                        ui.label(RichText::new(e.mensaje()).color(theme::red()).strong());
-                    }
-                    Ok(OdometerCheck::ImplausibleJump { delta_km }) => {
-                        ui.label(
-                            RichText::new(format!(
-                                "Atención: {} km más que la última lectura. Verifique el tablero.",
-                                thousands(delta_km)
-                            ))
-                            .color(theme::amber()),
-                        );
-                    }
-                    Ok(_) => {}
-                }
-            }
         }
-        widgets::maybe_message(ui, &self.msg);
+    }
+
+    /// What the line under the plate says: a plate that cannot be one, the lookup's
+    /// answer (not registered, a store error), a km below the last reading (red) or far
+    /// above it (amber). Short, to fit one row of the 1024 px sale column.
+    fn refusal(&self) -> Option<(String, Color32)> {
+        let typed: String = self
+            .plate_text
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect();
+        if typed.len() >= 6 && Plate::new(&self.plate_text).is_err() {
+            return Some((
+                format!(
+                    "Placa «{}» inválida (ejemplo: ABC-123).",
+                    self.plate_text.trim()
+                ),
+                theme::red(),
+            ));
+        }
+        if let Some(m) = &self.msg {
+            return Some((m.text.clone(), widgets::tone_colour(m.tone)));
+        }
+        let (v, k) = (self.vehicle.as_ref()?, self.km?);
+        match check_odometer(v.odometer_km, k) {
+            Err(_) => Some((
+                format!(
+                    "Km menor que la última lectura ({} km).",
+                    thousands(v.odometer_km)
+                ),
+                theme::red(),
+            )),
+            Ok(OdometerCheck::ImplausibleJump { delta_km }) => Some((
+                format!(
+                    "Atención: +{} km desde la última lectura.",
+                    thousands(delta_km)
+                ),
+                theme::amber(),
+            )),
+            Ok(_) => None,
+        }
     }
 
     /// Starts a lookup when the typed plate changed (and forgets the old vehicle).
