@@ -2,11 +2,13 @@
 //! virtualised (only visible rows are laid out), so 100k documents scroll like 100. The
 //! summaries load on a worker; filtering happens only when the query changes. The
 //! selected document also shows its fiscal state with SUNAT and what the CDR said.
+//! A search also finds archived documents (`store::archive`), listed after the live ones
+//! as ARCHIVADO; opening one reads it from its archive file, to look at and reprint.
 
 use crate::receipt::ReceiptLayout;
 use crate::store::ApprovalRequest;
+use crate::store::{ArchiveError, ArchivedDocument, SummaryDelta, SummaryMarks, apply_delta};
 use crate::store::{FiscalRecord, InvoiceSummary, MAX_VOID_REASON, Shelf, StoreResult, VoidStatus};
-use crate::store::{SummaryDelta, SummaryMarks, apply_delta};
 use crate::sync::VoidOutcome;
 use crate::ui::approval::Approver;
 use crate::ui::session::{PanelId, Session};
@@ -31,6 +33,10 @@ pub(super) const ROW_HEIGHT: f32 = 44.0;
 /// Rows read first, so the screen fills at once on a 100k-document store (a screen shows
 /// about 15; a fast scroll reaches 100 before the rest has arrived).
 const FIRST_PAGE: usize = 100;
+
+/// A search's answer: the query, the matching ids, and the archived documents among them
+/// (`Store::archived_hits`) as list rows.
+type Matches = (String, Vec<Uuid>, Vec<InvoiceSummary>);
 
 /// A selected document and its fiscal record, loaded together on a worker.
 type Detail = (Option<Stored<Invoice>>, Option<FiscalRecord>);
@@ -62,7 +68,14 @@ pub(super) struct ComprobantesPanel {
     /// The documents matching a query, from the store's search index on a worker
     /// (no per-row text is kept or folded on the UI thread): (query, ids).
     matches: Option<(String, HashSet<Uuid>)>,
-    match_job: Job<StoreResult<(String, Vec<Uuid>)>>,
+    match_job: Job<StoreResult<Matches>>,
+    /// The archived documents matching the query (not in `all`): (query, rows).
+    archived_rows: Option<(String, Vec<InvoiceSummary>)>,
+    /// Indexes into the archived rows that pass the filter, listed after `filtered`.
+    archived_shown: Vec<usize>,
+    /// The open document when it is an archived one (read from its file).
+    archived: Option<ArchivedDocument>,
+    archived_job: Job<Result<Option<ArchivedDocument>, ArchiveError>>,
     /// (query, revision) of the last match search started.
     matched_for: Option<(String, u64)>,
     /// Indexes into `all` that pass the filter.
@@ -102,6 +115,7 @@ impl ComprobantesPanel {
             if let Some(id) = self.selected
                 && !self.detail_job.busy()
                 && self.detail.is_some()
+                && self.archived.is_none()
             {
                 let store = s.store.clone();
                 self.detail_job.start(ui.ctx(), move || {
@@ -116,7 +130,8 @@ impl ComprobantesPanel {
             let store = s.store.clone();
             self.match_job.start(ui.ctx(), move || {
                 let ids = store.matching_ids(Shelf::Documents, &q)?;
-                Ok((q, ids))
+                let archived = store.archived_hits(&ids)?;
+                Ok((q, ids, archived))
             });
             self.matched_for = Some(key);
         }
@@ -149,9 +164,13 @@ impl ComprobantesPanel {
                 }
             }
         });
+        let archived_note = match self.archived_shown.len() {
+            0 => String::new(),
+            n => format!(" · {n} archivados"),
+        };
         ui.label(
             RichText::new(format!(
-                "{} de {} {}",
+                "{} de {} {}{archived_note}",
                 self.filtered.len(),
                 self.all.len(),
                 widgets::noun(self.all.len() as u64, "comprobante", "comprobantes")
@@ -194,8 +213,23 @@ impl ComprobantesPanel {
             apply_delta(&mut self.all, delta);
             self.filter_key = None;
         }
-        if let Some((q, ids)) = self.match_job.poll_ok(&mut self.msg) {
+        if let Some((q, ids, archived)) = self.match_job.poll_ok(&mut self.msg) {
+            self.archived_rows = Some((q.clone(), archived));
             self.matches = Some((q, ids.into_iter().collect()));
+        }
+        if let Some(r) = self.archived_job.poll() {
+            match r {
+                Ok(Some(doc)) if self.selected == Some(doc.invoice.data.id) => {
+                    self.detail = Some(doc.invoice.clone());
+                    self.fiscal = doc.fiscal.clone();
+                    self.archived = Some(doc);
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    log::warn!("opening an archived document: {e}");
+                    self.msg = Some(Msg::error(e.mensaje()));
+                }
+            }
         }
         if let Some((d, f)) = self.detail_job.poll_ok(&mut self.msg) {
             self.detail = d;
@@ -245,11 +279,21 @@ impl ComprobantesPanel {
             .filter(|&i| kind.is_none_or(|k| k == self.all[i].kind))
             .filter(|&i| set.is_none_or(|s| s.contains(&self.all[i].id)))
             .collect();
+        self.archived_shown = match &self.archived_rows {
+            Some((aq, rows)) if !q.is_empty() && aq == q => (0..rows.len())
+                .filter(|&i| kind.is_none_or(|k| k == rows[i].kind))
+                .collect(),
+            _ => Vec::new(),
+        };
         self.filter_key = Some(key);
     }
 
     fn table(&mut self, ui: &mut Ui, s: &mut Session) {
         let mut clicked = None;
+        let archived_rows: &[InvoiceSummary] = self
+            .archived_rows
+            .as_ref()
+            .map_or(&[], |(_, r)| r.as_slice());
         // Narrower screens (or the detail pane open) drop the plate, then the date.
         let w = ui.available_width();
         let show_plate = w >= 900.0;
@@ -293,8 +337,14 @@ impl ComprobantesPanel {
             head("Estado");
         })
         .body(|body| {
-            body.rows(ROW_HEIGHT, self.filtered.len(), |mut row| {
-                let d = &self.all[self.filtered[row.index()]];
+            let live = self.filtered.len();
+            body.rows(ROW_HEIGHT, live + self.archived_shown.len(), |mut row| {
+                let archived = row.index() >= live;
+                let d = if archived {
+                    &archived_rows[self.archived_shown[row.index() - live]]
+                } else {
+                    &self.all[self.filtered[row.index()]]
+                };
                 row.set_selected(self.selected == Some(d.id));
                 row.col(|ui| {
                     ui.label(RichText::new(d.number.to_string()).monospace().strong());
@@ -323,7 +373,9 @@ impl ComprobantesPanel {
                 row.col(|ui| {
                     // Credit notes speak louder than the sync state in the list; the
                     // detail still shows both.
-                    let (label, colour) = if d.fully_credited() {
+                    let (label, colour) = if archived {
+                        ("ARCHIVADO", theme::grey())
+                    } else if d.fully_credited() {
                         ("ANULADA", theme::grey())
                     } else if d.credited > Decimal::ZERO {
                         ("CON N. CRÉDITO", theme::amber())
@@ -333,22 +385,28 @@ impl ComprobantesPanel {
                     widgets::badge(ui, label, colour);
                 });
                 if row.response().clicked() {
-                    clicked = Some(d.id);
+                    clicked = Some((d.id, archived));
                 }
             });
         });
-        if let Some(id) = clicked {
-            self.select(ui.ctx(), s, id);
+        if let Some((id, archived)) = clicked {
+            self.select(ui.ctx(), s, id, archived);
         }
     }
 
-    fn select(&mut self, ctx: &egui::Context, s: &Session, id: Uuid) {
+    fn select(&mut self, ctx: &egui::Context, s: &Session, id: Uuid, archived: bool) {
         self.selected = Some(id);
         self.detail = None;
         self.fiscal = None;
+        self.archived = None;
         self.void_form = None;
         self.msg = None;
         let store = s.store.clone();
+        if archived {
+            self.archived_job
+                .start(ctx, move || store.archived_document(id));
+            return;
+        }
         self.detail_job.start(ctx, move || {
             Ok((store.get::<Invoice>(id)?, store.fiscal_state(id)?))
         });
@@ -368,7 +426,7 @@ impl ComprobantesPanel {
             });
         });
         let Some(rec) = &self.detail else {
-            if self.detail_job.busy() {
+            if self.detail_job.busy() || self.archived_job.busy() {
                 ui.spinner();
             }
             return;
@@ -385,6 +443,9 @@ impl ComprobantesPanel {
                 rec.meta.status.label(),
                 theme::status_colour(rec.meta.status),
             );
+            if self.archived.is_some() {
+                widgets::badge(ui, "ARCHIVADO", theme::grey());
+            }
             if let Some(f) = &self.fiscal {
                 widgets::badge(ui, f.state.label(), fiscal_colour(f.state));
                 if f.void_pending() {
@@ -425,13 +486,25 @@ impl ComprobantesPanel {
                 .size(24.0)
                 .strong(),
         );
+        // An archived document's hash is in its archive, not in the store.
+        let archived_hash = self.archived.as_ref().map(|a| a.digest.clone());
+        if let Some(a) = &self.archived {
+            ui.label(
+                RichText::new(format!("Archivado en {}.", a.file))
+                    .small()
+                    .color(theme::grey()),
+            );
+        }
         ui.add_space(6.0);
         let w = ui.available_width();
         if ui
             .add(Button::new("Ver comprobante").min_size(vec2(w, 56.0)))
             .clicked()
         {
-            let hash = printing::hash_of(&s.store, inv);
+            let hash = match &archived_hash {
+                Some(h) => h.clone(),
+                None => printing::hash_of(&s.store, inv),
+            };
             self.preview = Some(printing::layout(inv, &s.settings, hash.as_deref()));
         }
         let printing_now = self.print_job.busy();
@@ -447,10 +520,18 @@ impl ComprobantesPanel {
             let (inv, settings, dir, on) =
                 (inv.clone(), s.settings.clone(), s.receipts_dir(), s.print);
             let store = s.store.clone();
+            let archived_hash = archived_hash.clone();
             self.print_job.start(ui.ctx(), move || {
-                let hash = printing::hash_of(&store, &inv);
+                let hash = match archived_hash {
+                    Some(h) => h,
+                    None => printing::hash_of(&store, &inv),
+                };
                 printing::save_and_print(&store, &inv, &settings, hash.as_deref(), &dir, on)
             });
+        }
+        if archived_hash.is_some() {
+            // Archived: to look at and reprint only (notes and voiding need it live).
+            return;
         }
         let credited = self
             .all

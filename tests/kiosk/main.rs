@@ -14,6 +14,7 @@ mod tmpfs;
 mod sunat_checks;
 
 mod accounts;
+mod archive;
 mod backup_restore;
 mod caja;
 mod crash_harness;
