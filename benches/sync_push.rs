@@ -3,7 +3,9 @@
 //! to a real local `motordesk-server` process, batched (200 per request); for N ≤ 1,000
 //! also one request per item. Each run starts from an identical copy of the store and a
 //! fresh server. Beside the wall time it prints the CPU time the kiosk side and the server
-//! process spent in the same run (from `/proc`, Linux), the issue's anchor.
+//! process spent in the same run (from `/proc`, Linux), the issue's anchor. Then where
+//! the kiosk's side goes: the store's steps of a push (due entries, payloads, marking
+//! SYNCING, marking SYNCED) timed alone on another copy, no server.
 
 #[path = "../tests/kiosk/sync_support/mod.rs"]
 mod sync_support;
@@ -101,10 +103,12 @@ fn main() {
     }
     let mut runs = Vec::new();
     let mut issuing = Vec::new();
+    let mut steps = Vec::new();
     for &n in &sizes {
-        let (issue_time, mut r) = bench_size(n);
+        let (issue_time, mut r, s) = bench_size(n);
         issuing.push((n, issue_time));
         runs.append(&mut r);
+        steps.push((n, s));
     }
 
     println!();
@@ -142,12 +146,65 @@ fn main() {
             ratio
         );
     }
+    println!();
+    println!(
+        "the store's steps of a push, alone ({} per batch, no server), per item:",
+        SyncOptions::default().batch_size
+    );
+    println!();
+    println!("| N | due entries | payloads | mark SYNCING | mark SYNCED | sum |");
+    println!("|--:|--:|--:|--:|--:|--:|");
+    for (n, s) in &steps {
+        let us = |d: Duration| format!("{:.1} µs", d.as_secs_f64() * 1e6 / *n as f64);
+        println!(
+            "| {n} | {} | {} | {} | {} | {} |",
+            us(s[0]),
+            us(s[1]),
+            us(s[2]),
+            us(s[3]),
+            us(s.iter().sum())
+        );
+    }
+}
+
+/// The store's part of pushing everything in `path`, step by step, with no server: the
+/// acks are assumed. [due, payloads, mark SYNCING, mark SYNCED (+ the one flush)].
+fn store_steps(path: &Path) -> [Duration; 4] {
+    let store = Store::unlock(path, "admin", "clave-segura-1").expect("unlock");
+    let mut t = [Duration::ZERO; 4];
+    loop {
+        let now = chrono::Utc::now();
+        let a = Instant::now();
+        let due = store
+            .outbox_due(now, SyncOptions::default().batch_size)
+            .expect("due");
+        t[0] += a.elapsed();
+        if due.is_empty() {
+            break;
+        }
+        let a = Instant::now();
+        let payloads = store.outbox_payloads(&due).expect("payloads");
+        t[1] += a.elapsed();
+        assert!(payloads.iter().all(Result::is_ok));
+        let seqs: Vec<u64> = due.iter().map(|e| e.seq).collect();
+        let a = Instant::now();
+        store.mark_syncing(&seqs).expect("syncing");
+        t[2] += a.elapsed();
+        let a = Instant::now();
+        store.mark_synced_unflushed(&seqs, now).expect("synced");
+        t[3] += a.elapsed();
+    }
+    let a = Instant::now();
+    store.flush_acks().expect("flush");
+    t[3] += a.elapsed();
+    assert_eq!(store.sync_counts().expect("counts").unsynced(), 0);
+    t
 }
 
 /// One kiosk store with `n` pending invoices (each issued in its own durable transaction,
 /// as at the counter), registered as kiosk 1 so the series match; then pushed from
 /// identical copies to fresh servers.
-fn bench_size(n: usize) -> (Duration, Vec<Run>) {
+fn bench_size(n: usize) -> (Duration, Vec<Run>, [Duration; 4]) {
     let dir = tempfile::tempdir().expect("tempdir");
     let setup_server = Server::start();
     let original = dir.path().join("kiosk.redb");
@@ -162,8 +219,14 @@ fn bench_size(n: usize) -> (Duration, Vec<Run>) {
     drop(store);
     drop(setup_server);
 
-    // One request per item only where it finishes in reasonable time (≈5 ms per item).
-    let batches: &[usize] = if n <= 1_000 { &[200, 1] } else { &[200] };
+    // The default batch, the 200 it was before; one request per item only where it
+    // finishes in reasonable time (≈5 ms per item).
+    let default = SyncOptions::default().batch_size;
+    let batches: &[usize] = if n <= 1_000 {
+        &[default, 200, 1]
+    } else {
+        &[default, 200]
+    };
     let mut runs = Vec::new();
     for &batch in batches {
         let copy = dir.path().join(format!("kiosk-{batch}.redb"));
@@ -175,5 +238,8 @@ fn bench_size(n: usize) -> (Duration, Vec<Run>) {
         assert_eq!(on_server, n, "server holds every invoice once");
         runs.push(run);
     }
-    (issue_time, runs)
+    let copy = dir.path().join("kiosk-steps.redb");
+    std::fs::copy(&original, &copy).expect("copy store");
+    let steps = store_steps(&copy);
+    (issue_time, runs, steps)
 }

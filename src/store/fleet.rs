@@ -40,6 +40,9 @@ pub struct FleetPage {
     pub rows: Vec<FleetRow>,
 }
 
+/// A vehicle owner's name and document number, as Flota's detail shows them.
+pub type Owner = (String, String);
+
 /// The vehicle without the texts the list does not need for alerts: what the search
 /// index keeps per vehicle (see the module doc).
 pub(crate) fn service_skeleton(v: &Vehicle) -> Vehicle {
@@ -131,10 +134,7 @@ impl Store {
     }
 
     /// One vehicle for Flota's detail, with its owner's name and document.
-    pub fn fleet_vehicle(
-        &self,
-        id: Uuid,
-    ) -> StoreResult<(Stored<Vehicle>, Option<(String, String)>)> {
+    pub fn fleet_vehicle(&self, id: Uuid) -> StoreResult<(Stored<Vehicle>, Option<Owner>)> {
         let v = self
             .get::<Vehicle>(id)?
             .ok_or(StoreError::NotFound("el vehículo"))?;

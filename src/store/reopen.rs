@@ -306,6 +306,16 @@ impl WriteTxn {
     pub(crate) fn abort(self) -> Result<(), redb::StorageError> {
         self.txn.abort()
     }
+
+    /// Commit without flushing to disk: for state that a crash may lose because the
+    /// next start rebuilds it (an outbox batch marked SYNCING; `Store::mark_syncing`).
+    /// The next durable commit makes it durable too.
+    pub(crate) fn set_durability(
+        &mut self,
+        durability: redb::Durability,
+    ) -> Result<(), redb::SetDurabilityError> {
+        self.txn.set_durability(durability)
+    }
 }
 
 impl Deref for WriteTxn {

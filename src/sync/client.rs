@@ -105,6 +105,19 @@ impl Client {
         read(resp)
     }
 
+    /// `push` with the request already written as JSON (`PushBody`): the records' JSON
+    /// goes in as the store holds it, never rebuilt as a `serde_json::Value`.
+    pub(super) fn push_json(&self, body: &[u8]) -> SyncResult<PushResponse> {
+        let resp = self
+            .agent
+            .post(self.url(PUSH))
+            .header("Authorization", self.bearer()?)
+            .header("Content-Type", "application/json")
+            .send(body)
+            .map_err(transport)?;
+        read(resp)
+    }
+
     /// POST a JSON body; the device token is sent when there is one, a user session
     /// token when given.
     pub fn post_json<B: serde::Serialize, T: DeserializeOwned>(

@@ -7,6 +7,7 @@ mod client;
 mod error;
 mod handle;
 mod lookup;
+mod push_body;
 mod register;
 mod status;
 mod sunat;

@@ -30,6 +30,7 @@ mod login_throttle;
 mod lookup;
 mod parked_tickets;
 mod printer_paper;
+mod push_acks;
 mod receipt_escpos;
 mod receipt_pages;
 mod receipt_pdf;
