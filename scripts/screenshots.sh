@@ -11,7 +11,7 @@ OUT=${1:?usage: scripts/screenshots.sh OUTDIR}
 SIZE=${SIZE:-1280x800}
 INVOICES=${INVOICES:-2000}
 PROFILE=${PROFILE:-debug}
-PANELS=(ventas comprobantes caja clientes flota recordatorios sincronizacion ajustes)
+PANELS=(ventas comprobantes caja resumen clientes flota recordatorios sincronizacion ajustes)
 
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
