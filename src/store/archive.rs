@@ -484,9 +484,11 @@ impl Store {
             path: path.to_path_buf(),
             what,
         };
-        let invoice: Stored<Invoice> = self
+        let mut invoice: Stored<Invoice> = self
             .open_json("invoices", &row, &rows.invoice)
             .map_err(|_| damaged("an invoice does not open"))?;
+        // Its sync row stayed behind (plain, `record_sync`); only synced documents move.
+        invoice.meta.status = SyncStatus::Synced;
         let summary: InvoiceSummary = self
             .open_json("invoice_summaries", &row, &rows.summary)
             .map_err(|_| damaged("a list row does not open"))?;

@@ -438,13 +438,15 @@ impl ComprobantesPanel {
                 .strong(),
         );
         ui.horizontal_wrapped(|ui| {
-            widgets::badge(
-                ui,
-                rec.meta.status.label(),
-                theme::status_colour(rec.meta.status),
-            );
+            // Only synced documents are archived: ARCHIVADO says both.
             if self.archived.is_some() {
                 widgets::badge(ui, "ARCHIVADO", theme::grey());
+            } else {
+                widgets::badge(
+                    ui,
+                    rec.meta.status.label(),
+                    theme::status_colour(rec.meta.status),
+                );
             }
             if let Some(f) = &self.fiscal {
                 widgets::badge(ui, f.state.label(), fiscal_colour(f.state));
