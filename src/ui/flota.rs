@@ -506,6 +506,10 @@ impl FlotaPanel {
         for a in &r.alerts {
             widgets::badge(ui, &a.texto(), urgency_colour(a.urgency));
         }
+        // Reminders already sent from Recordatorios: who, when, about what.
+        for m in &v.contacted {
+            ui.add(egui::Label::new(RichText::new(m.texto()).weak()).wrap());
+        }
         let (edit, sell) = ui
             .horizontal_wrapped(|ui| {
                 let edit = ui

@@ -269,6 +269,10 @@ impl RecordatoriosPanel {
         for a in &r.due {
             widgets::badge(ui, &a.texto(), urgency_colour(a.urgency));
         }
+        // Earlier calls about this vehicle's other items.
+        for m in &v.contacted {
+            ui.add(egui::Label::new(RichText::new(m.texto()).weak()).wrap());
+        }
         ui.add_space(6.0);
         let due: Vec<AlertKind> = r.due.iter().map(|a| a.kind.clone()).collect();
         let vid = v.id;

@@ -254,6 +254,13 @@ fn this_weeks_calls_with_message_link_qr_and_contacted_mark() {
             "{size:?}: syncs like any edit"
         );
         drop(store);
+        // Who and when, on the vehicle's page in Flota.
+        crate::screen::click(&mut h, "Flota");
+        wait_for(&mut h, "Flota's list", |h| row(h, "ABC-123"));
+        touch_row(&mut h, "ABC-123");
+        let said = format!("por admin: SOAT: vence el {soat}");
+        wait_for(&mut h, "the mark in Flota", |h| has(h, &said));
+        assert!(has(&h, "Avisado por WhatsApp el "), "{size:?}");
         drop(h);
 
         // After a restart it stays hidden; the next SOAT date brings it back.

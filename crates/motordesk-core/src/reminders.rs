@@ -30,6 +30,19 @@ pub struct ContactMark {
     pub at: DateTime<Utc>,
 }
 
+impl ContactMark {
+    /// Spanish line for the vehicle's page: "Avisado por WhatsApp el 07/12/2026 10:15 por
+    /// caja1: SOAT: vence el 10/12/2026" (the item worded as on the day it was sent).
+    pub fn texto(&self) -> String {
+        format!(
+            "Avisado por WhatsApp el {} por {}: {}",
+            crate::lima_display(self.at),
+            self.by,
+            due_line(&self.due, crate::lima_date(self.at))
+        )
+    }
+}
+
 fn within_week(due: NaiveDate, today: NaiveDate) -> bool {
     (due - today).num_days() <= REMINDER_DAYS
 }
@@ -346,6 +359,11 @@ mod tests {
         );
         assert_eq!(v.contacted.len(), 2);
         assert!(v.check_limits().is_ok());
+        // 15:00 UTC is 10:00 in Lima.
+        assert_eq!(
+            v.contacted[0].texto(),
+            "Avisado por WhatsApp el 07/12/2026 10:00 por caja1: SOAT: vence el 31/12/2026"
+        );
         // A record pushed with more (by hand, or another program) is refused.
         let mark = v.contacted[0].clone();
         v.contacted = vec![mark; MAX_CONTACT_MARKS + 1];
