@@ -81,6 +81,11 @@ case "$SIZE" in
             xdotool mousemove 298 308 click 1; sleep 1
             xdotool mousemove 630 528 click 1; sleep 1
         '
+        # The SOAT field's touch calendar: this month, today marked (ui/date_picker.rs).
+        shoot flota flota-calendario "$FOCUS"'
+            xdotool mousemove 298 308 click 1; sleep 1
+            xdotool mousemove 771 527 click 1; sleep 1
+        '
         # Split payment: an oil, Yape, Dividir, S/ 100 on the keypad, then + Efectivo
         # with a S/ 50 bill (covered, change shown).
         shoot ventas ventas-pago-dividido "$FOCUS"'
@@ -93,6 +98,11 @@ case "$SIZE" in
         '
         ;;
     1280x800)
+        # The SOAT field's touch calendar (ui/date_picker.rs).
+        shoot flota flota-calendario "$FOCUS"'
+            xdotool mousemove 541 227 click 1; sleep 1
+            xdotool mousemove 898 505 click 1; sleep 1
+        '
         shoot ventas ventas-teclado-texto "$FOCUS"'
             xdotool mousemove 500 264 click 1; sleep 1
             xdotool mousemove 130 700 click 1; sleep 0.3

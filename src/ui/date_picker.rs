@@ -8,7 +8,7 @@
 //! six-week grid) is plain functions here, tested against chrono over three centuries.
 
 use crate::ui::theme;
-use egui::{Button, Id, Response, RichText, Role, Ui, WidgetInfo, vec2};
+use egui::{Button, Id, Response, RichText, Role, TextEdit, Ui, WidgetInfo, vec2};
 
 /// Gregorian leap year.
 pub(super) fn is_leap(year: i32) -> bool {
@@ -71,6 +71,8 @@ const MONTHS: [&str; 12] = [
 const WEEKDAYS: [&str; 7] = ["Lu", "Ma", "Mi", "Ju", "Vi", "Sá", "Do"];
 /// A day cell: bigger than the touch minimum, seven fit in 7 × 62 = 434 px.
 const CELL: f32 = 58.0;
+/// "dd/mm/aaaa" is ten characters: the field takes no more.
+const DATE_CHARS: usize = 10;
 /// Years shown at once by the quick-pick (a 4 × 3 grid).
 const YEARS_SHOWN: i32 = 12;
 
@@ -83,9 +85,9 @@ struct Open {
     years_from: Option<i32>,
 }
 
-/// A date field: the labelled dd/mm/aaaa text (the on-screen keyboard gives it the date
-/// keys, from its label) and a calendar button beside it. Returns the text field's
-/// response.
+/// A date field: the label, then the dd/mm/aaaa text (the on-screen keyboard gives it
+/// the date keys, from its label) with a calendar button right beside it. Returns the
+/// text field's response.
 pub(super) fn date_field(ui: &mut Ui, label: &str, text: &mut String, width: f32) -> Response {
     // Start a new row when field and button no longer fit (as `widgets::field` does).
     if ui.layout().main_wrap
@@ -95,32 +97,44 @@ pub(super) fn date_field(ui: &mut Ui, label: &str, text: &mut String, width: f32
         ui.end_row();
     }
     let id = ui.make_persistent_id(("date_picker", label));
-    let inner = ui.horizontal(|ui| {
-        let field = crate::ui::widgets::field(ui, label, text, width);
-        // Level with the text field, under the label.
-        ui.vertical(|ui| {
-            ui.add_space(field.rect.top() - ui.min_rect().top());
-            let button =
-                ui.add(Button::new("").min_size(vec2(CELL, field.rect.height().max(theme::TOUCH))));
-            paint_calendar_icon(ui, &button);
-            let name = format!("Calendario: {label}");
-            button.widget_info(|| WidgetInfo::labeled(Role::Button, true, &name));
-            if button.clicked() {
-                let today = motordesk_core::lima_date(chrono::Utc::now());
-                let shown = parse(text).unwrap_or(today);
-                use chrono::Datelike;
-                let open = Open {
-                    year: shown.year(),
-                    month: shown.month(),
-                    years_from: None,
-                };
-                ui.data_mut(|d| d.insert_temp(id, open));
-            }
-        });
-        field
-    });
+    let field = ui
+        .vertical(|ui| {
+            ui.spacing_mut().item_spacing.y = 4.0;
+            let l = ui.label(label);
+            ui.horizontal(|ui| {
+                let field = ui
+                    .add(
+                        TextEdit::singleline(text)
+                            .desired_width(width)
+                            .margin(vec2(8.0, 10.0))
+                            .char_limit(DATE_CHARS),
+                    )
+                    .labelled_by(l.id);
+                crate::ui::osk::attach(ui, &field, label);
+                let button = ui.add(
+                    Button::new("").min_size(vec2(CELL, field.rect.height().max(theme::TOUCH))),
+                );
+                paint_calendar_icon(ui, &button);
+                let name = format!("Calendario: {label}");
+                button.widget_info(|| WidgetInfo::labeled(Role::Button, true, &name));
+                if button.clicked() {
+                    use chrono::Datelike;
+                    let shown = parse(text)
+                        .unwrap_or_else(|| motordesk_core::lima_date(chrono::Utc::now()));
+                    let open = Open {
+                        year: shown.year(),
+                        month: shown.month(),
+                        years_from: None,
+                    };
+                    ui.data_mut(|d| d.insert_temp(id, open));
+                }
+                field
+            })
+            .inner
+        })
+        .inner;
     calendar(ui, id, label, text);
-    inner.inner
+    field
 }
 
 /// A small calendar drawn on `button` (the kiosk's fonts have no calendar glyph): a
@@ -172,6 +186,8 @@ fn calendar(ui: &mut Ui, id: Id, label: &str, text: &mut String) {
     let mut close = false;
     let modal = egui::Modal::new(id.with("modal")).show(ui.ctx(), |ui| {
         ui.spacing_mut().item_spacing = vec2(4.0, 4.0);
+        // The kiosk's 16 px button padding would make "22" wider than its cell.
+        ui.spacing_mut().button_padding = vec2(6.0, 6.0);
         let grid_width = 7.0 * CELL + 6.0 * 4.0;
         ui.set_width(grid_width);
         // The field's label without its format hint: "SOAT vence".
@@ -179,9 +195,9 @@ fn calendar(ui: &mut Ui, id: Id, label: &str, text: &mut String) {
         ui.label(RichText::new(title).size(22.0).strong());
         ui.horizontal(|ui| {
             let step = |ui: &mut Ui, face: &str, name: &str| {
-                let r = ui.add(
-                    Button::new(RichText::new(face).size(24.0))
-                        .min_size(vec2(CELL * 1.3, theme::TOUCH)),
+                let r = ui.add_sized(
+                    vec2(CELL * 1.3, theme::TOUCH),
+                    Button::new(RichText::new(face).size(24.0)),
                 );
                 r.widget_info(|| WidgetInfo::labeled(Role::Button, true, name));
                 r.clicked()
@@ -201,10 +217,9 @@ fn calendar(ui: &mut Ui, id: Id, label: &str, text: &mut String) {
             // The month and year in the middle; touching it opens the year quick-pick.
             let middle = grid_width - 2.0 * (CELL * 1.3) - 8.0;
             let heading = format!("{} {}", MONTHS[(open.month - 1) as usize], open.year);
-            let r = ui.add(
-                Button::new(RichText::new(&heading).size(22.0).strong())
-                    .selected(years.is_some())
-                    .min_size(vec2(middle, theme::TOUCH)),
+            let r = ui.add_sized(
+                vec2(middle, theme::TOUCH),
+                Button::new(RichText::new(&heading).size(22.0).strong()).selected(years.is_some()),
             );
             r.widget_info(|| {
                 WidgetInfo::labeled(Role::Button, true, format!("Elegir año: {heading}"))
@@ -222,95 +237,101 @@ fn calendar(ui: &mut Ui, id: Id, label: &str, text: &mut String) {
                 }
             }
         });
-        let cell_height = if let Some(from) = open.years_from {
-            // The year quick-pick in place of the days: a 4 × 3 grid.
-            let w = (grid_width - 3.0 * 4.0) / 4.0;
-            for row in 0..3 {
-                ui.horizontal(|ui| {
-                    for col in 0..4 {
-                        let y = from + row * 4 + col;
-                        let r = ui.add(
-                            Button::new(RichText::new(y.to_string()).size(22.0))
-                                .selected(y == open.year)
-                                .min_size(vec2(w, 88.0)),
-                        );
-                        r.widget_info(|| {
-                            WidgetInfo::labeled(Role::Button, true, format!("Año {y}"))
-                        });
-                        if r.clicked() {
-                            open.year = y;
-                            open.years_from = None;
+        // The days and the year quick-pick take the same height (a little more than the
+        // weekday row and six weeks), so the buttons under them do not jump.
+        let body_height = 24.0 + 6.0 * (CELL + 4.0) + 12.0;
+        ui.vertical(|ui| {
+            ui.set_min_height(body_height);
+            if let Some(from) = open.years_from {
+                // The year quick-pick in place of the days: a 4 × 3 grid.
+                let w = (grid_width - 3.0 * 4.0) / 4.0;
+                for row in 0..3 {
+                    ui.horizontal(|ui| {
+                        for col in 0..4 {
+                            let y = from + row * 4 + col;
+                            let r = ui.add_sized(
+                                vec2(w, 88.0),
+                                Button::new(RichText::new(y.to_string()).size(22.0))
+                                    .selected(y == open.year),
+                            );
+                            r.widget_info(|| {
+                                WidgetInfo::labeled(Role::Button, true, format!("Año {y}"))
+                            });
+                            if r.clicked() {
+                                open.year = y;
+                                open.years_from = None;
+                            }
                         }
-                    }
-                });
-            }
-            // Same height as the weekday row and six weeks, so nothing jumps.
-            (24.0 + 6.0 * (CELL + 4.0)) - 3.0 * (88.0 + 4.0)
-        } else {
-            ui.horizontal(|ui| {
-                for d in WEEKDAYS {
-                    ui.add_sized(
-                        vec2(CELL, 24.0),
-                        egui::Label::new(RichText::new(d).strong()),
-                    );
+                    });
                 }
-            });
-            let cells = month_grid(open.year, open.month);
-            for week in cells.chunks(7) {
+            } else {
                 ui.horizontal(|ui| {
-                    for cell in week {
-                        let Some(day) = *cell else {
-                            ui.allocate_exact_size(vec2(CELL, CELL), egui::Sense::hover());
-                            continue;
-                        };
-                        let date = chrono::NaiveDate::from_ymd_opt(open.year, open.month, day);
-                        let is_today = date == Some(today);
-                        let mut face = RichText::new(day.to_string()).size(22.0);
-                        if is_today {
-                            face = face.strong().underline();
-                        }
-                        let mut b = Button::new(face)
-                            .selected(date.is_some() && date == chosen)
-                            .min_size(vec2(CELL, CELL));
-                        if is_today {
-                            b = b.stroke(egui::Stroke::new(3.0, ui.visuals().strong_text_color()));
-                        }
-                        let r = ui.add(b);
-                        let name = format!(
-                            "{day} de {} de {}{}",
-                            MONTHS[(open.month - 1) as usize],
-                            open.year,
-                            if is_today { " (hoy)" } else { "" }
+                    for d in WEEKDAYS {
+                        ui.add_sized(
+                            vec2(CELL, 24.0),
+                            egui::Label::new(RichText::new(d).strong()),
                         );
-                        r.widget_info(|| WidgetInfo::labeled(Role::Button, true, &name));
-                        if r.clicked()
-                            && let Some(d) = date
-                        {
-                            *text = d.format("%d/%m/%Y").to_string();
-                            close = true;
-                        }
                     }
                 });
+                let cells = month_grid(open.year, open.month);
+                for week in cells.chunks(7) {
+                    ui.horizontal(|ui| {
+                        for cell in week {
+                            let Some(day) = *cell else {
+                                ui.allocate_exact_size(vec2(CELL, CELL), egui::Sense::hover());
+                                continue;
+                            };
+                            let date = chrono::NaiveDate::from_ymd_opt(open.year, open.month, day);
+                            let is_today = date == Some(today);
+                            let mut face = RichText::new(day.to_string()).size(22.0);
+                            if is_today {
+                                face = face.strong().underline();
+                            }
+                            let mut b =
+                                Button::new(face).selected(date.is_some() && date == chosen);
+                            if is_today {
+                                b = b.stroke(egui::Stroke::new(
+                                    3.0,
+                                    ui.visuals().strong_text_color(),
+                                ));
+                            }
+                            // Exactly one cell, so the columns stay under their weekday.
+                            let r = ui.add_sized(vec2(CELL, CELL), b);
+                            let name = format!(
+                                "{day} de {} de {}{}",
+                                MONTHS[(open.month - 1) as usize],
+                                open.year,
+                                if is_today { " (hoy)" } else { "" }
+                            );
+                            r.widget_info(|| WidgetInfo::labeled(Role::Button, true, &name));
+                            if r.clicked()
+                                && let Some(d) = date
+                            {
+                                *text = d.format("%d/%m/%Y").to_string();
+                                close = true;
+                            }
+                        }
+                    });
+                }
             }
-            0.0
-        };
-        ui.add_space(cell_height.max(0.0) + 4.0);
+        });
+        ui.add_space(4.0);
         ui.horizontal(|ui| {
             let w = (grid_width - 2.0 * 4.0) / 3.0;
             if ui
-                .add(Button::new("Sin fecha").min_size(vec2(w, theme::TOUCH)))
+                .add_sized(vec2(w, theme::TOUCH), Button::new("Sin fecha"))
                 .clicked()
             {
                 text.clear();
                 close = true;
             }
             if ui
-                .add(Button::new("Hoy").min_size(vec2(w, theme::TOUCH)))
+                .add_sized(vec2(w, theme::TOUCH), Button::new("Hoy"))
                 .clicked()
             {
                 (open.year, open.month, open.years_from) = (today.year(), today.month(), None);
             }
-            let r = ui.add(Button::new("Cerrar").min_size(vec2(w, theme::TOUCH)));
+            let r = ui.add_sized(vec2(w, theme::TOUCH), Button::new("Cerrar"));
             r.widget_info(|| WidgetInfo::labeled(Role::Button, true, "Cerrar calendario"));
             if r.clicked() {
                 close = true;
