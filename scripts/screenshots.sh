@@ -3,7 +3,9 @@
 #
 #   scripts/screenshots.sh OUTDIR
 #
-# Env: SIZE=1280x800 (screen size), INVOICES=2000 (demo history), PROFILE=debug|release.
+# Env: SIZE=1280x800 (screen size; 1024x768, 1280x800 and 1920x1080 have their own extra
+# shots), THEME=dark|light (light = "Claro alto contraste", written to pantalla.json before
+# the first start), INVOICES=2000 (demo history), PROFILE=debug|release.
 # Needs xvfb, imagemagick (import) and xdotool (apt-get install xvfb imagemagick xdotool).
 set -euo pipefail
 
@@ -11,6 +13,7 @@ OUT=${1:?usage: scripts/screenshots.sh OUTDIR}
 SIZE=${SIZE:-1280x800}
 INVOICES=${INVOICES:-2000}
 PROFILE=${PROFILE:-debug}
+THEME=${THEME:-dark}
 PANELS=(ventas comprobantes caja resumen clientes flota recordatorios sincronizacion ajustes)
 
 mkdir -p "$OUT"
@@ -32,15 +35,23 @@ DATA=$(mktemp -d)
 RUNTIME=$(mktemp -d)
 chmod 700 "$RUNTIME"
 trap 'rm -rf "$DATA" "$RUNTIME"' EXIT
+case "$THEME" in
+    dark) ;;
+    light) printf '{"touch_mode": true, "theme": "light_high_contrast"}\n' >"$DATA/pantalla.json" ;;
+    *) echo "THEME must be dark or light" >&2; exit 1 ;;
+esac
 
 # One shot: start the kiosk on PANEL, wait for its window, let the workers load, grab
-# the screen, stop the kiosk. $2 = optional xdotool steps run before the grab.
+# the screen, stop the kiosk. $2 = optional xdotool steps run before the grab. LOGIN=1
+# stays at the login screen (no --autologin).
 shoot() {
     local panel=$1 name=$2 steps=${3:-}
+    local login=--autologin
+    [ "${LOGIN:-0}" = 1 ] && login=
     XDG_RUNTIME_DIR="$RUNTIME" BIN="$BIN" DATA="$DATA" PANEL="$panel" N="$INVOICES" \
-        SHOT="$OUT/$name.png" STEPS="$steps" \
+        SHOT="$OUT/$name.png" STEPS="$steps" AUTO="$login" SIZE="$SIZE" \
         xvfb-run -a -s "-screen 0 ${SIZE}x24 -nolisten tcp" bash -c '
-            "$BIN" --demo --demo-invoices "$N" --autologin --no-print \
+            "$BIN" --demo --demo-invoices "$N" $AUTO --no-print \
                 --data-dir "$DATA" --panel "$PANEL" >"$DATA/kiosk-$PANEL.log" 2>&1 &
             PID=$!
             # The first run also generates the demo store, so allow time for that.
@@ -49,7 +60,13 @@ shoot() {
                 if ! kill -0 $PID 2>/dev/null; then echo "kiosk exited:"; cat "$DATA/kiosk-$PANEL.log"; exit 1; fi
                 sleep 0.2
             done
-            sleep 3
+            # The window opens at 1280x800 and Xvfb has no window manager to maximise it:
+            # size it to the screen, as a kiosk runs.
+            W=$(xdotool search --name "^MotorDesk$" | head -1)
+            xdotool windowsize --sync "$W" "${SIZE%x*}" "${SIZE#*x}" || true
+            # Magnified (1920x1080) the debug build redraws every glyph at the new size
+            # on a software renderer: give it longer.
+            if [ "$SIZE" = 1920x1080 ]; then sleep 9; else sleep 3; fi
             if [ -n "$STEPS" ]; then eval "$STEPS"; sleep 2; fi
             import -window root "$SHOT"
             kill $PID
@@ -61,6 +78,8 @@ shoot() {
 for p in "${PANELS[@]}"; do
     shoot "$p" "$p"
 done
+# The login screen: it follows pantalla.json before any store is open.
+LOGIN=1 shoot ventas login
 
 FOCUS='W=$(xdotool search --name "^MotorDesk$" | head -1); xdotool windowfocus --sync "$W" || true;'
 
@@ -117,6 +136,20 @@ case "$SIZE" in
         '
         ;;
 esac
+
+# 1920x1080 is the 1280x800 layout magnified 1.35 (docs/ui.md, Screen sizes): two quick
+# keys on the ticket; the same with the customer search's on-screen keyboard open.
+if [ "$SIZE" = 1920x1080 ]; then
+    shoot ventas ventas-venta "$FOCUS"'
+        xdotool mousemove 466 785 click 1; sleep 0.5
+        xdotool mousemove 1029 785 click 1; sleep 0.5
+    '
+    shoot ventas ventas-teclado-texto "$FOCUS"'
+        xdotool mousemove 466 785 click 1; sleep 0.5
+        xdotool mousemove 1029 785 click 1; sleep 0.5
+        xdotool mousemove 640 466 click 1; sleep 1
+    '
+fi
 
 # Detail views and a sale on the ticket, by touch (xdotool). Coordinates are for the
 # 1280x800 layout.

@@ -278,12 +278,20 @@ impl MainScreen {
                         size,
                         if narrow { 110.0 } else { 140.0 },
                     );
-                    if sync_indicator::show(ui, &state, size) {
-                        self.panel = PanelId::Sincronizacion;
-                    }
-                    if let Some(p) = warning_badges(ui, &self.session, &self.fiscal, &state, size) {
-                        self.panel = p;
-                    }
+                    // Salir keeps its room at every width: the counts and the warnings
+                    // truncate before it (at 1024 px the SUNAT badge ran under Salir).
+                    let keep = 90.0 + 2.0 * ui.spacing().item_spacing.x;
+                    ui.scope(|ui| {
+                        ui.set_max_width((ui.available_width() - keep).max(0.0));
+                        if sync_indicator::show(ui, &state, size) {
+                            self.panel = PanelId::Sincronizacion;
+                        }
+                        if let Some(p) =
+                            warning_badges(ui, &self.session, &self.fiscal, &state, size)
+                        {
+                            self.panel = p;
+                        }
+                    });
                     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                         if ui
                             .add(Button::new("Salir").min_size(vec2(90.0, theme::TOUCH)))

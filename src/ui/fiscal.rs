@@ -127,13 +127,13 @@ impl FiscalStatus {
             None => Some(format!(
                 "Sin certificado digital: los comprobantes se emiten sin firmar ({} {}) y se firmarán al importarlo.",
                 self.unsigned,
-                noun(self.unsigned as u64, "pendiente", "pendientes")
+                noun(self.unsigned, "pendiente", "pendientes")
             )),
             Some(c) if now > c.not_after => Some(format!(
                 "El certificado venció el {}: importe el nuevo. Hay {} {} sin firmar.",
                 date(c.not_after),
                 self.unsigned,
-                noun(self.unsigned as u64, "comprobante", "comprobantes")
+                noun(self.unsigned, "comprobante", "comprobantes")
             )),
             Some(c) if c.needs_attention(now) => Some(format!(
                 "El certificado vence el {} (en {} {}): pida el nuevo a su proveedor e impórtelo aquí.",
@@ -144,11 +144,7 @@ impl FiscalStatus {
             Some(_) if self.unsigned > 0 => Some(format!(
                 "{} {} su firma.",
                 self.unsigned,
-                noun(
-                    self.unsigned as u64,
-                    "comprobante espera",
-                    "comprobantes esperan"
-                )
+                noun(self.unsigned, "comprobante espera", "comprobantes esperan")
             )),
             Some(_) if self.awaiting == 0 => None,
             Some(_) if self.most_urgent == Some(SendUrgency::Alarm) => Some(format!(

@@ -293,6 +293,9 @@ pub(super) fn fit_to_window(ctx: &egui::Context) {
     if (z - ctx.zoom_factor()).abs() > 0.001 {
         log::info!("window {:.0}x{:.0}: zoom {z:.2}", window.x, window.y);
         ctx.set_zoom_factor(z);
+        // The new zoom applies from the next frame; without this an idle screen (Ajustes)
+        // stayed drawn at the old zoom after a resize.
+        ctx.request_repaint();
     }
 }
 

@@ -2,15 +2,21 @@
 //! window (egui_kittest): the theme is chosen by touch in Ajustes › Pantalla, applies at
 //! once, is kept in `pantalla.json` and is the login screen's after a restart; a
 //! 1920x1080 window draws body text larger than 1024x768 and still lays out every panel
-//! at 1280x800-or-wider points.
+//! at 1280x800-or-wider points; at 1024x768, 1280x800 and 1920x1080 a ticket line's unit
+//! price, amount and Quitar do not overlap and the vehicle form keeps Año and
+//! Kilometraje inicial whole.
 
 use crate::screen::{click, harness, harness_px};
 use egui::Color32;
+use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable, by};
 use motordesk::store::{DB_FILE, ScreenPrefs, ScreenTheme, Store};
 use motordesk::ui::{AppOptions, KioskApp, PanelId};
+use motordesk_core::{Product, TaxAffectation, Unit};
+use rust_decimal_macros::dec;
 use std::path::Path;
+use uuid::Uuid;
 
 /// The two screens every flow must work on.
 const SIZES: [(f32, f32); 2] = [(1024.0, 768.0), (1280.0, 800.0)];
@@ -89,7 +95,7 @@ fn ajustes_switches_to_light_high_contrast_at_once_and_after_a_restart() {
 fn label_height_px(h: &Harness<'static, KioskApp>, text: &str) -> f64 {
     let node = h
         .get_all(by().label(text).include_labels())
-        .find(|n| n.accesskit_node().role() == egui::accesskit::Role::Label)
+        .find(|n| n.accesskit_node().role() == Role::Label)
         .unwrap_or_else(|| panic!("no label {text:?}"));
     node.accesskit_node()
         .bounding_box()
@@ -125,4 +131,106 @@ fn a_1920x1080_screen_draws_larger_type_and_a_wider_layout() {
     assert!((points.x * ppp - 1920.0).abs() < 2.0, "{points:?} x {ppp}");
     assert!((points.y * ppp - 1080.0).abs() < 2.0, "{points:?} x {ppp}");
     assert!(points.x >= 1280.0 && points.y >= 800.0 - 1.0, "{points:?}");
+}
+
+/// The three screens of issue 14.
+const SCREENS: [(f32, f32); 3] = [(1024.0, 768.0), (1280.0, 800.0), (1920.0, 1080.0)];
+
+/// 1024x768 and 1280x800 as kittest sizes them; bigger as eframe does (magnified).
+fn open(app: KioskApp, size: (f32, f32)) -> Harness<'static, KioskApp> {
+    if size.0 > 1280.0 {
+        harness_px(app, size)
+    } else {
+        harness(app, size)
+    }
+}
+
+/// The rect (points) of the widget named `text` with `role`; for a label, the one on the
+/// same row as `row` when given.
+fn rect_of(
+    h: &Harness<'static, KioskApp>,
+    text: &str,
+    role: Role,
+    row: Option<egui::Rect>,
+) -> egui::Rect {
+    h.get_all(by().label(text).include_labels())
+        .filter(|n| n.accesskit_node().role() == role)
+        .map(|n| n.rect())
+        .find(|r| row.is_none_or(|row| r.center().y > row.top() && r.center().y < row.bottom()))
+        .unwrap_or_else(|| panic!("no {role:?} {text:?}"))
+}
+
+#[test]
+fn a_ticket_line_keeps_price_amount_and_quitar_apart_on_every_screen() {
+    for size in SCREENS {
+        let dir = tempfile::tempdir().unwrap();
+        let store = new_store(dir.path());
+        // The widest amounts a counter sees: five digits before the point.
+        store
+            .save_product(Product {
+                id: Uuid::now_v7(),
+                code: "ACE-099".into(),
+                name: "Aceite sintético 5W-30 caja de 12 galones".into(),
+                category: "Aceites".into(),
+                unit: Unit::Unidad,
+                price: dec!(19999.90),
+                affectation: TaxAffectation::Gravado,
+                quick_key: true,
+                change_every_km: None,
+                active: true,
+            })
+            .unwrap();
+        let mut h = open(
+            KioskApp::with_store(opts(dir.path(), PanelId::Ventas), store),
+            size,
+        );
+        crate::screen::wait_for(&mut h, "quick key", |h| {
+            crate::screen::has(h, "Aceite sintético")
+        });
+        crate::screen::press(&mut h, "Aceite sintético");
+        let quitar = rect_of(&h, "Quitar", Role::Button, None);
+        let amount = rect_of(&h, "19,999.90", Role::Label, Some(quitar));
+        let price = rect_of(&h, "× 19,999.90", Role::Label, None);
+        let name = "Aceite sintético 5W-30 caja de 12 galones";
+        let description = rect_of(&h, name, Role::Label, Some(price));
+        let screen = h.ctx.content_rect();
+        let parts = [
+            ("description", description),
+            ("unit price", price),
+            ("amount", amount),
+            ("Quitar", quitar),
+        ];
+        for (i, (a, ra)) in parts.iter().enumerate() {
+            assert!(ra.right() <= screen.right(), "{size:?}: {a} cut at {ra:?}");
+            for (b, rb) in &parts[i + 1..] {
+                assert!(
+                    !ra.intersects(*rb),
+                    "{size:?}: {a} {ra:?} and {b} {rb:?} overlap"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_vehicle_form_keeps_year_and_initial_km_whole_on_every_screen() {
+    for size in SCREENS {
+        let dir = tempfile::tempdir().unwrap();
+        let store = new_store(dir.path());
+        let mut h = open(
+            KioskApp::with_store(opts(dir.path(), PanelId::Flota), store),
+            size,
+        );
+        click(&mut h, "Nuevo vehículo");
+        let screen = h.ctx.content_rect();
+        let year = rect_of(&h, "Año", Role::TextInput, None);
+        let km = rect_of(&h, "Kilometraje inicial", Role::TextInput, None);
+        let model = rect_of(&h, "Modelo", Role::TextInput, None);
+        for (name, r) in [("Año", year), ("Kilometraje inicial", km)] {
+            // Wide enough for "2024" and "150,000" at 20 px.
+            assert!(r.width() >= 80.0, "{size:?}: {name} is {r:?}");
+            assert!(r.right() <= screen.right(), "{size:?}: {name} cut at {r:?}");
+        }
+        assert!(!year.intersects(km) && !year.intersects(model), "{size:?}");
+    }
 }

@@ -27,37 +27,45 @@ pub(super) fn lines(ui: &mut Ui, draft: &mut InvoiceDraft, keypad: &mut SaleKeyp
             .inner_margin(6.0)
             .show(ui, |ui| {
                 ui.set_width(ui.available_width());
-                // At 1024 px the column is ~330 px inside: tighter keys and a smaller
-                // unit price keep the line total clear of it (they overlapped).
+                // At 1024 px the column is ~330 px inside. The unit price shares the
+                // description's line (the description truncates before it) and the amount
+                // shares Quitar's, so neither pair can overlap whatever the digits (a
+                // S/ 19,999.90 line ran its price into its amount on one line).
                 let narrow = ui.available_width() < 400.0;
-                ui.add(egui::Label::new(RichText::new(&l.description).strong()).truncate());
-                ui.horizontal(|ui| {
-                    if narrow {
-                        ui.spacing_mut().item_spacing.x = 6.0;
-                        ui.spacing_mut().button_padding = vec2(10.0, 8.0);
-                    }
-                    let qb = Button::new(
-                        RichText::new(format!("{} {}", qty(l.quantity), l.unit.short())).strong(),
-                    )
-                    .min_size(vec2(if narrow { 84.0 } else { 100.0 }, theme::TOUCH));
-                    if ui.add(qb).on_hover_text("Cambiar cantidad").clicked() {
-                        keypad.open(
-                            KeyTarget::Quantity(i),
-                            Keypad::new(
-                                format!("Cantidad: {}", l.description),
-                                &qty(l.quantity),
-                                true,
-                            ),
-                        );
-                    }
-                    ui.label(
-                        RichText::new(format!("× {}", plain(l.unit_price))).size(if narrow {
-                            16.0
-                        } else {
-                            theme::BODY
-                        }),
-                    );
-                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let price_size = if narrow { 16.0 } else { theme::BODY };
+                egui::Sides::new().shrink_left().truncate().show(
+                    ui,
+                    |ui| ui.label(RichText::new(&l.description).strong()),
+                    |ui| {
+                        ui.label(
+                            RichText::new(format!("× {}", plain(l.unit_price))).size(price_size),
+                        )
+                    },
+                );
+                egui::Sides::new().show(
+                    ui,
+                    |ui| {
+                        let qb = Button::new(
+                            RichText::new(format!("{} {}", qty(l.quantity), l.unit.short()))
+                                .strong(),
+                        )
+                        .min_size(vec2(if narrow { 84.0 } else { 100.0 }, theme::TOUCH));
+                        if ui.add(qb).on_hover_text("Cambiar cantidad").clicked() {
+                            keypad.open(
+                                KeyTarget::Quantity(i),
+                                Keypad::new(
+                                    format!("Cantidad: {}", l.description),
+                                    &qty(l.quantity),
+                                    true,
+                                ),
+                            );
+                        }
+                    },
+                    |ui| {
+                        if narrow {
+                            ui.spacing_mut().item_spacing.x = 6.0;
+                            ui.spacing_mut().button_padding = vec2(10.0, 8.0);
+                        }
                         if ui
                             .add(
                                 Button::new("Quitar")
@@ -69,8 +77,8 @@ pub(super) fn lines(ui: &mut Ui, draft: &mut InvoiceDraft, keypad: &mut SaleKeyp
                         }
                         let gross = round2(l.quantity * l.unit_price - l.discount);
                         ui.label(RichText::new(plain(gross)).strong());
-                    });
-                });
+                    },
+                );
             });
     }
     if let Some(i) = remove {
