@@ -283,7 +283,13 @@ impl MainScreen {
                     let keep = 90.0 + 2.0 * ui.spacing().item_spacing.x;
                     ui.scope(|ui| {
                         ui.set_max_width((ui.available_width() - keep).max(0.0));
-                        if sync_indicator::show(ui, &state, size) {
+                        let crowded = narrow
+                            && (self
+                                .fiscal
+                                .status()
+                                .is_some_and(|st| st.warning(chrono::Utc::now()).is_some())
+                                || state.clock_warning().is_some());
+                        if sync_indicator::show(ui, &state, size, crowded) {
                             self.panel = PanelId::Sincronizacion;
                         }
                         if let Some(p) =

@@ -329,8 +329,12 @@ impl FlotaPanel {
                 let text = match &e {
                     StoreError::Domain(motordesk_core::DomainError::OdometerBelowLast {
                         last_km,
-                        ..
-                    }) => format!("Menor que la última lectura ({} km).", thousands(*last_km)),
+                        new_km,
+                    }) => format!(
+                        "{} km es menor que la última lectura ({} km).",
+                        thousands(*new_km),
+                        thousands(*last_km)
+                    ),
                     _ => e.mensaje(),
                 };
                 self.km_refusal = Some((text, self.km_text.trim().to_string()));

@@ -100,7 +100,7 @@ impl PlateSearch {
         // spare), and screen readers and tests get the same words as its name.
         let r = ui.add(
             TextEdit::singleline(&mut self.text)
-                .hint_text(LABEL)
+                .hint_text(RichText::new(LABEL).size(size))
                 .font(egui::FontId::proportional(size))
                 .desired_width(width)
                 .margin(vec2(8.0, 12.0))

@@ -3,7 +3,7 @@
 //! change the month, the year quick-pick jumps years, a day fills dd/mm/aaaa in the
 //! field, "Sin fecha" empties it, and the dates chosen are the vehicle's once saved.
 
-use crate::screen::{harness, wait_for};
+use crate::screen::{click, harness, wait_for};
 use crate::touch_keyboard::{fill, key_shown, tap};
 use chrono::{Datelike, NaiveDate, Utc};
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -70,7 +70,7 @@ fn soat_and_revision_dates_are_chosen_on_the_calendar() {
         assert!(!key_shown(&h, "Tecla Listo"), "{size:?}");
 
         // An empty field opens on this month, today marked once.
-        tap(&mut h, &format!("Calendario: {SOAT}"));
+        click(&mut h, &format!("Calendario: {SOAT}"));
         let today = lima_date(Utc::now());
         assert_eq!(
             h.query_all_by_label_contains("(hoy)").count(),
@@ -106,16 +106,16 @@ fn soat_and_revision_dates_are_chosen_on_the_calendar() {
         );
 
         // Reopened on the date in the field: the 28th of that month, then cleared.
-        tap(&mut h, &format!("Calendario: {REVISION}"));
+        click(&mut h, &format!("Calendario: {REVISION}"));
         let rev = NaiveDate::from_ymd_opt(today.year(), today.month(), 28).unwrap();
         tap(&mut h, &day_name(rev));
         assert_eq!(field_text(&h, REVISION), rev.format("%d/%m/%Y").to_string());
-        tap(&mut h, &format!("Calendario: {REVISION}"));
+        click(&mut h, &format!("Calendario: {REVISION}"));
         assert!(h.query_by_label(&day_name(rev)).is_some(), "{size:?}");
         tap(&mut h, "Sin fecha");
         assert_eq!(field_text(&h, REVISION), "", "{size:?}");
         // The SOAT calendar opens on the SOAT date's month.
-        tap(&mut h, &format!("Calendario: {SOAT}"));
+        click(&mut h, &format!("Calendario: {SOAT}"));
         assert!(
             h.query_by_label(&format!(
                 "Elegir año: {} {}",

@@ -8,7 +8,7 @@ use crate::store::StoreResult;
 use crate::ui::lookup::{self, LookupButton};
 use crate::ui::session::Session;
 use crate::ui::widgets::{self, Msg};
-use crate::ui::{field_error, theme, worker::Job};
+use crate::ui::{theme, worker::Job};
 use egui::{Button, RichText, Ui, vec2};
 use motordesk_core::{
     Buyer, Customer, DocumentKind, DomainError, IdKind, InvoiceDraft, LookupKind, LookupResult,
@@ -27,28 +27,25 @@ pub(super) struct CustomerPicker {
     save: Job<StoreResult<Customer>>,
 }
 
-/// What the sale's rules say about the buyer (a factura without a RUC customer, a boleta
-/// over S/ 700 without one named), for the line under *Cliente*; the footer shows the
-/// other rules.
-pub(super) fn buyer_refusal(draft: &InvoiceDraft) -> Option<String> {
-    // Before any line (the totals' own refusal comes first in `check`).
-    if draft.kind == DocumentKind::Factura && draft.buyer.id.kind != IdKind::Ruc {
-        return Some(DomainError::FacturaNeedsRuc.mensaje());
+/// What the sale's rules say about the buyer of a factura (no RUC customer, no name),
+/// short enough to stand on the *Cliente* row in the place of "CLIENTES VARIOS"; the
+/// footer shows the other rules (a boleta over S/ 700 is about the total as much).
+fn buyer_refusal(draft: &InvoiceDraft) -> Option<String> {
+    if draft.kind != DocumentKind::Factura {
+        return None;
+    }
+    if draft.buyer.id.kind != IdKind::Ruc {
+        return Some("Factura: elija un cliente con RUC.".into());
     }
     match draft.check() {
-        Err(e) if is_about_buyer(&e) => Some(e.mensaje()),
+        Err(DomainError::NameRequired) => Some("Factura: el cliente no tiene nombre.".into()),
         _ => None,
     }
 }
 
-/// The refusals caused by who the sale is for.
+/// The refusals shown on the *Cliente* row (not repeated in the footer).
 pub(super) fn is_about_buyer(e: &DomainError) -> bool {
-    matches!(
-        e,
-        DomainError::FacturaNeedsRuc
-            | DomainError::NameRequired
-            | DomainError::BoletaOver700NeedsId { .. }
-    )
+    matches!(e, DomainError::FacturaNeedsRuc | DomainError::NameRequired)
 }
 
 /// The buyer printed on the receipt for a registered customer.
@@ -101,6 +98,7 @@ impl CustomerPicker {
         }
         ui.add_space(4.0);
         let b = draft.buyer.clone();
+        let refusal = buyer_refusal(draft);
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new("Cliente:").strong());
             if b.id.identifies_buyer() {
@@ -120,8 +118,13 @@ impl CustomerPicker {
                 {
                     draft.buyer = Buyer::varios();
                 }
-            } else {
+            } else if refusal.is_none() {
                 ui.label(RichText::new("CLIENTES VARIOS").strong());
+            }
+            // In the place of "CLIENTES VARIOS": no line is kept for it, the quick keys
+            // below need every row of the 768 px screen.
+            if let Some(r) = &refusal {
+                ui.label(RichText::new(r).size(16.0).strong().color(theme::red()));
             }
         });
         if b.id.kind == IdKind::Ruc
@@ -129,8 +132,6 @@ impl CustomerPicker {
         {
             lookup::status_line(ui, t, false);
         }
-        // The sale's rules about the buyer, under it, on a line kept for them.
-        field_error::show(ui, buyer_refusal(draft).as_deref());
         let w = ui.available_width().min(520.0);
         widgets::search_field(ui, "Buscar cliente (nombre, DNI o RUC)", &mut self.query, w);
         let q = self.query.trim().to_string();

@@ -127,9 +127,12 @@ impl VehiclePicker {
             }
         });
         self.look_up(ui.ctx(), s);
-        // One line under the plate and the km, kept for what they refuse or warn.
-        let note = self.refusal();
-        field_error::note(ui, note.as_ref().map(|(t, c)| (t.as_str(), *c)));
+        // Under the plate and the km, what they refuse or warn. No line is kept for it
+        // (the quick keys below need the rows of a 768 px screen): it shows where the
+        // vehicle's own line does, which moves the content the same way.
+        if let Some((text, colour)) = self.refusal() {
+            field_error::note(ui, Some((&text, colour)));
+        }
         if let Some(v) = &self.vehicle {
             // Pure and cheap (a few date sums): worked out each frame, so the alerts follow
             // the day and a km typed for this visit.
