@@ -276,19 +276,20 @@ impl MainScreen {
                         ui,
                         &self.session,
                         size,
-                        if narrow { 110.0 } else { 140.0 },
+                        if narrow { 120.0 } else { 150.0 },
                     );
                     // Salir keeps its room at every width: the counts and the warnings
                     // truncate before it (at 1024 px the SUNAT badge ran under Salir).
                     let keep = 90.0 + 2.0 * ui.spacing().item_spacing.x;
                     ui.scope(|ui| {
                         ui.set_max_width((ui.available_width() - keep).max(0.0));
-                        let crowded = narrow
-                            && (self
-                                .fiscal
-                                .status()
-                                .is_some_and(|st| st.warning(chrono::Utc::now()).is_some())
-                                || state.clock_warning().is_some());
+                        // A warning needs the room of an idle "SINCRONIZANDO 0" at
+                        // every width (at 1280 px a long SUNAT warning pushed Salir out).
+                        let crowded = self
+                            .fiscal
+                            .status()
+                            .is_some_and(|st| st.warning(chrono::Utc::now()).is_some())
+                            || state.clock_warning().is_some();
                         if sync_indicator::show(ui, &state, size, crowded) {
                             self.panel = PanelId::Sincronizacion;
                         }

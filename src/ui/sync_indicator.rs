@@ -18,7 +18,7 @@ pub(super) fn connectivity_colour(c: Connectivity) -> Color32 {
 }
 
 /// Draws the indicator with text of `size` px; true when it was touched. `crowded`: the
-/// bar also holds a warning at 1024 px, so an idle "SINCRONIZANDO 0" gives way.
+/// bar also holds a warning, so an idle "SINCRONIZANDO 0" gives way.
 pub(super) fn show(ui: &mut Ui, state: &SyncState, size: f32, crowded: bool) -> bool {
     let c = &state.counts;
     let normal = ui.visuals().text_color();
@@ -35,7 +35,7 @@ pub(super) fn show(ui: &mut Ui, state: &SyncState, size: f32, crowded: bool) -> 
     let syncing = count("SINCRONIZANDO", c.syncing, theme::blue());
     let failed = count("FALLIDOS", c.failed, theme::red()).strong();
     // The disk and backup badges need room in a full top bar: an idle "SINCRONIZANDO 0"
-    // gives it; so does the 1024 px bar with a warning, which also holds the plate search.
+    // gives it; so does any warning, the bar also holding the plate search.
     let show_syncing =
         c.syncing > 0 || (!crowded && !disk_short(ui.ctx()) && state.backup_error.is_none());
     let b = match (state.conflicts > 0, show_syncing) {

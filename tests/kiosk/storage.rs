@@ -184,8 +184,8 @@ fn a_disk_running_short_shows_the_warning_in_the_top_bar_and_in_ajustes() {
         wait_for(&mut h, "the storage figures", |h| has(h, "20 comprobantes"));
         h.run_steps(10);
         assert!(!has(&h, "DISCO"), "{size:?}: plenty of room, no warning");
-        // At 1024 px the idle count gives way to the fiscal warning (SIN CERT.) already.
-        assert_eq!(has(&h, "SINCRONIZANDO 0"), size.0 > 1200.0, "{size:?}");
+        // The idle count gives way to the fiscal warning (SIN CERT.) already.
+        assert!(!has(&h, "SINCRONIZANDO 0"), "{size:?}");
         assert!(!has(&h, "Queda poco espacio"));
         // Leave about 150 MiB: below the 256 MiB threshold, far from full.
         let free = disk_space(mount.path()).unwrap().free;
