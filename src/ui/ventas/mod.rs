@@ -269,6 +269,11 @@ fn kind_toggle(ui: &mut Ui, draft: &mut InvoiceDraft) {
     let w = ((ui.available_width() - 44.0) / 3.0).min(200.0);
     let size = if w < 190.0 { 20.0 } else { 24.0 };
     ui.horizontal(|ui| {
+        if w < 150.0 {
+            // 1024 px: "Nota de venta" at 20 px is 141 px wide; with the usual 16 px
+            // padding its button grew past the column and was cut.
+            ui.spacing_mut().button_padding.x = 6.0;
+        }
         for k in [
             DocumentKind::Boleta,
             DocumentKind::Factura,
