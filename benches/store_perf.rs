@@ -9,13 +9,31 @@
 //!    same with the hits opened, the old scan (opens every customer), and SQLite FTS5
 //!    over the same names; index build time and memory.
 //! 3. The Comprobantes list after a sale: only what changed, beside the full reload.
+//! 4. Archiving ~10k old documents, beside copying the archive's bytes with fsync, and the
+//!    store file before and after (`store_perf/archive.rs`; `MD_BENCH_ARCHIVE_DOCS`).
 //!
 //! `cargo bench --bench store_perf`. Sizes by env var, for a quick run:
 //! `MD_BENCH_CUSTOMERS=1000,10000` (default 1000,10000,100000), `MD_BENCH_SALES=200`
 //! (default 300 rounds), `MD_BENCH_DOCS=2000` (sales already in the store, default 2000),
 //! `MD_BENCH_SCAN_MAX=20000` (largest size the old scan is timed at, default 100000),
 //! `MD_BENCH_LIST_DOCS=20000` (documents behind the list, default 20000),
-//! `MD_BENCH_PARTS=list` (only some parts: search, sale, list).
+//! `MD_BENCH_PARTS=list` (only some parts: search, sale, list, fleet, rss, archive).
+//! 5. Flota's first screen: a page from the index beside the old load of everything
+//!    (`store_perf/fleet.rs`), on the list's demo store.
+//! 6. Resident memory at login, with Flota and with the whole list open, each in its own
+//!    process, beside an empty store (`store_perf/rss.rs`).
+//!
+//! The list, fleet and rss parts share one demo store of `MD_BENCH_LIST_DOCS` documents,
+//! generated once and cached beside the bench binary (`store_perf/demo_cache.rs`).
+
+#[path = "store_perf/archive.rs"]
+mod archive;
+#[path = "store_perf/demo_cache.rs"]
+mod demo_cache;
+#[path = "store_perf/fleet.rs"]
+mod fleet;
+#[path = "store_perf/rss.rs"]
+mod rss;
 
 use motordesk::store::{Shelf, Store};
 use motordesk_core::{
@@ -505,14 +523,11 @@ fn search_bench(dir: &Path) {
 fn list_bench(dir: &Path) {
     let docs = env_usize("MD_BENCH_LIST_DOCS", 20_000);
     let rounds = env_usize("MD_BENCH_LIST_ROUNDS", 20);
-    let store =
-        Store::create(&dir.join("list.redb"), "admin", "motordesk", "Admin").expect("create");
-    let t = Instant::now();
-    motordesk::demo::generate(&store, docs, 11).expect("demo");
-    println!(
-        "\n## Comprobantes after a sale, {docs} documents (demo built in {:.0} s), {rounds} rounds\n",
-        t.elapsed().as_secs_f64()
-    );
+    let (path, how) = demo_cache::demo_store(dir, docs);
+    let store = Store::unlock(&path, "admin", demo_cache::PASSWORD).expect("unlock");
+    // The index builds on its own thread after unlock; not part of what is measured.
+    store.search_stats();
+    println!("\n## Comprobantes after a sale, {docs} documents (store {how}), {rounds} rounds\n");
     let product = store
         .list::<Product>()
         .expect("products")
@@ -571,11 +586,69 @@ fn list_bench(dir: &Path) {
     );
 }
 
+/// 3b. The same "after a sale" with the store's page cache and with redb's default (1 GiB),
+///     each on its own copy of the demo store, interleaved: what the smaller cache costs.
+fn list_cache_bench(dir: &Path) {
+    let docs = env_usize("MD_BENCH_LIST_DOCS", 20_000);
+    let rounds = env_usize("MD_BENCH_LIST_ROUNDS", 20);
+    let caches = [motordesk::store::CACHE_BYTES_DEFAULT, 1 << 30];
+    let mut lists = Vec::new();
+    for cache in caches {
+        motordesk::store::set_cache_bytes(cache);
+        let (path, _) = demo_cache::demo_store(dir, docs);
+        let store = Store::unlock(&path, "admin", demo_cache::PASSWORD).expect("unlock");
+        store.search_stats();
+        let mut marks = motordesk::store::SummaryMarks::default();
+        let rows = store
+            .invoice_summaries_changed(&mut marks)
+            .expect("first")
+            .changed;
+        lists.push((cache, store, marks, rows, Samples::new()));
+    }
+    motordesk::store::set_cache_bytes(motordesk::store::CACHE_BYTES_DEFAULT);
+    let product = lists[0]
+        .1
+        .list::<Product>()
+        .expect("products")
+        .into_iter()
+        .find(|p| p.data.quick_key)
+        .expect("a quick key")
+        .data;
+    for _ in 0..rounds {
+        for (_, store, marks, rows, samples) in lists.iter_mut() {
+            let mut d = InvoiceDraft::new(DocumentKind::Boleta);
+            d.lines = vec![product.line(Decimal::ONE)];
+            store.issue_invoice(d).expect("sale");
+            samples.time(|| {
+                let changes = store.invoice_summaries_changed(marks).expect("delta");
+                motordesk::store::apply_delta(rows, changes);
+            });
+        }
+    }
+    println!(
+        "\n## Comprobantes after a sale by page cache, {docs} documents, {rounds} rounds, interleaved\n"
+    );
+    println!("| page cache | after a sale: mean | max |");
+    println!("|---|---|---|");
+    for (cache, _, _, _, s) in &lists {
+        println!(
+            "| {} MiB | {:.2} ms | {:.2} ms |",
+            cache >> 20,
+            ms(s.mean()),
+            ms(s.max())
+        );
+    }
+}
+
 fn main() {
+    if rss::child() {
+        return;
+    }
     let dir = tempfile::tempdir().expect("tempdir");
     println!("# store_perf (release, figures beside their anchors, same run)");
-    // `MD_BENCH_PARTS=list` runs one part (default: search,sale,list).
-    let parts = std::env::var("MD_BENCH_PARTS").unwrap_or_else(|_| "search,sale,list".into());
+    // `MD_BENCH_PARTS=list` runs one part (default: all of them).
+    let parts = std::env::var("MD_BENCH_PARTS")
+        .unwrap_or_else(|_| "search,sale,list,cache,fleet,rss,archive".into());
     if parts.contains("search") {
         search_bench(dir.path());
     }
@@ -584,5 +657,17 @@ fn main() {
     }
     if parts.contains("list") {
         list_bench(dir.path());
+    }
+    if parts.contains("cache") {
+        list_cache_bench(dir.path());
+    }
+    if parts.contains("fleet") {
+        fleet::fleet_bench(dir.path());
+    }
+    if parts.contains("rss") {
+        rss::rss_bench(dir.path());
+    }
+    if parts.contains("archive") {
+        archive::archive_bench(dir.path());
     }
 }

@@ -69,6 +69,8 @@ pub use reminders::ReminderRow;
 pub use reopen::BackendWrap;
 #[doc(hidden)]
 pub use reopen::set_quick_repair;
+#[doc(hidden)]
+pub use reopen::{CACHE_BYTES_DEFAULT, set_cache_bytes};
 pub use screen_prefs::{SCREEN_PREFS_FILE, ScreenPrefs, ScreenTheme};
 pub use sealed_file::SEALED_FILE_TAG;
 pub use search::{MAX_QUERY, SearchStats, Shelf};

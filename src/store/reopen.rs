@@ -21,7 +21,7 @@ use redb::{
 };
 use std::ops::{Bound, Deref};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
@@ -232,6 +232,7 @@ fn open(path: &Path, wrap: Option<&BackendWrap>) -> StoreResult<Handle> {
     };
     let failed = Arc::new(AtomicBool::new(false));
     let db = Database::builder()
+        .set_cache_size(CACHE_BYTES.load(Ordering::Relaxed))
         .create_with_backend(Watched {
             inner,
             failed: failed.clone(),
@@ -242,6 +243,19 @@ fn open(path: &Path, wrap: Option<&BackendWrap>) -> StoreResult<Handle> {
         db: Arc::new(db),
         failed,
     })
+}
+
+/// redb's page cache, per open store. redb's default (1 GiB) keeps every page ever read
+/// until it is full: reading 100k documents' list rows and the index's records at login
+/// left tens of MiB of pages resident for good. Reads past the cache come from the OS's
+/// page cache (`benches/store_perf.rs`, part `rss`, measures both; docs/store.md).
+pub const CACHE_BYTES_DEFAULT: usize = 32 << 20;
+static CACHE_BYTES: AtomicUsize = AtomicUsize::new(CACHE_BYTES_DEFAULT);
+
+/// The page cache of stores opened from now on. For benches only (the anchor of 1 GiB).
+#[doc(hidden)]
+pub fn set_cache_bytes(bytes: usize) {
+    CACHE_BYTES.store(bytes, Ordering::Relaxed);
 }
 
 /// On in the kiosk. Benches turn it off to measure its price in the same run.
