@@ -307,9 +307,9 @@ fn ventas_refusals_sit_under_the_customer_and_the_plate() {
             .click();
         h.run();
         for k in ["5", "0", "0", "0", "Aceptar"] {
+            // The pad is drawn last, above the screen: the last button so named.
             h.get_all_by_label(k)
-                .filter(|n| n.accesskit_node().role() == Role::Button)
-                .last()
+                .rfind(|n| n.accesskit_node().role() == Role::Button)
                 .unwrap()
                 .click();
             h.run();
