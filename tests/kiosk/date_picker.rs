@@ -69,7 +69,8 @@ fn soat_and_revision_dates_are_chosen_on_the_calendar() {
         tap(&mut h, "Tecla Listo");
         assert!(!key_shown(&h, "Tecla Listo"), "{size:?}");
 
-        // An empty field opens on this month, today marked once.
+        // An empty field opens on this month, today marked once. (`click` scrolls the
+        // button into view first, as a finger drags the form.)
         click(&mut h, &format!("Calendario: {SOAT}"));
         let today = lima_date(Utc::now());
         assert_eq!(
@@ -128,7 +129,7 @@ fn soat_and_revision_dates_are_chosen_on_the_calendar() {
         tap(&mut h, "Cerrar calendario");
         assert_eq!(field_text(&h, SOAT), soat.format("%d/%m/%Y").to_string());
 
-        tap(&mut h, "Guardar vehículo");
+        click(&mut h, "Guardar vehículo");
         let store = h.state().store().unwrap().clone();
         let plate = Plate::new("CAL-123").unwrap();
         wait_for(&mut h, "vehicle saved", |_| {
