@@ -141,13 +141,13 @@ esac
 # keys on the ticket; the same with the customer search's on-screen keyboard open.
 if [ "$SIZE" = 1920x1080 ]; then
     shoot ventas ventas-venta "$FOCUS"'
-        xdotool mousemove 466 785 click 1; sleep 0.5
-        xdotool mousemove 1029 785 click 1; sleep 0.5
+        xdotool mousemove 468 710 click 1; sleep 0.5
+        xdotool mousemove 1029 710 click 1; sleep 0.5
     '
     shoot ventas ventas-teclado-texto "$FOCUS"'
-        xdotool mousemove 466 785 click 1; sleep 0.5
-        xdotool mousemove 1029 785 click 1; sleep 0.5
-        xdotool mousemove 640 466 click 1; sleep 1
+        xdotool mousemove 468 710 click 1; sleep 0.5
+        xdotool mousemove 1029 710 click 1; sleep 0.5
+        xdotool mousemove 639 428 click 1; sleep 1
     '
 fi
 
