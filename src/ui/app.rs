@@ -278,9 +278,30 @@ impl MainScreen {
                         size,
                         if narrow { 120.0 } else { 150.0 },
                     );
-                    // Salir keeps its room at every width: the counts and the warnings
-                    // truncate before it (at 1024 px the SUNAT badge ran under Salir).
-                    let keep = 90.0 + 2.0 * ui.spacing().item_spacing.x;
+                    let who = if narrow {
+                        self.session.user.display_name.clone()
+                    } else {
+                        format!(
+                            "{} · {}",
+                            self.session.user.display_name,
+                            self.session.user.role.label()
+                        )
+                    };
+                    // Salir and the user's name keep their room at every width: the counts
+                    // and the warnings truncate before them (at 1024 px the SUNAT badge ran
+                    // under Salir; at 1280 px a long warning left the name as "…"). A very
+                    // long name is cut at 200 points instead.
+                    let who_width = egui::WidgetText::from(RichText::new(&who).strong())
+                        .into_galley(
+                            ui,
+                            Some(egui::TextWrapMode::Extend),
+                            f32::INFINITY,
+                            egui::TextStyle::Body,
+                        )
+                        .size()
+                        .x
+                        .min(200.0);
+                    let keep = 90.0 + who_width + 3.0 * ui.spacing().item_spacing.x;
                     ui.scope(|ui| {
                         ui.set_max_width((ui.available_width() - keep).max(0.0));
                         // A warning needs the room of an idle "SINCRONIZANDO 0" at
@@ -306,15 +327,6 @@ impl MainScreen {
                         {
                             logout = true;
                         }
-                        let who = if narrow {
-                            self.session.user.display_name.clone()
-                        } else {
-                            format!(
-                                "{} · {}",
-                                self.session.user.display_name,
-                                self.session.user.role.label()
-                            )
-                        };
                         ui.add(egui::Label::new(RichText::new(who).strong()).truncate());
                     });
                 });

@@ -103,11 +103,21 @@ pub(super) fn fiscal_badge(
     size: f32,
 ) -> bool {
     let now = chrono::Utc::now();
-    // The 1024-pixel bar (smaller type) gets the short words so nothing is cut.
-    let warning = if size < 18.0 {
-        status.warning_short(now)
-    } else {
-        status.warning(now)
+    // The 1024-pixel bar (smaller type) gets the short words, and so does any bar where the
+    // long ones would not fit: a button does not shrink, so it would push out the user's name.
+    let long_fits = |text: &str| {
+        let galley = egui::WidgetText::from(RichText::new(format!("⚠ {text}")).size(size).strong())
+            .into_galley(
+                ui,
+                Some(egui::TextWrapMode::Extend),
+                f32::INFINITY,
+                egui::TextStyle::Button,
+            );
+        galley.size().x + 2.0 * ui.spacing().button_padding.x <= ui.available_width()
+    };
+    let warning = match status.warning(now) {
+        Some((text, _)) if size < 18.0 || !long_fits(&text) => status.warning_short(now),
+        long => long,
     };
     let Some((text, colour)) = warning else {
         return false;
