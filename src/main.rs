@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str = "motordesk [--data-dir DIR] [--demo] [--demo-invoices N] [--kiosk] [--server URL]
-          [--panel ventas|comprobantes|caja|clientes|flota|recordatorios|sincronizacion|ajustes] [--autologin] [--no-print]
+          [--panel ventas|comprobantes|caja|resumen|clientes|flota|recordatorios|sincronizacion|ajustes] [--autologin] [--no-print]
           [--demo-printer PRINTER] [--demo-paper 80|58|a4]
 
   --data-dir DIR      where the store and saved receipts live (default: %ProgramData%\\MotorDesk
