@@ -64,16 +64,20 @@ impl Catalog {
         let avail = ui.available_width() - 24.0;
         let cols = ((avail + 8.0) / 170.0).floor().max(2.0) as usize;
         let w = (avail - (cols as f32 - 1.0) * 8.0) / cols as f32;
+        // A 768 px screen shows three rows of keys under the customer and the plate only
+        // if they are 84 px tall (still well over a finger); taller screens get 100 px.
+        let h = if ui.ctx().content_rect().height() < 790.0 {
+            84.0
+        } else {
+            100.0
+        };
         let mut add = None;
         egui::Grid::new("quick_keys")
             .spacing(vec2(8.0, 8.0))
             .show(ui, |ui| {
                 for (i, p) in keys.iter().enumerate() {
                     let t = RichText::new(format!("{}\n{}", p.name, soles(p.price))).size(17.0);
-                    if ui
-                        .add_sized(vec2(w, 100.0), Button::new(t).wrap())
-                        .clicked()
-                    {
+                    if ui.add_sized(vec2(w, h), Button::new(t).wrap()).clicked() {
                         add = Some((*p).clone());
                     }
                     if (i + 1) % cols == 0 {

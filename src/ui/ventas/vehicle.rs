@@ -112,13 +112,26 @@ impl VehiclePicker {
                 None => "Km actual: —".to_string(),
             };
             let enabled = self.vehicle.is_some();
-            if ui
-                .add_enabled(
-                    enabled,
-                    Button::new(km_text).min_size(vec2(200.0, theme::TOUCH)),
-                )
-                .clicked()
-            {
+            // 200 px where the row has it; at 1024 px a few px less keeps Km beside the
+            // plate instead of wrapping it onto a row of its own.
+            let room = ui.max_rect().right() - ui.cursor().min.x - ui.spacing().item_spacing.x;
+            let km_width = room.clamp(160.0, 200.0);
+            let tight = room < 200.0;
+            let touched = ui
+                .scope(|ui| {
+                    if tight {
+                        // "Km actual: 123,456" at the usual size and padding is 205 px.
+                        ui.spacing_mut().button_padding.x = 6.0;
+                    }
+                    let text = RichText::new(km_text).size(if tight { 17.0 } else { 20.0 });
+                    ui.add_enabled(
+                        enabled,
+                        Button::new(text).min_size(vec2(km_width, theme::TOUCH)),
+                    )
+                    .clicked()
+                })
+                .inner;
+            if touched {
                 let init = self.km.map(|k| k.to_string()).unwrap_or_default();
                 keypad.open(
                     KeyTarget::Km,
