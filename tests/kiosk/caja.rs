@@ -438,7 +438,7 @@ fn a_discount_above_the_limit_set_in_ajustes_needs_a_manager_pin() {
         let mut h = app(dir.path(), cajera, PanelId::Ventas, size);
         wait_for(&mut h, "quick key", |h| has(h, "Cambio de aceite"));
         press(&mut h, "Cambio de aceite");
-        press(&mut h, "Descuento: 0 %");
+        crate::screen::click(&mut h, "Descuento: 0 %");
         keypad(&mut h, "15");
         press(&mut h, "EMITIR");
         assert!(
