@@ -89,7 +89,7 @@ FOCUS='W=$(xdotool search --name "^MotorDesk$" | head -1); xdotool windowfocus -
 case "$SIZE" in
     1024x768)
         shoot ventas ventas-teclado-texto "$FOCUS"'
-            xdotool mousemove 390 264 click 1; sleep 1
+            xdotool mousemove 390 317 click 1; sleep 1
             xdotool mousemove 300 520 click 1; sleep 0.3
         '
         shoot flota flota-teclado-placa "$FOCUS"'
@@ -98,12 +98,12 @@ case "$SIZE" in
         '
         shoot flota flota-teclado-fecha "$FOCUS"'
             xdotool mousemove 298 308 click 1; sleep 1
-            xdotool mousemove 630 528 click 1; sleep 1
+            xdotool mousemove 630 643 click 1; sleep 1
         '
         # The SOAT field's touch calendar: this month, today marked (ui/date_picker.rs).
         shoot flota flota-calendario "$FOCUS"'
             xdotool mousemove 298 308 click 1; sleep 1
-            xdotool mousemove 771 527 click 1; sleep 1
+            xdotool mousemove 772 643 click 1; sleep 1
         '
         # Split payment: an oil, Yape, Dividir, S/ 100 on the keypad, then + Efectivo
         # with a S/ 50 bill (covered, change shown).
