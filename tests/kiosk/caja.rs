@@ -6,51 +6,19 @@
 //!   and the difference, a manager's PIN (wrong, then right), the Z report sealed,
 //!   printable as a real PDF, in the history; an empty shift cannot be closed again.
 
-use crate::screen::{harness, has, press, wait_for};
+use crate::fixtures::{
+    SIZES, cashier_logs_in, hire_cashier, kiosk, new_shop, oil_change, shop_with_oil_change,
+};
+use crate::screen::{has, press, wait_for};
 use crate::touch_keyboard::{fill, tap};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use motordesk::receipt::{ReceiptLayout, open_receipt, receipts_dir, saved_receipt_path};
-use motordesk::store::{ApprovalRequest, DB_FILE, ShiftClose, Store};
-use motordesk::ui::{AppOptions, KioskApp, PanelId};
-use motordesk_core::{
-    DocumentKind, Invoice, InvoiceDraft, Payment, PaymentMethod, PaymentPart, Product,
-    TaxAffectation, Unit,
-};
+use motordesk::store::{ApprovalRequest, ShiftClose, Store};
+use motordesk::ui::{KioskApp, PanelId};
+use motordesk_core::{DocumentKind, Invoice, InvoiceDraft, Payment, PaymentMethod, PaymentPart};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
-use std::path::Path;
-use uuid::Uuid;
-
-const SIZES: [(f32, f32); 2] = [(1024.0, 768.0), (1280.0, 800.0)];
-
-fn oil_change() -> Product {
-    Product {
-        id: Uuid::now_v7(),
-        code: "SRV-001".into(),
-        name: "Cambio de aceite".into(),
-        category: "Servicio".into(),
-        unit: Unit::Servicio,
-        price: dec!(35.00),
-        affectation: TaxAffectation::Gravado,
-        quick_key: true,
-        change_every_km: None,
-        active: true,
-    }
-}
-
-fn new_store(dir: &Path) -> Store {
-    let store = Store::create(&dir.join(DB_FILE), "admin", "secreto123", "Ana Admin").unwrap();
-    motordesk::demo::configure_shop(&store).unwrap();
-    store
-}
-
-fn app(dir: &Path, store: Store, panel: PanelId, size: (f32, f32)) -> Harness<'static, KioskApp> {
-    let mut opts = AppOptions::new(dir.to_path_buf());
-    opts.start_panel = panel;
-    opts.print = false;
-    harness(KioskApp::with_store(opts, store), size)
-}
 
 /// Types `digits` on the open keypad (its keys are named by their digit alone) and
 /// accepts.
@@ -79,9 +47,8 @@ fn disabled(h: &Harness<'static, KioskApp>, label: &str) -> bool {
 fn split_payment_yape_and_cash_covers_the_total_and_gives_change() {
     for size in SIZES {
         let dir = tempfile::tempdir().unwrap();
-        let store = new_store(dir.path());
-        store.save_product(oil_change()).unwrap();
-        let mut h = app(dir.path(), store, PanelId::Ventas, size);
+        let store = shop_with_oil_change(dir.path());
+        let mut h = kiosk(dir.path(), store, PanelId::Ventas, size);
         wait_for(&mut h, "quick key", |h| has(h, "Cambio de aceite"));
         press(&mut h, "Cambio de aceite");
         press(&mut h, "Cambio de aceite");
@@ -181,7 +148,7 @@ fn sell(store: &Store, qty: u32, parts: &[(PaymentMethod, Decimal)], received: O
 fn z_report_float_withdrawal_count_manager_pin_and_history() {
     for size in SIZES {
         let dir = tempfile::tempdir().unwrap();
-        let store = new_store(dir.path());
+        let store = new_shop(dir.path());
         // S/ 35 cash (S/ 50 handed over), S/ 105 = S/ 60 Yape + S/ 45 cash, S/ 70 card.
         sell(
             &store,
@@ -199,7 +166,7 @@ fn z_report_float_withdrawal_count_manager_pin_and_history() {
             Some(dec!(50)),
         );
         sell(&store, 2, &[(PaymentMethod::Tarjeta, dec!(70))], None);
-        let mut h = app(dir.path(), store, PanelId::Ajustes, size);
+        let mut h = kiosk(dir.path(), store, PanelId::Ajustes, size);
         // The administrator sets the approval PIN in Ajustes, on the keypad.
         wait_for(&mut h, "pin block", |h| has(h, "Configurar mi PIN"));
         crate::screen::click(&mut h, "Configurar mi PIN");
@@ -306,18 +273,11 @@ fn z_report_float_withdrawal_count_manager_pin_and_history() {
 fn credit_note_by_a_cashier_needs_a_reason_a_confirmation_and_a_manager_pin() {
     for size in SIZES {
         let dir = tempfile::tempdir().unwrap();
-        let admin = new_store(dir.path());
+        let admin = new_shop(dir.path());
         admin.set_manager_pin("2468").unwrap();
-        admin
-            .add_user(
-                "caja1",
-                "turno123",
-                "Carla Caja",
-                motordesk_core::Role::Cajero,
-            )
-            .unwrap();
+        hire_cashier(&admin);
         drop(admin);
-        let cajera = Store::unlock(&dir.path().join(DB_FILE), "caja1", "turno123").unwrap();
+        let cajera = cashier_logs_in(dir.path());
         sell(&cajera, 2, &[(PaymentMethod::Efectivo, dec!(70))], None);
         // A second boleta credited in part, through the store.
         sell(&cajera, 2, &[(PaymentMethod::Yape, dec!(70))], None);
@@ -345,7 +305,7 @@ fn credit_note_by_a_cashier_needs_a_reason_a_confirmation_and_a_manager_pin() {
             .unwrap();
         cajera.issue_approved(partial, &approval).unwrap();
 
-        let mut h = app(dir.path(), cajera, PanelId::Comprobantes, size);
+        let mut h = kiosk(dir.path(), cajera, PanelId::Comprobantes, size);
         wait_for(&mut h, "list", |h| has(h, "B001-00000001"));
         assert!(
             has(&h, "CON N. CRÉDITO"),
@@ -411,19 +371,12 @@ fn credit_note_by_a_cashier_needs_a_reason_a_confirmation_and_a_manager_pin() {
 fn a_discount_above_the_limit_set_in_ajustes_needs_a_manager_pin() {
     for size in SIZES {
         let dir = tempfile::tempdir().unwrap();
-        let admin = new_store(dir.path());
+        let admin = new_shop(dir.path());
         admin.set_manager_pin("2468").unwrap();
-        admin
-            .add_user(
-                "caja1",
-                "turno123",
-                "Carla Caja",
-                motordesk_core::Role::Cajero,
-            )
-            .unwrap();
+        hire_cashier(&admin);
         admin.save_product(oil_change()).unwrap();
         // The administrator sets the limit in Ajustes, on the keypad.
-        let mut h = app(dir.path(), admin, PanelId::Ajustes, size);
+        let mut h = kiosk(dir.path(), admin, PanelId::Ajustes, size);
         wait_for(&mut h, "limit", |h| has(h, "Sin límite"));
         crate::screen::click(&mut h, "Límite de descuento…");
         keypad(&mut h, "10");
@@ -434,8 +387,8 @@ fn a_discount_above_the_limit_set_in_ajustes_needs_a_manager_pin() {
         drop(h);
         drop(admin);
 
-        let cajera = Store::unlock(&dir.path().join(DB_FILE), "caja1", "turno123").unwrap();
-        let mut h = app(dir.path(), cajera, PanelId::Ventas, size);
+        let cajera = cashier_logs_in(dir.path());
+        let mut h = kiosk(dir.path(), cajera, PanelId::Ventas, size);
         wait_for(&mut h, "quick key", |h| has(h, "Cambio de aceite"));
         press(&mut h, "Cambio de aceite");
         crate::screen::click(&mut h, "Descuento: 0 %");

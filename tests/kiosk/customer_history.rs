@@ -4,16 +4,18 @@
 //! through the customer's own index rows: it opens exactly their list rows, none of the
 //! shop's other documents.
 
-use crate::screen::{click, harness, has, wait_for};
+use crate::fixtures::{SIZES, kiosk, new_shop, service_line};
+use crate::screen::{click, has, wait_for};
 use crate::touch_keyboard::{fill, tap};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use motordesk::store::{DB_FILE, HISTORY_PAGE, Store};
-use motordesk::ui::{AppOptions, KioskApp, PanelId};
+use motordesk::store::{HISTORY_PAGE, Store};
+use motordesk::ui::{KioskApp, PanelId};
 use motordesk_core::{
     Buyer, Customer, DocumentKind, IdDocument, IdKind, Invoice, InvoiceDraft, Modifies, NoteReason,
-    SaleLine, TaxAffectation, Unit, Vehicle, soles,
+    SaleLine, Vehicle, soles,
 };
+
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use std::path::Path;
@@ -26,24 +28,13 @@ fn text_of(n: &egui_kittest::Node<'_>) -> Option<String> {
     a.label().or_else(|| a.value())
 }
 
-const SIZES: [(f32, f32); 2] = [(1024.0, 768.0), (1280.0, 800.0)];
-const PASSWORD: &str = "secreto123";
 /// Juan's documents: 2 boletas, 52 notas de venta, 1 credit note.
 const JUANS: usize = 55;
 /// Everybody else's.
 const OTHERS: usize = 40;
 
 fn line(price: Decimal) -> SaleLine {
-    SaleLine {
-        product_id: None,
-        code: "SRV".into(),
-        description: "Cambio de aceite".into(),
-        unit: Unit::Servicio,
-        quantity: Decimal::ONE,
-        unit_price: price,
-        discount: Decimal::ZERO,
-        affectation: TaxAffectation::Gravado,
-    }
+    service_line("SRV", "Cambio de aceite", price)
 }
 
 fn sale(store: &Store, kind: DocumentKind, buyer: &Buyer, price: Decimal) -> Invoice {
@@ -62,8 +53,7 @@ struct Shop {
 }
 
 fn shop(dir: &Path) -> Shop {
-    let store = Store::create(&dir.join(DB_FILE), "admin", PASSWORD, "Ana Admin").unwrap();
-    motordesk::demo::configure_shop(&store).unwrap();
+    let store = new_shop(dir);
     let c = Customer::new(
         Uuid::now_v7(),
         IdKind::Dni,
@@ -166,10 +156,7 @@ fn the_history_opens_only_the_customers_own_rows() {
 }
 
 fn clientes(dir: &Path, store: Store, size: (f32, f32)) -> Harness<'static, KioskApp> {
-    let mut opts = AppOptions::new(dir.to_path_buf());
-    opts.start_panel = PanelId::Clientes;
-    opts.print = false;
-    harness(KioskApp::with_store(opts, store), size)
+    kiosk(dir, store, PanelId::Clientes, size)
 }
 
 #[test]

@@ -4,49 +4,23 @@
 //! total is the Caja's (Z report) for the same documents, and a cashier never sees the
 //! panel. Also: a sale after the first look opens one document, not all of them again.
 
-use crate::screen::{click, harness, has, wait_for};
+use crate::fixtures::{SIZES, cashier_logs_in, hire_cashier, item, kiosk, new_shop};
+use crate::screen::{click, has, wait_for};
 use chrono::Timelike;
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use motordesk::store::{DB_FILE, RecentSales, Store};
-use motordesk::ui::{AppOptions, KioskApp, PanelId};
+use motordesk::ui::PanelId;
 use motordesk_core::{
     DocumentKind, Invoice, InvoiceDraft, Modifies, NoteReason, Payment, PaymentMethod, Product,
-    TaxAffectation, Unit, lima_date, soles, to_lima,
+    Unit, lima_date, soles, to_lima,
 };
+
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
-use std::path::Path;
-use uuid::Uuid;
-
-const SIZES: [(f32, f32); 2] = [(1024.0, 768.0), (1280.0, 800.0)];
 
 fn product(name: &str, unit: Unit, price: Decimal) -> Product {
-    Product {
-        id: Uuid::now_v7(),
-        code: name.chars().take(6).collect(),
-        name: name.into(),
-        category: "Taller".into(),
-        unit,
-        price,
-        affectation: TaxAffectation::Gravado,
-        quick_key: false,
-        change_every_km: None,
-        active: true,
-    }
-}
-
-fn new_store(dir: &Path) -> Store {
-    let store = Store::create(&dir.join(DB_FILE), "admin", "secreto123", "Ana Admin").unwrap();
-    motordesk::demo::configure_shop(&store).unwrap();
-    store
-}
-
-fn app(dir: &Path, store: Store, panel: PanelId, size: (f32, f32)) -> Harness<'static, KioskApp> {
-    let mut opts = AppOptions::new(dir.to_path_buf());
-    opts.start_panel = panel;
-    opts.print = false;
-    harness(KioskApp::with_store(opts, store), size)
+    let code: String = name.chars().take(6).collect();
+    item(&code, name, "Taller", unit, price, false)
 }
 
 /// A boleta of `lines`, paid by `parts` (one part: the whole total by that method).
@@ -110,7 +84,7 @@ fn three_documents(store: &Store) -> Vec<Invoice> {
 fn a_manager_sees_today_by_hour_method_service_and_product_as_the_caja_adds_them() {
     for size in SIZES {
         let dir = tempfile::tempdir().unwrap();
-        let store = new_store(dir.path());
+        let store = new_shop(dir.path());
         let docs = three_documents(&store);
         // The Z report of the same shift: the Resumen must say the same.
         let z = store.shift_so_far().unwrap();
@@ -122,7 +96,7 @@ fn a_manager_sees_today_by_hour_method_service_and_product_as_the_caja_adds_them
         assert_eq!(figures.today.tally, z.tally, "{size:?}: per method");
         assert_eq!(figures.today.documents, z.documents);
 
-        let mut h = app(dir.path(), store, PanelId::Ventas, size);
+        let mut h = kiosk(dir.path(), store, PanelId::Ventas, size);
         wait_for(&mut h, "the navigation", |h| has(h, "Resumen"));
         click(&mut h, "Resumen");
         wait_for(&mut h, "the figures", |h| has(h, "Ventas de hoy por hora"));
@@ -175,20 +149,13 @@ fn a_manager_sees_today_by_hour_method_service_and_product_as_the_caja_adds_them
 fn a_cashier_does_not_see_the_resumen() {
     for size in SIZES {
         let dir = tempfile::tempdir().unwrap();
-        let admin = new_store(dir.path());
+        let admin = new_shop(dir.path());
         three_documents(&admin);
-        admin
-            .add_user(
-                "caja1",
-                "turno123",
-                "Carla Caja",
-                motordesk_core::Role::Cajero,
-            )
-            .unwrap();
+        hire_cashier(&admin);
         drop(admin);
-        let cajera = Store::unlock(&dir.path().join(DB_FILE), "caja1", "turno123").unwrap();
+        let cajera = cashier_logs_in(dir.path());
         // Even asked to start there, the kiosk opens Ventas.
-        let mut h = app(dir.path(), cajera, PanelId::Resumen, size);
+        let mut h = kiosk(dir.path(), cajera, PanelId::Resumen, size);
         wait_for(&mut h, "the navigation", |h| has(h, "Comprobantes"));
         h.run();
         assert!(
@@ -204,7 +171,7 @@ fn a_cashier_does_not_see_the_resumen() {
 #[test]
 fn after_the_first_look_a_sale_opens_one_document_not_all_of_them() {
     let dir = tempfile::tempdir().unwrap();
-    let store = new_store(dir.path());
+    let store = new_shop(dir.path());
     three_documents(&store);
     let today = lima_date(chrono::Utc::now());
     let mut recent = RecentSales::default();

@@ -3,15 +3,14 @@
 //! change the month, the year quick-pick jumps years, a day fills dd/mm/aaaa in the
 //! field, "Sin fecha" empties it, and the dates chosen are the vehicle's once saved.
 
-use crate::screen::{click, harness, wait_for};
+use crate::fixtures::{SIZES, kiosk, new_shop};
+use crate::screen::{click, wait_for};
 use crate::touch_keyboard::{fill, key_shown, tap};
 use chrono::{Datelike, NaiveDate, Utc};
 use egui_kittest::kittest::{NodeT, Queryable};
-use motordesk::store::{DB_FILE, Store};
-use motordesk::ui::{AppOptions, KioskApp, PanelId};
+use motordesk::ui::{KioskApp, PanelId};
 use motordesk_core::{Plate, lima_date};
 
-const SIZES: [(f32, f32); 2] = [(1024.0, 768.0), (1280.0, 800.0)];
 const SOAT: &str = "SOAT vence (dd/mm/aaaa)";
 const REVISION: &str = "Revisión técnica vence (dd/mm/aaaa)";
 const MONTHS: [&str; 12] = [
@@ -55,12 +54,8 @@ fn day_name(d: NaiveDate) -> String {
 fn soat_and_revision_dates_are_chosen_on_the_calendar() {
     for size in SIZES {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::create(&dir.path().join(DB_FILE), "admin", "secreto123", "Ana").unwrap();
-        motordesk::demo::configure_shop(&store).unwrap();
-        let mut o = AppOptions::new(dir.path().to_path_buf());
-        o.start_panel = PanelId::Flota;
-        o.print = false;
-        let mut h = harness(KioskApp::with_store(o, store), size);
+        let store = new_shop(dir.path());
+        let mut h = kiosk(dir.path(), store, PanelId::Flota, size);
         h.run();
         tap(&mut h, "Nuevo vehículo");
         fill(&mut h, "Placa", "CAL-123");

@@ -5,38 +5,23 @@
 //! that caused it — found by its layout rect — and the fields and buttons below stay
 //! where they were, because that line is kept whether or not it holds a message.
 
-use crate::screen::{click, harness, has, press, wait_for};
+use crate::fixtures::{self, SIZES, new_shop, oil_change};
+use crate::screen::{click, has, press, wait_for};
 use crate::touch_keyboard::{tap, tap_field, type_on_keys};
 use egui::Rect;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use motordesk::store::{DB_FILE, Store};
-use motordesk::ui::{AppOptions, KioskApp, PanelId};
-use motordesk_core::{Product, TaxAffectation, Unit, Vehicle};
-use rust_decimal_macros::dec;
+use motordesk::store::Store;
+use motordesk::ui::{KioskApp, PanelId};
+use motordesk_core::Vehicle;
 use std::path::Path;
 use uuid::Uuid;
 
-const SIZES: [(f32, f32); 2] = [(1024.0, 768.0), (1280.0, 800.0)];
-
-fn shop(path: &Path) -> Store {
-    let store = Store::create(path, "admin", "secreto123", "Ana Admin").unwrap();
-    motordesk::demo::configure_shop(&store).unwrap();
-    store
-        .save_product(Product {
-            id: Uuid::now_v7(),
-            code: "SRV-001".into(),
-            name: "Cambio de aceite".into(),
-            category: "Servicio".into(),
-            unit: Unit::Servicio,
-            price: dec!(35.00),
-            affectation: TaxAffectation::Gravado,
-            quick_key: true,
-            change_every_km: None,
-            active: true,
-        })
-        .unwrap();
+/// A shop with the oil change on its quick keys and ABC-123 (Toyota Hilux) at 6,000 km.
+fn shop(dir: &Path) -> Store {
+    let store = new_shop(dir);
+    store.save_product(oil_change()).unwrap();
     let mut v = Vehicle::new(Uuid::now_v7(), "ABC-123", "Toyota", "Hilux").unwrap();
     v.odometer_km = 6_000;
     store.save_vehicle(v).unwrap();
@@ -44,10 +29,7 @@ fn shop(path: &Path) -> Store {
 }
 
 fn kiosk(dir: &Path, panel: PanelId, size: (f32, f32)) -> Harness<'static, KioskApp> {
-    let mut opts = AppOptions::new(dir.to_path_buf());
-    opts.start_panel = panel;
-    opts.print = false;
-    harness(KioskApp::with_store(opts, shop(&dir.join(DB_FILE))), size)
+    fixtures::kiosk(dir, shop(dir), panel, size)
 }
 
 /// The rect of the widget labelled exactly `label` with `role`.

@@ -5,19 +5,18 @@
 //! Ventas search is looked up, saved and made the buyer; a number the registers do not
 //! know and a server that went away are told in Spanish, and the button is off offline.
 
-use crate::screen::{harness, has, press, tap, wait_for, wait_for_text};
+use crate::fixtures::{kiosk, oil_change};
+use crate::screen::{has, press, tap, wait_for, wait_for_text};
 use crate::sync_support::{ENROLLMENT, Server};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use motordesk::store::{DB_FILE, Store};
-use motordesk::ui::{AppOptions, KioskApp, PanelId};
-use motordesk_core::{IdKind, Product, RecordKind, TaxAffectation, Unit};
-use rust_decimal_macros::dec;
+use motordesk::ui::{KioskApp, PanelId};
+use motordesk_core::{IdKind, RecordKind};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
-use uuid::Uuid;
 
 const BUTTON: &str = "Buscar en SUNAT/RENIEC";
 
@@ -106,24 +105,8 @@ fn bay(panel: PanelId, size: (f32, f32)) -> Bay {
     let store = Store::create(&dir.path().join(DB_FILE), "admin", "clave-admin", "Admin").unwrap();
     motordesk::demo::configure_shop(&store).unwrap();
     motordesk::sync::register(&server.url, ENROLLMENT, &store).unwrap();
-    store
-        .save_product(Product {
-            id: Uuid::now_v7(),
-            code: "SRV-001".into(),
-            name: "Cambio de aceite".into(),
-            category: "Servicio".into(),
-            unit: Unit::Servicio,
-            price: dec!(35.00),
-            affectation: TaxAffectation::Gravado,
-            quick_key: true,
-            change_every_km: None,
-            active: true,
-        })
-        .unwrap();
-    let mut opts = AppOptions::new(dir.path().to_path_buf());
-    opts.start_panel = panel;
-    opts.print = false;
-    let h = harness(KioskApp::with_store(opts, store), size);
+    store.save_product(oil_change()).unwrap();
+    let h = kiosk(dir.path(), store, panel, size);
     let mut b = Bay {
         server,
         _provider: provider,

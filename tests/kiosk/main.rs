@@ -4,6 +4,7 @@
 //! once. `cargo test --test kiosk ui_flows::` runs one file's tests.
 //! `tests/tls.rs` stays separate because it sets a process environment variable.
 
+mod fixtures;
 mod receipt_common;
 mod screen;
 mod sunat_support;

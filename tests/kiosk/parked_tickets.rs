@@ -4,40 +4,24 @@
 //! other still parked. And at the store: the sealed `parked_tickets` table round-trips
 //! across a reopen, refuses a 13th ticket, and loses a ticket with its invoice's issue.
 
-use crate::screen::{click, harness, has, press, wait_for};
+use crate::fixtures::{PASSWORD, SIZES, item, kiosk, new_shop, reopen};
+use crate::screen::{click, has, press, wait_for};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use motordesk::store::{DB_FILE, MAX_PARKED, ParkError, ParkedTicket, Store};
-use motordesk::ui::{AppOptions, KioskApp, PanelId};
-use motordesk_core::{
-    DocumentKind, Invoice, InvoiceDraft, Product, RecordKind, TaxAffectation, Unit, Vehicle,
-};
+use motordesk::ui::{KioskApp, PanelId};
+use motordesk_core::{DocumentKind, Invoice, InvoiceDraft, Product, RecordKind, Unit, Vehicle};
 use rust_decimal_macros::dec;
 use std::path::Path;
 use uuid::Uuid;
 
-const SIZES: [(f32, f32); 2] = [(1024.0, 768.0), (1280.0, 800.0)];
-const PASSWORD: &str = "secreto123";
-
 fn product(code: &str, name: &str, price: rust_decimal::Decimal) -> Product {
-    Product {
-        id: Uuid::now_v7(),
-        code: code.into(),
-        name: name.into(),
-        category: "Servicio".into(),
-        unit: Unit::Servicio,
-        price,
-        affectation: TaxAffectation::Gravado,
-        quick_key: true,
-        change_every_km: None,
-        active: true,
-    }
+    item(code, name, "Servicio", Unit::Servicio, price, true)
 }
 
 /// A set-up shop with two quick keys and the vehicle ABC-123.
 fn shop(dir: &Path) -> (Store, Product, Vehicle) {
-    let store = Store::create(&dir.join(DB_FILE), "admin", PASSWORD, "Ana Admin").unwrap();
-    motordesk::demo::configure_shop(&store).unwrap();
+    let store = new_shop(dir);
     let oil = store
         .save_product(product("SRV-001", "Cambio de aceite", dec!(35.00)))
         .unwrap()
@@ -53,10 +37,7 @@ fn shop(dir: &Path) -> (Store, Product, Vehicle) {
 }
 
 fn ventas(dir: &Path, store: Store, size: (f32, f32)) -> Harness<'static, KioskApp> {
-    let mut opts = AppOptions::new(dir.to_path_buf());
-    opts.start_panel = PanelId::Ventas;
-    opts.print = false;
-    harness(KioskApp::with_store(opts, store), size)
+    kiosk(dir, store, PanelId::Ventas, size)
 }
 
 /// Types on the on-screen keys (no physical key events), capitals through Mayús.
@@ -128,7 +109,7 @@ fn park_two_switch_issue_one_and_the_other_survives_a_restart() {
         // Restart: a new kiosk over the same data dir.
         drop(store);
         drop(h);
-        let store = reopen(&dir.path().join(DB_FILE));
+        let store = reopen(&dir.path().join(DB_FILE), "admin", PASSWORD);
         let mut h = ventas(dir.path(), store, size);
         wait_for(&mut h, "parked tab", |h| has(h, "Ticket 1"));
         assert!(
@@ -143,20 +124,6 @@ fn park_two_switch_issue_one_and_the_other_survives_a_restart() {
         );
         assert!(has(&h, "28.00"), "{size:?}: the line's amount");
     }
-}
-
-/// Opens the store as a restarted kiosk does, once the old one's workers (the PDF of
-/// the issued sale, sync) have let go of the file; bounded.
-fn reopen(path: &Path) -> Store {
-    for _ in 0..1000 {
-        match Store::unlock(path, "admin", PASSWORD) {
-            Err(motordesk::store::StoreError::Locked) => {
-                std::thread::sleep(std::time::Duration::from_millis(10))
-            }
-            other => return other.unwrap(),
-        }
-    }
-    panic!("the old kiosk never let go of the store");
 }
 
 fn ticket(store: &Store, name: &str, v: Option<&Vehicle>, p: &Product) -> ParkedTicket {

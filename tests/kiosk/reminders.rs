@@ -5,13 +5,14 @@
 //! written on the vehicle record (queued for sync), still hidden after a restart, and
 //! back when the next due date comes.
 
-use crate::screen::{harness, has, wait_for};
+use crate::fixtures::{PASSWORD, SIZES, kiosk, new_shop, reopen};
+use crate::screen::{has, wait_for};
 use crate::touch_keyboard::{fill, tap, tap_field};
 use chrono::{Days, NaiveDate, Utc};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use motordesk::store::{DB_FILE, Store};
-use motordesk::ui::{AppOptions, KioskApp, PanelId};
+use motordesk::ui::{KioskApp, PanelId};
 use motordesk_core::{AlertKind, Customer, IdKind, SyncStatus, Vehicle, lima_date};
 use std::path::Path;
 use uuid::Uuid;
@@ -22,9 +23,6 @@ fn text_of(n: &egui_kittest::Node<'_>) -> Option<String> {
     let a = n.accesskit_node();
     a.label().or_else(|| a.value())
 }
-
-const SIZES: [(f32, f32); 2] = [(1024.0, 768.0), (1280.0, 800.0)];
-const PASSWORD: &str = "secreto123";
 
 fn today() -> NaiveDate {
     lima_date(Utc::now())
@@ -53,8 +51,7 @@ fn vehicle(store: &Store, plate: &str, owner: Option<Uuid>, f: impl FnOnce(&mut 
 /// overdue, owner with a Lima landline. JKL-012: oil change by km overdue, no owner.
 /// GHI-789: SOAT in 10 days (Flota's "próximo", not this week's call).
 fn shop(dir: &Path) -> (Store, Uuid) {
-    let store = Store::create(&dir.join(DB_FILE), "admin", PASSWORD, "Ana Admin").unwrap();
-    motordesk::demo::configure_shop(&store).unwrap();
+    let store = new_shop(dir);
     let juan = owner(&store, "45678912", "Juan Pérez", "987 654 321");
     let rosa = owner(&store, "41234567", "Rosa Quispe", "01 4567890");
     let t = today();
@@ -73,10 +70,7 @@ fn shop(dir: &Path) -> (Store, Uuid) {
 }
 
 fn open(dir: &Path, store: Store, size: (f32, f32)) -> Harness<'static, KioskApp> {
-    let mut opts = AppOptions::new(dir.to_path_buf());
-    opts.start_panel = PanelId::Recordatorios;
-    opts.print = false;
-    harness(KioskApp::with_store(opts, store), size)
+    kiosk(dir, store, PanelId::Recordatorios, size)
 }
 
 /// The list row of `plate` (a button that starts with it).
@@ -110,20 +104,6 @@ fn text_starting(h: &Harness<'static, KioskApp>, prefix: &str) -> String {
         .find(|l| l.starts_with(prefix))
         .cloned()
         .unwrap_or_else(|| panic!("no text starting {prefix:?} among {labels:?}"))
-}
-
-/// Opens the store as a restarted kiosk does, once the old one's workers have let go of
-/// the file; bounded.
-fn reopen(path: &Path) -> Store {
-    for _ in 0..1000 {
-        match Store::unlock(path, "admin", PASSWORD) {
-            Err(motordesk::store::StoreError::Locked) => {
-                std::thread::sleep(std::time::Duration::from_millis(10))
-            }
-            other => return other.unwrap(),
-        }
-    }
-    panic!("the old kiosk never let go of the store");
 }
 
 /// Percent-decoding as a phone's browser does it, written out so the test does not
@@ -264,7 +244,7 @@ fn this_weeks_calls_with_message_link_qr_and_contacted_mark() {
         drop(h);
 
         // After a restart it stays hidden; the next SOAT date brings it back.
-        let store = reopen(&dir.path().join(DB_FILE));
+        let store = reopen(&dir.path().join(DB_FILE), "admin", PASSWORD);
         let mut h = open(dir.path(), store, size);
         wait_for(&mut h, "list after restart", |h| row(h, "DEF-456"));
         assert!(
@@ -277,7 +257,7 @@ fn this_weeks_calls_with_message_link_qr_and_contacted_mark() {
         store.save_vehicle(v).unwrap();
         drop(store);
         drop(h);
-        let store = reopen(&dir.path().join(DB_FILE));
+        let store = reopen(&dir.path().join(DB_FILE), "admin", PASSWORD);
         let mut h = open(dir.path(), store, size);
         wait_for(&mut h, "ABC-123 back", |h| row(h, "ABC-123"));
     }

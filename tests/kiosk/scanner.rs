@@ -3,44 +3,23 @@
 //! code says so; in the product search, Enter (here the on-screen keyboard's Listo) adds
 //! the product whose code was typed. At 1024×768 and 1280×800.
 
-use crate::screen::{harness, has, wait_for_text};
+use crate::fixtures::{SIZES, item, kiosk, new_shop};
+use crate::screen::{has, wait_for_text};
 use egui::{Event, Key};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use motordesk::store::{DB_FILE, Store};
-use motordesk::ui::{AppOptions, KioskApp, PanelId};
-use motordesk_core::{Product, TaxAffectation, Unit};
+use motordesk::ui::{KioskApp, PanelId};
+use motordesk_core::{Product, Unit};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
-use uuid::Uuid;
-
-const SIZES: [(f32, f32); 2] = [(1024.0, 768.0), (1280.0, 800.0)];
 
 fn product(code: &str, name: &str, price: Decimal, quick_key: bool) -> Product {
-    Product {
-        id: Uuid::now_v7(),
-        code: code.into(),
-        name: name.into(),
-        category: "Repuesto".into(),
-        unit: Unit::Unidad,
-        price,
-        affectation: TaxAffectation::Gravado,
-        quick_key,
-        change_every_km: None,
-        active: true,
-    }
+    item(code, name, "Repuesto", Unit::Unidad, price, quick_key)
 }
 
 fn ventas(size: (f32, f32)) -> (tempfile::TempDir, Harness<'static, KioskApp>) {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::create(
-        &dir.path().join(DB_FILE),
-        "admin",
-        "secreto123",
-        "Ana Admin",
-    )
-    .unwrap();
-    motordesk::demo::configure_shop(&store).unwrap();
+    let store = new_shop(dir.path());
     store
         .save_product(product("SRV-001", "Cambio de aceite", dec!(35), true))
         .unwrap();
@@ -55,10 +34,8 @@ fn ventas(size: (f32, f32)) -> (tempfile::TempDir, Harness<'static, KioskApp>) {
     store
         .save_product(product("ACE-001", "Aceite 20W-50 galón", dec!(95), false))
         .unwrap();
-    let mut opts = AppOptions::new(dir.path().to_path_buf());
-    opts.start_panel = PanelId::Ventas;
-    opts.print = false;
-    (dir, harness(KioskApp::with_store(opts, store), size))
+    let h = kiosk(dir.path(), store, PanelId::Ventas, size);
+    (dir, h)
 }
 
 /// What a keyboard-wedge scanner sends: the code's characters, then Enter.

@@ -6,6 +6,7 @@
 //! second) and *Ver en Flota*; with three warnings the top bar keeps its field and
 //! Salir on screen. The opening float is asked at the first EMITIR of a shift.
 
+use crate::fixtures::{SIZES, kiosk, new_shop, oil_change, options};
 use crate::screen::{harness, has, press, wait_for};
 use crate::tmpfs::Tmpfs;
 use crate::touch_keyboard::{key_shown, tap, tap_field, type_on_keys};
@@ -13,35 +14,17 @@ use chrono::{Days, Utc};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use motordesk::store::{DB_FILE, Store};
-use motordesk::ui::{AppOptions, KioskApp, PanelId};
-use motordesk_core::{
-    Customer, DocumentKind, IdKind, Invoice, Product, TaxAffectation, Unit, Vehicle, lima_date,
-};
+use motordesk::ui::{KioskApp, PanelId};
+use motordesk_core::{Customer, DocumentKind, IdKind, Invoice, Vehicle, lima_date};
 use rust_decimal_macros::dec;
 use std::path::Path;
 use uuid::Uuid;
 
-const SIZES: [(f32, f32); 2] = [(1024.0, 768.0), (1280.0, 800.0)];
-
 /// A shop with an oil-change quick key, ABC-123 (Toyota Hilux, SOAT expired) owned by
 /// Juan Pérez (DNI) and XYZ-789 (Hyundai H1) owned by Transportes Sol SAC (RUC).
-fn shop(path: &Path) -> Store {
-    let store = Store::create(path, "admin", "secreto123", "Ana Admin").unwrap();
-    motordesk::demo::configure_shop(&store).unwrap();
-    store
-        .save_product(Product {
-            id: Uuid::now_v7(),
-            code: "SRV-001".into(),
-            name: "Cambio de aceite".into(),
-            category: "Servicio".into(),
-            unit: Unit::Servicio,
-            price: dec!(35.00),
-            affectation: TaxAffectation::Gravado,
-            quick_key: true,
-            change_every_km: None,
-            active: true,
-        })
-        .unwrap();
+fn shop(dir: &Path) -> Store {
+    let store = new_shop(dir);
+    store.save_product(oil_change()).unwrap();
     let (person, company) = (Uuid::now_v7(), Uuid::now_v7());
     for c in [
         Customer::new(person, IdKind::Dni, "45678912", "Juan Pérez", "", "", "").unwrap(),
@@ -71,13 +54,6 @@ fn shop(path: &Path) -> Store {
     store
 }
 
-fn kiosk(dir: &Path, store: Store, panel: PanelId, size: (f32, f32)) -> Harness<'static, KioskApp> {
-    let mut opts = AppOptions::new(dir.to_path_buf());
-    opts.start_panel = panel;
-    opts.print = false;
-    harness(KioskApp::with_store(opts, store), size)
-}
-
 fn selected(h: &Harness<'static, KioskApp>, name: &str) -> bool {
     use egui::accesskit::Toggled;
     h.get_all_by_label(name)
@@ -103,7 +79,7 @@ fn search_plate(h: &mut Harness<'static, KioskApp>, part: &str) {
 fn vender_from_flota_and_from_the_top_bar_parks_and_sells_to_the_owner() {
     for size in SIZES {
         let dir = tempfile::tempdir().unwrap();
-        let store = shop(&dir.path().join(DB_FILE));
+        let store = shop(dir.path());
         let mut h = kiosk(dir.path(), store, PanelId::Ventas, size);
         wait_for(&mut h, "quick keys", |h| has(h, "Cambio de aceite"));
         // A walk-in sale under way.
@@ -273,10 +249,8 @@ fn three_warnings_fold_into_one_button_and_the_bar_fits() {
 fn the_first_sale_asks_the_opening_float_then_goes_on() {
     for size in SIZES {
         let dir = tempfile::tempdir().unwrap();
-        let store = shop(&dir.path().join(DB_FILE));
-        let mut opts = AppOptions::new(dir.path().to_path_buf());
-        opts.start_panel = PanelId::Ventas;
-        opts.print = false;
+        let store = shop(dir.path());
+        let mut opts = options(dir.path(), PanelId::Ventas);
         opts.ask_opening_float = true;
         let mut h = harness(KioskApp::with_store(opts, store), size);
         wait_for(&mut h, "quick keys", |h| has(h, "Cambio de aceite"));

@@ -4,33 +4,24 @@
 //! long before a sale could fail. The nearly full disk is a real tmpfs this test mounts
 //! (skipped with a message where mounting is not allowed).
 
-use crate::screen::{click, harness, has, press, wait_for};
+use crate::fixtures::{PASSWORD, SIZES, kiosk, reopen};
+use crate::screen::{click, has, press, wait_for};
 use crate::tmpfs::Tmpfs;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use motordesk::store::{DB_FILE, DiskLevel, Store, disk_level, disk_space};
-use motordesk::ui::{AppOptions, KioskApp, PanelId};
+use motordesk::ui::{KioskApp, PanelId};
 use motordesk_core::{DocumentKind, InvoiceDraft, Product, RecordKind};
 use rust_decimal_macros::dec;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-const SIZES: [(f32, f32); 2] = [(1024.0, 768.0), (1280.0, 800.0)];
-const PASSWORD: &str = "secreto123";
-
 /// A demo shop with `docs` documents of history (bulk-loaded, so the file has free pages).
 fn demo_store(dir: &Path, docs: usize) -> Store {
     let store = Store::create(&dir.join(DB_FILE), "admin", PASSWORD, "Ana Admin").unwrap();
     motordesk::demo::generate(&store, docs, 5).unwrap();
     store
-}
-
-fn app(dir: &Path, store: Store, panel: PanelId, size: (f32, f32)) -> Harness<'static, KioskApp> {
-    let mut opts = AppOptions::new(dir.to_path_buf());
-    opts.start_panel = panel;
-    opts.print = false;
-    harness(KioskApp::with_store(opts, store), size)
 }
 
 fn file_len(dir: &Path) -> u64 {
@@ -60,7 +51,7 @@ fn compactar_in_ajustes_shrinks_the_file_and_the_sale_right_after_is_saved() {
     for size in SIZES {
         let dir = tempfile::tempdir().unwrap();
         let store = demo_store(dir.path(), 300);
-        let mut h = app(dir.path(), store, PanelId::Ajustes, size);
+        let mut h = kiosk(dir.path(), store, PanelId::Ajustes, size);
         wait_for(&mut h, "the storage figures", |h| {
             has(h, "300 comprobantes") && has(h, "Espacio libre en el disco:")
         });
@@ -82,16 +73,7 @@ fn compactar_in_ajustes_shrinks_the_file_and_the_sale_right_after_is_saved() {
         // Everything is still there after a fresh unlock of the compacted file.
         drop(h);
         // The kiosk's worker and sync threads let go of the file shortly after the window.
-        let mut tries = 0;
-        let store = loop {
-            match Store::unlock(&dir.path().join(DB_FILE), "admin", PASSWORD) {
-                Err(motordesk::store::StoreError::Locked) if tries < 500 => {
-                    tries += 1;
-                    std::thread::sleep(std::time::Duration::from_millis(20));
-                }
-                other => break other.unwrap(),
-            }
-        };
+        let store = reopen(&dir.path().join(DB_FILE), "admin", PASSWORD);
         assert_eq!(store.count(RecordKind::Invoice).unwrap(), 301, "{size:?}");
     }
 }
@@ -107,7 +89,7 @@ fn a_cashier_sees_the_storage_but_cannot_compact() {
             .unwrap();
     }
     let store = Store::unlock(&path, "cajera", "cajera123").unwrap();
-    let mut h = app(dir.path(), store, PanelId::Ajustes, (1024.0, 768.0));
+    let mut h = kiosk(dir.path(), store, PanelId::Ajustes, (1024.0, 768.0));
     wait_for(&mut h, "the storage figures", |h| has(h, "20 comprobantes"));
     h.get_by_label("Compactar").scroll_to_me();
     h.run_steps(4);
@@ -180,7 +162,7 @@ fn a_disk_running_short_shows_the_warning_in_the_top_bar_and_in_ajustes() {
             return;
         };
         let store = demo_store(mount.path(), 20);
-        let mut h = app(mount.path(), store, PanelId::Ajustes, size);
+        let mut h = kiosk(mount.path(), store, PanelId::Ajustes, size);
         wait_for(&mut h, "the storage figures", |h| has(h, "20 comprobantes"));
         h.run_steps(10);
         assert!(!has(&h, "DISCO"), "{size:?}: plenty of room, no warning");

@@ -6,33 +6,16 @@
 //! price, amount and Quitar do not overlap and the vehicle form keeps Año and
 //! Kilometraje inicial whole.
 
+use crate::fixtures::{PASSWORD, SIZES, item, new_shop, options, reopen};
 use crate::screen::{click, harness, harness_px};
 use egui::Color32;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable, by};
-use motordesk::store::{DB_FILE, ScreenPrefs, ScreenTheme, Store};
-use motordesk::ui::{AppOptions, KioskApp, PanelId};
-use motordesk_core::{Product, TaxAffectation, Unit};
+use motordesk::store::{DB_FILE, ScreenPrefs, ScreenTheme};
+use motordesk::ui::{KioskApp, PanelId};
+use motordesk_core::Unit;
 use rust_decimal_macros::dec;
-use std::path::Path;
-use uuid::Uuid;
-
-/// The two screens every flow must work on.
-const SIZES: [(f32, f32); 2] = [(1024.0, 768.0), (1280.0, 800.0)];
-
-fn new_store(dir: &Path) -> Store {
-    let store = Store::create(&dir.join(DB_FILE), "admin", "secreto123", "Ana Admin").unwrap();
-    motordesk::demo::configure_shop(&store).unwrap();
-    store
-}
-
-fn opts(dir: &Path, panel: PanelId) -> AppOptions {
-    let mut o = AppOptions::new(dir.to_path_buf());
-    o.start_panel = panel;
-    o.print = false;
-    o
-}
 
 fn panel_fill(h: &Harness<'static, KioskApp>) -> Color32 {
     h.ctx.global_style().visuals.panel_fill
@@ -48,8 +31,8 @@ fn is_light(c: Color32) -> bool {
 fn ajustes_switches_to_light_high_contrast_at_once_and_after_a_restart() {
     for size in SIZES {
         let dir = tempfile::tempdir().unwrap();
-        let store = new_store(dir.path());
-        let app = KioskApp::with_store(opts(dir.path(), PanelId::Ajustes), store);
+        let store = new_shop(dir.path());
+        let app = KioskApp::with_store(options(dir.path(), PanelId::Ajustes), store);
         let mut h = harness(app, size);
         h.run();
         let dark = panel_fill(&h);
@@ -72,15 +55,15 @@ fn ajustes_switches_to_light_high_contrast_at_once_and_after_a_restart() {
         drop(h);
 
         // A restart: the login screen, before any store is open, is light too.
-        let mut h = harness(KioskApp::new(opts(dir.path(), PanelId::Ventas)), size);
+        let mut h = harness(KioskApp::new(options(dir.path(), PanelId::Ventas)), size);
         h.run();
         assert!(h.query_by_label("Usuario").is_some(), "at the login screen");
         assert_eq!(panel_fill(&h), light, "{size:?}: login after restart");
         drop(h);
 
         // And back to dark by touch.
-        let store = Store::unlock(&dir.path().join(DB_FILE), "admin", "secreto123").unwrap();
-        let app = KioskApp::with_store(opts(dir.path(), PanelId::Ajustes), store);
+        let store = reopen(&dir.path().join(DB_FILE), "admin", PASSWORD);
+        let app = KioskApp::with_store(options(dir.path(), PanelId::Ajustes), store);
         let mut h = harness(app, size);
         h.run();
         assert_eq!(panel_fill(&h), light);
@@ -106,9 +89,9 @@ fn label_height_px(h: &Harness<'static, KioskApp>, text: &str) -> f64 {
 #[test]
 fn a_1920x1080_screen_draws_larger_type_and_a_wider_layout() {
     let dir = tempfile::tempdir().unwrap();
-    drop(new_store(dir.path()));
+    drop(new_shop(dir.path()));
     let mut small = harness(
-        KioskApp::new(opts(dir.path(), PanelId::Ventas)),
+        KioskApp::new(options(dir.path(), PanelId::Ventas)),
         (1024.0, 768.0),
     );
     small.run();
@@ -117,7 +100,7 @@ fn a_1920x1080_screen_draws_larger_type_and_a_wider_layout() {
     drop(small);
 
     let big = harness_px(
-        KioskApp::new(opts(dir.path(), PanelId::Ventas)),
+        KioskApp::new(options(dir.path(), PanelId::Ventas)),
         (1920.0, 1080.0),
     );
     let big_px = label_height_px(&big, "Usuario");
@@ -164,24 +147,20 @@ fn rect_of(
 fn a_ticket_line_keeps_price_amount_and_quitar_apart_on_every_screen() {
     for size in SCREENS {
         let dir = tempfile::tempdir().unwrap();
-        let store = new_store(dir.path());
+        let store = new_shop(dir.path());
         // The widest amounts a counter sees: five digits before the point.
         store
-            .save_product(Product {
-                id: Uuid::now_v7(),
-                code: "ACE-099".into(),
-                name: "Aceite sintético 5W-30 caja de 12 galones".into(),
-                category: "Aceites".into(),
-                unit: Unit::Unidad,
-                price: dec!(19999.90),
-                affectation: TaxAffectation::Gravado,
-                quick_key: true,
-                change_every_km: None,
-                active: true,
-            })
+            .save_product(item(
+                "ACE-099",
+                "Aceite sintético 5W-30 caja de 12 galones",
+                "Aceites",
+                Unit::Unidad,
+                dec!(19999.90),
+                true,
+            ))
             .unwrap();
         let mut h = open(
-            KioskApp::with_store(opts(dir.path(), PanelId::Ventas), store),
+            KioskApp::with_store(options(dir.path(), PanelId::Ventas), store),
             size,
         );
         crate::screen::wait_for(&mut h, "quick key", |h| {
@@ -216,9 +195,9 @@ fn a_ticket_line_keeps_price_amount_and_quitar_apart_on_every_screen() {
 fn the_vehicle_form_keeps_year_and_initial_km_whole_on_every_screen() {
     for size in SCREENS {
         let dir = tempfile::tempdir().unwrap();
-        let store = new_store(dir.path());
+        let store = new_shop(dir.path());
         let mut h = open(
-            KioskApp::with_store(opts(dir.path(), PanelId::Flota), store),
+            KioskApp::with_store(options(dir.path(), PanelId::Flota), store),
             size,
         );
         click(&mut h, "Nuevo vehículo");

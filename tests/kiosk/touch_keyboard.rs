@@ -4,31 +4,13 @@
 //! date layouts), the customer form with Ñ and accents, the ✕ of a search box, and the
 //! Ajustes switch that turns the keyboard off (kept in `pantalla.json`).
 
+use crate::fixtures::{PASSWORD, SIZES, item, new_shop, options};
 use crate::screen::{harness, has, wait_for};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use motordesk::store::{DB_FILE, ScreenPrefs, Store};
-use motordesk::ui::{AppOptions, KioskApp, PanelId};
+use motordesk::store::ScreenPrefs;
+use motordesk::ui::{KioskApp, PanelId};
 use motordesk_core::{IdKind, Plate};
-use std::path::Path;
-
-/// The two screens the kiosk must work on.
-const SIZES: [(f32, f32); 2] = [(1024.0, 768.0), (1280.0, 800.0)];
-
-const PASSWORD: &str = "secreto123";
-
-fn new_store(dir: &Path) -> Store {
-    let store = Store::create(&dir.join(DB_FILE), "admin", PASSWORD, "Ana Admin").unwrap();
-    motordesk::demo::configure_shop(&store).unwrap();
-    store
-}
-
-fn opts(dir: &Path, panel: PanelId) -> AppOptions {
-    let mut o = AppOptions::new(dir.to_path_buf());
-    o.start_panel = panel;
-    o.print = false;
-    o
-}
 
 pub(crate) fn key_shown(h: &Harness<'static, KioskApp>, name: &str) -> bool {
     h.query_by_label(name).is_some()
@@ -93,8 +75,8 @@ fn field_text(h: &Harness<'static, KioskApp>, label: &str) -> String {
 fn login_is_typed_on_the_screen_keyboard() {
     for size in SIZES {
         let dir = tempfile::tempdir().unwrap();
-        drop(new_store(dir.path()));
-        let mut h = harness(KioskApp::new(opts(dir.path(), PanelId::Ventas)), size);
+        drop(new_shop(dir.path()));
+        let mut h = harness(KioskApp::new(options(dir.path(), PanelId::Ventas)), size);
         h.run();
         assert!(!key_shown(&h, "Tecla a"), "keyboard open with no field");
         fill(&mut h, "Usuario", "admin");
@@ -115,8 +97,8 @@ fn login_is_typed_on_the_screen_keyboard() {
 fn vehicle_form_gets_plate_numeric_and_date_keys() {
     for size in SIZES {
         let dir = tempfile::tempdir().unwrap();
-        let store = new_store(dir.path());
-        let app = KioskApp::with_store(opts(dir.path(), PanelId::Flota), store);
+        let store = new_shop(dir.path());
+        let app = KioskApp::with_store(options(dir.path(), PanelId::Flota), store);
         let mut h = harness(app, size);
         h.run();
         tap(&mut h, "Nuevo vehículo");
@@ -163,8 +145,8 @@ fn vehicle_form_gets_plate_numeric_and_date_keys() {
 fn customer_with_enye_and_accents_then_search_and_clear() {
     for size in SIZES {
         let dir = tempfile::tempdir().unwrap();
-        let store = new_store(dir.path());
-        let app = KioskApp::with_store(opts(dir.path(), PanelId::Clientes), store);
+        let store = new_shop(dir.path());
+        let app = KioskApp::with_store(options(dir.path(), PanelId::Clientes), store);
         let mut h = harness(app, size);
         h.run();
         // The new-customer form is open beside the list.
@@ -205,8 +187,8 @@ fn customer_with_enye_and_accents_then_search_and_clear() {
 fn ajustes_switches_the_keyboard_off_and_it_stays_off() {
     for size in SIZES {
         let dir = tempfile::tempdir().unwrap();
-        let store = new_store(dir.path());
-        let app = KioskApp::with_store(opts(dir.path(), PanelId::Ajustes), store);
+        let store = new_shop(dir.path());
+        let app = KioskApp::with_store(options(dir.path(), PanelId::Ajustes), store);
         let mut h = harness(app, size);
         h.run();
         assert!(ScreenPrefs::load(dir.path()).touch_mode, "on by default");
@@ -219,7 +201,7 @@ fn ajustes_switches_the_keyboard_off_and_it_stays_off() {
         );
         drop(h);
         // After a restart, at the login screen too.
-        let mut h = harness(KioskApp::new(opts(dir.path(), PanelId::Ventas)), size);
+        let mut h = harness(KioskApp::new(options(dir.path(), PanelId::Ventas)), size);
         h.run();
         tap_field(&mut h, "Usuario");
         assert!(!key_shown(&h, "Tecla Listo"));
@@ -230,22 +212,18 @@ fn ajustes_switches_the_keyboard_off_and_it_stays_off() {
 fn credit_note_reason_is_typed_on_the_keys() {
     for size in SIZES {
         let dir = tempfile::tempdir().unwrap();
-        let store = new_store(dir.path());
+        let store = new_shop(dir.path());
         store
-            .save_product(motordesk_core::Product {
-                id: uuid::Uuid::now_v7(),
-                code: "FIL-001".into(),
-                name: "Filtro de aceite".into(),
-                category: "Repuesto".into(),
-                unit: motordesk_core::Unit::Unidad,
-                price: rust_decimal_macros::dec!(28.00),
-                affectation: motordesk_core::TaxAffectation::Gravado,
-                quick_key: true,
-                change_every_km: None,
-                active: true,
-            })
+            .save_product(item(
+                "FIL-001",
+                "Filtro de aceite",
+                "Repuesto",
+                motordesk_core::Unit::Unidad,
+                rust_decimal_macros::dec!(28.00),
+                true,
+            ))
             .unwrap();
-        let app = KioskApp::with_store(opts(dir.path(), PanelId::Ventas), store);
+        let app = KioskApp::with_store(options(dir.path(), PanelId::Ventas), store);
         let mut h = harness(app, size);
         wait_for(&mut h, "quick key", |h| has(h, "Filtro de aceite"));
         h.get_all_by_label_contains("Filtro de aceite")

@@ -3,6 +3,7 @@
 //! typed, odometer updates, the sync indicator's pending count, and the comprobantes SUNAT
 //! has not accepted yet with their deadlines.
 
+use crate::fixtures::{item, kiosk, new_shop, options, service_line};
 use crate::screen::{self, has, press, tap, wait_for};
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
@@ -13,7 +14,6 @@ use motordesk_core::Customer;
 use motordesk_core::IdKind;
 use motordesk_core::Product;
 use motordesk_core::RecordKind;
-use motordesk_core::TaxAffectation;
 use motordesk_core::Unit;
 use motordesk_core::Vehicle;
 use rust_decimal_macros::dec;
@@ -27,31 +27,13 @@ struct Shop {
 }
 
 fn product(code: &str, name: &str, unit: Unit, price: rust_decimal::Decimal) -> Product {
-    Product {
-        id: Uuid::now_v7(),
-        code: code.into(),
-        name: name.into(),
-        category: "Servicio".into(),
-        unit,
-        price,
-        affectation: TaxAffectation::Gravado,
-        quick_key: true,
-        change_every_km: None,
-        active: true,
-    }
+    item(code, name, "Servicio", unit, price, true)
 }
 
 /// A real store with two quick keys, one customer and one vehicle at 45,000 km.
 fn shop(panel: PanelId) -> Shop {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::create(
-        &dir.path().join(DB_FILE),
-        "admin",
-        "secreto123",
-        "Ana Admin",
-    )
-    .unwrap();
-    motordesk::demo::configure_shop(&store).unwrap();
+    let store = new_shop(dir.path());
     store
         .save_product(product(
             "SRV-001",
@@ -83,11 +65,8 @@ fn shop(panel: PanelId) -> Shop {
     let vehicle_id = v.id;
     store.save_vehicle(v).unwrap();
     store.update_odometer(vehicle_id, 45_000).unwrap();
-    let mut opts = AppOptions::new(dir.path().to_path_buf());
-    opts.start_panel = panel;
-    opts.print = false;
     Shop {
-        app: KioskApp::with_store(opts, store),
+        app: KioskApp::with_store(options(dir.path(), panel), store),
         _dir: dir,
         vehicle_id,
     }
@@ -471,16 +450,7 @@ fn an_unsent_boleta_is_listed_in_sincronizacion_with_its_deadline() {
     .unwrap();
     motordesk::demo::setup_shop(&store).unwrap();
     let mut d = motordesk_core::InvoiceDraft::new(motordesk_core::DocumentKind::Boleta);
-    d.lines = vec![motordesk_core::SaleLine {
-        product_id: None,
-        code: "SRV-001".into(),
-        description: "Cambio de aceite".into(),
-        unit: Unit::Servicio,
-        quantity: dec!(1),
-        unit_price: dec!(35.00),
-        discount: dec!(0),
-        affectation: TaxAffectation::Gravado,
-    }];
+    d.lines = vec![service_line("SRV-001", "Cambio de aceite", dec!(35.00))];
     let boleta = store.issue_invoice(d.clone()).unwrap();
     let excepcion = store.issue_invoice(d).unwrap();
     store
@@ -503,11 +473,7 @@ fn an_unsent_boleta_is_listed_in_sincronizacion_with_its_deadline() {
     let deadline = (issued + chrono::Days::new(5))
         .format("%d/%m/%Y")
         .to_string();
-    let mut opts = AppOptions::new(dir.path().to_path_buf());
-    opts.start_panel = PanelId::Sincronizacion;
-    opts.print = false;
-    let app = KioskApp::with_store(opts, store);
-    let mut h = crate::screen::harness(app, (1024.0, 768.0));
+    let mut h = kiosk(dir.path(), store, PanelId::Sincronizacion, (1024.0, 768.0));
     wait_for(&mut h, "the SUNAT section", |h| {
         has(h, "Comprobantes por aceptar en SUNAT (2)")
     });

@@ -4,41 +4,24 @@
 //! a vehicle with nothing due shows no alert, and neither the quick keys nor EMITIR move
 //! off the screen for them.
 
-use crate::screen::{harness, has, wait_for};
+use crate::fixtures::{SIZES, kiosk, new_shop, oil_change};
+use crate::screen::{has, wait_for};
 use crate::touch_keyboard::{tap, type_on_keys};
 use chrono::{Days, Utc};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use motordesk::store::{DB_FILE, Store};
-use motordesk::ui::{AppOptions, KioskApp, PanelId};
-use motordesk_core::{Product, TaxAffectation, Unit, Vehicle, lima_date};
-use rust_decimal_macros::dec;
+use motordesk::store::Store;
+use motordesk::ui::{KioskApp, PanelId};
+use motordesk_core::{Vehicle, lima_date};
 use std::path::Path;
 use uuid::Uuid;
-
-const SIZES: [(f32, f32); 2] = [(1024.0, 768.0), (1280.0, 800.0)];
-const PASSWORD: &str = "secreto123";
 
 /// A shop with an oil-change quick key and three vehicles: ABC-123 with everything due
 /// (oil by km overdue, SOAT expired, revisión técnica in 5 days), DEF-456 with nothing
 /// due, GHI-789 300 km short of the "due soon" window.
 fn shop(dir: &Path) -> Store {
-    let store = Store::create(&dir.join(DB_FILE), "admin", PASSWORD, "Ana Admin").unwrap();
-    motordesk::demo::configure_shop(&store).unwrap();
-    store
-        .save_product(Product {
-            id: Uuid::now_v7(),
-            code: "SRV-001".into(),
-            name: "Cambio de aceite".into(),
-            category: "Servicio".into(),
-            unit: Unit::Servicio,
-            price: dec!(35.00),
-            affectation: TaxAffectation::Gravado,
-            quick_key: true,
-            change_every_km: None,
-            active: true,
-        })
-        .unwrap();
+    let store = new_shop(dir);
+    store.save_product(oil_change()).unwrap();
     let today = lima_date(Utc::now());
     let mut due = Vehicle::new(Uuid::now_v7(), "ABC-123", "Toyota", "Hilux").unwrap();
     due.odometer_km = 10_200;
@@ -62,10 +45,7 @@ fn shop(dir: &Path) -> Store {
 }
 
 fn ventas(dir: &Path, size: (f32, f32)) -> Harness<'static, KioskApp> {
-    let mut opts = AppOptions::new(dir.to_path_buf());
-    opts.start_panel = PanelId::Ventas;
-    opts.print = false;
-    harness(KioskApp::with_store(opts, shop(dir)), size)
+    kiosk(dir, shop(dir), PanelId::Ventas, size)
 }
 
 /// Clears the plate field (Limpiar) and types `plate` on the keys, then Listo.

@@ -3,45 +3,19 @@
 //! venta* closes it on a fresh boleta for Clientes varios, and *Reimprimir último*
 //! prints the sale again.
 
-use crate::screen::{harness, has, press, wait_for};
+use crate::fixtures::{SIZES, kiosk, shop_with_oil_change};
+use crate::screen::{has, press, wait_for};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use motordesk::store::{DB_FILE, Store};
-use motordesk::ui::{AppOptions, KioskApp, PanelId};
-use motordesk_core::{Invoice, Product, RecordKind, TaxAffectation, Unit};
+use motordesk::ui::{KioskApp, PanelId};
+use motordesk_core::{Invoice, RecordKind};
 use rust_decimal_macros::dec;
-use uuid::Uuid;
-
-const SIZES: [(f32, f32); 2] = [(1024.0, 768.0), (1280.0, 800.0)];
 
 fn ventas(size: (f32, f32)) -> (tempfile::TempDir, Harness<'static, KioskApp>) {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::create(
-        &dir.path().join(DB_FILE),
-        "admin",
-        "secreto123",
-        "Ana Admin",
-    )
-    .unwrap();
-    motordesk::demo::configure_shop(&store).unwrap();
-    store
-        .save_product(Product {
-            id: Uuid::now_v7(),
-            code: "SRV-001".into(),
-            name: "Cambio de aceite".into(),
-            category: "Servicio".into(),
-            unit: Unit::Servicio,
-            price: dec!(35.00),
-            affectation: TaxAffectation::Gravado,
-            quick_key: true,
-            change_every_km: None,
-            active: true,
-        })
-        .unwrap();
-    let mut opts = AppOptions::new(dir.path().to_path_buf());
-    opts.start_panel = PanelId::Ventas;
-    opts.print = false;
-    (dir, harness(KioskApp::with_store(opts, store), size))
+    let store = shop_with_oil_change(dir.path());
+    let h = kiosk(dir.path(), store, PanelId::Ventas, size);
+    (dir, h)
 }
 
 #[test]
