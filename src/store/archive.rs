@@ -404,7 +404,7 @@ impl Store {
                 rows.len(),
                 loaded.refused.len()
             );
-            search.add_archived(&rows);
+            search.add_archived(&rows, &[]);
             let mut s = archives.lock();
             *s = State {
                 phase: Phase::Ready,
@@ -600,16 +600,17 @@ impl Store {
         }
         let opened = file::open_index(&path, self.sealer())?;
         let (deleted, kept) = self.delete_archived(&path, &opened.entries)?;
-        report.documents = deleted;
+        report.documents = deleted.len();
         report.kept_live = kept;
         {
             let mut s = self.archives.lock();
             Archives::add(&mut s, path.clone(), opened.bytes, opened.entries.clone());
         }
         let rows: Vec<InvoiceSummary> = opened.entries.into_iter().map(|e| e.summary).collect();
-        self.search.add_archived(&rows);
+        self.search.add_archived(&rows, &deleted);
         log::info!(
-            "archived {deleted} documents into {} ({} bytes); {kept} kept live",
+            "archived {} documents into {} ({} bytes); {kept} kept live",
+            deleted.len(),
             path.display(),
             report.file_bytes
         );
@@ -771,18 +772,18 @@ impl Store {
 
     /// Deletes from the live store, in one write transaction, every document of archive
     /// `path` whose live rows are still byte for byte the archived ones and that is still
-    /// done with the server and SUNAT. Returns (deleted, kept live).
+    /// done with the server and SUNAT. Returns (the ids deleted, how many kept live).
     fn delete_archived(
         &self,
         path: &Path,
         entries: &[IndexEntry],
-    ) -> Result<(usize, usize), ArchiveError> {
+    ) -> Result<(Vec<Uuid>, usize), ArchiveError> {
         let txn = self.db().begin_write()?;
-        let mut deleted = 0;
+        let mut deleted = Vec::new();
         let mut kept = 0;
         file::each_rows(path, entries, |e, archived| {
             match self.delete_one(&txn, &archived, e.summary.id) {
-                Ok(true) => deleted += 1,
+                Ok(true) => deleted.push(e.summary.id),
                 Ok(false) => kept += 1,
                 Err(err) => {
                     log::error!("deleting archived {}: {err}", e.summary.id);
@@ -890,13 +891,17 @@ impl Store {
         let mut resumed = 0;
         for (path, entries) in pending {
             let (deleted, _) = self.delete_archived(&path, &entries)?;
-            if deleted > 0 {
+            if !deleted.is_empty() {
                 log::info!(
-                    "finished an interrupted archive run: {deleted} documents of {}",
+                    "finished an interrupted archive run: {} documents of {}",
+                    deleted.len(),
                     path.display()
                 );
+                // The index took them for live ones (their rows were there): no more.
+                let rows: Vec<InvoiceSummary> = entries.into_iter().map(|e| e.summary).collect();
+                self.search.add_archived(&rows, &deleted);
             }
-            resumed += deleted;
+            resumed += deleted.len();
         }
         Ok(resumed)
     }

@@ -3,10 +3,9 @@
 //!
 //! `RecentSales` holds one small `SaleFact` per document of the last 30 days, and the
 //! seal tag of every invoice row it has looked at. A refresh walks the committed
-//! invoices in one read transaction comparing tags (nothing decrypted, as
-//! `summary_feed` does for the document list) and reads only rows that are new or were
-//! sealed again: first the row's small list summary for its date, then the document
-//! itself only when it falls in the window. The sums are `motordesk_core::summarize`.
+//! invoices in one read transaction comparing tags (nothing decrypted: `seal::tag_of`)
+//! and reads only rows that are new or were sealed again: first the row's small list
+//! summary for its date, then the document itself only when it falls in the window. The sums are `motordesk_core::summarize`.
 //!
 //! Which rows it walks: invoice ids are UUID v7 made at issue, so a document issued in
 //! the window has an id from the window's start on (the rule Caja's Z report uses,
@@ -18,7 +17,7 @@
 use crate::store::Store;
 use crate::store::error::StoreResult;
 use crate::store::queries::InvoiceSummary;
-use crate::store::summary_feed::{TAG, tag_of};
+use crate::store::seal::{TAG, tag_of};
 use crate::store::tables::{INVOICE_SUMMARIES, INVOICES, records_name};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use motordesk_core::{Dashboard, Invoice, RecordKind, SaleFact, Stored};

@@ -11,6 +11,7 @@ mod creation;
 mod credits;
 mod customer_history;
 mod dashboard;
+mod document_list;
 mod error;
 mod files;
 mod fiscal;
@@ -32,7 +33,6 @@ mod settings;
 mod shift;
 mod shop;
 mod storage;
-mod summary_feed;
 mod tables;
 mod throttle;
 
@@ -51,6 +51,7 @@ pub use backup::{
 pub use comprobante::CertificateInfo;
 pub use customer_history::{CustomerHistory, HISTORY_PAGE};
 pub use dashboard::{RecentSales, RefreshCount};
+pub use document_list::{DOCUMENT_PAGE, DocumentPage};
 pub use error::{Damage, StoreError, StoreResult};
 pub use files::create_private_dir;
 pub(crate) use files::{sync_dir, write_private};
@@ -80,7 +81,6 @@ pub use storage::{
     CRITICAL_FREE, Compaction, DiskLevel, DiskSpace, StorageInfo, WARN_FREE, disk_level,
     disk_space, file_and_disk,
 };
-pub use summary_feed::{SummaryDelta, SummaryMarks, apply_delta};
 
 use chrono::{DateTime, Utc};
 use keyslots::KeySlot;

@@ -45,13 +45,26 @@ pub(super) fn seal_with(key: &[u8; 32], aad: &[u8], plain: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Bytes of the Poly1305 tag that ends every sealed value.
+pub(crate) const TAG: usize = 16;
+
+/// A sealed value's tag: new each time the value is sealed (random nonce), so comparing
+/// tags tells a row sealed again from one left alone without opening either
+/// (`dashboard.rs`).
+pub(crate) fn tag_of(sealed: &[u8]) -> [u8; TAG] {
+    let mut t = [0u8; TAG];
+    let n = sealed.len().min(TAG);
+    t[TAG - n..].copy_from_slice(&sealed[sealed.len() - n..]);
+    t
+}
+
 pub(super) fn open_with(
     key: &[u8; 32],
     aad: &[u8],
     sealed: &[u8],
     what: &'static str,
 ) -> StoreResult<Vec<u8>> {
-    if sealed.len() < NONCE_LEN + 16 {
+    if sealed.len() < NONCE_LEN + TAG {
         return Err(StoreError::Tampered(what));
     }
     let cipher = ChaCha20Poly1305::new(Key::from_slice(key));

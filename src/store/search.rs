@@ -23,10 +23,10 @@ use crate::store::seal::Sealer;
 use crate::store::tables::*;
 use crate::store::{Store, codec};
 use memchr::memmem;
-use motordesk_core::{Customer, RecordKind, Stored, Vehicle, fold};
+use motordesk_core::{Customer, DocumentKind, RecordKind, Stored, Vehicle, fold};
 use redb::TableDefinition;
 use serde::de::DeserializeOwned;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock, Weak};
 use std::time::{Duration, Instant};
@@ -70,6 +70,9 @@ struct Entries {
     ids: Vec<u128>,
     /// Vehicles only: slot → owner id (0 = none), to re-text them when the owner is renamed.
     owners: Vec<u128>,
+    /// Documents only: slot → its kind and whether it is archived (`doc_flag`), so
+    /// Comprobantes filters and counts without opening a row.
+    flags: Vec<u8>,
     slot_of: HashMap<u128, u32>,
     dead: usize,
     /// Slot → its place in text order, so ranking thousands of hits compares numbers, not
@@ -89,7 +92,7 @@ impl Entries {
         &self.text[start..end]
     }
 
-    fn upsert(&mut self, id: u128, text: &str, owner: u128) {
+    fn upsert(&mut self, id: u128, text: &str, owner: u128, flag: u8) {
         self.remove(id);
         let slot = self.ids.len() as u32;
         self.starts.push(self.text.len() as u32);
@@ -98,6 +101,7 @@ impl Entries {
         self.text.push(0);
         self.ids.push(id);
         self.owners.push(owner);
+        self.flags.push(flag);
         self.rank.push(u32::MAX);
         self.ranked = false;
         self.slot_of.insert(id, slot);
@@ -135,7 +139,7 @@ impl Entries {
         for slot in 0..self.ids.len() {
             if self.ids[slot] != 0 {
                 let text = String::from_utf8_lossy(self.entry(slot)).into_owned();
-                fresh.upsert(self.ids[slot], &text, self.owners[slot]);
+                fresh.upsert(self.ids[slot], &text, self.owners[slot], self.flags[slot]);
             }
         }
         *self = fresh;
@@ -150,6 +154,7 @@ impl Entries {
             + self.starts.capacity() * 4
             + self.ids.capacity() * 16
             + self.owners.capacity() * 16
+            + self.flags.capacity()
             + self.rank.capacity() * 4
             // hashbrown: key + value + one control byte per bucket.
             + self.slot_of.capacity() * (16 + 4 + 1)
@@ -157,6 +162,27 @@ impl Entries {
 
     /// Slots whose entry contains every word, best first, at most `limit`.
     fn find(&self, words: &[Vec<u8>], limit: usize, newest_first: bool) -> Vec<usize> {
+        let mut hits = self.hits(words);
+        let cmp = |a: &usize, b: &usize| {
+            if newest_first {
+                self.ids[*b].cmp(&self.ids[*a])
+            } else if self.ranked {
+                self.rank[*a].cmp(&self.rank[*b])
+            } else {
+                self.entry(*a).cmp(self.entry(*b))
+            }
+        };
+        if hits.len() > limit && limit > 0 {
+            hits.select_nth_unstable_by(limit - 1, cmp);
+            hits.truncate(limit);
+        }
+        hits.truncate(limit);
+        hits.sort_unstable_by(cmp);
+        hits
+    }
+
+    /// Slots whose entry contains every word (every live slot for no words), in slot order.
+    fn hits(&self, words: &[Vec<u8>]) -> Vec<usize> {
         let mut hits: Vec<usize> = Vec::new();
         match words.iter().max_by_key(|w| w.len()) {
             None => hits.extend((0..self.ids.len()).filter(|&s| self.ids[s] != 0)),
@@ -184,21 +210,6 @@ impl Entries {
                 }
             }
         }
-        let cmp = |a: &usize, b: &usize| {
-            if newest_first {
-                self.ids[*b].cmp(&self.ids[*a])
-            } else if self.ranked {
-                self.rank[*a].cmp(&self.rank[*b])
-            } else {
-                self.entry(*a).cmp(self.entry(*b))
-            }
-        };
-        if hits.len() > limit && limit > 0 {
-            hits.select_nth_unstable_by(limit - 1, cmp);
-            hits.truncate(limit);
-        }
-        hits.truncate(limit);
-        hits.sort_unstable_by(cmp);
         hits
     }
 }
@@ -250,7 +261,7 @@ pub(crate) struct SearchIndex {
     pub(crate) fleet_opened: AtomicU64,
     /// Archived documents' texts (`archive`): laid into the documents shelf under the
     /// live ones whenever it is built, so a rebuild never drops them.
-    archived: Mutex<Vec<(u128, String)>>,
+    archived: Mutex<Vec<Archived>>,
 }
 
 impl SearchIndex {
@@ -265,25 +276,27 @@ impl SearchIndex {
         }
     }
 
-    /// Adds archived documents to the documents shelf (a live copy of the same id wins),
-    /// now if the shelf is built and after every build. Their live rows are gone, so any
-    /// dirty mark of theirs would only remove them: dropped.
-    pub(crate) fn add_archived(&self, rows: &[InvoiceSummary]) {
-        let texts: Vec<(u128, String)> = rows
+    /// Adds archived documents to the documents shelf (a live copy of the same id wins,
+    /// unless `deleted` says its live rows were just removed by the archiving), now if the
+    /// shelf is built and after every build. Their live rows are gone, so any dirty mark of
+    /// theirs would only remove them: dropped.
+    pub(crate) fn add_archived(&self, rows: &[InvoiceSummary], deleted: &[Uuid]) {
+        let texts: Vec<Archived> = rows
             .iter()
-            .map(|r| (r.id.as_u128(), document_text(r)))
+            .map(|r| (r.id.as_u128(), document_text(r), doc_flag(r.kind, true)))
             .collect();
+        let deleted: HashSet<u128> = deleted.iter().map(|d| d.as_u128()).collect();
         // The build lock first, as the build thread takes it before replacing the shelves.
         let b = self.build.lock().unwrap_or_else(PoisonError::into_inner);
         {
             let mut dirty = self.dirty.lock().unwrap_or_else(PoisonError::into_inner);
-            for (id, _) in &texts {
+            for (id, ..) in &texts {
                 dirty.remove(&(Shelf::Documents, *id));
             }
         }
         if *b == Build::Ready {
             let mut s = self.shelves.write().unwrap_or_else(PoisonError::into_inner);
-            lay_archived(&mut s, &texts);
+            lay_archived(&mut s, &texts, &deleted);
         }
         self.archived
             .lock()
@@ -333,7 +346,7 @@ impl SearchIndex {
                             .archived
                             .lock()
                             .unwrap_or_else(PoisonError::into_inner);
-                        lay_archived(&mut shelves, &archived);
+                        lay_archived(&mut shelves, &archived, &HashSet::new());
                         drop(archived);
                         log::info!(
                             "search index built in {} ms: {} customers, {} vehicles, {} documents",
@@ -391,11 +404,39 @@ impl SearchIndex {
     }
 }
 
-/// Archived documents into the documents shelf, unless a live entry has the id.
-fn lay_archived(s: &mut Shelves, texts: &[(u128, String)]) {
-    for (id, text) in texts {
-        if !s.documents.slot_of.contains_key(id) {
-            s.documents.upsert(*id, text, 0);
+/// A page of Comprobantes' list as the index answers it (`Store::document_ids_page`).
+pub(crate) struct DocumentIds {
+    /// Documents that match, all pages together.
+    pub total: usize,
+    /// Live documents in the store, matching or not.
+    pub all: usize,
+    /// The page's ids, newest first.
+    pub ids: Vec<Uuid>,
+}
+
+/// An archived document on the documents shelf: id, folded text, `doc_flag`.
+type Archived = (u128, String, u8);
+
+/// `Entries::flags` of a document: its kind, and `ARCHIVED` when it lives in an archive file.
+pub(crate) fn doc_flag(kind: DocumentKind, archived: bool) -> u8 {
+    let k = match kind {
+        DocumentKind::Factura => 1,
+        DocumentKind::Boleta => 2,
+        DocumentKind::NotaDeVenta => 3,
+        DocumentKind::NotaDeCredito => 4,
+        DocumentKind::NotaDeDebito => 5,
+    };
+    if archived { k | ARCHIVED } else { k }
+}
+
+const ARCHIVED: u8 = 0x80;
+
+/// Archived documents into the documents shelf, unless a live entry has the id and was
+/// not just `deleted` by the archiving.
+fn lay_archived(s: &mut Shelves, texts: &[Archived], deleted: &HashSet<u128>) {
+    for (id, text, flag) in texts {
+        if !s.documents.slot_of.contains_key(id) || deleted.contains(id) {
+            s.documents.upsert(*id, text, 0, *flag);
         }
     }
 }
@@ -487,7 +528,7 @@ fn build(slot: &Weak<Slot>, sealer: &Sealer) -> StoreResult<Shelves> {
     let mut s = Shelves::default();
     each_row(slot, CUSTOMERS, |k, v| {
         let c: Stored<Customer> = open(sealer, "customers", &k.to_be_bytes(), v)?;
-        s.customers.upsert(k, &customer_text(&c.data), 0);
+        s.customers.upsert(k, &customer_text(&c.data), 0, 0);
         s.names.insert(k, fold(&c.data.name));
         Ok(())
     })?;
@@ -497,14 +538,15 @@ fn build(slot: &Weak<Slot>, sealer: &Sealer) -> StoreResult<Shelves> {
         let owner = rec.data.owner_id.map(|o| o.as_u128());
         let name = owner.and_then(|o| names.get(&o)).map(String::as_str);
         s.vehicles
-            .upsert(k, &vehicle_text(&rec.data, name), owner.unwrap_or(0));
+            .upsert(k, &vehicle_text(&rec.data, name), owner.unwrap_or(0), 0);
         s.service.insert(k, service_skeleton(&rec.data));
         Ok(())
     })?;
     s.names = names;
     each_row(slot, INVOICE_SUMMARIES, |k, v| {
         let sum: InvoiceSummary = open(sealer, "invoice_summaries", &k.to_be_bytes(), v)?;
-        s.documents.upsert(k, &document_text(&sum), 0);
+        s.documents
+            .upsert(k, &document_text(&sum), 0, doc_flag(sum.kind, false));
         Ok(())
     })?;
     s.customers.rerank();
@@ -554,7 +596,7 @@ impl Store {
                                 renamed.push(*id);
                                 shelves.names.insert(*id, name);
                             }
-                            shelves.customers.upsert(*id, &customer_text(&c.data), 0);
+                            shelves.customers.upsert(*id, &customer_text(&c.data), 0, 0);
                             c.meta.version >= mark.version
                         }
                         None => {
@@ -569,7 +611,7 @@ impl Store {
                             let owner = v.data.owner_id.map(|o| o.as_u128());
                             let name = owner.and_then(|o| shelves.names.get(&o)).cloned();
                             let text = vehicle_text(&v.data, name.as_deref());
-                            shelves.vehicles.upsert(*id, &text, owner.unwrap_or(0));
+                            shelves.vehicles.upsert(*id, &text, owner.unwrap_or(0), 0);
                             shelves.service.insert(*id, service_skeleton(&v.data));
                             v.meta.version >= mark.version
                         }
@@ -586,7 +628,12 @@ impl Store {
                     Some(v) => {
                         let sum: InvoiceSummary =
                             self.open_json("invoice_summaries", &id.to_be_bytes(), v.value())?;
-                        shelves.documents.upsert(*id, &document_text(&sum), 0);
+                        shelves.documents.upsert(
+                            *id,
+                            &document_text(&sum),
+                            0,
+                            doc_flag(sum.kind, false),
+                        );
                         true
                     }
                     None => {
@@ -609,7 +656,7 @@ impl Store {
                 if let Some(v) = self.read_record::<Vehicle>(&vehicles, Uuid::from_u128(id))? {
                     let name = shelves.names.get(&owner).cloned();
                     let text = vehicle_text(&v.data, name.as_deref());
-                    shelves.vehicles.upsert(id, &text, owner);
+                    shelves.vehicles.upsert(id, &text, owner, 0);
                 }
             }
         }
@@ -695,6 +742,71 @@ impl Store {
             total += 1;
         }
         Ok(Some((total, page)))
+    }
+
+    /// True once the index is built (never waits). Comprobantes' plain list reads the
+    /// table while it is not, so the first screen after login does not wait for it.
+    pub(crate) fn search_ready(&self) -> bool {
+        self.start_search_index();
+        *self
+            .search
+            .build
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            == Build::Ready
+    }
+
+    /// Comprobantes' list: the documents matching `query` (all when empty) of `kind` (all
+    /// when `None`), live or `archived`, newest first; how many there are, how many live
+    /// documents the store holds in all, and the ids of `offset..offset + limit`. Nothing is
+    /// opened. `None` when the index could not be built (the caller scans instead).
+    pub(crate) fn document_ids_page(
+        &self,
+        query: &str,
+        kind: Option<DocumentKind>,
+        archived: bool,
+        offset: usize,
+        limit: usize,
+    ) -> StoreResult<Option<DocumentIds>> {
+        self.start_search_index();
+        if !self.search.wait() {
+            return Ok(None);
+        }
+        self.refresh_search()?;
+        let words = words(query);
+        let shelves = self
+            .search
+            .shelves
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        let e = &shelves.documents;
+        let want = kind.map(|k| doc_flag(k, archived));
+        let live = |s: usize| e.flags[s] & ARCHIVED == 0;
+        let mut hits = e.hits(&words);
+        hits.retain(|&s| match want {
+            Some(f) => e.flags[s] == f,
+            None => live(s) != archived,
+        });
+        let total = hits.len();
+        // Only the slots up to the page's end are put in order (ids are UUID v7: newest
+        // is largest), not all of them.
+        let newest_first = |a: &usize, b: &usize| e.ids[*b].cmp(&e.ids[*a]);
+        let end = offset.saturating_add(limit).min(total);
+        if end < total && end > 0 {
+            hits.select_nth_unstable_by(end - 1, newest_first);
+            hits.truncate(end);
+        }
+        hits.sort_unstable_by(newest_first);
+        let ids = hits
+            .get(offset.min(end)..end)
+            .unwrap_or_default()
+            .iter()
+            .map(|&s| Uuid::from_u128(e.ids[s]))
+            .collect();
+        let all = (0..e.ids.len())
+            .filter(|&s| e.ids[s] != 0 && live(s))
+            .count();
+        Ok(Some(DocumentIds { total, all, ids }))
     }
 
     /// Search as you type over customers (name, document, phone), ordered by name.
@@ -826,7 +938,7 @@ mod tests {
     fn shelf(texts: &[(u128, &str)]) -> Entries {
         let mut e = Entries::default();
         for (id, t) in texts {
-            e.upsert(*id, t, 0);
+            e.upsert(*id, t, 0, 0);
         }
         e
     }
@@ -872,10 +984,10 @@ mod tests {
     fn replaced_and_removed_entries_are_gone_and_compaction_keeps_the_rest() {
         let mut e = Entries::default();
         for i in 1..=3_000u128 {
-            e.upsert(i, &format!("cliente {i}"), 0);
+            e.upsert(i, &format!("cliente {i}"), 0, 0);
         }
         for i in 1..=2_000u128 {
-            e.upsert(i, &format!("renombrado {i}"), 0);
+            e.upsert(i, &format!("renombrado {i}"), 0, 0);
         }
         // The 501st removal makes the dead outnumber the live: compacted on the way.
         for i in 2_001..=2_600u128 {

@@ -1,16 +1,18 @@
 //! Comprobantes: every issued document, newest first, with its sync status. The list is
-//! virtualised (only visible rows are laid out), so 100k documents scroll like 100. The
-//! summaries load on a worker; filtering happens only when the query changes. The
-//! selected document also shows its fiscal state with SUNAT and what the CDR said.
+//! paged (`Store::document_page`, `paged.rs`): the search index orders, filters and counts
+//! the documents on a worker and only the pages near the screen are opened and held, so
+//! 100k documents scroll like 100 and a sale reloads one page. The selected document
+//! also shows its fiscal state with SUNAT and what the CDR said.
 //! A search also finds archived documents (`store::archive`), listed after the live ones
 //! as ARCHIVADO; opening one reads it from its archive file, to look at and reprint.
 
 use crate::receipt::ReceiptLayout;
 use crate::store::ApprovalRequest;
-use crate::store::{ArchiveError, ArchivedDocument, SummaryDelta, SummaryMarks, apply_delta};
-use crate::store::{FiscalRecord, InvoiceSummary, MAX_VOID_REASON, Shelf, StoreResult, VoidStatus};
+use crate::store::{ArchiveError, ArchivedDocument, DOCUMENT_PAGE, DocumentPage};
+use crate::store::{FiscalRecord, InvoiceSummary, MAX_VOID_REASON, Store, StoreResult, VoidStatus};
 use crate::sync::VoidOutcome;
 use crate::ui::approval::Approver;
+use crate::ui::paged::Pages;
 use crate::ui::session::{PanelId, Session};
 use crate::ui::widgets::{self, Msg};
 use crate::ui::{printing, theme, worker::Job};
@@ -24,22 +26,43 @@ use motordesk_core::lima_display;
 use motordesk_core::soles;
 use motordesk_core::thousands;
 use rust_decimal::Decimal;
-use std::collections::HashSet;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::ops::Range;
 use uuid::Uuid;
 
 pub(super) const ROW_HEIGHT: f32 = 44.0;
 
-/// Rows read first, so the screen fills at once on a 100k-document store (a screen shows
-/// about 15; a fast scroll reaches 100 before the rest has arrived).
-const FIRST_PAGE: usize = 100;
+/// What the list on screen shows: rows of another key are asked for again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ListKey {
+    query: String,
+    kind: Option<DocumentKind>,
+    revision: u64,
+}
 
-/// A search's answer: the query, the matching ids, and the archived documents among them
-/// (`Store::archived_hits`) as list rows.
-type Matches = (String, Vec<Uuid>, Vec<InvoiceSummary>);
+impl ListKey {
+    /// The same documents in the same order, perhaps with one more (a sale, a pull).
+    fn same_list(&self, other: &ListKey) -> bool {
+        self.query == other.query && self.kind == other.kind
+    }
+}
 
-/// A selected document and its fiscal record, loaded together on a worker.
-type Detail = (Option<Stored<Invoice>>, Option<FiscalRecord>);
+/// A selected document, its fiscal record and what credit notes gave back of it, loaded
+/// together on a worker.
+struct Detail {
+    invoice: Option<Stored<Invoice>>,
+    fiscal: Option<FiscalRecord>,
+    credited: Decimal,
+}
+
+fn load_detail(store: &Store, id: Uuid) -> StoreResult<Detail> {
+    Ok(Detail {
+        invoice: store.get::<Invoice>(id)?,
+        fiscal: store.fiscal_state(id)?,
+        credited: store
+            .invoice_summary(id)?
+            .map_or(Decimal::ZERO, |s| s.credited),
+    })
+}
 
 /// What a voiding job brings back: the Spanish result line, whether SUNAT was asked (a
 /// refusal before sending keeps the form open) and the document reloaded.
@@ -53,38 +76,33 @@ struct VoidForm {
     confirming: bool,
 }
 
-#[derive(Default)]
 pub(super) struct ComprobantesPanel {
-    /// Every document's list row, newest first; grows by what changed (`summary_feed`).
-    all: Vec<InvoiceSummary>,
-    loaded_rev: Option<u64>,
-    /// Each held row's seal tag, used by the worker that asks what changed (one at a time).
-    marks: Arc<Mutex<SummaryMarks>>,
-    load: Job<StoreResult<SummaryDelta>>,
-    /// The newest rows, shown while the first full read runs.
-    first_page: Job<StoreResult<Vec<InvoiceSummary>>>,
+    /// The live documents matching the query and kind, newest first; only the pages near
+    /// the screen are held (`Store::document_page` opens a page, never the list).
+    rows: Pages<InvoiceSummary>,
+    /// The key `rows` belong to, and the store's document count then.
+    rows_key: Option<ListKey>,
+    all: usize,
+    page_job: Job<StoreResult<(ListKey, DocumentPage)>>,
+    /// Places drawn in the last frame, so the page asked for next covers the screen.
+    visible: Range<usize>,
     query: String,
     kind: Option<DocumentKind>,
-    /// The documents matching a query, from the store's search index on a worker
-    /// (no per-row text is kept or folded on the UI thread): (query, ids).
-    matches: Option<(String, HashSet<Uuid>)>,
-    match_job: Job<StoreResult<Matches>>,
-    /// The archived documents matching the query (not in `all`): (query, rows).
-    archived_rows: Option<(String, Vec<InvoiceSummary>)>,
-    /// Indexes into the archived rows that pass the filter, listed after `filtered`.
-    archived_shown: Vec<usize>,
+    /// The archived documents matching the query (searched, never listed whole), listed
+    /// after the live ones: (query, kind, rows).
+    archived_rows: Option<ArchivedRows>,
+    archived_rows_job: Job<StoreResult<ArchivedRows>>,
     /// The open document when it is an archived one (read from its file).
     archived: Option<ArchivedDocument>,
     archived_job: Job<Result<Option<ArchivedDocument>, ArchiveError>>,
-    /// (query, revision) of the last match search started.
-    matched_for: Option<(String, u64)>,
-    /// Indexes into `all` that pass the filter.
-    filtered: Vec<usize>,
-    filter_key: Option<(String, Option<DocumentKind>, usize, Option<String>)>,
     selected: Option<Uuid>,
+    /// The revision the open document was last read at.
+    detail_rev: u64,
     detail: Option<Stored<Invoice>>,
     /// The selected document's fiscal record (`None`: not a SUNAT document of this kiosk).
     fiscal: Option<FiscalRecord>,
+    /// What credit notes gave back of the open document.
+    credited: Decimal,
     detail_job: Job<StoreResult<Detail>>,
     preview: Option<ReceiptLayout>,
     print_job: Job<Result<String, String>>,
@@ -95,51 +113,60 @@ pub(super) struct ComprobantesPanel {
     msg: Option<Msg>,
 }
 
+/// Archived documents found by a search: (query, kind, rows).
+type ArchivedRows = (String, Option<DocumentKind>, Vec<InvoiceSummary>);
+
+impl Default for ComprobantesPanel {
+    fn default() -> Self {
+        ComprobantesPanel {
+            rows: Pages::new(DOCUMENT_PAGE),
+            rows_key: None,
+            all: 0,
+            page_job: Job::default(),
+            visible: 0..0,
+            query: String::new(),
+            kind: None,
+            archived_rows: None,
+            archived_rows_job: Job::default(),
+            archived: None,
+            archived_job: Job::default(),
+            selected: None,
+            detail_rev: 0,
+            detail: None,
+            fiscal: None,
+            credited: Decimal::ZERO,
+            detail_job: Job::default(),
+            preview: None,
+            print_job: Job::default(),
+            void_form: None,
+            void_job: Job::default(),
+            void_approver: Approver::default(),
+            msg: None,
+        }
+    }
+}
+
 impl ComprobantesPanel {
     pub(super) fn ui(&mut self, ui: &mut Ui, s: &mut Session) {
         self.poll(s);
-        if self.loaded_rev.is_none() && self.all.is_empty() && !self.first_page.busy() {
+        // The open document may have changed (a credit note, a SUNAT state pulled from the
+        // server): read it again without closing it.
+        if let Some(id) = self.selected
+            && self.detail_rev != s.revision
+            && !self.detail_job.busy()
+            && self.detail.is_some()
+            && self.archived.is_none()
+        {
             let store = s.store.clone();
-            self.first_page
-                .start(ui.ctx(), move || store.newest_invoice_summaries(FIRST_PAGE));
+            self.detail_job
+                .start(ui.ctx(), move || load_detail(&store, id));
+            self.detail_rev = s.revision;
         }
-        if self.loaded_rev != Some(s.revision) && !self.load.busy() {
-            // Only what a sale, a pull or a status change touched is opened.
-            let (store, marks) = (s.store.clone(), self.marks.clone());
-            self.load.start(ui.ctx(), move || {
-                let mut marks = marks.lock().unwrap_or_else(PoisonError::into_inner);
-                store.invoice_summaries_changed(&mut marks)
-            });
-            // The open document may have changed too (a SUNAT state pulled from the
-            // server): read it again without closing it.
-            if let Some(id) = self.selected
-                && !self.detail_job.busy()
-                && self.detail.is_some()
-                && self.archived.is_none()
-            {
-                let store = s.store.clone();
-                self.detail_job.start(ui.ctx(), move || {
-                    Ok((store.get::<Invoice>(id)?, store.fiscal_state(id)?))
-                });
-            }
-            self.loaded_rev = Some(s.revision);
-        }
-        let q = self.query.trim().to_string();
-        let key = (q.clone(), s.revision);
-        if !q.is_empty() && self.matched_for.as_ref() != Some(&key) && !self.match_job.busy() {
-            let store = s.store.clone();
-            self.match_job.start(ui.ctx(), move || {
-                let ids = store.matching_ids(Shelf::Documents, &q)?;
-                let archived = store.archived_hits(&ids)?;
-                Ok((q, ids, archived))
-            });
-            self.matched_for = Some(key);
-        }
-        self.refilter();
+        self.load_archived(ui.ctx(), s);
 
         ui.horizontal_wrapped(|ui| {
             ui.heading("Comprobantes emitidos");
-            if self.load.busy() {
+            if self.rows_key.is_none() {
                 ui.spinner();
                 ui.label("Cargando…");
             }
@@ -164,16 +191,16 @@ impl ComprobantesPanel {
                 }
             }
         });
-        let archived_note = match self.archived_shown.len() {
+        let archived_note = match self.archived_shown().len() {
             0 => String::new(),
             n => format!(" · {n} archivados"),
         };
         ui.label(
             RichText::new(format!(
                 "{} de {} {}{archived_note}",
-                self.filtered.len(),
-                self.all.len(),
-                widgets::noun(self.all.len() as u64, "comprobante", "comprobantes")
+                thousands(self.rows.total() as u64),
+                thousands(self.all as u64),
+                widgets::noun(self.all as u64, "comprobante", "comprobantes")
             ))
             .color(theme::grey()),
         );
@@ -190,6 +217,7 @@ impl ComprobantesPanel {
                 });
         }
         egui::CentralPanel::default().show(ui, |ui| self.table(ui, s));
+        self.load_page(ui.ctx(), s);
         self.preview_ui(ui.ctx());
         if let Some(a) = self.void_approver.ui(ui.ctx(), s, &mut self.msg)
             && let (Some(id), Some(form)) = (self.selected, &self.void_form)
@@ -200,22 +228,70 @@ impl ComprobantesPanel {
         }
     }
 
+    /// Asks for the page the screen needs: the page on screen again when the list's key
+    /// changed (a query, the kind, a sale), else the first page on screen (or just below
+    /// it) not loaded yet. One page at a time.
+    fn load_page(&mut self, ctx: &egui::Context, s: &Session) {
+        if self.page_job.busy() {
+            return;
+        }
+        let key = ListKey {
+            query: self.query.trim().to_string(),
+            kind: self.kind,
+            revision: s.revision,
+        };
+        let offset = match &self.rows_key {
+            Some(k) if *k == key => match self.rows.wanted(&self.visible) {
+                Some(start) => start,
+                None => return,
+            },
+            Some(k) if k.same_list(&key) => self.rows.start_of(self.visible.start),
+            _ => 0,
+        };
+        let store = s.store.clone();
+        self.page_job.start(ctx, move || {
+            let page = store.document_page(&key.query, key.kind, offset, DOCUMENT_PAGE)?;
+            Ok((key, page))
+        });
+    }
+
+    /// Searches the archive for the query (on a worker), once per query and kind.
+    fn load_archived(&mut self, ctx: &egui::Context, s: &Session) {
+        let q = self.query.trim().to_string();
+        let asked = self
+            .archived_rows
+            .as_ref()
+            .is_some_and(|(aq, ak, _)| *aq == q && *ak == self.kind);
+        if q.is_empty() || asked || self.archived_rows_job.busy() {
+            return;
+        }
+        let (store, kind) = (s.store.clone(), self.kind);
+        self.archived_rows_job.start(ctx, move || {
+            let rows = store.archived_matches(&q, kind)?;
+            Ok((q, kind, rows))
+        });
+    }
+
+    /// The archived rows that belong to the query on screen.
+    fn archived_shown(&self) -> &[InvoiceSummary] {
+        match &self.archived_rows {
+            Some((q, k, rows)) if *q == self.query.trim() && *k == self.kind => rows,
+            _ => &[],
+        }
+    }
+
     fn poll(&mut self, s: &mut Session) {
-        if let Some(page) = self.first_page.poll_ok(&mut self.msg)
-            && self.all.is_empty()
-        {
-            self.all = page;
-            self.filter_key = None;
+        if let Some((key, page)) = self.page_job.poll_ok(&mut self.msg) {
+            // Another list, or the same after a sale: what was held may have moved, so
+            // only this page stays and the rest loads as it comes on screen.
+            let fresh = self.rows_key.as_ref() != Some(&key);
+            self.rows
+                .put(page.total, page.offset, page.rows, fresh, &self.visible);
+            self.all = page.all;
+            self.rows_key = Some(key);
         }
-        if let Some(delta) = self.load.poll_ok(&mut self.msg)
-            && (!delta.changed.is_empty() || !delta.removed.is_empty())
-        {
-            apply_delta(&mut self.all, delta);
-            self.filter_key = None;
-        }
-        if let Some((q, ids, archived)) = self.match_job.poll_ok(&mut self.msg) {
-            self.archived_rows = Some((q.clone(), archived));
-            self.matches = Some((q, ids.into_iter().collect()));
+        if let Some(found) = self.archived_rows_job.poll_ok(&mut self.msg) {
+            self.archived_rows = Some(found);
         }
         if let Some(r) = self.archived_job.poll() {
             match r {
@@ -231,16 +307,14 @@ impl ComprobantesPanel {
                 }
             }
         }
-        if let Some((d, f)) = self.detail_job.poll_ok(&mut self.msg) {
-            self.detail = d;
-            self.fiscal = f;
+        if let Some(d) = self.detail_job.poll_ok(&mut self.msg) {
+            self.show_detail(d);
         }
         if let Some(r) = self.void_job.poll() {
             match r {
-                Ok((msg, asked, (d, f))) => {
+                Ok((msg, asked, d)) => {
                     self.msg = Some(msg);
-                    self.detail = d;
-                    self.fiscal = f;
+                    self.show_detail(d);
                     if asked {
                         self.void_form = None;
                         s.changed();
@@ -257,43 +331,21 @@ impl ComprobantesPanel {
         }
     }
 
-    fn refilter(&mut self) {
-        let q = self.query.trim();
-        let key = (
-            q.to_string(),
-            self.kind,
-            self.all.len(),
-            self.matches.as_ref().map(|m| m.0.clone()),
-        );
-        if self.filter_key.as_ref() == Some(&key) {
+    /// A detail read on a worker, unless another document was chosen meanwhile.
+    fn show_detail(&mut self, d: Detail) {
+        let id = d.invoice.as_ref().map(|i| i.data.id);
+        if id.is_some() && id != self.selected {
             return;
         }
-        let set = match &self.matches {
-            _ if q.is_empty() => None,
-            Some((mq, set)) if mq == q => Some(set),
-            // The answer for this query is on its way: keep the rows shown until then.
-            _ => return,
-        };
-        let kind = self.kind;
-        self.filtered = (0..self.all.len())
-            .filter(|&i| kind.is_none_or(|k| k == self.all[i].kind))
-            .filter(|&i| set.is_none_or(|s| s.contains(&self.all[i].id)))
-            .collect();
-        self.archived_shown = match &self.archived_rows {
-            Some((aq, rows)) if !q.is_empty() && aq == q => (0..rows.len())
-                .filter(|&i| kind.is_none_or(|k| k == rows[i].kind))
-                .collect(),
-            _ => Vec::new(),
-        };
-        self.filter_key = Some(key);
+        self.detail = d.invoice;
+        self.fiscal = d.fiscal;
+        self.credited = d.credited;
     }
 
     fn table(&mut self, ui: &mut Ui, s: &mut Session) {
         let mut clicked = None;
-        let archived_rows: &[InvoiceSummary] = self
-            .archived_rows
-            .as_ref()
-            .map_or(&[], |(_, r)| r.as_slice());
+        let archived_rows = self.archived_shown();
+        let mut drawn: Option<Range<usize>> = None;
         // Narrower screens (or the detail pane open) drop the plate, then the date.
         let w = ui.available_width();
         let show_plate = w >= 900.0;
@@ -337,13 +389,25 @@ impl ComprobantesPanel {
             head("Estado");
         })
         .body(|body| {
-            let live = self.filtered.len();
-            body.rows(ROW_HEIGHT, live + self.archived_shown.len(), |mut row| {
-                let archived = row.index() >= live;
+            let live = self.rows.total();
+            body.rows(ROW_HEIGHT, live + archived_rows.len(), |mut row| {
+                let i = row.index();
+                drawn = Some(
+                    drawn
+                        .as_ref()
+                        .map_or(i..i + 1, |d| d.start.min(i)..d.end.max(i + 1)),
+                );
+                let archived = i >= live;
                 let d = if archived {
-                    &archived_rows[self.archived_shown[row.index() - live]]
+                    &archived_rows[i - live]
+                } else if let Some(d) = self.rows.get(i) {
+                    d
                 } else {
-                    &self.all[self.filtered[row.index()]]
+                    // Its page is on its way (asked for after this frame).
+                    row.col(|ui| {
+                        ui.label(RichText::new("…").color(theme::grey()));
+                    });
+                    return;
                 };
                 row.set_selected(self.selected == Some(d.id));
                 row.col(|ui| {
@@ -389,6 +453,9 @@ impl ComprobantesPanel {
                 }
             });
         });
+        if let Some(d) = drawn {
+            self.visible = d;
+        }
         if let Some((id, archived)) = clicked {
             self.select(ui.ctx(), s, id, archived);
         }
@@ -398,6 +465,7 @@ impl ComprobantesPanel {
         self.selected = Some(id);
         self.detail = None;
         self.fiscal = None;
+        self.credited = Decimal::ZERO;
         self.archived = None;
         self.void_form = None;
         self.msg = None;
@@ -407,9 +475,8 @@ impl ComprobantesPanel {
                 .start(ctx, move || store.archived_document(id));
             return;
         }
-        self.detail_job.start(ctx, move || {
-            Ok((store.get::<Invoice>(id)?, store.fiscal_state(id)?))
-        });
+        self.detail_rev = s.revision;
+        self.detail_job.start(ctx, move || load_detail(&store, id));
     }
 
     fn detail_ui(&mut self, ui: &mut Ui, s: &mut Session) {
@@ -535,11 +602,7 @@ impl ComprobantesPanel {
             // Archived: to look at and reprint only (notes and voiding need it live).
             return;
         }
-        let credited = self
-            .all
-            .iter()
-            .find(|d| d.id == inv.id)
-            .map_or(Decimal::ZERO, |d| d.credited);
+        let credited = self.credited;
         let fully = inv.totals.total > Decimal::ZERO && credited >= inv.totals.total;
         if credited > Decimal::ZERO {
             let text = if fully {
@@ -758,10 +821,7 @@ impl ComprobantesPanel {
                 },
                 (_, None) => unreachable!("checked above: no client means a server"),
             };
-            let detail = (
-                store.get::<Invoice>(id).map_err(|e| e.mensaje())?,
-                store.fiscal_state(id).map_err(|e| e.mensaje())?,
-            );
+            let detail = load_detail(&store, id).map_err(|e| e.mensaje())?;
             Ok((msg, asked, detail))
         });
     }

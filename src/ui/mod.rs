@@ -20,6 +20,7 @@ mod keypad;
 mod login;
 mod lookup;
 mod osk;
+mod paged;
 mod pantalla;
 mod plate_search;
 mod printing;
