@@ -5,7 +5,8 @@
 //! run stopped after its file was written loses nothing and duplicates nothing; an
 //! archive sealed by another store, or damaged, is refused and the live store is untouched.
 
-use crate::screen::{click, harness, has, wait_for};
+use crate::fixtures::kiosk;
+use crate::screen::{click, has, wait_for};
 use chrono::{Duration, Utc};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -14,7 +15,7 @@ use motordesk::store::{
     ARCHIVE_DIR, ArchiveError, ArchiveFileError, ArchiveStop, DB_FILE, InvoiceSummary, Shelf,
     Store, SunatOutcome,
 };
-use motordesk::ui::{AppOptions, KioskApp, PanelId};
+use motordesk::ui::{KioskApp, PanelId};
 use motordesk_core::{FiscalState, Invoice, RecordKind, Role};
 use std::path::{Path, PathBuf};
 
@@ -390,10 +391,7 @@ fn only_an_administrator_archives_and_the_age_is_bounded() {
 }
 
 fn app(dir: &Path, store: Store, size: (f32, f32)) -> Harness<'static, KioskApp> {
-    let mut opts = AppOptions::new(dir.to_path_buf());
-    opts.start_panel = PanelId::Ajustes;
-    opts.print = false;
-    harness(KioskApp::with_store(opts, store), size)
+    kiosk(dir, store, PanelId::Ajustes, size)
 }
 
 #[test]

@@ -4,9 +4,13 @@
 //! and continues numbering after the highest number anyone has (no repeat). And the
 //! refusals: a backup over the limit, a kiosk asking for another's, a cashier restoring.
 
-use crate::screen::{click, harness, has, tap, wait_for, wait_for_text};
-use crate::sync_support::{ENROLLMENT, Kiosk, Server, assert_server_has_exactly, server_exe};
-use egui_kittest::Harness;
+use crate::fixtures::login_screen;
+use crate::screen::{click, harness, has, tap, type_into, wait_for, wait_for_text};
+use crate::sync_support::{
+    ENROLLMENT, Kiosk, Server, add_two_shops, assert_server_has_exactly, enrollment_codes,
+    registered_store, server_exe,
+};
+
 use egui_kittest::kittest::Queryable;
 use motordesk::store::{BackupError, Store, StoreError};
 use motordesk::sync::{
@@ -399,13 +403,6 @@ fn oversized_backups_other_kiosks_backups_and_cashiers_are_refused() {
     let _ = child.wait();
 }
 
-fn type_into(h: &mut Harness<'static, KioskApp>, label: &str, text: &str) {
-    h.get_by_label(label).click();
-    h.run();
-    h.get_by_label(label).type_text(text);
-    h.run();
-}
-
 #[test]
 fn the_first_start_screen_restores_a_kiosk_and_ajustes_shows_its_backup() {
     let server = Server::start_with(&["--add-user", ADMIN, "--add-user", CASHIER]);
@@ -416,9 +413,7 @@ fn the_first_start_screen_restores_a_kiosk_and_ajustes_shows_its_backup() {
 
     for (w, hgt) in [(1024.0, 768.0), (1280.0, 800.0)] {
         let dir = tempfile::tempdir().unwrap();
-        let mut opts = AppOptions::new(dir.path().to_path_buf());
-        opts.print = false;
-        let mut h = harness(KioskApp::new(opts), (w, hgt));
+        let mut h = login_screen(dir.path(), (w, hgt));
         h.run();
         click(&mut h, "Restaurar desde el servidor");
         assert!(has(&h, "reemplaza a una caja"));
@@ -499,33 +494,11 @@ fn add_users(db: &std::path::Path, shop: &str, users: &[&str]) {
     s.kill();
 }
 
-fn cli(db: &std::path::Path, args: &[&str]) -> String {
-    let out = Command::new(server_exe())
-        .args(args)
-        .arg("--db")
-        .arg(db)
-        .arg("--test-faults")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{args:?}");
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
-}
-
 #[test]
 fn a_chains_administrator_restores_from_the_screen_naming_the_shop_when_needed() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("server.redb");
-    for (est, name) in [("0001", "Taller Norte"), ("0002", "Taller Sur")] {
-        let args = [
-            "shop",
-            "add",
-            "--ruc",
-            "20000000001",
-            "--establishment",
-            est,
-        ];
-        cli(&db, &[&args[..], &["--name", name]].concat());
-    }
+    add_two_shops(&db);
     // "jefe" is an administrator of both shops with one password; "norte" of one.
     add_users(
         &db,
@@ -533,15 +506,10 @@ fn a_chains_administrator_restores_from_the_screen_naming_the_shop_when_needed()
         &["jefe:clave-jefe-1:admin", "norte:clave-norte-1:admin"],
     );
     add_users(&db, "2", &["jefe:clave-jefe-1:admin"]);
-    let codes: Vec<String> = ["1", "2"]
-        .iter()
-        .map(|shop| cli(&db, &["--new-enrollment-code", "--shop", shop]))
-        .collect();
+    let codes = enrollment_codes(&db, &["1", "2"]);
     let server = Server::start_on(&db, "127.0.0.1:0");
     let kiosk = |code: &str| {
-        let k = Kiosk::new();
-        motordesk::demo::setup_shop(&k.store).unwrap();
-        motordesk::sync::register(&server.url, code, &k.store).unwrap();
+        let k = Kiosk::enrolled(&server.url, code);
         upload_backup(&k.store, &k.client(), MAX_BACKUP_BYTES).unwrap();
         k
     };
@@ -573,9 +541,7 @@ fn a_chains_administrator_restores_from_the_screen_naming_the_shop_when_needed()
 
     // On the screen: the Tienda field appears after the server asks for it.
     let new_pc = tempfile::tempdir().unwrap();
-    let mut opts = AppOptions::new(new_pc.path().to_path_buf());
-    opts.print = false;
-    let mut h = harness(KioskApp::new(opts), (1024.0, 768.0));
+    let mut h = login_screen(new_pc.path(), (1024.0, 768.0));
     h.run();
     click(&mut h, "Restaurar desde el servidor");
     assert!(
@@ -601,15 +567,12 @@ fn a_chains_administrator_restores_from_the_screen_naming_the_shop_when_needed()
 fn a_failed_backup_shows_in_the_top_bar_until_one_succeeds() {
     let server = Server::start_with(&[]);
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::create(
+    let store = registered_store(
         &dir.path().join("motordesk.redb"),
-        "admin",
         "clave-admin",
         "Admin",
-    )
-    .unwrap();
-    motordesk::demo::configure_shop(&store).unwrap();
-    motordesk::sync::register(&server.url, ENROLLMENT, &store).unwrap();
+        &server,
+    );
     // The server cannot store kiosk backups: a file stands where its folder goes.
     let shelf = server.db.with_file_name("backups");
     std::fs::write(&shelf, b"not a folder").unwrap();
@@ -644,15 +607,12 @@ fn shot_store_with_a_failed_backup() {
         return;
     };
     let server = Server::start_with(&[]);
-    let store = Store::create(
+    let store = registered_store(
         &std::path::Path::new(&dir).join("motordesk.redb"),
-        "admin",
         "motordesk",
         "Administrador",
-    )
-    .unwrap();
-    motordesk::demo::configure_shop(&store).unwrap();
-    motordesk::sync::register(&server.url, ENROLLMENT, &store).unwrap();
+        &server,
+    );
     std::fs::write(server.db.with_file_name("backups"), b"not a folder").unwrap();
     let client = motordesk::sync::Client::new(
         &server.url,

@@ -7,14 +7,14 @@
 //! nothing committed before is lost and the failed sale left nothing behind. The sync
 //! thread, hit in the middle of a push, resumes and syncs everything.
 
+use crate::fixtures::small_boleta;
 use crate::sync_support;
-
 use crate::tmpfs::Tmpfs;
 use motordesk::store::{BackendWrap, Store, StoreError};
 use motordesk::sync::{SyncConfig, SyncHandle};
+use motordesk_core::Invoice;
 use motordesk_core::protocol::FaultPlan;
 use motordesk_core::{Customer, IdKind, Vehicle};
-use motordesk_core::{DocumentKind, Invoice, InvoiceDraft, SaleLine, TaxAffectation, Unit};
 use redb::backends::FileBackend;
 use redb::{BackendError, ReadableDatabase, StorageBackend, TableDefinition};
 use rust_decimal::Decimal;
@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
-use sync_support::{ENROLLMENT, Server, assert_server_has_exactly, wait_for};
+use sync_support::{Server, assert_server_has_exactly, registered_store, wait_for};
 use uuid::Uuid;
 
 const PASSWORD: &str = "clave-segura-1";
@@ -126,21 +126,6 @@ fn demo_shop(dir: &Path, invoices: usize) -> PathBuf {
     path
 }
 
-fn boleta(i: usize) -> InvoiceDraft {
-    let mut draft = InvoiceDraft::new(DocumentKind::Boleta);
-    draft.lines.push(SaleLine {
-        product_id: None,
-        code: "SRV-001".into(),
-        description: "Cambio de aceite".into(),
-        unit: Unit::Servicio,
-        quantity: Decimal::ONE,
-        unit_price: Decimal::new(3500 + i as i64 % 500, 2),
-        discount: Decimal::ZERO,
-        affectation: TaxAffectation::Gravado,
-    });
-    draft
-}
-
 /// Everything the store holds that a cashier or the sync would miss.
 #[derive(Debug, PartialEq)]
 struct Held {
@@ -217,7 +202,7 @@ fn a_full_disk_fails_the_sale_cleanly_and_the_next_one_after_freeing_space_is_sa
     assert_eq!(before.invoices.len(), 60);
 
     disk.fill();
-    let e = store.issue_invoice(boleta(1)).unwrap_err();
+    let e = store.issue_invoice(small_boleta(1)).unwrap_err();
     assert!(matches!(e, StoreError::DiskFull(_)), "{e:?}");
     assert!(
         disk.refused.load(Ordering::SeqCst) > 0,
@@ -233,7 +218,7 @@ fn a_full_disk_fails_the_sale_cleanly_and_the_next_one_after_freeing_space_is_sa
     // Still full: the same clear refusal (the store tried to reopen and could not),
     // never redb's latched `PreviousIo` behind the generic message.
     for i in 2..4 {
-        let e = store.issue_invoice(boleta(i)).unwrap_err();
+        let e = store.issue_invoice(small_boleta(i)).unwrap_err();
         assert!(matches!(e, StoreError::DiskFull(_)), "{e:?}");
     }
     let c = Customer::new(
@@ -251,7 +236,7 @@ fn a_full_disk_fails_the_sale_cleanly_and_the_next_one_after_freeing_space_is_sa
 
     // Space freed: the very next sale is saved, by the same store, same login.
     disk.free();
-    let inv = store.issue_invoice(boleta(4)).unwrap();
+    let inv = store.issue_invoice(small_boleta(4)).unwrap();
     assert_eq!(inv.number.to_string(), format!("B001-{:08}", last + 1));
     assert!(store.reopens() >= 1);
     let c = store.save_customer(c).unwrap().data;
@@ -390,7 +375,7 @@ fn sales_and_reads_on_many_threads_survive_the_disk_filling_and_freeing_again() 
                 let mut i = t * 10_000;
                 while !stop.load(Ordering::SeqCst) {
                     i += 1;
-                    match store.issue_invoice(boleta(i)) {
+                    match store.issue_invoice(small_boleta(i)) {
                         Ok(inv) => ok.push(inv),
                         Err(e) => {
                             assert!(clear(&e), "seller {t}: {e:?}");
@@ -438,7 +423,7 @@ fn sales_and_reads_on_many_threads_survive_the_disk_filling_and_freeing_again() 
     assert!(store.reopens() >= 3, "reopened {}", store.reopens());
 
     // Space is back: the next sale is saved.
-    issued.push(store.issue_invoice(boleta(99_999)).unwrap());
+    issued.push(store.issue_invoice(small_boleta(99_999)).unwrap());
     let after = held(&store);
     let mut expected = before.invoices.clone();
     expected.extend(
@@ -470,15 +455,17 @@ fn the_sync_thread_survives_a_full_disk_mid_push_and_resumes() {
     let server = Server::start();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("motordesk.redb");
-    {
-        let store = Store::create(&path, "admin", PASSWORD, "Admin").unwrap();
-        motordesk::demo::configure_shop(&store).unwrap();
-        motordesk::sync::register(&server.url, ENROLLMENT, &store).unwrap();
-    }
+    drop(registered_store(&path, PASSWORD, "Admin", &server));
     let disk = Disk::default();
     let store = Arc::new(Store::unlock_via(&path, "admin", PASSWORD, disk.wrap()).unwrap());
     let mut issued: Vec<String> = (0..3)
-        .map(|i| store.issue_invoice(boleta(i)).unwrap().number.to_string())
+        .map(|i| {
+            store
+                .issue_invoice(small_boleta(i))
+                .unwrap()
+                .number
+                .to_string()
+        })
         .collect();
     server.faults(FaultPlan {
         delay_ms: 1500,
@@ -507,7 +494,7 @@ fn the_sync_thread_survives_a_full_disk_mid_push_and_resumes() {
             .is_some_and(|e| e.starts_with("store: "))
             .then_some(())
     });
-    let e = store.issue_invoice(boleta(3)).unwrap_err();
+    let e = store.issue_invoice(small_boleta(3)).unwrap_err();
     assert!(matches!(e, StoreError::DiskFull(_)), "{e:?}");
     // A few more cycles fail while the disk stays full; the thread stays alive.
     std::thread::sleep(Duration::from_millis(600));
@@ -520,7 +507,13 @@ fn the_sync_thread_survives_a_full_disk_mid_push_and_resumes() {
     };
     wait_for(30, "everything synced after the disk was freed", synced);
     // The kiosk goes on selling and syncing as before.
-    issued.push(store.issue_invoice(boleta(4)).unwrap().number.to_string());
+    issued.push(
+        store
+            .issue_invoice(small_boleta(4))
+            .unwrap()
+            .number
+            .to_string(),
+    );
     handle.nudge();
     wait_for(30, "the new sale synced", synced);
     drop(handle);
@@ -546,7 +539,7 @@ fn a_really_full_tmpfs_fails_a_sale_cleanly_and_the_next_one_after_freeing_space
     // new block fails, cleanly.
     let mut saved = Vec::new();
     let first = loop {
-        match store.issue_invoice(boleta(saved.len())) {
+        match store.issue_invoice(small_boleta(saved.len())) {
             Ok(inv) => saved.push(inv),
             Err(e) => break e,
         }
@@ -557,14 +550,14 @@ fn a_really_full_tmpfs_fails_a_sale_cleanly_and_the_next_one_after_freeing_space
     // Still full: a clear answer each time (saved or DiskFull), never the latched
     // `PreviousIo` behind the generic message.
     for i in 0..3 {
-        match store.issue_invoice(boleta(1000 + i)) {
+        match store.issue_invoice(small_boleta(1000 + i)) {
             Ok(inv) => saved.push(inv),
             Err(e) => assert!(matches!(e, StoreError::DiskFull(_)), "{e:?}"),
         }
     }
 
     std::fs::remove_file(&filler).unwrap();
-    saved.push(store.issue_invoice(boleta(2000)).unwrap());
+    saved.push(store.issue_invoice(small_boleta(2000)).unwrap());
     assert!(store.reopens() >= 1);
     let after = held(&store);
     let mut expected = before.invoices.clone();
@@ -623,16 +616,16 @@ fn reopen_time_on_a_demo_store() {
     let (mut sale, mut reopen, mut after) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..5 {
         let t = std::time::Instant::now();
-        store.issue_invoice(boleta(i)).unwrap();
+        store.issue_invoice(small_boleta(i)).unwrap();
         sale.push(ms(t));
         disk.fill();
-        store.issue_invoice(boleta(100 + i)).unwrap_err();
+        store.issue_invoice(small_boleta(100 + i)).unwrap_err();
         disk.free();
         let t = std::time::Instant::now();
         store.sync_counts().unwrap();
         reopen.push(ms(t));
         let t = std::time::Instant::now();
-        store.issue_invoice(boleta(200 + i)).unwrap();
+        store.issue_invoice(small_boleta(200 + i)).unwrap();
         after.push(ms(t));
     }
     assert_eq!(store.reopens(), 5);

@@ -11,7 +11,7 @@ use motordesk::ui::{AppOptions, KioskApp, PanelId};
 use motordesk_core::{DocumentKind, InvoiceDraft, Product, Role, SaleLine, TaxAffectation, Unit};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -31,6 +31,14 @@ pub fn new_shop(dir: &Path) -> Store {
     let store = Store::create(&dir.join(DB_FILE), "admin", PASSWORD, "Ana Admin").unwrap();
     motordesk::demo::configure_shop(&store).unwrap();
     store
+}
+
+/// `new_shop` in a temp dir of its own, for tests of the store without the window:
+/// (the dir, which must outlive the store; the store's file; the store).
+pub fn temp_shop() -> (tempfile::TempDir, PathBuf, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_shop(dir.path());
+    (dir, store.path().to_path_buf(), store)
 }
 
 /// A taxed (gravado), active catalog item; `quick_key` puts it on Ventas' quick keys.
@@ -132,6 +140,14 @@ pub fn kiosk(
     size: (f32, f32),
 ) -> Harness<'static, KioskApp> {
     harness(KioskApp::with_store(options(dir, panel), store), size)
+}
+
+/// The kiosk's first screen for the data folder `dir` (login, or first start when it
+/// holds no store) at `size`, printing nothing.
+pub fn login_screen(dir: &Path, size: (f32, f32)) -> Harness<'static, KioskApp> {
+    let mut opts = AppOptions::new(dir.to_path_buf());
+    opts.print = false;
+    harness(KioskApp::new(opts), size)
 }
 
 /// Opens the store at `path` as a restarted kiosk does, once the closed kiosk's workers

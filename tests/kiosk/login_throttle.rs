@@ -4,11 +4,11 @@
 //! left; a good password after the wait starts the count again. The login screen shows
 //! the countdown.
 
-use crate::screen::{has, wait_for};
-use egui_kittest::Harness;
+use crate::fixtures::login_screen;
+use crate::screen::{has, type_into, wait_for};
 use egui_kittest::kittest::Queryable;
 use motordesk::store::{DB_FILE, Store, StoreError};
-use motordesk::ui::{AppOptions, KioskApp, PanelId};
+use motordesk::ui::PanelId;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -99,13 +99,6 @@ fn one_account_waiting_does_not_hold_up_another_but_many_unknown_names_do() {
     refused(&p, "otro", "x", 1);
 }
 
-fn type_into(h: &mut Harness<'static, KioskApp>, label: &str, text: &str) {
-    h.get_by_label(label).click();
-    h.run();
-    h.get_by_label(label).type_text(text);
-    h.run();
-}
-
 #[test]
 fn the_login_screen_counts_the_wait_down_and_then_lets_the_user_in() {
     let dir = tempfile::tempdir().unwrap();
@@ -114,9 +107,7 @@ fn the_login_screen_counts_the_wait_down_and_then_lets_the_user_in() {
     for _ in 0..3 {
         wrong(&p, "admin");
     }
-    let mut opts = AppOptions::new(dir.path().to_path_buf());
-    opts.print = false;
-    let mut h = crate::screen::harness(KioskApp::new(opts), (1280.0, 800.0));
+    let mut h = login_screen(dir.path(), (1280.0, 800.0));
     h.run();
 
     // The fourth wrong password: refused, and the screen says how long to wait at once.

@@ -7,10 +7,10 @@
 
 use crate::fixtures::{kiosk, oil_change};
 use crate::screen::{has, press, tap, wait_for, wait_for_text};
-use crate::sync_support::{ENROLLMENT, Server};
+use crate::sync_support::{Server, registered_store};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use motordesk::store::{DB_FILE, Store};
+use motordesk::store::DB_FILE;
 use motordesk::ui::{KioskApp, PanelId};
 use motordesk_core::{IdKind, RecordKind};
 use std::io::{BufRead, BufReader};
@@ -102,9 +102,7 @@ fn bay(panel: PanelId, size: (f32, f32)) -> Bay {
         "--lookup-url",
         &url,
     ]);
-    let store = Store::create(&dir.path().join(DB_FILE), "admin", "clave-admin", "Admin").unwrap();
-    motordesk::demo::configure_shop(&store).unwrap();
-    motordesk::sync::register(&server.url, ENROLLMENT, &store).unwrap();
+    let store = registered_store(&dir.path().join(DB_FILE), "clave-admin", "Admin", &server);
     store.save_product(oil_change()).unwrap();
     let h = kiosk(dir.path(), store, panel, size);
     let mut b = Bay {

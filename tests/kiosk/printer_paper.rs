@@ -106,12 +106,7 @@ fn the_58_mm_choice_prints_384_dots_and_is_kept() {
         let on = bits[(y * width / 8 + x / 8) as usize] & (0x80 >> (x % 8)) != 0;
         image::Luma([if on { 0 } else { 255 }])
     });
-    let mut prepared = rqrr::PreparedImage::prepare(img.clone());
-    let decoded: Vec<String> = prepared
-        .detect_grids()
-        .into_iter()
-        .filter_map(|g| g.decode().ok().map(|(_, c)| c))
-        .collect();
+    let decoded = qr_texts(img.clone());
     assert_eq!(
         decoded,
         vec![layout.qr_payload.clone().expect("a boleta's QR")]

@@ -3,7 +3,10 @@
 //! flushing once at the end (`mark_synced_unflushed`, `flush_acks`; issue 13). After the
 //! push the acks are on disk like any commit, and the server holds exactly what was sent.
 
-use crate::sync_support::{ENROLLMENT, Kiosk, Server, assert_server_has_exactly, issue_boleta};
+use crate::sync_support::{
+    Kiosk, Server, assert_server_has_exactly, issue_boleta, registered_store,
+};
+
 use motordesk::store::Store;
 use motordesk::sync::{Client, SyncOptions, sync_once, sync_once_with};
 use motordesk_core::{Customer, IdKind, Invoice, SyncStatus};
@@ -15,9 +18,7 @@ fn a_push_in_many_batches_is_synced_after_a_restart_and_each_record_arrives_as_h
     let server = Server::start();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("motordesk.redb");
-    let store = Store::create(&path, "admin", "clave-segura-1", "Admin").unwrap();
-    motordesk::demo::configure_shop(&store).unwrap();
-    motordesk::sync::register(&server.url, ENROLLMENT, &store).unwrap();
+    let store = registered_store(&path, "clave-segura-1", "Admin", &server);
     let issued: Vec<String> = (0..23)
         .map(|i| issue_boleta(&store, i).number.to_string())
         .collect();

@@ -6,7 +6,6 @@
 //! is still there to reprint).
 
 use crate::receipt_common;
-
 use motordesk::receipt::{
     BAND_ROWS, DOTS_80MM, Item, NetPrintError, ReceiptLayout, escpos_job, print_raw,
     printer_address, rasterize,
@@ -74,12 +73,7 @@ fn the_job_is_the_layout_as_a_576_dot_raster_with_the_qr_and_a_cut() {
         })
         .expect("a ticket for a boleta has a QR");
     assert!(qr_item > 0.0);
-    let mut prepared = rqrr::PreparedImage::prepare(img.clone());
-    let decoded: Vec<String> = prepared
-        .detect_grids()
-        .into_iter()
-        .filter_map(|g| g.decode().ok().map(|(_, c)| c))
-        .collect();
+    let decoded = receipt_common::qr_texts(img.clone());
     assert_eq!(decoded, vec![qr_text]);
 
     // Text is drawn: the first text line (the shop's name) has black dots on its row.
@@ -189,8 +183,7 @@ fn an_offline_or_vanishing_printer_is_a_clear_error() {
 /// the ESC/POS job there, not a PDF to the system.
 #[test]
 fn reimprimir_goes_to_the_network_thermal_printer() {
-    use crate::screen::{harness, has, wait_for};
-    use egui_kittest::kittest::{NodeT, Queryable};
+    use crate::screen::{harness, has, open_document, reprint, wait_for};
     use motordesk::ui::{AppOptions, KioskApp, PanelId};
 
     let (addr, printer) = online_printer();
@@ -203,13 +196,8 @@ fn reimprimir_goes_to_the_network_thermal_printer() {
     let mut opts = AppOptions::new(dir.path().to_path_buf());
     opts.start_panel = PanelId::Comprobantes;
     let mut h = harness(KioskApp::with_store(opts, store), (1280.0, 800.0));
-    wait_for(&mut h, "documents list", |h| has(h, "B001-00000001"));
-    h.get_by_label("B001-00000001").click();
-    wait_for(&mut h, "document detail", |h| has(h, "Reimprimir"));
-    h.get_all_by_label("Reimprimir")
-        .find(|n| n.accesskit_node().role() == egui::accesskit::Role::Button)
-        .unwrap()
-        .click();
+    open_document(&mut h, "B001-00000001");
+    reprint(&mut h);
     wait_for(&mut h, "the printed note", |h| {
         has(h, "Comprobante B001-00000001 impreso")
     });

@@ -2,15 +2,15 @@
 //! sealed with the store's key; the data dir is 0700 and its files 0600; plaintext PDFs
 //! an older version saved are sealed and deleted at login; a reprint still reads.
 
+use crate::fixtures::{kiosk, login_screen};
 use crate::receipt_common;
-
-use crate::screen::{harness, has, wait_for};
-use egui_kittest::kittest::{NodeT, Queryable};
+use crate::screen::{has, open_document, reprint, wait_for};
+use egui_kittest::kittest::Queryable;
 use motordesk::receipt::{
     ReceiptLayout, open_receipt, receipts_dir, render_pdf, save_receipt, saved_receipt_path,
 };
 use motordesk::store::Paper;
-use motordesk::ui::{AppOptions, KioskApp, PanelId};
+use motordesk::ui::PanelId;
 use receipt_common::*;
 use std::path::{Path, PathBuf};
 
@@ -114,17 +114,9 @@ fn the_kiosk_saves_the_receipt_sealed() {
     let shop = shop();
     let inv = boleta(&shop);
     let Shop { dir, store, .. } = shop;
-    let mut opts = AppOptions::new(dir.path().to_path_buf());
-    opts.print = false;
-    opts.start_panel = PanelId::Comprobantes;
-    let mut h = harness(KioskApp::with_store(opts, store), (1280.0, 800.0));
-    wait_for(&mut h, "documents list", |h| has(h, "B001-00000001"));
-    h.get_by_label("B001-00000001").click();
-    wait_for(&mut h, "document detail", |h| has(h, "Reimprimir"));
-    h.get_all_by_label("Reimprimir")
-        .find(|n| n.accesskit_node().role() == egui::accesskit::Role::Button)
-        .unwrap()
-        .click();
+    let mut h = kiosk(dir.path(), store, PanelId::Comprobantes, (1280.0, 800.0));
+    open_document(&mut h, "B001-00000001");
+    reprint(&mut h);
     wait_for(&mut h, "the saved receipt", |h| {
         has(h, "PDF guardado cifrado")
     });
@@ -151,9 +143,7 @@ fn plaintext_receipts_of_an_older_version_are_sealed_at_login() {
     drop(store);
 
     // Log in through the login screen, as the cashier does.
-    let mut opts = AppOptions::new(dir.path().to_path_buf());
-    opts.print = false;
-    let mut h = harness(KioskApp::new(opts), (1280.0, 800.0));
+    let mut h = login_screen(dir.path(), (1280.0, 800.0));
     h.run();
     for (field, text) in [("Usuario", "admin"), ("Contraseña", "pw")] {
         h.get_by_label(field).click();

@@ -59,6 +59,15 @@ pub fn has(h: &Harness<'static, KioskApp>, text: &str) -> bool {
     h.query_all_by_label_contains(text).next().is_some()
 }
 
+/// Touches the text field `label` and types `text` as a physical keyboard would (the
+/// on-screen keys' own steps are in `touch_keyboard.rs`).
+pub fn type_into(h: &mut Harness<'static, KioskApp>, label: &str, text: &str) {
+    h.get_by_label(label).click();
+    h.run();
+    h.get_by_label(label).type_text(text);
+    h.run();
+}
+
 /// Scrolls the widget labelled `label` into view and touches it.
 pub fn click(h: &mut Harness<'static, KioskApp>, label: &str) {
     h.get_by_label(label).scroll_to_me();
@@ -85,4 +94,27 @@ pub fn press(h: &mut Harness<'static, KioskApp>, text: &str) {
 pub fn tap(h: &mut Harness<'static, KioskApp>, text: &str) {
     button_with(h, text).click();
     h.run_steps(3);
+}
+
+/// In Comprobantes: waits until the list shows `number` and opens that document.
+pub fn open_document(h: &mut Harness<'static, KioskApp>, number: &str) {
+    wait_for(h, "documents list", |h| has(h, number));
+    h.get_by_label(number).click();
+}
+
+/// In an open document: waits for its detail and touches Reimprimir (the button, not a
+/// text that says the word).
+pub fn reprint(h: &mut Harness<'static, KioskApp>) {
+    wait_for(h, "document detail", |h| has(h, "Reimprimir"));
+    h.get_all_by_label("Reimprimir")
+        .find(|n| n.accesskit_node().role() == egui::accesskit::Role::Button)
+        .unwrap()
+        .click();
+}
+
+/// In the void form of an open document: types `reason` into «Motivo de la anulación».
+pub fn type_void_reason(h: &mut Harness<'static, KioskApp>, reason: &str) {
+    click(h, "Motivo de la anulación");
+    h.get_by_label("Motivo de la anulación").type_text(reason);
+    h.run_steps(4);
 }

@@ -2,23 +2,16 @@
 //! documents, plates and phones; current after edits, refused saves, merged pulls and a
 //! restart; the same answers as the scan it replaced; nothing of it in the data dir.
 
+use crate::fixtures::{PASSWORD, service_line, temp_shop};
 use chrono::Utc;
 use motordesk::store::{Shelf, Store, StoreError};
+use motordesk_core::Vehicle;
 use motordesk_core::protocol::Change;
-use motordesk_core::{Buyer, Customer, DocumentKind, IdKind, InvoiceDraft, SaleLine};
+use motordesk_core::{Buyer, Customer, DocumentKind, IdKind, InvoiceDraft};
 use motordesk_core::{Hlc, RecordKind, RecordMeta, ServicedVehicle, Stored, SyncStatus};
-use motordesk_core::{TaxAffectation, Unit, Vehicle};
 use rust_decimal::Decimal;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use uuid::Uuid;
-
-fn new_store() -> (tempfile::TempDir, PathBuf, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("motordesk.redb");
-    let store = Store::create(&path, "admin", "clave-segura", "Administradora").unwrap();
-    motordesk::demo::configure_shop(&store).unwrap();
-    (dir, path, store)
-}
 
 fn dni(number: &str, name: &str, phone: &str) -> Customer {
     Customer::new(Uuid::now_v7(), IdKind::Dni, number, name, "", phone, "").unwrap()
@@ -46,16 +39,11 @@ fn plates(store: &Store, q: &str) -> Vec<String> {
 
 fn sell(store: &Store, buyer: &Stored<Customer>, vehicle: &Stored<Vehicle>) -> String {
     let mut d = InvoiceDraft::new(DocumentKind::Boleta);
-    d.lines.push(SaleLine {
-        product_id: None,
-        code: "SRV-001".into(),
-        description: "Cambio de aceite".into(),
-        unit: Unit::Servicio,
-        quantity: Decimal::ONE,
-        unit_price: Decimal::new(8_000, 2),
-        discount: Decimal::ZERO,
-        affectation: TaxAffectation::Gravado,
-    });
+    d.lines.push(service_line(
+        "SRV-001",
+        "Cambio de aceite",
+        Decimal::new(8_000, 2),
+    ));
     d.buyer = Buyer {
         customer_id: Some(buyer.data.id),
         id: buyer.data.doc.clone(),
@@ -72,7 +60,7 @@ fn sell(store: &Store, buyer: &Stored<Customer>, vehicle: &Stored<Vehicle>) -> S
 
 #[test]
 fn folded_prefix_and_substring_over_names_documents_plates_and_phones() {
-    let (_d, _p, store) = new_store();
+    let (_d, _p, store) = temp_shop();
     let rosa = store
         .save_customer(dni("45678912", "Rosa Núñez Ñahui", "987 654 321"))
         .unwrap();
@@ -140,7 +128,7 @@ fn folded_prefix_and_substring_over_names_documents_plates_and_phones() {
 
 #[test]
 fn follows_edits_and_ignores_refused_saves() {
-    let (_d, _p, store) = new_store();
+    let (_d, _p, store) = temp_shop();
     let c = store
         .save_customer(dni("45678912", "Rosa Quispe", ""))
         .unwrap();
@@ -214,7 +202,7 @@ fn remote(c: &Customer, version: u64, wall_ms: i64) -> Change {
 
 #[test]
 fn follows_merged_pulls() {
-    let (_d, _p, store) = new_store();
+    let (_d, _p, store) = temp_shop();
     let mine = store
         .save_customer(dni("45678912", "Rosa Quispe", ""))
         .unwrap();
@@ -257,7 +245,7 @@ fn all_bytes(dir: &Path) -> Vec<u8> {
 
 #[test]
 fn rebuilt_after_a_restart_and_never_written_to_disk() {
-    let (dir, path, store) = new_store();
+    let (dir, path, store) = temp_shop();
     store
         .save_customer(dni("45678912", "Zoila Yupanqui", ""))
         .unwrap();
@@ -267,7 +255,7 @@ fn rebuilt_after_a_restart_and_never_written_to_disk() {
     assert_eq!(store.search_customers("yupanqui", 10).unwrap().len(), 1);
     drop(store);
 
-    let store = Store::unlock(&path, "admin", "clave-segura").unwrap();
+    let store = Store::unlock(&path, "admin", PASSWORD).unwrap();
     assert_eq!(
         names(&store.search_customers("zoila", 10).unwrap()),
         ["Zoila Yupanqui"]
@@ -290,7 +278,7 @@ fn rebuilt_after_a_restart_and_never_written_to_disk() {
 
 #[test]
 fn answers_like_the_scan_it_replaced() {
-    let (_d, _p, store) = new_store();
+    let (_d, _p, store) = temp_shop();
     let first = ["Rosa", "José", "Ángel", "Iñigo", "Begoña", "Raúl", "Inés"];
     let last = [
         "Quispe",
@@ -339,7 +327,7 @@ fn answers_like_the_scan_it_replaced() {
 
 #[test]
 fn saves_from_another_thread_while_searching_all_end_up_found() {
-    let (_d, _p, store) = new_store();
+    let (_d, _p, store) = temp_shop();
     let store = std::sync::Arc::new(store);
     let writer = {
         let store = store.clone();

@@ -1,5 +1,6 @@
 //! Encryption at rest, accounts and key slots on a real redb file.
 
+use crate::fixtures::{PASSWORD, temp_shop};
 use motordesk::store::{ShiftClose, Store, StoreError};
 use motordesk_core::Customer;
 use motordesk_core::DocumentKind;
@@ -21,10 +22,7 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 
 #[test]
 fn the_raw_file_holds_no_names_documents_or_plates() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("motordesk.redb");
-    let store = Store::create(&path, "admin", "clave-segura", "Admin").unwrap();
-    motordesk::demo::configure_shop(&store).unwrap();
+    let (_dir, path, store) = temp_shop();
     let secrets = [
         ("45678912", "Gladys Huamán Torres", "Jr. Huallaga 321"),
         (
@@ -97,17 +95,14 @@ fn the_raw_file_holds_no_names_documents_or_plates() {
     assert!(contains(&raw, "customers"));
 
     // And the data is all there for whoever has the password.
-    let store = Store::unlock(&path, "admin", "clave-segura").unwrap();
+    let store = Store::unlock(&path, "admin", PASSWORD).unwrap();
     assert_eq!(store.count(RecordKind::Customer).unwrap(), 2);
     assert_eq!(store.search_customers("gladys", 5).unwrap().len(), 1);
 }
 
 #[test]
 fn wrong_password_and_unknown_user_are_refused_without_harm() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("motordesk.redb");
-    let store = Store::create(&path, "admin", "clave-segura", "Admin").unwrap();
-    motordesk::demo::configure_shop(&store).unwrap();
+    let (_dir, path, store) = temp_shop();
     store
         .save_customer(
             Customer::new(Uuid::now_v7(), IdKind::Dni, "45678912", "Rosa", "", "", "").unwrap(),
@@ -117,22 +112,19 @@ fn wrong_password_and_unknown_user_are_refused_without_harm() {
     let e = Store::unlock(&path, "admin", "clave-equivocada").unwrap_err();
     assert!(matches!(e, StoreError::WrongPassword));
     assert_eq!(e.mensaje(), "Usuario o contraseña incorrectos.");
-    let e = Store::unlock(&path, "nadie", "clave-segura").unwrap_err();
+    let e = Store::unlock(&path, "nadie", PASSWORD).unwrap_err();
     assert_eq!(
         e.mensaje(),
         "Usuario o contraseña incorrectos.",
         "no hint that the user exists"
     );
-    let store = Store::unlock(&path, "admin", "clave-segura").unwrap();
+    let store = Store::unlock(&path, "admin", PASSWORD).unwrap();
     assert_eq!(store.count(RecordKind::Customer).unwrap(), 1);
 }
 
 #[test]
 fn every_user_opens_the_same_data_with_their_own_password() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("motordesk.redb");
-    let store = Store::create(&path, "admin", "clave-segura", "Admin").unwrap();
-    motordesk::demo::configure_shop(&store).unwrap();
+    let (_dir, path, store) = temp_shop();
     store
         .add_user("caja1", "turno-mañana", "Cajera Lucía", Role::Cajero)
         .unwrap();
@@ -158,10 +150,7 @@ fn every_user_opens_the_same_data_with_their_own_password() {
 
 #[test]
 fn tampered_ciphertext_is_reported_and_the_rest_still_opens() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("motordesk.redb");
-    let store = Store::create(&path, "admin", "clave-segura", "Admin").unwrap();
-    motordesk::demo::configure_shop(&store).unwrap();
+    let (_dir, path, store) = temp_shop();
     let a = Customer::new(Uuid::now_v7(), IdKind::Dni, "45678912", "Rosa", "", "", "").unwrap();
     let b = Customer::new(Uuid::now_v7(), IdKind::Dni, "45678913", "Luis", "", "", "").unwrap();
     store.save_customer(a.clone()).unwrap();
@@ -186,7 +175,7 @@ fn tampered_ciphertext_is_reported_and_the_rest_still_opens() {
             .unwrap();
         w.commit().unwrap();
     }
-    let store = Store::unlock(&path, "admin", "clave-segura").unwrap();
+    let store = Store::unlock(&path, "admin", PASSWORD).unwrap();
     let e = store.get::<Customer>(a.id).unwrap_err();
     assert!(matches!(e, StoreError::Tampered("customers")), "{e}");
     assert!(e.mensaje().contains("alterados"));

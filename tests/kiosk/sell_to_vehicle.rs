@@ -60,6 +60,16 @@ fn selected(h: &Harness<'static, KioskApp>, name: &str) -> bool {
         .any(|n| n.accesskit_node().toggled() == Some(Toggled::True))
 }
 
+/// The names of the tickets parked in the store, oldest first.
+fn parked_names(store: &Store) -> Vec<String> {
+    store
+        .parked_tickets()
+        .unwrap()
+        .into_iter()
+        .map(|t| t.name)
+        .collect()
+}
+
 /// Types part of a plate into the top bar's search on the plate keys.
 fn search_plate(h: &mut Harness<'static, KioskApp>, part: &str) {
     tap_field(h, "Buscar placa");
@@ -130,12 +140,7 @@ fn vender_from_flota_and_from_the_top_bar_parks_and_sells_to_the_owner() {
             selected(&h, "Factura"),
             "{size:?}: a RUC owner gets a factura"
         );
-        let names: Vec<String> = store
-            .parked_tickets()
-            .unwrap()
-            .into_iter()
-            .map(|t| t.name)
-            .collect();
+        let names = parked_names(&store);
         assert_eq!(
             names,
             ["Ticket 1", "ABC-123"],
@@ -148,12 +153,7 @@ fn vender_from_flota_and_from_the_top_bar_parks_and_sells_to_the_owner() {
         tap(&mut h, "Vender ABC-123");
         wait_for(&mut h, "the Hilux's ticket", |h| has(h, "Toyota Hilux"));
         assert!(selected(&h, "ABC-123"), "{size:?}");
-        let names: Vec<String> = store
-            .parked_tickets()
-            .unwrap()
-            .into_iter()
-            .map(|t| t.name)
-            .collect();
+        let names = parked_names(&store);
         assert_eq!(
             names.iter().filter(|n| *n == "ABC-123").count(),
             1,

@@ -24,6 +24,17 @@ fn demo_store(dir: &Path, docs: usize) -> Store {
     store
 }
 
+/// The demo catalog's item called `name`.
+fn catalog_item(store: &Store, name: &str) -> Product {
+    store
+        .list::<Product>()
+        .unwrap()
+        .into_iter()
+        .find(|p| p.data.name == name)
+        .unwrap()
+        .data
+}
+
 fn file_len(dir: &Path) -> u64 {
     std::fs::metadata(dir.join(DB_FILE)).unwrap().len()
 }
@@ -102,13 +113,7 @@ fn a_cashier_sees_the_storage_but_cannot_compact() {
 fn sales_running_while_the_store_compacts_all_land() {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(demo_store(dir.path(), 400));
-    let product = store
-        .list::<Product>()
-        .unwrap()
-        .into_iter()
-        .find(|p| p.data.name == "Lavado de motor")
-        .unwrap()
-        .data;
+    let product = catalog_item(&store, "Lavado de motor");
     let before_docs = store.count(RecordKind::Invoice).unwrap();
     let loaded = file_len(dir.path());
     let stop = Arc::new(AtomicBool::new(false));
@@ -224,13 +229,7 @@ fn compaction_figures() {
         .unwrap_or(2000);
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(demo_store(dir.path(), docs));
-    let product = store
-        .list::<Product>()
-        .unwrap()
-        .into_iter()
-        .find(|p| p.data.name == "Lavado de motor")
-        .unwrap()
-        .data;
+    let product = catalog_item(&store, "Lavado de motor");
     let sell = |store: &Store| {
         let mut d = InvoiceDraft::new(DocumentKind::Boleta);
         d.lines = vec![product.line(dec!(1))];

@@ -1,6 +1,8 @@
 //! The store on a real redb file in a temp dir: records and outbox together, sync
 //! status transitions, indexes, numbering, immutability, reopen, migrations.
 
+use crate::fixtures::{PASSWORD, temp_shop};
+use crate::sync_support::customer_status;
 use chrono::Utc;
 use motordesk::store::{Store, StoreError};
 use motordesk_core::Customer;
@@ -13,16 +15,7 @@ use motordesk_core::{Buyer, InvoiceDraft, Modifies, NoteReason, ServicedVehicle,
 use motordesk_core::{OdometerCheck, Plate, Vehicle};
 use motordesk_core::{RecordKind, SyncStatus};
 use rust_decimal_macros::dec;
-use std::path::PathBuf;
 use uuid::Uuid;
-
-fn new_store() -> (tempfile::TempDir, PathBuf, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("motordesk.redb");
-    let store = Store::create(&path, "admin", "clave-segura", "Administradora").unwrap();
-    motordesk::demo::configure_shop(&store).unwrap();
-    (dir, path, store)
-}
 
 fn customer(doc: &str, name: &str) -> Customer {
     let kind = if doc.len() == 11 {
@@ -61,7 +54,7 @@ fn oil(store: &Store) -> Product {
 
 #[test]
 fn a_save_writes_record_and_outbox_entry_together() {
-    let (_d, _p, store) = new_store();
+    let (_d, _p, store) = temp_shop();
     let c = store
         .save_customer(customer("45678912", "Rosa Quispe"))
         .unwrap();
@@ -86,21 +79,13 @@ fn a_save_writes_record_and_outbox_entry_together() {
 
 #[test]
 fn sync_status_goes_pending_syncing_synced_with_synced_at() {
-    let (_d, _p, store) = new_store();
+    let (_d, _p, store) = temp_shop();
     let c = store
         .save_customer(customer("45678912", "Rosa Quispe"))
         .unwrap();
     let seq = store.outbox_due(Utc::now(), 10).unwrap()[0].seq;
     store.mark_syncing(&[seq]).unwrap();
-    assert_eq!(
-        store
-            .get::<Customer>(c.data.id)
-            .unwrap()
-            .unwrap()
-            .meta
-            .status,
-        SyncStatus::Syncing
-    );
+    assert_eq!(customer_status(&store, c.data.id), SyncStatus::Syncing);
     assert_eq!(store.sync_counts().unwrap().syncing, 1);
     let at = Utc::now();
     store.mark_synced(&[seq], at).unwrap();
@@ -113,7 +98,7 @@ fn sync_status_goes_pending_syncing_synced_with_synced_at() {
 
 #[test]
 fn an_edit_while_in_flight_queues_a_new_mutation() {
-    let (_d, _p, store) = new_store();
+    let (_d, _p, store) = temp_shop();
     let c = store
         .save_customer(customer("45678912", "Rosa Quispe"))
         .unwrap();
@@ -134,7 +119,7 @@ fn an_edit_while_in_flight_queues_a_new_mutation() {
 
 #[test]
 fn failed_items_back_off_rejected_ones_wait_for_a_person() {
-    let (_d, _p, store) = new_store();
+    let (_d, _p, store) = temp_shop();
     store
         .save_customer(customer("45678912", "Rosa Quispe"))
         .unwrap();
@@ -168,14 +153,14 @@ fn failed_items_back_off_rejected_ones_wait_for_a_person() {
 
 #[test]
 fn syncing_left_by_a_crash_is_pending_again_after_reopen() {
-    let (_d, path, store) = new_store();
+    let (_d, path, store) = temp_shop();
     store
         .save_customer(customer("45678912", "Rosa Quispe"))
         .unwrap();
     let seq = store.outbox_due(Utc::now(), 10).unwrap()[0].seq;
     store.mark_syncing(&[seq]).unwrap();
     drop(store);
-    let store = Store::unlock(&path, "admin", "clave-segura").unwrap();
+    let store = Store::unlock(&path, "admin", PASSWORD).unwrap();
     assert_eq!(store.reset_syncing().unwrap(), 1);
     let e = store.outbox_entry(seq).unwrap().unwrap();
     assert_eq!(e.status, SyncStatus::Pending);
@@ -184,7 +169,7 @@ fn syncing_left_by_a_crash_is_pending_again_after_reopen() {
 
 #[test]
 fn everything_is_there_after_reopen() {
-    let (_d, path, store) = new_store();
+    let (_d, path, store) = temp_shop();
     let p = oil(&store);
     let c = store
         .save_customer(customer("20131312955", "Transportes Rímac S.A.C."))
@@ -203,7 +188,7 @@ fn everything_is_there_after_reopen() {
     let inv = store.issue_invoice(d).unwrap();
     drop(store);
 
-    let store = Store::unlock(&path, "admin", "clave-segura").unwrap();
+    let store = Store::unlock(&path, "admin", PASSWORD).unwrap();
     assert_eq!(store.get::<Customer>(c.id).unwrap().unwrap().data, c);
     assert_eq!(
         store
@@ -234,7 +219,7 @@ fn everything_is_there_after_reopen() {
 
 #[test]
 fn numbering_is_gap_free_per_series_and_credit_notes_use_their_own() {
-    let (_d, _p, store) = new_store();
+    let (_d, _p, store) = temp_shop();
     let p = oil(&store);
     let mut numbers = Vec::new();
     for _ in 0..3 {
@@ -280,7 +265,7 @@ fn numbering_is_gap_free_per_series_and_credit_notes_use_their_own() {
 
 #[test]
 fn bad_input_is_refused_with_a_spanish_message_and_nothing_is_saved() {
-    let (_d, _p, store) = new_store();
+    let (_d, _p, store) = temp_shop();
     let p = oil(&store);
     // Negative quantity.
     let mut d = InvoiceDraft::new(DocumentKind::Boleta);
@@ -320,7 +305,7 @@ fn bad_input_is_refused_with_a_spanish_message_and_nothing_is_saved() {
 
 #[test]
 fn a_new_vehicle_and_its_first_km_are_saved_together() {
-    let (_d, _p, store) = new_store();
+    let (_d, _p, store) = temp_shop();
     let v = Vehicle::new(Uuid::now_v7(), "XYZ-789", "Nissan", "Sentra").unwrap();
     let saved = store.save_vehicle_with_km(v.clone(), Some(12_000)).unwrap();
     assert_eq!(saved.data.odometer_km, 12_000, "the answer carries the km");
@@ -340,7 +325,7 @@ fn a_new_vehicle_and_its_first_km_are_saved_together() {
 
 #[test]
 fn odometer_below_last_is_refused_and_a_sale_with_it_is_not_issued() {
-    let (_d, _p, store) = new_store();
+    let (_d, _p, store) = temp_shop();
     let p = oil(&store);
     let v = Vehicle::new(Uuid::now_v7(), "A1B-234", "Hyundai", "Accent").unwrap();
     store.save_vehicle(v.clone()).unwrap();
@@ -401,7 +386,7 @@ fn odometer_below_last_is_refused_and_a_sale_with_it_is_not_issued() {
 
 #[test]
 fn customer_search_ignores_case_and_accents() {
-    let (_d, _p, store) = new_store();
+    let (_d, _p, store) = temp_shop();
     store
         .save_customer(customer("45678912", "José Núñez Paredes"))
         .unwrap();
@@ -424,7 +409,7 @@ fn customer_search_ignores_case_and_accents() {
 
 #[test]
 fn demo_data_is_valid_and_mostly_synced_history() {
-    let (_d, _p, store) = new_store();
+    let (_d, _p, store) = temp_shop();
     let r = motordesk::demo::generate(&store, 300, 7).unwrap();
     assert_eq!(r.invoices, 300);
     assert!(r.customers >= 20 && r.vehicles >= r.customers);
@@ -448,7 +433,7 @@ fn migrations_run_once_in_order_and_a_newer_file_is_refused() {
     use motordesk::store::{
         MigrationStep, SCHEMA_VERSION, StoreResult, run_migrations, schema_version,
     };
-    let (_d, path, store) = new_store();
+    let (_d, path, store) = temp_shop();
     assert_eq!(schema_version(&store).unwrap(), SCHEMA_VERSION);
     store
         .save_customer(customer("45678912", "Rosa Quispe"))
@@ -469,13 +454,13 @@ fn migrations_run_once_in_order_and_a_newer_file_is_refused() {
     );
     drop(store);
     // This build does not know that schema: it refuses the file instead of misreading it.
-    let e = Store::unlock(&path, "admin", "clave-segura").unwrap_err();
+    let e = Store::unlock(&path, "admin", PASSWORD).unwrap_err();
     assert!(e.to_string().contains("newer than this program"), "{e}");
 }
 
 #[test]
 fn texts_past_their_limit_are_refused_on_save_and_never_queued() {
-    let (_d, _p, store) = new_store();
+    let (_d, _p, store) = temp_shop();
     let before = store.sync_counts().unwrap().pending;
     let long = "x".repeat(motordesk_core::MAX_SHORT + 1);
     let v = Vehicle::new(Uuid::now_v7(), "ABC-123", &long, "Rio").unwrap();

@@ -7,7 +7,6 @@
 
 use crate::sunat_support;
 use crate::sync_support;
-
 use motordesk::export::{ExportOptions, export_xml};
 use motordesk::store::{DB_FILE, Store};
 use motordesk::sync::sync_once;
@@ -491,9 +490,8 @@ fn a_voiding_the_server_refuses_says_so_on_the_document() {
 /// on screen when the server's answer comes back through sync.
 mod by_touch {
     use super::*;
-    use crate::screen::{click, has, wait_for};
-    use egui_kittest::kittest::Queryable;
-    use motordesk::ui::{AppOptions, KioskApp, PanelId};
+    use crate::screen::{click, has, open_document, type_void_reason, wait_for};
+    use motordesk::ui::PanelId;
 
     #[test]
     fn an_administrator_voids_through_the_server_and_sees_anulado() {
@@ -505,21 +503,15 @@ mod by_touch {
         sync_until(&caja, 60, "ACEPTADO", |s| {
             state(s, b.id) == Some(FiscalState::Aceptado)
         });
-        let mut opts = AppOptions::new(dir.path().to_path_buf());
-        opts.start_panel = PanelId::Comprobantes;
-        opts.print = false;
-        let mut h = crate::screen::harness(KioskApp::with_store(opts, caja), (1280.0, 800.0));
-        wait_for(&mut h, "documents list", |h| has(h, "B001-00000001"));
-        h.get_by_label("B001-00000001").click();
+        let mut h =
+            crate::fixtures::kiosk(dir.path(), caja, PanelId::Comprobantes, (1280.0, 800.0));
+        open_document(&mut h, "B001-00000001");
         wait_for(&mut h, "the fiscal state", |h| has(h, "ACEPTADO"));
         click(&mut h, "Anular");
         wait_for(&mut h, "the reason field", |h| {
             has(h, "Motivo de la anulación")
         });
-        click(&mut h, "Motivo de la anulación");
-        h.get_by_label("Motivo de la anulación")
-            .type_text("Venta registrada por error");
-        h.run_steps(4);
+        type_void_reason(&mut h, "Venta registrada por error");
         click(&mut h, "Anular comprobante");
         click(&mut h, "Sí, anular");
         wait_for(&mut h, "the hand-over to the server", |h| {

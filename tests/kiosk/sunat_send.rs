@@ -5,8 +5,8 @@
 //! a rejection that stays, an exception resent with the same number. And the same by touch:
 //! an administrator sets the service in Ajustes, sends, and Comprobantes shows ACEPTADO.
 
+use crate::fixtures::kiosk;
 use crate::sunat_support;
-
 use motordesk::store::{DB_FILE, Store, SunatOutcome};
 use motordesk::sync::{SunatReport, send_pending};
 use motordesk_core::{DocumentKind, FiscalError, FiscalState, InvoiceDraft};
@@ -233,11 +233,11 @@ fn documents_sin_firmar_are_never_sent() {
 
 mod by_touch {
     use super::*;
-    use crate::screen::{click, has, wait_for};
+    use crate::screen::{click, has, open_document, wait_for};
     use egui::{Key, Modifiers};
     use egui_kittest::Harness;
     use egui_kittest::kittest::Queryable;
-    use motordesk::ui::{AppOptions, KioskApp, PanelId};
+    use motordesk::ui::{KioskApp, PanelId};
 
     fn replace_text(h: &mut Harness<'static, KioskApp>, label: &str, text: &str) {
         click(h, label);
@@ -255,10 +255,7 @@ mod by_touch {
             Store::create(&dir.path().join(DB_FILE), "admin", "clave-admin", "Admin").unwrap();
         motordesk::demo::setup_shop(&store).unwrap();
         let b = boleta(&store, dec!(35));
-        let mut opts = AppOptions::new(dir.path().to_path_buf());
-        opts.start_panel = PanelId::Ajustes;
-        opts.print = false;
-        let mut h = crate::screen::harness(KioskApp::with_store(opts, store), (1280.0, 800.0));
+        let mut h = kiosk(dir.path(), store, PanelId::Ajustes, (1280.0, 800.0));
         wait_for(&mut h, "Ajustes", |h| {
             has(h, "Envío a SUNAT desde este equipo")
         });
@@ -302,8 +299,7 @@ mod by_touch {
 
         h.get_by_label("Comprobantes").click();
         h.run_steps(4);
-        wait_for(&mut h, "documents list", |h| has(h, "B001-00000001"));
-        h.get_by_label("B001-00000001").click();
+        open_document(&mut h, "B001-00000001");
         wait_for(&mut h, "the fiscal state", |h| has(h, "ACEPTADO"));
         assert!(
             has(&h, "ha sido aceptada"),

@@ -5,7 +5,6 @@
 //! past SUNAT's limit, without reason) send nothing; the daily `N` never repeats.
 
 use crate::sunat_support;
-
 use chrono::NaiveDate;
 use motordesk::store::{Store, VoidRefusal, VoidStatus};
 use motordesk::sync::{VoidError, VoidOutcome, poll_voids, send_pending, void_document};
@@ -360,17 +359,14 @@ fn a_refused_void_keeps_the_document_accepted() {
 
 mod by_touch {
     use super::*;
-    use crate::screen::{click, has, wait_for};
+    use crate::screen::{click, has, open_document, type_void_reason, wait_for};
     use egui_kittest::Harness;
     use egui_kittest::kittest::Queryable;
-    use motordesk::ui::{AppOptions, KioskApp, PanelId};
+    use motordesk::ui::{KioskApp, PanelId};
     use motordesk_core::Role;
 
     fn kiosk(dir: &Path, store: Store) -> Harness<'static, KioskApp> {
-        let mut opts = AppOptions::new(dir.to_path_buf());
-        opts.start_panel = PanelId::Comprobantes;
-        opts.print = false;
-        crate::screen::harness(KioskApp::with_store(opts, store), (1280.0, 800.0))
+        crate::fixtures::kiosk(dir, store, PanelId::Comprobantes, (1280.0, 800.0))
     }
 
     #[test]
@@ -382,8 +378,7 @@ mod by_touch {
         accept_all(&store, &client);
         let mut h = kiosk(dir.path(), store);
         let s = h.state().store().unwrap().clone();
-        wait_for(&mut h, "documents list", |h| has(h, "B001-00000001"));
-        h.get_by_label("B001-00000001").click();
+        open_document(&mut h, "B001-00000001");
         wait_for(&mut h, "the fiscal state", |h| has(h, "ACEPTADO"));
         click(&mut h, "Anular");
         wait_for(&mut h, "the reason field", |h| {
@@ -396,10 +391,7 @@ mod by_touch {
             has(h, "Indique el motivo de la anulación")
         });
         assert!(s.pending_voids().unwrap().is_empty());
-        click(&mut h, "Motivo de la anulación");
-        h.get_by_label("Motivo de la anulación")
-            .type_text("Venta registrada por error");
-        h.run_steps(4);
+        type_void_reason(&mut h, "Venta registrada por error");
         assert!(has(&h, "26/100 caracteres"), "the reason was typed");
         click(&mut h, "Sí, anular");
         wait_for(&mut h, "the pending line", |h| {
@@ -437,14 +429,10 @@ mod by_touch {
         );
         let mut h = kiosk(dir.path(), store);
         let s = h.state().store().unwrap().clone();
-        wait_for(&mut h, "documents list", |h| has(h, "B001-00000001"));
-        h.get_by_label("B001-00000001").click();
+        open_document(&mut h, "B001-00000001");
         wait_for(&mut h, "the fiscal state", |h| has(h, "ACEPTADO"));
         click(&mut h, "Anular");
-        click(&mut h, "Motivo de la anulación");
-        h.get_by_label("Motivo de la anulación")
-            .type_text("Venta registrada por error");
-        h.run_steps(4);
+        type_void_reason(&mut h, "Venta registrada por error");
         click(&mut h, "Anular comprobante");
         click(&mut h, "Sí, anular");
         // The manager's PIN pad; a wrong PIN voids nothing.

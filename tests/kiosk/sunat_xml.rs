@@ -5,12 +5,13 @@
 //! xmlsec1.
 
 use crate::sunat_checks;
-
+use crate::sunat_support::line;
 use motordesk::store::{DB_FILE, SUNAT_TEST_RUC, Store, StoreError};
 use motordesk_core::{
     Buyer, DocumentKind, DomainError, IdDocument, IdKind, Invoice, InvoiceDraft, Modifies,
-    NoteReason, SaleLine, TaxAffectation, Unit,
+    NoteReason,
 };
+
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use std::path::{Path, PathBuf};
@@ -19,19 +20,6 @@ use sunat_checks::{text, validate_py, xmllint_schema, xmlsec_verify};
 
 fn new_store(dir: &Path) -> Store {
     Store::create(&dir.join(DB_FILE), "admin", "clave-admin", "Admin").unwrap()
-}
-
-fn line(desc: &str, price: Decimal) -> SaleLine {
-    SaleLine {
-        product_id: None,
-        code: "SRV".into(),
-        description: desc.into(),
-        unit: Unit::Servicio,
-        quantity: Decimal::ONE,
-        unit_price: price,
-        discount: Decimal::ZERO,
-        affectation: TaxAffectation::Gravado,
-    }
 }
 
 fn boleta(price: Decimal) -> InvoiceDraft {

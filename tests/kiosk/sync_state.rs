@@ -4,26 +4,34 @@
 //! SYNCING, one vehicle SYNCED, three notas de venta FAILED / rejected / PENDING) opens,
 //! migrates and keeps its state.
 
+use crate::fixtures::service_line;
+use crate::fixtures::{PASSWORD, temp_shop};
+use crate::sync_support::customer_status;
 use chrono::{Duration, Utc};
 use motordesk::store::{SCHEMA_VERSION, Store, schema_version};
-use motordesk_core::{Customer, DocumentKind, IdKind, Invoice, InvoiceDraft, SaleLine};
-use motordesk_core::{RecordKind, SyncStatus, TaxAffectation, Unit, Vehicle};
+use motordesk_core::{Customer, DocumentKind, IdKind, Invoice, InvoiceDraft};
+use motordesk_core::{RecordKind, SyncStatus, Vehicle};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
 fn nota(store: &Store, i: i64) -> Invoice {
     let mut d = InvoiceDraft::new(DocumentKind::NotaDeVenta);
-    d.lines.push(SaleLine {
-        product_id: None,
-        code: "SRV-001".into(),
-        description: "Lavado".into(),
-        unit: Unit::Servicio,
-        quantity: Decimal::ONE,
-        unit_price: Decimal::new(3_000 + i, 2),
-        discount: Decimal::ZERO,
-        affectation: TaxAffectation::Gravado,
-    });
+    d.lines.push(service_line(
+        "SRV-001",
+        "Lavado",
+        Decimal::new(3_000 + i, 2),
+    ));
     store.issue_invoice(d).unwrap()
+}
+
+/// The outbox entries waiting to be pushed, by sequence number.
+fn pending_seqs(store: &Store) -> Vec<u64> {
+    store
+        .outbox_with_status(SyncStatus::Pending, 10)
+        .unwrap()
+        .iter()
+        .map(|e| e.seq)
+        .collect()
 }
 
 fn summary_status(store: &Store, id: Uuid) -> SyncStatus {
@@ -38,10 +46,7 @@ fn summary_status(store: &Store, id: Uuid) -> SyncStatus {
 
 #[test]
 fn a_batch_marked_syncing_then_synced_keeps_every_status_across_a_restart() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("motordesk.redb");
-    let store = Store::create(&path, "admin", "clave-segura", "Admin").unwrap();
-    motordesk::demo::configure_shop(&store).unwrap();
+    let (_dir, path, store) = temp_shop();
     let a = nota(&store, 1);
     let b = nota(&store, 2);
     let c = store
@@ -49,12 +54,7 @@ fn a_batch_marked_syncing_then_synced_keeps_every_status_across_a_restart() {
             Customer::new(Uuid::now_v7(), IdKind::Dni, "45678912", "Rosa", "", "", "").unwrap(),
         )
         .unwrap();
-    let seqs: Vec<u64> = store
-        .outbox_with_status(SyncStatus::Pending, 10)
-        .unwrap()
-        .iter()
-        .map(|e| e.seq)
-        .collect();
+    let seqs = pending_seqs(&store);
     assert_eq!(seqs.len(), 3);
 
     store.mark_syncing(&seqs).unwrap();
@@ -65,15 +65,7 @@ fn a_batch_marked_syncing_then_synced_keeps_every_status_across_a_restart() {
         store.get::<Invoice>(a.id).unwrap().unwrap().meta.status,
         SyncStatus::Syncing
     );
-    assert_eq!(
-        store
-            .get::<Customer>(c.data.id)
-            .unwrap()
-            .unwrap()
-            .meta
-            .status,
-        SyncStatus::Syncing
-    );
+    assert_eq!(customer_status(&store, c.data.id), SyncStatus::Syncing);
 
     // The customer is edited while its version 1 is in flight: version 2 stays PENDING
     // when version 1's ack arrives.
@@ -84,7 +76,7 @@ fn a_batch_marked_syncing_then_synced_keeps_every_status_across_a_restart() {
     store.mark_synced(&seqs, at).unwrap();
     drop(store);
 
-    let store = Store::unlock(&path, "admin", "clave-segura").unwrap();
+    let store = Store::unlock(&path, "admin", PASSWORD).unwrap();
     for id in [a.id, b.id] {
         let inv = store.get::<Invoice>(id).unwrap().unwrap();
         assert_eq!(inv.meta.status, SyncStatus::Synced);
@@ -108,25 +100,9 @@ fn a_batch_marked_syncing_then_synced_keeps_every_status_across_a_restart() {
     let e = store.outbox_entry(seq).unwrap().unwrap();
     assert_eq!((e.status, e.attempts), (SyncStatus::Failed, 1));
     assert_eq!(e.last_error.as_deref(), Some("sin conexión"));
-    assert_eq!(
-        store
-            .get::<Customer>(c.data.id)
-            .unwrap()
-            .unwrap()
-            .meta
-            .status,
-        SyncStatus::Failed
-    );
+    assert_eq!(customer_status(&store, c.data.id), SyncStatus::Failed);
     store.retry_now(&[seq]).unwrap();
-    assert_eq!(
-        store
-            .get::<Customer>(c.data.id)
-            .unwrap()
-            .unwrap()
-            .meta
-            .status,
-        SyncStatus::Pending
-    );
+    assert_eq!(customer_status(&store, c.data.id), SyncStatus::Pending);
     assert_eq!(
         store.outbox_entry(seq).unwrap().unwrap().status,
         SyncStatus::Pending
@@ -171,12 +147,7 @@ fn a_schema_1_store_opens_migrated_with_its_sync_state() {
     // The kiosk's start puts SYNCING back to PENDING, then everything can be pushed.
     assert_eq!(store.reset_syncing().unwrap(), 1);
     store.retry_now(&[retried.seq, rejected.seq]).unwrap();
-    let all: Vec<u64> = store
-        .outbox_with_status(SyncStatus::Pending, 10)
-        .unwrap()
-        .iter()
-        .map(|e| e.seq)
-        .collect();
+    let all = pending_seqs(&store);
     assert_eq!(all.len(), 4);
     store.mark_syncing(&all).unwrap();
     store.mark_synced(&all, Utc::now()).unwrap();

@@ -8,26 +8,6 @@
 use crate::sync_support::*;
 use motordesk::sync::sync_once;
 use motordesk_core::{Customer, Invoice};
-use std::path::Path;
-use std::process::Command;
-
-/// The server binary as the administrator runs it on `db` (`--test-faults` so that under
-/// scripts/test-postgres.sh it reaches the same PostgreSQL database as the server).
-fn admin(db: &Path, args: &[&str]) -> String {
-    let out = Command::new(server_exe())
-        .args(args)
-        .arg("--db")
-        .arg(db)
-        .arg("--test-faults")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
-}
 
 fn names(k: &Kiosk) -> Vec<String> {
     let mut v: Vec<String> = k
@@ -57,33 +37,10 @@ fn numbers(k: &Kiosk) -> Vec<String> {
 fn kiosks_of_two_shops_sync_each_into_its_own() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("server.redb");
-    // Two establishments of the demo RUC (the kiosks sign with its certificate).
-    for (est, name) in [("0001", "Taller Norte"), ("0002", "Taller Sur")] {
-        admin(
-            &db,
-            &[
-                "shop",
-                "add",
-                "--ruc",
-                "20000000001",
-                "--establishment",
-                est,
-                "--name",
-                name,
-            ],
-        );
-    }
-    let codes: Vec<String> = ["1", "1", "2"]
-        .iter()
-        .map(|shop| admin(&db, &["--new-enrollment-code", "--shop", shop]))
-        .collect();
+    add_two_shops(&db);
+    let codes = enrollment_codes(&db, &["1", "1", "2"]);
     let server = Server::start_on(&db, "127.0.0.1:0");
-    let kiosk = |code: &str| {
-        let k = Kiosk::new();
-        motordesk::demo::setup_shop(&k.store).unwrap();
-        motordesk::sync::register(&server.url, code, &k.store).unwrap();
-        k
-    };
+    let kiosk = |code: &str| Kiosk::enrolled(&server.url, code);
     let (norte, norte_2, sur) = (kiosk(&codes[0]), kiosk(&codes[1]), kiosk(&codes[2]));
     let series: Vec<String> = [&norte, &norte_2, &sur]
         .iter()

@@ -6,7 +6,7 @@
 //! price, amount and Quitar do not overlap and the vehicle form keeps Año and
 //! Kilometraje inicial whole.
 
-use crate::fixtures::{PASSWORD, SIZES, item, new_shop, options, reopen};
+use crate::fixtures::{PASSWORD, SIZES, item, kiosk, new_shop, options, reopen};
 use crate::screen::{click, harness, harness_px};
 use egui::Color32;
 use egui::accesskit::Role;
@@ -32,8 +32,7 @@ fn ajustes_switches_to_light_high_contrast_at_once_and_after_a_restart() {
     for size in SIZES {
         let dir = tempfile::tempdir().unwrap();
         let store = new_shop(dir.path());
-        let app = KioskApp::with_store(options(dir.path(), PanelId::Ajustes), store);
-        let mut h = harness(app, size);
+        let mut h = kiosk(dir.path(), store, PanelId::Ajustes, size);
         h.run();
         let dark = panel_fill(&h);
         assert!(!is_light(dark), "{size:?}: dark by default, panel {dark:?}");
@@ -63,8 +62,7 @@ fn ajustes_switches_to_light_high_contrast_at_once_and_after_a_restart() {
 
         // And back to dark by touch.
         let store = reopen(&dir.path().join(DB_FILE), "admin", PASSWORD);
-        let app = KioskApp::with_store(options(dir.path(), PanelId::Ajustes), store);
-        let mut h = harness(app, size);
+        let mut h = kiosk(dir.path(), store, PanelId::Ajustes, size);
         h.run();
         assert_eq!(panel_fill(&h), light);
         click(&mut h, "Oscuro");

@@ -4,7 +4,7 @@
 //! date layouts), the customer form with Ñ and accents, the ✕ of a search box, and the
 //! Ajustes switch that turns the keyboard off (kept in `pantalla.json`).
 
-use crate::fixtures::{PASSWORD, SIZES, item, new_shop, options};
+use crate::fixtures::{PASSWORD, SIZES, item, kiosk, new_shop, options};
 use crate::screen::{harness, has, wait_for};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -98,8 +98,7 @@ fn vehicle_form_gets_plate_numeric_and_date_keys() {
     for size in SIZES {
         let dir = tempfile::tempdir().unwrap();
         let store = new_shop(dir.path());
-        let app = KioskApp::with_store(options(dir.path(), PanelId::Flota), store);
-        let mut h = harness(app, size);
+        let mut h = kiosk(dir.path(), store, PanelId::Flota, size);
         h.run();
         tap(&mut h, "Nuevo vehículo");
         tap_field(&mut h, "Placa");
@@ -146,8 +145,7 @@ fn customer_with_enye_and_accents_then_search_and_clear() {
     for size in SIZES {
         let dir = tempfile::tempdir().unwrap();
         let store = new_shop(dir.path());
-        let app = KioskApp::with_store(options(dir.path(), PanelId::Clientes), store);
-        let mut h = harness(app, size);
+        let mut h = kiosk(dir.path(), store, PanelId::Clientes, size);
         h.run();
         // The new-customer form is open beside the list.
         tap_field(&mut h, "Número de documento");
@@ -188,8 +186,7 @@ fn ajustes_switches_the_keyboard_off_and_it_stays_off() {
     for size in SIZES {
         let dir = tempfile::tempdir().unwrap();
         let store = new_shop(dir.path());
-        let app = KioskApp::with_store(options(dir.path(), PanelId::Ajustes), store);
-        let mut h = harness(app, size);
+        let mut h = kiosk(dir.path(), store, PanelId::Ajustes, size);
         h.run();
         assert!(ScreenPrefs::load(dir.path()).touch_mode, "on by default");
         tap(&mut h, "Desactivado");
@@ -223,8 +220,7 @@ fn credit_note_reason_is_typed_on_the_keys() {
                 true,
             ))
             .unwrap();
-        let app = KioskApp::with_store(options(dir.path(), PanelId::Ventas), store);
-        let mut h = harness(app, size);
+        let mut h = kiosk(dir.path(), store, PanelId::Ventas, size);
         wait_for(&mut h, "quick key", |h| has(h, "Filtro de aceite"));
         h.get_all_by_label_contains("Filtro de aceite")
             .find(|n| n.accesskit_node().role() == egui::accesskit::Role::Button)

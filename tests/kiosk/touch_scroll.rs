@@ -3,23 +3,20 @@
 //! (`KioskApp::prepare_input`, eframe's raw input hook), so a press-move-release with the
 //! mouse button scrolls the fleet list; with touch mode off the same drag does not.
 
-use crate::screen::harness;
+use crate::fixtures::{SIZES, kiosk, new_shop};
 use egui::{Pos2, RawInput};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use motordesk::store::{DB_FILE, ScreenPrefs, Store};
-use motordesk::ui::{AppOptions, KioskApp, PanelId};
+use motordesk::store::{ScreenPrefs, Store};
+use motordesk::ui::{KioskApp, PanelId};
 use motordesk_core::Vehicle;
 use std::path::Path;
 use std::time::Duration;
 use uuid::Uuid;
 
-const SIZES: [(f32, f32); 2] = [(1024.0, 768.0), (1280.0, 800.0)];
-
 /// A store with 60 vehicles, AAA-100 … AAA-159: several screens of rows.
 fn fleet(dir: &Path) -> Store {
-    let store = Store::create(&dir.join(DB_FILE), "admin", "secreto123", "Ana Admin").unwrap();
-    motordesk::demo::configure_shop(&store).unwrap();
+    let store = new_shop(dir);
     for i in 0..60 {
         let v = Vehicle::new(
             Uuid::now_v7(),
@@ -93,10 +90,7 @@ fn a_mouse_drag_scrolls_the_fleet_list_in_touch_mode_only() {
             }
             .save(dir.path())
             .unwrap();
-            let mut opts = AppOptions::new(dir.path().to_path_buf());
-            opts.start_panel = PanelId::Flota;
-            opts.print = false;
-            let mut h = harness(KioskApp::with_store(opts, store), size);
+            let mut h = kiosk(dir.path(), store, PanelId::Flota, size);
             hooked_input(&mut h);
             wait_rows(&mut h);
             let before = row_top(&h, "AAA-105").unwrap();

@@ -3,13 +3,13 @@
 //! typed, odometer updates, the sync indicator's pending count, and the comprobantes SUNAT
 //! has not accepted yet with their deadlines.
 
-use crate::fixtures::{item, kiosk, new_shop, options, service_line};
-use crate::screen::{self, has, press, tap, wait_for};
+use crate::fixtures::{item, kiosk, login_screen, new_shop, options, service_line};
+use crate::screen::{self, has, press, tap, type_into, wait_for};
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use motordesk::store::{DB_FILE, Store};
-use motordesk::ui::{AppOptions, KioskApp, PanelId};
+use motordesk::ui::{KioskApp, PanelId};
 use motordesk_core::Customer;
 use motordesk_core::IdKind;
 use motordesk_core::Product;
@@ -78,13 +78,6 @@ fn harness(app: KioskApp) -> Harness<'static, KioskApp> {
 
 fn store(h: &Harness<'static, KioskApp>) -> std::sync::Arc<Store> {
     h.state().store().expect("logged in").clone()
-}
-
-fn type_into(h: &mut Harness<'static, KioskApp>, label: &str, text: &str) {
-    h.get_by_label(label).click();
-    h.run();
-    h.get_by_label(label).type_text(text);
-    h.run();
 }
 
 fn select_all_and_type(h: &mut Harness<'static, KioskApp>, label: &str, text: &str) {
@@ -273,9 +266,7 @@ fn odometer_below_last_is_refused_and_higher_is_saved() {
 #[test]
 fn first_run_creates_admin_then_login_logout_and_wrong_password() {
     let dir = tempfile::tempdir().unwrap();
-    let mut opts = AppOptions::new(dir.path().to_path_buf());
-    opts.print = false;
-    let mut h = harness(KioskApp::new(opts));
+    let mut h = login_screen(dir.path(), (1280.0, 800.0));
     h.run();
     assert!(
         has(&h, "Es la primera vez"),

@@ -2,14 +2,14 @@
 //! started: EN LÍNEA → SIN CONEXIÓN with the sale counted as pending → back online and
 //! the pending count drops to zero.
 
+use crate::fixtures::kiosk;
 use crate::sync_support;
-
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use motordesk::store::{DB_FILE, Store};
-use motordesk::ui::{AppOptions, KioskApp, PanelId};
+use motordesk::store::DB_FILE;
+use motordesk::ui::{KioskApp, PanelId};
 use std::time::{Duration, Instant};
-use sync_support::{ENROLLMENT, Server, issue_boleta};
+use sync_support::{Server, issue_boleta, registered_store};
 
 fn indicator(h: &Harness<'static, KioskApp>) -> String {
     h.query_all_by_label_contains("PENDIENTES")
@@ -47,14 +47,8 @@ fn sync_now(h: &mut Harness<'static, KioskApp>) {
 fn indicator_follows_the_server_going_down_and_up() {
     let mut server = Server::start();
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::create(&dir.path().join(DB_FILE), "admin", "clave-admin", "Admin").unwrap();
-    motordesk::demo::configure_shop(&store).unwrap();
-    motordesk::sync::register(&server.url, ENROLLMENT, &store).unwrap();
-    let mut opts = AppOptions::new(dir.path().to_path_buf());
-    opts.start_panel = PanelId::Sincronizacion;
-    opts.print = false;
-    let app = KioskApp::with_store(opts, store);
-    let mut h = crate::screen::harness(app, (1280.0, 800.0));
+    let store = registered_store(&dir.path().join(DB_FILE), "clave-admin", "Admin", &server);
+    let mut h = kiosk(dir.path(), store, PanelId::Sincronizacion, (1280.0, 800.0));
 
     wait_indicator(&mut h, &["EN LÍNEA", "PENDIENTES 0", "FALLIDOS 0"]);
 

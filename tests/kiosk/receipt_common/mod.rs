@@ -232,7 +232,12 @@ pub fn render_png(pdf: &Path, page: usize, out_prefix: &Path) -> PathBuf {
 
 /// Every QR code found on the PNG, decoded.
 pub fn decode_qrs(png: &Path) -> Vec<String> {
-    let img = image::open(png).unwrap().to_luma8();
+    qr_texts(image::open(png).unwrap().to_luma8())
+}
+
+/// Every QR code found in the grey image (a rendered page, a raster sent to a printer),
+/// decoded.
+pub fn qr_texts(img: image::GrayImage) -> Vec<String> {
     let mut prepared = rqrr::PreparedImage::prepare(img);
     prepared
         .detect_grids()

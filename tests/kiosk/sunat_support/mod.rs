@@ -10,8 +10,9 @@ use motordesk::store::{DB_FILE, Store};
 use motordesk::sync::sunat_client;
 use motordesk_core::{
     Buyer, DocumentKind, FiscalState, IdDocument, IdKind, Invoice, InvoiceDraft, Modifies,
-    NoteReason, SaleLine, TaxAffectation, Unit,
+    NoteReason, SaleLine,
 };
+
 use motordesk_sunat::SunatClient;
 use rust_decimal::Decimal;
 use std::path::Path;
@@ -54,17 +55,9 @@ pub fn note(store: &Store, kind: DocumentKind, of: &Invoice, price: Decimal) -> 
     store.issue_invoice(n).unwrap()
 }
 
+/// One unit of a service (code SRV) at `price`.
 pub fn line(desc: &str, price: Decimal) -> SaleLine {
-    SaleLine {
-        product_id: None,
-        code: "SRV".into(),
-        description: desc.into(),
-        unit: Unit::Servicio,
-        quantity: Decimal::ONE,
-        unit_price: price,
-        discount: Decimal::ZERO,
-        affectation: TaxAffectation::Gravado,
-    }
+    crate::fixtures::service_line("SRV", desc, price)
 }
 
 pub fn boleta(store: &Store, price: Decimal) -> Invoice {

@@ -5,12 +5,9 @@
 use motordesk::store::Store;
 use motordesk::sync::Client;
 use motordesk_core::Customer;
-use motordesk_core::DocumentKind;
 use motordesk_core::IdKind;
-use motordesk_core::TaxAffectation;
+use motordesk_core::Invoice;
 use motordesk_core::protocol::{FaultPlan, ServerInvoice, TEST_FAULTS, TEST_INVOICES};
-use motordesk_core::{Invoice, InvoiceDraft, SaleLine, Unit};
-use rust_decimal::Decimal;
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -228,6 +225,15 @@ impl Kiosk {
         }
     }
 
+    /// A kiosk with the demo shop's catalog, enrolled with `code` (one of the shop's
+    /// enrollment codes) into the server at `url`.
+    pub fn enrolled(url: &str, code: &str) -> Kiosk {
+        let k = Kiosk::new();
+        motordesk::demo::setup_shop(&k.store).unwrap();
+        motordesk::sync::register(url, code, &k.store).unwrap();
+        k
+    }
+
     /// A kiosk registered with `server`.
     pub fn registered(server: &Server) -> Kiosk {
         let k = Kiosk::new();
@@ -308,18 +314,67 @@ impl Kiosk {
 
 /// Issues one small boleta (the price varies with `i`).
 pub fn issue_boleta(store: &Store, i: usize) -> Invoice {
-    let mut draft = InvoiceDraft::new(DocumentKind::Boleta);
-    draft.lines.push(SaleLine {
-        product_id: None,
-        code: "SRV-001".into(),
-        description: "Cambio de aceite".into(),
-        unit: Unit::Servicio,
-        quantity: Decimal::ONE,
-        unit_price: Decimal::new(3500 + i as i64 % 500, 2),
-        discount: Decimal::ZERO,
-        affectation: TaxAffectation::Gravado,
-    });
-    store.issue_invoice(draft).unwrap()
+    store
+        .issue_invoice(crate::fixtures::small_boleta(i))
+        .unwrap()
+}
+
+/// A new store at `path` (administrator `admin` with `password`, named `name`) with
+/// the demo shop's settings, registered with `server` as a kiosk of its shop.
+pub fn registered_store(path: &Path, password: &str, name: &str, server: &Server) -> Store {
+    let store = Store::create(path, "admin", password, name).unwrap();
+    motordesk::demo::configure_shop(&store).unwrap();
+    motordesk::sync::register(&server.url, ENROLLMENT, &store).unwrap();
+    store
+}
+
+/// Where the customer `id` stands with the sync (its record's status).
+pub fn customer_status(store: &Store, id: Uuid) -> motordesk_core::SyncStatus {
+    store.get::<Customer>(id).unwrap().unwrap().meta.status
+}
+
+/// Runs the server binary's administration command `args` on the database `db` (no
+/// server running) and returns what it printed; a refusal fails the test with its words.
+/// `--test-faults` so that under scripts/test-postgres.sh it reaches the same PostgreSQL
+/// database as the server.
+pub fn server_admin(db: &Path, args: &[&str]) -> String {
+    let out = Command::new(server_exe())
+        .args(args)
+        .arg("--db")
+        .arg(db)
+        .arg("--test-faults")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// A chain on the server database `db`: the demo RUC's establishments 0001 "Taller
+/// Norte" (shop 1) and 0002 "Taller Sur" (shop 2); the kiosks sign with its certificate.
+pub fn add_two_shops(db: &Path) {
+    for (est, name) in [("0001", "Taller Norte"), ("0002", "Taller Sur")] {
+        let add = [
+            "shop",
+            "add",
+            "--ruc",
+            "20000000001",
+            "--establishment",
+            est,
+        ];
+        server_admin(db, &[&add[..], &["--name", name]].concat());
+    }
+}
+
+/// One new enrollment code for each shop in `shops` (a shop named twice gets two).
+pub fn enrollment_codes(db: &Path, shops: &[&str]) -> Vec<String> {
+    shops
+        .iter()
+        .map(|shop| server_admin(db, &["--new-enrollment-code", "--shop", shop]))
+        .collect()
 }
 
 /// The server holds exactly `issued`: each number once, no other.
