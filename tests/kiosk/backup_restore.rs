@@ -69,6 +69,17 @@ fn contents(store: &Store) -> Contents {
     }
 }
 
+/// Restores `backup` into a new store at `path` as the chain's administrator "jefe"
+/// (whose password the restored store keeps), with the session `token`.
+fn restore_as_jefe(
+    server: &Server,
+    token: &str,
+    backup: &motordesk_core::protocol::BackupInfo,
+    path: &std::path::Path,
+) -> motordesk::sync::SyncResult<Store> {
+    restore_from_server(&server.url, token, backup, path, "jefe", "clave-jefe-1")
+}
+
 #[test]
 fn a_restored_kiosk_has_the_same_data_and_outbox_and_never_repeats_a_number() {
     let server = Server::start_with(&["--add-user", ADMIN, "--add-user", CASHIER]);
@@ -146,15 +157,7 @@ fn a_restored_kiosk_has_the_same_data_and_outbox_and_never_repeats_a_number() {
     assert_eq!(list[0].bytes, bytes);
     let new_pc = tempfile::tempdir().unwrap();
     let path = new_pc.path().join("motordesk.redb");
-    let restored = restore_from_server(
-        &server.url,
-        &session.token,
-        &list[0],
-        &path,
-        "jefe",
-        "clave-jefe-1",
-    )
-    .unwrap();
+    let restored = restore_as_jefe(&server, &session.token, &list[0], &path).unwrap();
     assert_eq!(restored.device_id(), kiosk.store.device_id());
     assert_eq!(
         contents(&restored),
@@ -260,15 +263,7 @@ fn a_restored_kiosk_has_the_same_data_and_outbox_and_never_repeats_a_number() {
     let kept = contents(&restored);
     drop(restored);
     let session = restore_login(&server.url, "jefe", "clave-jefe-1").unwrap();
-    let again = restore_from_server(
-        &server.url,
-        &session.token,
-        &list[0],
-        &path,
-        "jefe",
-        "clave-jefe-1",
-    )
-    .unwrap_err();
+    let again = restore_as_jefe(&server, &session.token, &list[0], &path).unwrap_err();
     assert!(
         matches!(
             &again,

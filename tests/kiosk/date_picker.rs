@@ -3,12 +3,12 @@
 //! change the month, the year quick-pick jumps years, a day fills dd/mm/aaaa in the
 //! field, "Sin fecha" empties it, and the dates chosen are the vehicle's once saved.
 
-use crate::fixtures::{SIZES, kiosk, new_shop};
+use crate::fixtures::SIZES;
 use crate::screen::{click, wait_for};
-use crate::touch_keyboard::{fill, key_shown, tap};
+use crate::touch_keyboard::{fill, key_shown, new_vehicle_form, tap};
 use chrono::{Datelike, NaiveDate, Utc};
 use egui_kittest::kittest::{NodeT, Queryable};
-use motordesk::ui::{KioskApp, PanelId};
+use motordesk::ui::KioskApp;
 use motordesk_core::{Plate, lima_date};
 
 const SOAT: &str = "SOAT vence (dd/mm/aaaa)";
@@ -54,10 +54,7 @@ fn day_name(d: NaiveDate) -> String {
 fn soat_and_revision_dates_are_chosen_on_the_calendar() {
     for size in SIZES {
         let dir = tempfile::tempdir().unwrap();
-        let store = new_shop(dir.path());
-        let mut h = kiosk(dir.path(), store, PanelId::Flota, size);
-        h.run();
-        tap(&mut h, "Nuevo vehículo");
+        let mut h = new_vehicle_form(dir.path(), size);
         fill(&mut h, "Placa", "CAL-123");
         fill(&mut h, "Marca", "Kia");
         fill(&mut h, "Modelo", "Rio");

@@ -63,6 +63,11 @@ fn under(msg: Rect, field: Rect, what: &str) {
     );
 }
 
+/// The refusal containing `msg` is the line right under the text field `field`.
+fn refusal_under(h: &Harness<'static, KioskApp>, msg: &str, field: &str, what: &str) {
+    under(text_rect(h, msg), rect(h, field, Role::TextInput), what);
+}
+
 /// Scrolls the button `label` into view, as a cashier would before touching it.
 fn in_view(h: &mut Harness<'static, KioskApp>, label: &str) {
     h.get_by_label(label).scroll_to_me();
@@ -81,6 +86,13 @@ fn touch_field(h: &mut Harness<'static, KioskApp>, label: &str) {
         .scroll_to_me();
     h.run_steps(4);
     tap_field(h, label);
+}
+
+/// Empties the text field `label` (Limpiar) and types `text` on the keys.
+fn retype(h: &mut Harness<'static, KioskApp>, label: &str, text: &str) {
+    touch_field(h, label);
+    tap(h, "Tecla Limpiar");
+    type_on_keys(h, text);
 }
 
 fn same_place(before: Rect, after: Rect, what: &str) {
@@ -163,9 +175,10 @@ fn flota_refusals_sit_under_their_field() {
         tap(&mut h, "Tecla Listo");
         click(&mut h, "Guardar vehículo");
         let save_before = rect(&h, "Guardar vehículo", Role::Button);
-        under(
-            text_rect(&h, "Placa «ABC12» inválida"),
-            rect(&h, "Placa", Role::TextInput),
+        refusal_under(
+            &h,
+            "Placa «ABC12» inválida",
+            "Placa",
             &format!("{size:?} plate"),
         );
         same_place(
@@ -174,22 +187,14 @@ fn flota_refusals_sit_under_their_field() {
             "Guardar",
         );
 
-        touch_field(&mut h, "Placa");
-        tap(&mut h, "Tecla Limpiar");
-        type_on_keys(&mut h, "ABC124");
+        retype(&mut h, "Placa", "ABC124");
         touch_field(&mut h, "Año");
         type_on_keys(&mut h, "19");
         tap(&mut h, "Tecla Listo");
         click(&mut h, "Guardar vehículo");
-        under(
-            text_rect(&h, "Año inválido"),
-            rect(&h, "Año", Role::TextInput),
-            &format!("{size:?} year"),
-        );
+        refusal_under(&h, "Año inválido", "Año", &format!("{size:?} year"));
 
-        touch_field(&mut h, "Año");
-        tap(&mut h, "Tecla Limpiar");
-        type_on_keys(&mut h, "2019");
+        retype(&mut h, "Año", "2019");
         touch_field(&mut h, "DNI/RUC del propietario");
         type_on_keys(&mut h, "45678912");
         tap(&mut h, "Tecla Listo");
@@ -197,9 +202,10 @@ fn flota_refusals_sit_under_their_field() {
         wait_for(&mut h, "owner refused", |h| {
             has(h, "regístrelo en Clientes")
         });
-        under(
-            text_rect(&h, "Ningún cliente con ese DNI/RUC"),
-            rect(&h, "DNI/RUC del propietario", Role::TextInput),
+        refusal_under(
+            &h,
+            "Ningún cliente con ese DNI/RUC",
+            "DNI/RUC del propietario",
             &format!("{size:?} owner"),
         );
         same_place(
@@ -224,9 +230,10 @@ fn flota_refusals_sit_under_their_field() {
         wait_for(&mut h, "km refused", |h| {
             has(h, "5,000 km es menor que la última lectura (6,000 km).")
         });
-        under(
-            text_rect(&h, "es menor que la última lectura"),
-            rect(&h, "Nuevo kilometraje", Role::TextInput),
+        refusal_under(
+            &h,
+            "es menor que la última lectura",
+            "Nuevo kilometraje",
             &format!("{size:?} km"),
         );
     }
@@ -271,16 +278,15 @@ fn ventas_refusals_sit_under_the_customer_and_the_plate() {
         wait_for(&mut h, "not registered", |h| {
             has(h, "La placa ZZZ-999 no está registrada en Flota.")
         });
-        under(
-            text_rect(&h, "La placa ZZZ-999 no está registrada"),
-            rect(&h, "Placa", Role::TextInput),
+        refusal_under(
+            &h,
+            "La placa ZZZ-999 no está registrada",
+            "Placa",
             &format!("{size:?} plate"),
         );
 
         // A km below the last reading, on the same line.
-        touch_field(&mut h, "Placa");
-        tap(&mut h, "Tecla Limpiar");
-        type_on_keys(&mut h, "ABC123");
+        retype(&mut h, "Placa", "ABC123");
         tap(&mut h, "Tecla Listo");
         wait_for(&mut h, "vehicle", |h| has(h, "Toyota Hilux"));
         h.get_all_by_label_contains("Km actual")
@@ -296,9 +302,10 @@ fn ventas_refusals_sit_under_the_customer_and_the_plate() {
                 .click();
             h.run();
         }
-        under(
-            text_rect(&h, "Km menor que la última lectura (6,000 km)."),
-            rect(&h, "Placa", Role::TextInput),
+        refusal_under(
+            &h,
+            "Km menor que la última lectura (6,000 km).",
+            "Placa",
             &format!("{size:?} km"),
         );
     }

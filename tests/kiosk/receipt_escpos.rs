@@ -97,6 +97,12 @@ fn the_job_is_the_layout_as_a_576_dot_raster_with_the_qr_and_a_cut() {
 /// A network thermal printer on loopback that is online: it checks the status query
 /// (DLE EOT 1) comes first, answers "online" and returns every byte of the job.
 fn online_printer() -> (std::net::SocketAddr, std::thread::JoinHandle<Vec<u8>>) {
+    printer_answering(0x12)
+}
+
+/// A network thermal printer on loopback that answers the status query (checked to be
+/// DLE EOT 1, first) with `status` and returns every byte sent after it.
+fn printer_answering(status: u8) -> (std::net::SocketAddr, std::thread::JoinHandle<Vec<u8>>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     let printer = std::thread::spawn(move || {
@@ -104,7 +110,7 @@ fn online_printer() -> (std::net::SocketAddr, std::thread::JoinHandle<Vec<u8>>) 
         let mut ask = [0u8; 3];
         s.read_exact(&mut ask).unwrap();
         assert_eq!(ask, [0x10, 0x04, 0x01], "DLE EOT 1 first");
-        s.write_all(&[0x12]).unwrap(); // online
+        s.write_all(&[status]).unwrap();
         let mut got = Vec::new();
         s.read_to_end(&mut got).unwrap();
         got
@@ -134,18 +140,8 @@ fn an_offline_or_vanishing_printer_is_a_clear_error() {
     let (layout, _) = ticket_layout();
     let job = escpos_job(&rasterize(&layout, DOTS_80MM));
 
-    // Offline (cover open): nothing is sent after the status.
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let printer = std::thread::spawn(move || {
-        let (mut s, _) = listener.accept().unwrap();
-        let mut ask = [0u8; 3];
-        s.read_exact(&mut ask).unwrap();
-        s.write_all(&[0x1a]).unwrap(); // bit 3: offline
-        let mut rest = Vec::new();
-        s.read_to_end(&mut rest).unwrap();
-        rest
-    });
+    // Offline (cover open, bit 3 of the status): nothing is sent after the status.
+    let (addr, printer) = printer_answering(0x1a);
     let e = print_raw(addr, &job).unwrap_err();
     assert!(matches!(e, NetPrintError::Offline(_)), "{e}");
     assert!(e.mensaje().contains("papel"));

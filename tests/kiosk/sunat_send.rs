@@ -12,7 +12,7 @@ use motordesk::sync::{SunatReport, send_pending};
 use motordesk_core::{DocumentKind, FiscalError, FiscalState, InvoiceDraft};
 use motordesk_sunat::{Cdr, Limits, SunatClient};
 use rust_decimal_macros::dec;
-use sunat_support::{boleta, factura, line, note, shop, standin, state};
+use sunat_support::{boleta, factura, line, note, shop_with_standin, standin, state};
 use uuid::Uuid;
 
 /// The CDR kept in the store, read back.
@@ -28,9 +28,7 @@ fn send(store: &Store, client: &SunatClient) -> SunatReport {
 
 #[test]
 fn every_kind_is_accepted_once_and_keeps_its_cdr() {
-    let dir = tempfile::tempdir().unwrap();
-    let standin = standin();
-    let (store, client) = shop(dir.path(), &standin);
+    let (_dir, _standin, store, client) = shop_with_standin();
     let b = boleta(&store, dec!(80));
     let f = factura(&store, dec!(354));
     let nc = note(&store, DocumentKind::NotaDeCredito, &f, dec!(54));
@@ -111,9 +109,7 @@ fn every_kind_is_accepted_once_and_keeps_its_cdr() {
 
 #[test]
 fn a_lost_answer_is_consulted_and_never_sent_again() {
-    let dir = tempfile::tempdir().unwrap();
-    let standin = standin();
-    let (store, client) = shop(dir.path(), &standin);
+    let (_dir, standin, store, client) = shop_with_standin();
     let b = boleta(&store, dec!(45));
 
     standin.set_fault("lose-answer");
@@ -147,9 +143,7 @@ fn a_lost_answer_is_consulted_and_never_sent_again() {
 
 #[test]
 fn a_rejection_stays_rejected() {
-    let dir = tempfile::tempdir().unwrap();
-    let standin = standin();
-    let (store, client) = shop(dir.path(), &standin);
+    let (_dir, standin, store, client) = shop_with_standin();
     let f = factura(&store, dec!(118));
 
     standin.set_fault("reject");
@@ -193,9 +187,7 @@ fn a_rejection_stays_rejected() {
 
 #[test]
 fn an_exception_is_resent_with_the_same_number() {
-    let dir = tempfile::tempdir().unwrap();
-    let standin = standin();
-    let (store, client) = shop(dir.path(), &standin);
+    let (_dir, standin, store, client) = shop_with_standin();
     let b = boleta(&store, dec!(60));
 
     standin.set_fault("exception");

@@ -12,8 +12,8 @@ use motordesk_core::{DocumentKind, FiscalError, FiscalState, Invoice, InvoiceDra
 use motordesk_sunat::{Cdr, Limits, SunatClient};
 use rust_decimal_macros::dec;
 use std::path::Path;
-use sunat_support::transport_support::Standin;
-use sunat_support::{boleta, factura, line, note, shop, state};
+
+use sunat_support::{boleta, factura, line, note, shop_with_standin, state};
 
 fn today_of(inv: &Invoice) -> NaiveDate {
     lima_date(inv.issued_at)
@@ -92,9 +92,7 @@ fn void_until_confirmed(
 
 #[test]
 fn a_factura_is_voided_by_comunicacion_de_baja() {
-    let dir = tempfile::tempdir().unwrap();
-    let standin = Standin::start(&[]);
-    let (store, client) = shop(dir.path(), &standin);
+    let (_dir, _standin, store, client) = shop_with_standin();
     let f = factura(&store, dec!(354));
     accept_all(&store, &client);
     let name = void_until_confirmed(&store, &client, &f, "Error en la descripción del servicio");
@@ -133,9 +131,7 @@ fn a_factura_is_voided_by_comunicacion_de_baja() {
 
 #[test]
 fn a_boleta_is_voided_in_the_resumen_diario_with_estado_3() {
-    let dir = tempfile::tempdir().unwrap();
-    let standin = Standin::start(&[]);
-    let (store, client) = shop(dir.path(), &standin);
+    let (_dir, _standin, store, client) = shop_with_standin();
     let b = boleta(&store, dec!(80));
     accept_all(&store, &client);
     let name = void_until_confirmed(&store, &client, &b, "Venta anulada por el cliente");
@@ -145,9 +141,7 @@ fn a_boleta_is_voided_in_the_resumen_diario_with_estado_3() {
 
 #[test]
 fn the_summary_carries_the_document_and_estado_3() {
-    let dir = tempfile::tempdir().unwrap();
-    let standin = Standin::start(&[]);
-    let (store, client) = shop(dir.path(), &standin);
+    let (_dir, _standin, store, client) = shop_with_standin();
     let b = boleta(&store, dec!(80));
     let f = factura(&store, dec!(354));
     accept_all(&store, &client);
@@ -167,9 +161,7 @@ fn the_summary_carries_the_document_and_estado_3() {
 
 #[test]
 fn voiding_is_refused_before_acceptance_past_the_limit_and_without_reason() {
-    let dir = tempfile::tempdir().unwrap();
-    let standin = Standin::start(&[]);
-    let (store, client) = shop(dir.path(), &standin);
+    let (_dir, _standin, store, client) = shop_with_standin();
     let f = factura(&store, dec!(354));
     let b = boleta(&store, dec!(80));
     let today = today_of(&f);
@@ -245,9 +237,7 @@ fn voiding_is_refused_before_acceptance_past_the_limit_and_without_reason() {
 
 #[test]
 fn two_voids_on_one_day_get_different_numbers() {
-    let dir = tempfile::tempdir().unwrap();
-    let standin = Standin::start(&[]);
-    let (store, client) = shop(dir.path(), &standin);
+    let (_dir, _standin, store, client) = shop_with_standin();
     let f1 = factura(&store, dec!(100));
     let f2 = factura(&store, dec!(200));
     let b1 = boleta(&store, dec!(30));
@@ -294,9 +284,7 @@ fn two_voids_on_one_day_get_different_numbers() {
 
 #[test]
 fn a_summary_without_answer_is_sent_again_with_the_same_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let standin = Standin::start(&[]);
-    let (store, client) = shop(dir.path(), &standin);
+    let (_dir, standin, store, client) = shop_with_standin();
     let f = factura(&store, dec!(354));
     accept_all(&store, &client);
     standin.set_fault("soap-fault");
@@ -325,9 +313,7 @@ fn a_summary_without_answer_is_sent_again_with_the_same_file() {
 
 #[test]
 fn a_refused_void_keeps_the_document_accepted() {
-    let dir = tempfile::tempdir().unwrap();
-    let standin = Standin::start(&[]);
-    let (store, client) = shop(dir.path(), &standin);
+    let (_dir, standin, store, client) = shop_with_standin();
     let f = factura(&store, dec!(354));
     accept_all(&store, &client);
     // SUNAT takes the file but the ticket is lost; the resend is refused with 2324.
@@ -371,9 +357,7 @@ mod by_touch {
 
     #[test]
     fn an_administrator_voids_a_boleta_and_sees_anulado() {
-        let dir = tempfile::tempdir().unwrap();
-        let standin = Standin::start(&[]);
-        let (store, client) = shop(dir.path(), &standin);
+        let (dir, _standin, store, client) = shop_with_standin();
         let b = boleta(&store, dec!(35));
         accept_all(&store, &client);
         let mut h = kiosk(dir.path(), store);
@@ -408,9 +392,7 @@ mod by_touch {
 
     #[test]
     fn a_cashier_voids_only_with_a_manager_pin() {
-        let dir = tempfile::tempdir().unwrap();
-        let standin = Standin::start(&[]);
-        let (store, client) = shop(dir.path(), &standin);
+        let (dir, _standin, store, client) = shop_with_standin();
         store
             .add_user("caja1", "turno-mañana", "Cajera Lucía", Role::Cajero)
             .unwrap();

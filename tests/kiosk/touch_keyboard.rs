@@ -11,6 +11,7 @@ use egui_kittest::kittest::{NodeT, Queryable};
 use motordesk::store::ScreenPrefs;
 use motordesk::ui::{KioskApp, PanelId};
 use motordesk_core::{IdKind, Plate};
+use std::path::Path;
 
 pub(crate) fn key_shown(h: &Harness<'static, KioskApp>, name: &str) -> bool {
     h.query_by_label(name).is_some()
@@ -67,6 +68,14 @@ pub(crate) fn fill(h: &mut Harness<'static, KioskApp>, label: &str, text: &str) 
     type_on_keys(h, text);
 }
 
+/// Flota's new-vehicle form, opened by touch on a new shop's kiosk at `size`.
+pub(crate) fn new_vehicle_form(dir: &Path, size: (f32, f32)) -> Harness<'static, KioskApp> {
+    let mut h = kiosk(dir, new_shop(dir), PanelId::Flota, size);
+    h.run();
+    tap(&mut h, "Nuevo vehículo");
+    h
+}
+
 fn field_text(h: &Harness<'static, KioskApp>, label: &str) -> String {
     h.get_by_label(label).value().unwrap_or_default()
 }
@@ -97,10 +106,7 @@ fn login_is_typed_on_the_screen_keyboard() {
 fn vehicle_form_gets_plate_numeric_and_date_keys() {
     for size in SIZES {
         let dir = tempfile::tempdir().unwrap();
-        let store = new_shop(dir.path());
-        let mut h = kiosk(dir.path(), store, PanelId::Flota, size);
-        h.run();
-        tap(&mut h, "Nuevo vehículo");
+        let mut h = new_vehicle_form(dir.path(), size);
         tap_field(&mut h, "Placa");
         // The plate layout: capitals, digits and the dash, no Ñ and no Mayús.
         assert!(key_shown(&h, "Tecla -") && key_shown(&h, "Tecla X"));

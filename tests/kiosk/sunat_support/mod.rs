@@ -23,6 +23,15 @@ pub fn standin() -> Standin {
     Standin::start(&[])
 }
 
+/// A shop in a temp dir of its own, pointed at a stand-in of its own (`shop`): (the dir,
+/// the stand-in process — both must outlive the test —, the store, its SUNAT client).
+pub fn shop_with_standin() -> (tempfile::TempDir, Standin, Store, SunatClient) {
+    let dir = tempfile::tempdir().unwrap();
+    let standin = standin();
+    let (store, client) = shop(dir.path(), &standin);
+    (dir, standin, store, client)
+}
+
 /// The demo shop (SUNAT's test RUC, self-signed certificate), pointed at `standin` with
 /// the beta credentials, as an administrator would set it in Ajustes.
 pub fn shop(dir: &Path, standin: &Standin) -> (Store, SunatClient) {
