@@ -981,6 +981,37 @@ mod tests {
     }
 
     #[test]
+    fn archiving_marks_only_the_deleted_live_documents_archived() {
+        let mut s = Shelves::default();
+        let boleta = doc_flag(DocumentKind::Boleta, false);
+        s.documents.upsert(1, "b00100000001 ana", 0, boleta);
+        s.documents.upsert(2, "b00100000002 luis", 0, boleta);
+        let archived =
+            |id: u128, text: &str| (id, text.to_string(), doc_flag(DocumentKind::Boleta, true));
+        let texts = vec![
+            archived(1, "b00100000001 ana"),
+            archived(2, "b00100000002 luis"),
+            archived(3, "b00100000003 rosa"),
+        ];
+        // 1 was deleted by the run; 2 changed meanwhile and stayed live; 3 was archived
+        // in an earlier run (no live entry).
+        lay_archived(&mut s, &texts, &HashSet::from([1]));
+        let flag_of = |e: &Entries, id: u128| e.flags[e.slot_of[&id] as usize];
+        let flag = |id: u128| flag_of(&s.documents, id);
+        assert_eq!(flag(1) & ARCHIVED, ARCHIVED);
+        assert_eq!(flag(2), boleta, "a live copy wins");
+        assert_eq!(flag(3) & ARCHIVED, ARCHIVED);
+        assert_eq!(s.documents.live(), 3, "each once");
+        // The kind survives compaction, with the text.
+        s.documents.compact();
+        assert_eq!(
+            flag_of(&s.documents, 1),
+            doc_flag(DocumentKind::Boleta, true)
+        );
+        assert_eq!(flag_of(&s.documents, 2), boleta);
+    }
+
+    #[test]
     fn replaced_and_removed_entries_are_gone_and_compaction_keeps_the_rest() {
         let mut e = Entries::default();
         for i in 1..=3_000u128 {
