@@ -68,6 +68,16 @@ pub fn type_into(h: &mut Harness<'static, KioskApp>, label: &str, text: &str) {
     h.run();
 }
 
+/// Touches the text field `label`, selects all its text and types `text` over it.
+pub fn replace_text(h: &mut Harness<'static, KioskApp>, label: &str, text: &str) {
+    h.get_by_label(label).click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_label(label).type_text(text);
+    h.run();
+}
+
 /// Scrolls the widget labelled `label` into view and touches it.
 pub fn click(h: &mut Harness<'static, KioskApp>, label: &str) {
     h.get_by_label(label).scroll_to_me();

@@ -4,8 +4,7 @@
 //! has not accepted yet with their deadlines.
 
 use crate::fixtures::{item, kiosk, login_screen, new_shop, options, service_line};
-use crate::screen::{self, has, press, tap, type_into, wait_for};
-use egui::{Key, Modifiers};
+use crate::screen::{self, has, press, replace_text, tap, type_into, wait_for};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use motordesk::store::{DB_FILE, Store};
@@ -78,15 +77,6 @@ fn harness(app: KioskApp) -> Harness<'static, KioskApp> {
 
 fn store(h: &Harness<'static, KioskApp>) -> std::sync::Arc<Store> {
     h.state().store().expect("logged in").clone()
-}
-
-fn select_all_and_type(h: &mut Harness<'static, KioskApp>, label: &str, text: &str) {
-    h.get_by_label(label).click();
-    h.run();
-    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    h.run();
-    h.get_by_label(label).type_text(text);
-    h.run();
 }
 
 fn click(h: &mut Harness<'static, KioskApp>, label: &str) {
@@ -205,7 +195,7 @@ fn customer_with_bad_ruc_is_refused_then_good_one_saved() {
         "bad RUC saved nothing"
     );
 
-    select_all_and_type(&mut h, "Número de documento", "20131312955");
+    replace_text(&mut h, "Número de documento", "20131312955");
     h.run();
     assert!(has(&h, "RUC válido: 20131312955"));
     screen::click(&mut h, "Guardar cliente");
@@ -250,7 +240,7 @@ fn odometer_below_last_is_refused_and_higher_is_saved() {
         "unchanged"
     );
 
-    select_all_and_type(&mut h, "Nuevo kilometraje", "46200");
+    replace_text(&mut h, "Nuevo kilometraje", "46200");
     h.get_by_label("Guardar kilometraje").click();
     wait_for(&mut h, "saved", |h| has(h, "Kilometraje actualizado"));
     assert_eq!(
