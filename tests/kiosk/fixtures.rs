@@ -122,6 +122,34 @@ pub fn cashier_logs_in(dir: &Path) -> Store {
     Store::unlock(&dir.join(DB_FILE), CASHIER, CASHIER_PASSWORD).unwrap()
 }
 
+/// The shop's certificate as a provider hands it over: a self-signed RSA certificate for
+/// `subject`, valid `days`, in a .pfx sealed with `password`, made with the openssl CLI
+/// in `dir`. Returns the .pfx's path.
+pub fn shop_pfx(dir: &Path, subject: &str, days: u32, password: &str) -> PathBuf {
+    let run = |args: &[&str]| {
+        let o = std::process::Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("openssl installed (scripts/setup-debian.sh)");
+        assert!(
+            o.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    let days = days.to_string();
+    let req = ["req", "-x509", "-newkey", "rsa:2048", "-nodes"];
+    let files = ["-keyout", "key.pem", "-out", "cert.pem"];
+    run(&[&req[..], &files, &["-days", &days, "-subj", subject]].concat());
+    let pass = format!("pass:{password}");
+    run(&[
+        "pkcs12", "-export", "-inkey", "key.pem", "-in", "cert.pem", "-out", "shop.pfx",
+        "-passout", &pass,
+    ]);
+    dir.join("shop.pfx")
+}
+
 /// The kiosk's options for a store in `dir`, starting on `panel`, printing nothing (the
 /// flows check the saved receipt, not a printer).
 pub fn options(dir: &Path, panel: PanelId) -> AppOptions {

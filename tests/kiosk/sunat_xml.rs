@@ -4,6 +4,7 @@
 //! accountant's `export-xml` — every exported file checked by xmllint, SUNAT's rules and
 //! xmlsec1.
 
+use crate::fixtures::shop_pfx;
 use crate::sunat_checks;
 use crate::sunat_support::line;
 use motordesk::store::{DB_FILE, SUNAT_TEST_RUC, Store, StoreError};
@@ -106,15 +107,6 @@ fn no_comprobante_before_the_shop_is_set_up() {
     assert!(store.save_settings(&s).is_err());
 }
 
-fn openssl(args: &[&str], cwd: &Path) {
-    let o = Command::new("openssl")
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("openssl installed (scripts/setup-debian.sh)");
-    assert!(o.status.success(), "openssl {args:?}: {}", text(&o));
-}
-
 #[test]
 fn documents_wait_unsigned_until_the_certificate_is_imported() {
     let dir = tempfile::tempdir().unwrap();
@@ -127,40 +119,13 @@ fn documents_wait_unsigned_until_the_certificate_is_imported() {
     assert!(before.digest.is_none() && !before.xml.contains("<ds:Signature"));
 
     // The shop's certificate, as a CA or SUNAT hands it over: a password-protected .pfx.
-    openssl(
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "key.pem",
-            "-out",
-            "cert.pem",
-            "-days",
-            "365",
-            "-subj",
-            "/CN=TALLER MOTORDESK DEMO/serialNumber=20000000001",
-        ],
+    let pfx = shop_pfx(
         dir.path(),
+        "/CN=TALLER MOTORDESK DEMO/serialNumber=20000000001",
+        365,
+        "clave-del-pfx",
     );
-    openssl(
-        &[
-            "pkcs12",
-            "-export",
-            "-inkey",
-            "key.pem",
-            "-in",
-            "cert.pem",
-            "-out",
-            "shop.pfx",
-            "-passout",
-            "pass:clave-del-pfx",
-        ],
-        dir.path(),
-    );
-    let pfx = std::fs::read(dir.path().join("shop.pfx")).unwrap();
+    let pfx = std::fs::read(pfx).unwrap();
     let wrong = store.import_certificate(&pfx, "otra").unwrap_err();
     assert!(matches!(wrong, StoreError::Certificate(_)), "{wrong:?}");
     assert!(!wrong.mensaje().is_empty());

@@ -3,7 +3,7 @@
 //! typed, odometer updates, the sync indicator's pending count, and the comprobantes SUNAT
 //! has not accepted yet with their deadlines.
 
-use crate::fixtures::{item, kiosk, login_screen, new_shop, options, service_line};
+use crate::fixtures::{item, kiosk, login_screen, new_shop, options, service_line, shop_pfx};
 use crate::screen::{self, has, press, replace_text, tap, type_into, wait_for};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -320,46 +320,6 @@ fn failed_item_is_shown_with_its_reason_and_retried_by_hand() {
     wait_for(&mut h, "indicator updated", |h| has(h, "FALLIDOS 0"));
 }
 
-/// The shop's .pfx as a certificate provider hands it over, made with the openssl CLI.
-fn shop_pfx(dir: &std::path::Path) -> std::path::PathBuf {
-    let run = |args: &[&str]| {
-        let o = std::process::Command::new("openssl")
-            .args(args)
-            .current_dir(dir)
-            .output()
-            .expect("openssl installed (scripts/setup-debian.sh)");
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    };
-    run(&[
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "k.pem",
-        "-out",
-        "c.pem",
-        "-days",
-        "400",
-        "-subj",
-        "/CN=TALLER DEMO",
-    ]);
-    run(&[
-        "pkcs12",
-        "-export",
-        "-inkey",
-        "k.pem",
-        "-in",
-        "c.pem",
-        "-out",
-        "taller.pfx",
-        "-passout",
-        "pass:clave-pfx",
-    ]);
-    dir.join("taller.pfx")
-}
-
 #[test]
 fn a_sale_without_certificate_waits_unsigned_until_ajustes_imports_one() {
     let shop = shop(PanelId::Ventas);
@@ -393,7 +353,7 @@ fn a_sale_without_certificate_waits_unsigned_until_ajustes_imports_one() {
     h.get_by_label("Importar certificado").scroll_to_me();
     h.run();
     let dir = tempfile::tempdir().unwrap();
-    let pfx = shop_pfx(dir.path());
+    let pfx = shop_pfx(dir.path(), "/CN=TALLER DEMO", 400, "clave-pfx");
     type_into(
         &mut h,
         "Archivo del certificado (.pfx / .p12)",
