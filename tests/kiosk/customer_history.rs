@@ -5,7 +5,7 @@
 //! shop's other documents.
 
 use crate::fixtures::{SIZES, kiosk, new_shop, service_line};
-use crate::screen::{click, has, wait_for};
+use crate::screen::{click, has, press, wait_for};
 use crate::touch_keyboard::{fill, tap};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -169,11 +169,7 @@ fn a_customers_page_shows_vehicles_documents_and_total_spent() {
         fill(&mut h, "Buscar cliente (nombre o documento)", "perez");
         tap(&mut h, "Tecla Listo");
         wait_for(&mut h, "Juan found", |h| has(h, "45678912 · Juan Pérez"));
-        h.get_all_by_label_contains("45678912 · Juan Pérez")
-            .find(|n| n.accesskit_node().role() == egui::accesskit::Role::Button)
-            .unwrap()
-            .click();
-        h.run();
+        press(&mut h, "45678912 · Juan Pérez");
         let summary = format!(
             "2 vehículos · {JUANS} comprobantes · Total gastado: {}",
             soles(spent)

@@ -289,11 +289,7 @@ fn ventas_refusals_sit_under_the_customer_and_the_plate() {
         retype(&mut h, "Placa", "ABC123");
         tap(&mut h, "Tecla Listo");
         wait_for(&mut h, "vehicle", |h| has(h, "Toyota Hilux"));
-        h.get_all_by_label_contains("Km actual")
-            .find(|n| n.accesskit_node().role() == Role::Button)
-            .unwrap()
-            .click();
-        h.run();
+        press(&mut h, "Km actual");
         for k in ["5", "0", "0", "0", "Aceptar"] {
             // The pad is drawn last, above the screen: the last button so named.
             h.get_all_by_label(k)

@@ -6,7 +6,7 @@
 //! back when the next due date comes.
 
 use crate::fixtures::{PASSWORD, SIZES, kiosk, new_shop, reopen};
-use crate::screen::{has, wait_for};
+use crate::screen::{has, press, wait_for};
 use crate::touch_keyboard::{fill, tap, tap_field};
 use chrono::{Days, NaiveDate, Utc};
 use egui_kittest::Harness;
@@ -196,7 +196,7 @@ fn this_weeks_calls_with_message_link_qr_and_contacted_mark() {
             let n = h.get_by_label(b);
             assert!(n.rect().bottom() <= size.1, "{size:?}: {b} on screen");
         }
-        crate::screen::press(&mut h, "Copiar enlace");
+        press(&mut h, "Copiar enlace");
         assert!(has(&h, "Enlace de WhatsApp copiado"), "{size:?}");
 
         // A landline cannot get WhatsApp: said, and no link or QR offered.
@@ -278,11 +278,7 @@ fn a_landline_fixed_on_the_screen_keys_gets_its_whatsapp_link() {
         fill(&mut h, "Buscar cliente (nombre o documento)", "quispe");
         tap(&mut h, "Tecla Listo");
         wait_for(&mut h, "Rosa found", |h| has(h, "41234567 · Rosa Quispe"));
-        h.get_all_by_label_contains("41234567 · Rosa Quispe")
-            .find(|n| n.accesskit_node().role() == egui::accesskit::Role::Button)
-            .unwrap()
-            .click();
-        h.run();
+        press(&mut h, "41234567 · Rosa Quispe");
         // Below the fold at 1024×768: scrolled to, as a finger would.
         h.get_all_by_label("Teléfono")
             .find(|n| n.accesskit_node().role() == egui::accesskit::Role::TextInput)

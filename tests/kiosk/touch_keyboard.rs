@@ -5,7 +5,7 @@
 //! Ajustes switch that turns the keyboard off (kept in `pantalla.json`).
 
 use crate::fixtures::{PASSWORD, SIZES, item, kiosk, new_shop, options};
-use crate::screen::{harness, has, wait_for};
+use crate::screen::{harness, has, press, wait_for};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use motordesk::store::ScreenPrefs;
@@ -228,11 +228,7 @@ fn credit_note_reason_is_typed_on_the_keys() {
             .unwrap();
         let mut h = kiosk(dir.path(), store, PanelId::Ventas, size);
         wait_for(&mut h, "quick key", |h| has(h, "Filtro de aceite"));
-        h.get_all_by_label_contains("Filtro de aceite")
-            .find(|n| n.accesskit_node().role() == egui::accesskit::Role::Button)
-            .unwrap()
-            .click();
-        h.run();
+        press(&mut h, "Filtro de aceite");
         tap(&mut h, "EMITIR");
         let store = h.state().store().unwrap().clone();
         wait_for(&mut h, "the boleta", |_| {

@@ -5,7 +5,7 @@
 //! off the screen for them.
 
 use crate::fixtures::{SIZES, kiosk, new_shop, oil_change};
-use crate::screen::{has, wait_for};
+use crate::screen::{has, press, wait_for};
 use crate::touch_keyboard::{tap, type_on_keys};
 use chrono::{Days, Utc};
 use egui_kittest::Harness;
@@ -113,11 +113,7 @@ fn a_chosen_plate_shows_its_alerts_beside_it() {
         choose_plate(&mut h, "GHI789");
         wait_for(&mut h, "third vehicle", |h| has(h, "Nissan Sentra"));
         assert!(!has(&h, "Mantenimiento"), "{size:?}: not due at 9,200 km");
-        h.get_all_by_label_contains("Km actual")
-            .find(|n| n.accesskit_node().role() == egui::accesskit::Role::Button)
-            .unwrap()
-            .click();
-        h.run();
+        press(&mut h, "Km actual");
         for k in ["1", "0", "1", "0", "0"] {
             pad(&mut h, k);
         }
