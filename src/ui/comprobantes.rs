@@ -76,10 +76,11 @@ struct VoidForm {
     confirming: bool,
 }
 
+#[derive(Default)]
 pub(super) struct ComprobantesPanel {
     /// The live documents matching the query and kind, newest first; only the pages near
     /// the screen are held (`Store::document_page` opens a page, never the list).
-    rows: Pages<InvoiceSummary>,
+    rows: Pages<InvoiceSummary, DOCUMENT_PAGE>,
     /// The key `rows` belong to, and the store's document count then.
     rows_key: Option<ListKey>,
     all: usize,
@@ -115,36 +116,6 @@ pub(super) struct ComprobantesPanel {
 
 /// Archived documents found by a search: (query, kind, rows).
 type ArchivedRows = (String, Option<DocumentKind>, Vec<InvoiceSummary>);
-
-impl Default for ComprobantesPanel {
-    fn default() -> Self {
-        ComprobantesPanel {
-            rows: Pages::new(DOCUMENT_PAGE),
-            rows_key: None,
-            all: 0,
-            page_job: Job::default(),
-            visible: 0..0,
-            query: String::new(),
-            kind: None,
-            archived_rows: None,
-            archived_rows_job: Job::default(),
-            archived: None,
-            archived_job: Job::default(),
-            selected: None,
-            detail_rev: 0,
-            detail: None,
-            fiscal: None,
-            credited: Decimal::ZERO,
-            detail_job: Job::default(),
-            preview: None,
-            print_job: Job::default(),
-            void_form: None,
-            void_job: Job::default(),
-            void_approver: Approver::default(),
-            msg: None,
-        }
-    }
-}
 
 impl ComprobantesPanel {
     pub(super) fn ui(&mut self, ui: &mut Ui, s: &mut Session) {

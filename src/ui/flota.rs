@@ -3,6 +3,7 @@
 //! with a warning) and each vehicle's service history.
 
 use crate::store::{FLEET_PAGE, FleetPage, StoreError, StoreResult};
+use crate::ui::paged::Pages;
 use crate::ui::keypad::{Keypad, KeypadOutcome};
 use crate::ui::session::Session;
 use crate::ui::widgets::{self, Msg};
@@ -119,9 +120,9 @@ impl ListKey {
 
 #[derive(Default)]
 pub(super) struct FlotaPanel {
-    /// The list, one place per matching vehicle; only the pages asked for are loaded
-    /// (`Store::fleet_page` opens a page, never the fleet).
-    rows: Vec<Option<VehicleRow>>,
+    /// The list, one place per matching vehicle; only the pages near the screen are
+    /// loaded and held (`Store::fleet_page` opens a page, never the fleet).
+    rows: Pages<VehicleRow, FLEET_PAGE>,
     /// The key `rows` belong to.
     rows_key: Option<ListKey>,
     page_job: Job<StoreResult<(ListKey, FleetPage)>>,
@@ -249,16 +250,11 @@ impl FlotaPanel {
             today: s.today(),
         };
         let offset = match &self.rows_key {
-            Some(k) if *k == key => {
-                let ahead = self.visible.end + FLEET_PAGE / 4;
-                match (self.visible.start..ahead.min(self.rows.len()))
-                    .find(|&i| self.rows[i].is_none())
-                {
-                    Some(i) => i,
-                    None => return,
-                }
-            }
-            Some(k) if k.same_list(&key) => self.visible.start,
+            Some(k) if *k == key => match self.rows.wanted(&self.visible) {
+                Some(start) => start,
+                None => return,
+            },
+            Some(k) if k.same_list(&key) => self.rows.start_of(self.visible.start),
             _ => 0,
         };
         let store = s.store.clone();
@@ -271,21 +267,21 @@ impl FlotaPanel {
 
     fn poll(&mut self, s: &mut Session) {
         if let Some((key, page)) = self.page_job.poll_ok(&mut self.msg) {
-            if self.rows_key.as_ref() != Some(&key) || self.rows.len() != page.total {
-                // Another list, or the same after an edit: what was loaded may be out of
-                // date, so only this page stays and the rest loads as it comes on screen.
-                self.rows = (0..page.total).map(|_| None).collect();
-                self.rows_key = Some(key);
-            }
-            for (i, r) in page.rows.into_iter().enumerate() {
-                if let Some(place) = self.rows.get_mut(page.offset + i) {
-                    *place = Some(VehicleRow {
-                        v: r.vehicle,
-                        owner: None,
-                        alerts: r.alerts,
-                    });
-                }
-            }
+            // Another list, or the same after an edit: what was loaded may be out of date,
+            // so only this page stays and the rest loads as it comes on screen.
+            let fresh = self.rows_key.as_ref() != Some(&key);
+            let rows = page
+                .rows
+                .into_iter()
+                .map(|r| VehicleRow {
+                    v: r.vehicle,
+                    owner: None,
+                    alerts: r.alerts,
+                })
+                .collect();
+            self.rows
+                .put(page.total, page.offset, rows, fresh, &self.visible);
+            self.rows_key = Some(key);
         }
         // One for a vehicle no longer selected is dropped (its seed from the row stays).
         if let Some(d) = self.detail_job.poll_ok(&mut self.msg)
@@ -385,7 +381,7 @@ impl FlotaPanel {
             }
         });
         // Until the page of a new query arrives, the last answer stays on screen.
-        let count = match (&self.rows_key, self.rows.len()) {
+        let count = match (&self.rows_key, self.rows.total()) {
             (None, _) => "Cargando vehículos…".to_string(),
             (_, 1) => "1 vehículo".to_string(),
             (_, n) => format!("{n} vehículos"),
@@ -396,10 +392,10 @@ impl FlotaPanel {
         egui::ScrollArea::vertical()
             .id_salt("fleet_rows")
             .auto_shrink(false)
-            .show_rows(ui, row_h, self.rows.len(), |ui, range| {
+            .show_rows(ui, row_h, self.rows.total(), |ui, range| {
                 self.visible = range.clone();
                 for i in range {
-                    let Some(r) = &self.rows[i] else {
+                    let Some(r) = self.rows.get(i) else {
                         // Its page is on its way (asked for after this frame).
                         ui.add_sized(
                             vec2(ui.available_width(), row_h),

@@ -1,7 +1,7 @@
-//! A long list held a few pages at a time (Comprobantes): the screen draws `total` places,
-//! the pages near it are loaded, the rest are not held at all. Memory stays a few pages
-//! whatever the store holds (100k documents were +44 MiB held decrypted); what the screen
-//! needs next is `wanted`, asked for on a worker by the panel.
+//! A long list held a few pages at a time (Comprobantes, Flota): the screen draws `total`
+//! places, the pages near it are loaded, the rest are not held at all. Memory stays a few
+//! pages whatever the store holds (100k documents were +44 MiB held decrypted); what the
+//! screen needs next is `wanted`, asked for on a worker by the panel.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -9,24 +9,24 @@ use std::ops::Range;
 /// Pages kept on each side of the screen before the farthest are dropped.
 const KEEP_AROUND: usize = 3;
 
-/// The loaded pages of one list.
+/// The loaded pages of one list, `PAGE` rows each (pages start at multiples of it).
 #[derive(Debug)]
-pub(super) struct Pages<T> {
-    /// Rows per page; pages start at multiples of it.
-    page: usize,
+pub(super) struct Pages<T, const PAGE: usize> {
     total: usize,
     /// Page start → its rows.
     loaded: BTreeMap<usize, Vec<T>>,
 }
 
-impl<T> Pages<T> {
-    pub(super) fn new(page: usize) -> Pages<T> {
+impl<T, const PAGE: usize> Default for Pages<T, PAGE> {
+    fn default() -> Self {
         Pages {
-            page: page.max(1),
             total: 0,
             loaded: BTreeMap::new(),
         }
     }
+}
+
+impl<T, const PAGE: usize> Pages<T, PAGE> {
 
     /// Places in the list, loaded or not.
     pub(super) fn total(&self) -> usize {
@@ -35,7 +35,7 @@ impl<T> Pages<T> {
 
     /// Row `i`, if its page is loaded.
     pub(super) fn get(&self, i: usize) -> Option<&T> {
-        let start = i / self.page * self.page;
+        let start = self.start_of(i);
         self.loaded.get(&start)?.get(i - start)
     }
 
@@ -47,19 +47,19 @@ impl<T> Pages<T> {
 
     /// Where the page starts that holds row `i`.
     pub(super) fn start_of(&self, i: usize) -> usize {
-        i / self.page * self.page
+        i / PAGE * PAGE
     }
 
     /// The first page the screen (`visible`, and a quarter page past it) shows but is not
     /// loaded, if any.
     pub(super) fn wanted(&self, visible: &Range<usize>) -> Option<usize> {
-        let end = (visible.end + self.page / 4).min(self.total);
+        let end = (visible.end + PAGE / 4).min(self.total);
         let mut start = self.start_of(visible.start);
         while start < end {
             if !self.loaded.contains_key(&start) {
                 return Some(start);
             }
-            start += self.page;
+            start += PAGE;
         }
         None
     }
@@ -83,7 +83,7 @@ impl<T> Pages<T> {
         if start == offset && start < total {
             self.loaded.insert(start, rows);
         }
-        let keep = KEEP_AROUND * self.page;
+        let keep = KEEP_AROUND * PAGE;
         let (lo, hi) = (
             visible.start.saturating_sub(keep),
             visible.end.saturating_add(keep),
@@ -103,7 +103,7 @@ mod tests {
 
     #[test]
     fn rows_come_from_their_page_and_missing_ones_are_wanted() {
-        let mut p = Pages::new(10);
+        let mut p = Pages::<usize, 10>::default();
         assert_eq!(p.wanted(&(0..5)), None, "nothing to want in an empty list");
         p.put(35, 0, page(35, 0, 10), true, &(0..5));
         assert_eq!(p.total(), 35);
@@ -122,7 +122,7 @@ mod tests {
 
     #[test]
     fn a_fresh_page_drops_the_rest_and_far_pages_are_not_held() {
-        let mut p = Pages::new(10);
+        let mut p = Pages::<usize, 10>::default();
         for start in (0..100).step_by(10) {
             p.put(100, start, page(100, start, 10), false, &(start..start + 5));
         }
@@ -139,7 +139,7 @@ mod tests {
 
     #[test]
     fn a_shorter_list_forgets_what_it_held() {
-        let mut p = Pages::new(10);
+        let mut p = Pages::<usize, 10>::default();
         p.put(50, 0, page(50, 0, 10), false, &(0..5));
         p.put(3, 0, page(3, 0, 10), false, &(0..5));
         assert_eq!(p.total(), 3);
