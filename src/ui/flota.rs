@@ -3,8 +3,8 @@
 //! with a warning) and each vehicle's service history.
 
 use crate::store::{FLEET_PAGE, FleetPage, StoreError, StoreResult};
-use crate::ui::paged::Pages;
 use crate::ui::keypad::{Keypad, KeypadOutcome};
+use crate::ui::paged::Pages;
 use crate::ui::session::Session;
 use crate::ui::widgets::{self, Msg};
 use crate::ui::{date_picker, field_error, theme, worker::Job};

@@ -27,7 +27,6 @@ impl<T, const PAGE: usize> Default for Pages<T, PAGE> {
 }
 
 impl<T, const PAGE: usize> Pages<T, PAGE> {
-
     /// Places in the list, loaded or not.
     pub(super) fn total(&self) -> usize {
         self.total
