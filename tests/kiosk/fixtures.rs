@@ -1,8 +1,9 @@
 //! The shop the kiosk flows start from, in one copy: a new store with the demo shop's
-//! settings and its administrator, the catalog items the flows sell (the oil change
-//! above all), a cashier, the kiosk's window opened on a store, and the store opened
-//! again after the kiosk closed, as a restart does. UI steps (touching, waiting) are in
-//! `screen.rs`; stored files the tests read (an old store) are in the `fixtures/` folder.
+//! settings and its administrator, the catalog items and ticket lines the flows sell
+//! (the oil change above all), a cashier, the shop's certificate, the kiosk's window
+//! opened on a store or on its login screen, and the store opened again after the kiosk
+//! closed, as a restart does. UI steps (touching, waiting) are in `screen.rs`; stored
+//! files the tests read (an old store) are in the `fixtures/` folder.
 
 use crate::screen::harness;
 use egui_kittest::Harness;

@@ -1,6 +1,8 @@
 //! Steps shared by every flow driven through the kiosk's window (egui_kittest, headless,
-//! no GPU): one copy of how a harness is built, how a flow waits for worker threads and
-//! how it finds text and touches buttons.
+//! no GPU): one copy of how a harness is built, how a flow waits for worker threads,
+//! how it finds text, touches buttons and types into fields, and the Comprobantes steps
+//! several files take (open a document, Reimprimir, type a void's reason). The shop a
+//! flow starts from is in `fixtures.rs`; the on-screen keys in `touch_keyboard.rs`.
 
 use egui::vec2;
 use egui_kittest::Harness;
