@@ -12,11 +12,11 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use motordesk::receipt::{ReceiptLayout, render_pdf};
 use motordesk::store::{
-    ARCHIVE_DIR, ArchiveError, ArchiveFileError, ArchiveStop, DB_FILE, InvoiceSummary, Shelf,
-    Store, SunatOutcome,
+    ARCHIVE_DIR, ArchiveError, ArchiveFileError, ArchiveStop, DB_FILE, DOCUMENT_PAGE,
+    InvoiceSummary, Shelf, Store, SunatOutcome,
 };
 use motordesk::ui::{KioskApp, PanelId};
-use motordesk_core::{FiscalState, Invoice, RecordKind, Role};
+use motordesk_core::{DocumentKind, FiscalState, Invoice, RecordKind, Role};
 use std::path::{Path, PathBuf};
 
 const PASSWORD: &str = "secreto123";
@@ -208,6 +208,31 @@ fn archived_documents_leave_the_store_and_stay_findable_and_reprint_the_same() {
             .unwrap();
         let hits = store.archived_hits(&ids).unwrap();
         assert_eq!(hits.iter().filter(|h| h.id == sample.id).count(), 1);
+        // Comprobantes: off the live pages, whose count is the live documents; found by a
+        // search of the archive, of its kind only.
+        let number = sample.number.to_string();
+        let page = store
+            .document_page(&number, None, 0, DOCUMENT_PAGE)
+            .unwrap();
+        assert_eq!(page.total, 0, "{number} is not live");
+        let live = store.document_page("", None, 0, DOCUMENT_PAGE).unwrap();
+        assert_eq!(live.total as u64, store.count(RecordKind::Invoice).unwrap());
+        assert!(live.rows.iter().all(|r| r.id != sample.id));
+        let archived = store.archived_matches(&number, Some(sample.kind)).unwrap();
+        assert_eq!(
+            archived.iter().map(|r| r.id).collect::<Vec<_>>(),
+            [sample.id]
+        );
+        let other = match sample.kind {
+            DocumentKind::Boleta => DocumentKind::Factura,
+            _ => DocumentKind::Boleta,
+        };
+        assert!(
+            store
+                .archived_matches(&number, Some(other))
+                .unwrap()
+                .is_empty()
+        );
         // Opened from the archive: the same invoice, the same signed XML, the same receipt.
         let doc = store.archived_document(sample.id).unwrap().unwrap();
         assert_eq!(doc.invoice.data, before.invoice);
@@ -298,6 +323,20 @@ fn a_run_stopped_after_writing_loses_nothing_and_the_next_run_finishes_it() {
         docs - movable as u64
     );
     assert!(found(&store, &sample.number.to_string(), sample.id));
+    // The finished deletion moved them off Comprobantes' live pages, into the archive's.
+    let number = sample.number.to_string();
+    assert_eq!(
+        store
+            .document_page(&number, None, 0, DOCUMENT_PAGE)
+            .unwrap()
+            .total,
+        0
+    );
+    assert_eq!(
+        store.document_page("", None, 0, 1).unwrap().total as u64,
+        docs - movable as u64
+    );
+    assert_eq!(store.archived_matches(&number, None).unwrap().len(), 1);
     let doc = store.archived_document(sample.id).unwrap().unwrap();
     assert_eq!(doc.invoice.data.id, sample.id);
 }
