@@ -8,7 +8,7 @@ use crate::fixtures::login_screen;
 use crate::screen::{click, harness, has, tap, type_into, wait_for, wait_for_text};
 use crate::sync_support::{
     ENROLLMENT, Kiosk, Server, add_two_shops, assert_server_has_exactly, enrollment_codes,
-    registered_store, server_exe,
+    listening_address, registered_store, server_exe,
 };
 
 use egui_kittest::kittest::Queryable;
@@ -21,7 +21,6 @@ use motordesk::ui::{AppOptions, KioskApp};
 use motordesk_core::protocol::{DEVICE_BACKUP, DEVICE_COMPROBANTE, MAX_BACKUP_BYTES};
 use motordesk_core::{Customer, Invoice, SyncStatus, Vehicle};
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use uuid::Uuid;
 
@@ -290,15 +289,7 @@ fn server_with_limit(max_mb: u32) -> (Child, String, tempfile::TempDir) {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap()
-        .to_string();
+    let addr = listening_address(&mut child);
     (child, format!("http://{addr}"), dir)
 }
 

@@ -7,13 +7,12 @@
 
 use crate::fixtures::{kiosk, oil_change};
 use crate::screen::{has, press, tap, wait_for, wait_for_text};
-use crate::sync_support::{Server, registered_store};
+use crate::sync_support::{Server, listening_address, registered_store};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use motordesk::store::DB_FILE;
 use motordesk::ui::{KioskApp, PanelId};
 use motordesk_core::{IdKind, RecordKind};
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -55,15 +54,7 @@ impl Provider {
             .stderr(Stdio::null())
             .spawn()
             .expect("start motordesk-lookup-standin");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let base = line
-            .trim()
-            .strip_prefix("listening on ")
-            .expect("address line")
-            .to_string();
+        let base = listening_address(&mut child);
         Provider { child, base }
     }
 }

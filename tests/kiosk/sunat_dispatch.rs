@@ -452,12 +452,7 @@ fn a_voiding_the_server_refuses_says_so_on_the_document() {
     // A server that does not send to SUNAT, and a kiosk that sent on its own before.
     let server = Server::start();
     let caja = kiosk(dir.path(), &server);
-    let mut s = caja.settings().unwrap();
-    s.sunat_endpoint = standin.bill_url();
-    s.sunat_consult_endpoint = standin.consult_url();
-    s.sunat_user = "MODDATOS".into();
-    s.sunat_password = "moddatos".into();
-    caja.save_settings(&s).unwrap();
+    sunat_support::point_at(&caja, &standin);
     let f = factura(&caja, dec!(100));
     let direct = motordesk::sync::sunat_client(&caja.settings().unwrap()).unwrap();
     motordesk::sync::send_pending(&caja, &direct, 10).unwrap();

@@ -32,6 +32,17 @@ pub fn shop_with_standin() -> (tempfile::TempDir, Standin, Store, SunatClient) {
     (dir, standin, store, client)
 }
 
+/// Points the shop's sending at `standin` with SUNAT's beta credentials (MODDATOS), as
+/// an administrator would set it in Ajustes.
+pub fn point_at(store: &Store, standin: &Standin) {
+    let mut s = store.settings().unwrap();
+    s.sunat_endpoint = standin.bill_url();
+    s.sunat_consult_endpoint = standin.consult_url();
+    s.sunat_user = "MODDATOS".into();
+    s.sunat_password = "moddatos".into();
+    store.save_settings(&s).unwrap();
+}
+
 /// The demo shop (SUNAT's test RUC, self-signed certificate), pointed at `standin` with
 /// the beta credentials, as an administrator would set it in Ajustes.
 pub fn shop(dir: &Path, standin: &Standin) -> (Store, SunatClient) {
@@ -41,12 +52,7 @@ pub fn shop(dir: &Path, standin: &Standin) -> (Store, SunatClient) {
         sunat_client(&store.settings().unwrap()).is_none(),
         "no client while no endpoint is set"
     );
-    let mut s = store.settings().unwrap();
-    s.sunat_endpoint = standin.bill_url();
-    s.sunat_consult_endpoint = standin.consult_url();
-    s.sunat_user = "MODDATOS".into();
-    s.sunat_password = "moddatos".into();
-    store.save_settings(&s).unwrap();
+    point_at(&store, standin);
     let client = sunat_client(&store.settings().unwrap()).expect("configured");
     (store, client)
 }

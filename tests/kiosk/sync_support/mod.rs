@@ -160,6 +160,19 @@ pub fn server_exe() -> PathBuf {
     server
 }
 
+/// The address a process started with piped stdout says it listens on: its first line,
+/// `listening on ADDR` (the server, the lookup stand-in), read as it starts.
+pub fn listening_address(child: &mut Child) -> String {
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("piped stdout"))
+        .read_line(&mut line)
+        .unwrap();
+    line.trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("no address line: {line:?}"))
+        .to_string()
+}
+
 /// Starts a server process; returns it and its bound address once it printed
 /// `listening on ADDR`, or `None` (process reaped) if it exited first.
 fn spawn(db: &Path, addr: &str) -> Option<(Child, String)> {
