@@ -1,16 +1,41 @@
 //! Sync push benchmark: prints a table. `cargo bench --bench sync_push [-- N ...]`
 //! (default 1,000, 10,000 and 50,000). N pending invoices in a real kiosk store are pushed
-//! to a real local `motordesk-server` process, batched (200 per request); for N ≤ 1,000
-//! also one request per item. Each run starts from an identical copy of the store and a
+//! to a real local `motordesk-server` process, batched (500 per request, the default, and
+//! 200); for N ≤ 1,000 also one request per item. Each run starts from an identical copy of the store and a
 //! fresh server. Beside the wall time it prints the CPU time the kiosk side and the server
 //! process spent in the same run (from `/proc`, Linux), the anchor. Then where
 //! the kiosk's side goes: the store's steps of a push (due entries, payloads, marking
-//! SYNCING, marking SYNCED) timed alone on another copy, no server.
+//! SYNCING, marking SYNCED) timed alone on another copy, no server, with the outbox rows
+//! they walked and the sealed entries they opened per item (flat in N: no step walks past
+//! entries already synced).
 
 #[path = "../tests/kiosk/sync_support/mod.rs"]
 mod sync_support;
 
-use motordesk::store::Store;
+/// What `sync_support` takes from the kiosk tests' fixtures (the rest of them needs the
+/// UI test harness).
+mod fixtures {
+    use motordesk_core::{DocumentKind, InvoiceDraft, SaleLine, TaxAffectation, Unit};
+    use rust_decimal::Decimal;
+
+    /// The kiosk tests' `small_boleta`: one oil change, S/ 35.00 to S/ 39.99 by `i`.
+    pub fn small_boleta(i: usize) -> InvoiceDraft {
+        let mut draft = InvoiceDraft::new(DocumentKind::Boleta);
+        draft.lines.push(SaleLine {
+            product_id: None,
+            code: "SRV-001".into(),
+            description: "Cambio de aceite".into(),
+            unit: Unit::Servicio,
+            quantity: Decimal::ONE,
+            unit_price: Decimal::new(3500 + i as i64 % 500, 2),
+            discount: Decimal::ZERO,
+            affectation: TaxAffectation::Gravado,
+        });
+        draft
+    }
+}
+
+use motordesk::store::{OutboxReads, Store};
 use motordesk::sync::{Client, SyncOptions, sync_once_with};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -152,25 +177,31 @@ fn main() {
         SyncOptions::default().batch_size
     );
     println!();
-    println!("| N | due entries | payloads | mark SYNCING | mark SYNCED | sum |");
-    println!("|--:|--:|--:|--:|--:|--:|");
-    for (n, s) in &steps {
+    println!(
+        "| N | due entries | payloads | mark SYNCING | mark SYNCED | sum | outbox rows walked / entries opened per item |"
+    );
+    println!("|--:|--:|--:|--:|--:|--:|--:|");
+    for (n, (s, reads)) in &steps {
         let us = |d: Duration| format!("{:.1} µs", d.as_secs_f64() * 1e6 / *n as f64);
         println!(
-            "| {n} | {} | {} | {} | {} | {} |",
+            "| {n} | {} | {} | {} | {} | {} | {:.2} / {:.2} |",
             us(s[0]),
             us(s[1]),
             us(s[2]),
             us(s[3]),
-            us(s.iter().sum())
+            us(s.iter().sum()),
+            reads.walked as f64 / *n as f64,
+            reads.opened as f64 / *n as f64
         );
     }
 }
 
 /// The store's part of pushing everything in `path`, step by step, with no server: the
-/// acks are assumed. [due, payloads, mark SYNCING, mark SYNCED (+ the one flush)].
-fn store_steps(path: &Path) -> [Duration; 4] {
+/// acks are assumed. [due, payloads, mark SYNCING, mark SYNCED (+ the one flush)], and
+/// what finding the batches read of the outbox.
+fn store_steps(path: &Path) -> ([Duration; 4], OutboxReads) {
     let store = Store::unlock(path, "admin", "clave-segura-1").expect("unlock");
+    let reads0 = store.outbox_reads();
     let mut t = [Duration::ZERO; 4];
     loop {
         let now = chrono::Utc::now();
@@ -198,13 +229,20 @@ fn store_steps(path: &Path) -> [Duration; 4] {
     store.flush_acks().expect("flush");
     t[3] += a.elapsed();
     assert_eq!(store.sync_counts().expect("counts").unsynced(), 0);
-    t
+    let reads = store.outbox_reads();
+    (
+        t,
+        OutboxReads {
+            walked: reads.walked - reads0.walked,
+            opened: reads.opened - reads0.opened,
+        },
+    )
 }
 
 /// One kiosk store with `n` pending invoices (each issued in its own durable transaction,
 /// as at the counter), registered as kiosk 1 so the series match; then pushed from
 /// identical copies to fresh servers.
-fn bench_size(n: usize) -> (Duration, Vec<Run>, [Duration; 4]) {
+fn bench_size(n: usize) -> (Duration, Vec<Run>, ([Duration; 4], OutboxReads)) {
     let dir = tempfile::tempdir().expect("tempdir");
     let setup_server = Server::start();
     let original = dir.path().join("kiosk.redb");

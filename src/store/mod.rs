@@ -62,7 +62,7 @@ pub use fiscal::{
 pub use fleet::{FLEET_PAGE, FleetPage, FleetRow};
 pub use merge::{Conflict, Resolution, Side};
 pub use migrate::{MigrationStep, SCHEMA_VERSION, run_migrations, schema_version};
-pub use outbox::{OutboxEntry, PushPayload, SyncCounts};
+pub use outbox::{OutboxEntry, OutboxReads, PushPayload, SyncCounts};
 pub use parked::{MAX_PARKED, ParkError, ParkedTicket};
 pub use queries::InvoiceSummary;
 pub use reminders::ReminderRow;

@@ -73,6 +73,32 @@ fn row(seq: u64) -> [u8; 8] {
     seq.to_be_bytes()
 }
 
+thread_local! {
+    /// Outbox rows this thread walked (index and plain rows) and sealed entries it opened:
+    /// what a test reads to see that finding a batch does not walk the whole outbox.
+    static READS: std::cell::Cell<OutboxReads> = const {
+        std::cell::Cell::new(OutboxReads { walked: 0, opened: 0 })
+    };
+}
+
+/// How much of the outbox this thread has read so far (`Store::outbox_reads`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct OutboxReads {
+    /// Index and bookkeeping rows stepped over.
+    pub walked: u64,
+    /// Sealed entries opened (decrypted and parsed).
+    pub opened: u64,
+}
+
+fn count(walked: u64, opened: u64) {
+    READS.with(|r| {
+        let mut v = r.get();
+        v.walked += walked;
+        v.opened += opened;
+        r.set(v);
+    });
+}
+
 /// An entry's plain bookkeeping row: (status, attempts, modified unix ns, next attempt
 /// unix ns or `NONE_NS`, rejected, kind, record id, version). Nanoseconds, so an instant
 /// reads back exactly as it was given (until 2262).
@@ -130,6 +156,7 @@ fn read_entry(
     let Some(v) = t.get(seq)? else {
         return Ok(None);
     };
+    count(0, 1);
     let mut e: OutboxEntry = store.open_json("outbox", &row(seq), v.value())?;
     if let Some(st) = states.get(seq)? {
         let (status, attempts, modified, next, rejected, _, _, version) = st.value();
@@ -343,6 +370,13 @@ fn set_record_status(
 }
 
 impl Store {
+    /// What this thread has read of the outbox so far (for tests: a batch is found
+    /// without walking the entries already synced or waiting).
+    #[doc(hidden)]
+    pub fn outbox_reads(&self) -> OutboxReads {
+        READS.with(std::cell::Cell::get)
+    }
+
     pub fn outbox_entry(&self, seq: u64) -> StoreResult<Option<OutboxEntry>> {
         let r = self.db().begin_read()?;
         let t = r.open_table(OUTBOX)?;
@@ -382,6 +416,7 @@ impl Store {
         let mut out = Vec::new();
         for row in idx.range((status.code(), 0)..=(status.code(), u64::MAX))? {
             let (k, _) = row?;
+            count(1, 0);
             if let Some(e) = read_entry(self, &t, &states, k.value().1)? {
                 out.push(e);
             }
@@ -393,20 +428,58 @@ impl Store {
     }
 
     /// What the sync worker should push now: PENDING entries, then FAILED entries whose
-    /// backoff has passed (never rejected ones), oldest first.
+    /// backoff has passed (never rejected ones), oldest first. Which FAILED entries are due
+    /// is read from their plain rows: only the entries returned are opened, not every
+    /// FAILED one waiting for its backoff or for a person (before, each sync cycle opened
+    /// them all).
     pub fn outbox_due(&self, now: DateTime<Utc>, limit: usize) -> StoreResult<Vec<OutboxEntry>> {
-        let mut out = self.outbox_with_status(SyncStatus::Pending, limit)?;
-        if out.len() < limit {
-            for e in self.outbox_with_status(SyncStatus::Failed, usize::MAX)? {
-                if !e.rejected && e.next_attempt_at.is_some_and(|t| t <= now) {
-                    out.push(e);
-                    if out.len() >= limit {
+        let r = self.db().begin_read()?;
+        let idx = r.open_table(OUTBOX_BY_STATUS)?;
+        let t = r.open_table(OUTBOX)?;
+        let states = r.open_table(OUTBOX_STATE)?;
+        let mut seqs = Vec::new();
+        let pending = SyncStatus::Pending.code();
+        for row in idx.range((pending, 0)..=(pending, u64::MAX))? {
+            if seqs.len() >= limit {
+                break;
+            }
+            seqs.push(row?.0.value().1);
+            count(1, 0);
+        }
+        let failed = SyncStatus::Failed.code();
+        if seqs.len() < limit {
+            let now_ns = nanos(now);
+            for row in idx.range((failed, 0)..=(failed, u64::MAX))? {
+                let seq = row?.0.value().1;
+                count(2, 0);
+                // No plain row (an entry a migration missed): decided once it is opened.
+                let waits = states.get(seq)?.is_some_and(|st| {
+                    let (_, _, _, next, rejected, ..) = st.value();
+                    rejected || next == NONE_NS || next > now_ns
+                });
+                if !waits {
+                    seqs.push(seq);
+                    if seqs.len() >= limit {
                         break;
                     }
                 }
             }
         }
-        out.sort_by_key(|e| e.seq);
+        seqs.sort_unstable();
+        let mut out = Vec::with_capacity(seqs.len());
+        for seq in seqs {
+            let Some(e) = read_entry(self, &t, &states, seq)? else {
+                continue;
+            };
+            let due = match e.status {
+                SyncStatus::Pending => true,
+                SyncStatus::Failed => !e.rejected && e.next_attempt_at.is_some_and(|t| t <= now),
+                _ => false,
+            };
+            if due {
+                out.push(e);
+            }
+        }
         Ok(out)
     }
 
@@ -421,14 +494,33 @@ impl Store {
         Ok(out)
     }
 
-    /// The earliest instant a FAILED entry becomes due again.
+    /// The earliest instant a FAILED entry becomes due again, from the plain rows (an
+    /// entry without one is opened).
     pub fn next_retry_at(&self) -> StoreResult<Option<DateTime<Utc>>> {
-        Ok(self
-            .outbox_with_status(SyncStatus::Failed, usize::MAX)?
-            .into_iter()
-            .filter(|e| !e.rejected)
-            .filter_map(|e| e.next_attempt_at)
-            .min())
+        let r = self.db().begin_read()?;
+        let idx = r.open_table(OUTBOX_BY_STATUS)?;
+        let t = r.open_table(OUTBOX)?;
+        let states = r.open_table(OUTBOX_STATE)?;
+        let failed = SyncStatus::Failed.code();
+        let mut earliest: Option<DateTime<Utc>> = None;
+        for row in idx.range((failed, 0)..=(failed, u64::MAX))? {
+            let seq = row?.0.value().1;
+            count(2, 0);
+            let at = match states.get(seq)? {
+                Some(st) => {
+                    let (_, _, _, next, rejected, ..) = st.value();
+                    if rejected { None } else { instant(next) }
+                }
+                None => read_entry(self, &t, &states, seq)?
+                    .filter(|e| !e.rejected)
+                    .and_then(|e| e.next_attempt_at),
+            };
+            earliest = match (earliest, at) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+        }
+        Ok(earliest)
     }
 
     /// The record payload an entry pushes (JSON of `Stored<T>`), opened from the store.

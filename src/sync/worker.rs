@@ -8,7 +8,7 @@ use crate::sync::client::Client;
 use crate::sync::error::{SyncError, SyncResult};
 use crate::sync::push_body::PushBody;
 use chrono::{DateTime, Utc};
-use motordesk_core::protocol::Outcome;
+use motordesk_core::protocol::{Outcome, PushResponse};
 use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,7 +130,11 @@ pub(super) fn push_all(
     pushed.and(flushed)
 }
 
-/// `push_all`'s loop: batch after batch until nothing is due.
+/// `push_all`'s loop: batch after batch until nothing is due. The store's work and the
+/// server's overlap (the kiosk has two cores): while batch k travels and the server
+/// applies it, the kiosk records batch k−1's answers and reads and writes batch k+1's
+/// request. Batch k+1 is marked SYNCING and sent only once k's answer is in, and not at
+/// all when k failed in transit, so entries never wait SYNCING behind a failure.
 fn push_batches(
     store: &Store,
     client: &Client,
@@ -138,6 +142,79 @@ fn push_batches(
     report: &mut Report,
 ) -> SyncResult<()> {
     let mut tried = HashSet::new();
+    std::thread::scope(|scope| {
+        let mut next = prepare(store, opts, &mut tried, report)?;
+        let mut inflight: Option<(Batch, std::thread::ScopedJoinHandle<'_, _>)> = None;
+        loop {
+            let answered = inflight.take().map(|(batch, h)| (batch, answer_of(h)));
+            // A transport failure stops the push: the next batch is not sent.
+            let go_on = answered
+                .as_ref()
+                .is_none_or(|(_, a)| matches!(a, Ok(_) | Err(SyncError::Refused { .. })));
+            let mut sending = Ok(());
+            if go_on && let Some(mut batch) = next.take() {
+                sending = store.mark_syncing(&batch.seqs).map_err(SyncError::from);
+                if sending.is_ok() {
+                    report.requests += 1;
+                    let body = std::mem::take(&mut batch.body);
+                    let h = scope.spawn(move || client.push_json(&body));
+                    inflight = Some((batch, h));
+                }
+            }
+            let recorded = match answered {
+                Some((batch, answer)) => record_answer(store, &batch.sent, answer, report),
+                None => Ok(()),
+            };
+            if let Err(e) = recorded.and(sending) {
+                // Whatever is in flight is answered and recorded before giving up.
+                if let Some((batch, h)) = inflight.take() {
+                    let answer = answer_of(h);
+                    if let Err(e2) = record_answer(store, &batch.sent, answer, report) {
+                        log::warn!("sync: recording a push answer after an error: {e2}");
+                    }
+                }
+                return Err(e);
+            }
+            if inflight.is_none() {
+                return Ok(());
+            }
+            next = match prepare(store, opts, &mut tried, report) {
+                Ok(n) => n,
+                Err(e) => {
+                    let (batch, h) = inflight.take().expect("in flight");
+                    let answer = answer_of(h);
+                    record_answer(store, &batch.sent, answer, report)?;
+                    return Err(e);
+                }
+            };
+        }
+    })
+}
+
+/// The answer of a request sent on its own thread; a panic there goes on here, as it
+/// did when the request was sent on this thread.
+fn answer_of(
+    h: std::thread::ScopedJoinHandle<'_, SyncResult<PushResponse>>,
+) -> SyncResult<PushResponse> {
+    h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
+}
+
+/// A request ready to send: its entries, their seqs, and the request's bytes.
+struct Batch {
+    sent: Vec<OutboxEntry>,
+    seqs: Vec<u64>,
+    body: Vec<u8>,
+}
+
+/// The next batch: the due entries not tried yet in this cycle, as many as fit
+/// `PUSH_BYTES_TARGET` (at least one). An entry whose record is gone is rejected here and
+/// the next ones are taken instead. None when nothing is left to send.
+fn prepare(
+    store: &Store,
+    opts: &SyncOptions,
+    tried: &mut HashSet<u64>,
+    report: &mut Report,
+) -> SyncResult<Option<Batch>> {
     loop {
         let due: Vec<OutboxEntry> = store
             .outbox_due(Utc::now(), opts.batch_size.max(1))?
@@ -145,14 +222,36 @@ fn push_batches(
             .filter(|e| !tried.contains(&e.seq))
             .collect();
         if due.is_empty() {
-            return Ok(());
+            return Ok(None);
         }
-        let sent = push_batch(store, client, &due, report)?;
-        tried.extend(sent.iter().copied());
-        // Entries left out for size go in the next request; none left out and none sent
-        // would spin, so stop then.
-        if sent.is_empty() {
-            return Ok(());
+        let mut sent = Vec::with_capacity(due.len());
+        let mut body = PushBody::new();
+        // One read transaction for the batch; each record's JSON as the store holds it.
+        let payloads = store.outbox_payloads(&due)?;
+        for (e, payload) in due.into_iter().zip(payloads) {
+            if body.len() >= PUSH_BYTES_TARGET && !sent.is_empty() {
+                break;
+            }
+            tried.insert(e.seq);
+            let payload = match payload {
+                Ok(p) => p,
+                Err(reason) => {
+                    store.mark_rejected(e.seq, reason)?;
+                    report.rejected += 1;
+                    continue;
+                }
+            };
+            body.push(&e, &payload).map_err(StoreError::from)?;
+            sent.push(e);
+        }
+        // All of them rejected: look again (they are in `tried` now, so this ends).
+        if !sent.is_empty() {
+            let seqs = sent.iter().map(|e| e.seq).collect();
+            return Ok(Some(Batch {
+                sent,
+                seqs,
+                body: body.finish(),
+            }));
         }
     }
 }
@@ -174,57 +273,29 @@ fn fail_all(
     Ok(())
 }
 
-/// Sends one batch (as many of `entries` as fit `PUSH_BYTES_TARGET`, at least one) and
-/// records every answer: applied/duplicate → SYNCED, rejected → FAILED for review, no
-/// answer → FAILED with backoff. Returns the seqs it dealt with.
-pub(super) fn push_batch(
+/// Records the server's answer to one request: applied/duplicate → SYNCED (committed
+/// without a flush; `push_all` flushes once), rejected → FAILED for review, no answer →
+/// FAILED with backoff. A transport failure fails the whole batch and is returned.
+fn record_answer(
     store: &Store,
-    client: &Client,
-    entries: &[OutboxEntry],
+    sent: &[OutboxEntry],
+    answer: SyncResult<PushResponse>,
     report: &mut Report,
-) -> SyncResult<Vec<u64>> {
-    let mut sent = Vec::with_capacity(entries.len());
-    let mut body = PushBody::new();
-    let mut tried = Vec::with_capacity(entries.len());
-    // One read transaction for the batch; each record's JSON as the store holds it.
-    let payloads = store.outbox_payloads(entries)?;
-    for (e, payload) in entries.iter().zip(payloads) {
-        if body.len() >= PUSH_BYTES_TARGET && !sent.is_empty() {
-            break;
-        }
-        tried.push(e.seq);
-        let payload = match payload {
-            Ok(p) => p,
-            Err(reason) => {
-                store.mark_rejected(e.seq, reason)?;
-                report.rejected += 1;
-                continue;
-            }
-        };
-        body.push(e, &payload).map_err(StoreError::from)?;
-        sent.push(e.clone());
-    }
-    if sent.is_empty() {
-        return Ok(tried);
-    }
-    let seqs: Vec<u64> = sent.iter().map(|e| e.seq).collect();
-    store.mark_syncing(&seqs)?;
-    report.requests += 1;
-    let answer = client.push_json(&body.finish());
+) -> SyncResult<()> {
     let resp = match answer {
         Ok(r) => r,
         Err(SyncError::Refused { status, message }) => {
             // The server refused the request as a whole (4xx): keep it for review and let
             // the rest of the queue go on.
             let reason = format!("{status}: {message}");
-            for e in &sent {
+            for e in sent {
                 store.mark_rejected(e.seq, &reason)?;
                 report.rejected += 1;
             }
-            return Ok(tried);
+            return Ok(());
         }
         Err(err) => {
-            fail_all(store, &sent, &err.to_string(), report)?;
+            fail_all(store, sent, &err.to_string(), report)?;
             return Err(err);
         }
     };
@@ -235,7 +306,7 @@ pub(super) fn push_batch(
         .collect();
     let mut synced = Vec::new();
     let mut unanswered = Vec::new();
-    for e in &sent {
+    for e in sent {
         match outcomes.get(&e.idempotency_key) {
             Some(Outcome::Applied) => {
                 report.applied += 1;
@@ -269,7 +340,7 @@ pub(super) fn push_batch(
     }
     store.mark_synced_unflushed(&synced, Utc::now())?;
     fail_all(store, &unanswered, "no answer for this item", report)?;
-    Ok(tried)
+    Ok(())
 }
 
 /// A push request stops growing past this many bytes of payload (a quarter of what the

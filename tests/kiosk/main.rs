@@ -29,6 +29,7 @@ mod fleet_pages;
 mod list_growth;
 mod login_throttle;
 mod lookup;
+mod outbox_walk;
 mod parked_tickets;
 mod printer_paper;
 mod push_acks;
