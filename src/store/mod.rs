@@ -90,7 +90,7 @@ use motordesk_core::{Role, User};
 use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction};
 use reopen::Slot;
 use seal::{DataKey, Sealer};
-use search::SearchIndex;
+use search::SearchHandle;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
@@ -105,8 +105,9 @@ pub struct Store {
     /// Shared with the search index's build thread (as a `Weak`).
     db: Arc<Slot>,
     sealer: Sealer,
-    /// In memory only; see `search`.
-    search: Arc<SearchIndex>,
+    /// In memory only; see `search`. Dropping it stops a running build from holding the
+    /// file, so a dropped store is closed at once.
+    search: SearchHandle,
     /// The archive files' indexes, read once per unlock (`archive`).
     archives: Arc<archive::Archives>,
     /// The shop settings as last read (every sale needs them), and a generation bumped by
@@ -207,7 +208,7 @@ impl Store {
         let store = Store {
             db: Arc::new(open_db(path, None)?),
             sealer,
-            search: Arc::new(SearchIndex::new()),
+            search: SearchHandle::new(),
             archives: Default::default(),
             settings_cache: Default::default(),
             product_intervals: Default::default(),
@@ -244,7 +245,7 @@ impl Store {
         let store = Store {
             db: Arc::new(Slot::fixed(db, path)),
             sealer: Sealer::new(key),
-            search: Arc::new(SearchIndex::new()),
+            search: SearchHandle::new(),
             archives: Default::default(),
             settings_cache: Default::default(),
             product_intervals: Default::default(),
@@ -356,7 +357,7 @@ impl Store {
         Store {
             db: Arc::new(db),
             sealer: Sealer::new(key),
-            search: Arc::new(SearchIndex::new()),
+            search: SearchHandle::new(),
             archives: Default::default(),
             settings_cache: Default::default(),
             product_intervals: Default::default(),

@@ -27,7 +27,7 @@ use motordesk_core::{Customer, DocumentKind, RecordKind, Stored, Vehicle, fold};
 use redb::TableDefinition;
 use serde::de::DeserializeOwned;
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock, Weak};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
@@ -262,6 +262,43 @@ pub(crate) struct SearchIndex {
     /// Archived documents' texts (`archive`): laid into the documents shelf under the
     /// live ones whenever it is built, so a rebuild never drops them.
     archived: Mutex<Vec<Archived>>,
+    /// Lets the store close its file while a build is running (`close`).
+    gate: Gate,
+}
+
+/// The store's hold on its index: dropping it (with the store) closes the index's build
+/// (`SearchIndex::close`), so the file is closed when the store is dropped and can be
+/// opened again at once (a logout, a restore, a test).
+pub(crate) struct SearchHandle(Arc<SearchIndex>);
+
+impl SearchHandle {
+    pub(crate) fn new() -> SearchHandle {
+        SearchHandle(Arc::new(SearchIndex::new()))
+    }
+}
+
+impl std::ops::Deref for SearchHandle {
+    type Target = Arc<SearchIndex>;
+
+    fn deref(&self) -> &Arc<SearchIndex> {
+        &self.0
+    }
+}
+
+impl Drop for SearchHandle {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}
+
+/// The build thread holds the file (a strong `Slot`) only while it reads a chunk, inside
+/// `reading`; once `closing` is set it takes it no more. Without it a store dropped during
+/// a build stayed open until the chunk ended, and a new unlock of the same file right
+/// after failed with `DatabaseAlreadyOpen` (seen in the tests under load).
+#[derive(Default)]
+struct Gate {
+    closing: std::sync::atomic::AtomicBool,
+    reading: Mutex<()>,
 }
 
 impl SearchIndex {
@@ -273,7 +310,20 @@ impl SearchIndex {
             dirty: Mutex::new(HashMap::new()),
             fleet_opened: AtomicU64::new(0),
             archived: Mutex::new(Vec::new()),
+            gate: Gate::default(),
         }
+    }
+
+    /// The store is closing: a running build reads no more, and this returns once it no
+    /// longer holds the file.
+    pub(crate) fn close(&self) {
+        self.gate.closing.store(true, Ordering::SeqCst);
+        drop(
+            self.gate
+                .reading
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
     }
 
     /// Adds archived documents to the documents shelf (a live copy of the same id wins,
@@ -336,7 +386,7 @@ impl SearchIndex {
             .name("search-index".into())
             .spawn(move || {
                 let t = Instant::now();
-                let outcome = build(&slot, &sealer);
+                let outcome = build(&slot, &index.gate, &sealer);
                 // Before saying Ready: `compact` needs the only reference to the file.
                 drop(slot);
                 let mut b = index.build.lock().unwrap_or_else(PoisonError::into_inner);
@@ -495,11 +545,17 @@ fn open<T: DeserializeOwned>(
 /// Reads a whole table in chunks of `CHUNK` rows, each in its own read transaction.
 fn each_row(
     slot: &Weak<Slot>,
+    gate: &Gate,
     table: TableDefinition<u128, &[u8]>,
     mut f: impl FnMut(u128, &[u8]) -> StoreResult<()>,
 ) -> StoreResult<()> {
     let mut after: Option<u128> = None;
     loop {
+        // Declared before `slot`, so the file is let go before `reading` is.
+        let _reading = gate.reading.lock().unwrap_or_else(PoisonError::into_inner);
+        if gate.closing.load(Ordering::SeqCst) {
+            return Err(StoreError::NotFound("el almacén"));
+        }
         let slot = slot.upgrade().ok_or(StoreError::NotFound("el almacén"))?;
         let r = slot.get().begin_read()?;
         let t = r.open_table(table)?;
@@ -524,16 +580,16 @@ fn each_row(
     }
 }
 
-fn build(slot: &Weak<Slot>, sealer: &Sealer) -> StoreResult<Shelves> {
+fn build(slot: &Weak<Slot>, gate: &Gate, sealer: &Sealer) -> StoreResult<Shelves> {
     let mut s = Shelves::default();
-    each_row(slot, CUSTOMERS, |k, v| {
+    each_row(slot, gate, CUSTOMERS, |k, v| {
         let c: Stored<Customer> = open(sealer, "customers", &k.to_be_bytes(), v)?;
         s.customers.upsert(k, &customer_text(&c.data), 0, 0);
         s.names.insert(k, fold(&c.data.name));
         Ok(())
     })?;
     let names = std::mem::take(&mut s.names);
-    each_row(slot, VEHICLES, |k, v| {
+    each_row(slot, gate, VEHICLES, |k, v| {
         let rec: Stored<Vehicle> = open(sealer, "vehicles", &k.to_be_bytes(), v)?;
         let owner = rec.data.owner_id.map(|o| o.as_u128());
         let name = owner.and_then(|o| names.get(&o)).map(String::as_str);
@@ -543,7 +599,7 @@ fn build(slot: &Weak<Slot>, sealer: &Sealer) -> StoreResult<Shelves> {
         Ok(())
     })?;
     s.names = names;
-    each_row(slot, INVOICE_SUMMARIES, |k, v| {
+    each_row(slot, gate, INVOICE_SUMMARIES, |k, v| {
         let sum: InvoiceSummary = open(sealer, "invoice_summaries", &k.to_be_bytes(), v)?;
         s.documents
             .upsert(k, &document_text(&sum), 0, doc_flag(sum.kind, false));

@@ -349,3 +349,28 @@ fn saves_from_another_thread_while_searching_all_end_up_found() {
     writer.join().unwrap();
     assert_eq!(store.search_customers("carrera", 100).unwrap().len(), 60);
 }
+
+/// A store dropped while its index is still being built is closed when the drop returns:
+/// the same file unlocks again at once (a logout, a restore). Before, the build thread
+/// held the file until its chunk ended, and the unlock failed with `DatabaseAlreadyOpen`.
+#[test]
+fn a_store_dropped_while_its_index_builds_can_be_opened_again_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(motordesk::store::DB_FILE);
+    let store = Store::create(&path, "admin", PASSWORD, "Ana").unwrap();
+    motordesk::demo::generate(&store, 1_500, 5).unwrap();
+    drop(store);
+    for round in 0..20 {
+        // Unlock starts the build on its own thread; the drop comes while it reads
+        // (somewhere in its first 100 ms).
+        let store = Store::unlock(&path, "admin", PASSWORD)
+            .unwrap_or_else(|e| panic!("round {round}: {e}"));
+        std::thread::sleep(std::time::Duration::from_millis(5 * round));
+        drop(store);
+    }
+    let store = Store::unlock(&path, "admin", PASSWORD).unwrap();
+    assert!(
+        store.search_stats().documents >= 1_500,
+        "the index builds again"
+    );
+}
