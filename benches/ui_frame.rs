@@ -35,6 +35,8 @@ struct Row {
     type_mean: Duration,
     type_max: Duration,
     matches: String,
+    /// From the last key to the list showing the matches.
+    answer: Duration,
 }
 
 /// The document number in the top visible row.
@@ -86,6 +88,10 @@ fn run(invoices: usize) -> Row {
         std::thread::sleep(Duration::from_millis(2));
     }
     let load = t.elapsed();
+    // The search index builds behind the login (0.65 s at 100k); a cashier scrolls a
+    // second later. Measured with it built, so its thread does not share the 2 cores.
+    let store = h.state().store().expect("unlocked").clone();
+    store.search_stats();
     h.run_ok();
     let first_before = first_number(&h);
 
@@ -104,8 +110,16 @@ fn run(invoices: usize) -> Row {
         h.step();
         times.push(t.elapsed());
     }
-    h.run_ok();
-    let first_after = first_number(&h);
+    // The page at the new place comes from a worker.
+    let t = Instant::now();
+    let first_after = loop {
+        h.step();
+        let top = first_number(&h);
+        if !top.is_empty() || t.elapsed() > Duration::from_secs(30) {
+            break top;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    };
     times.sort();
     let mean = times.iter().sum::<Duration>() / FRAMES as u32;
 
@@ -119,12 +133,32 @@ fn run(invoices: usize) -> Row {
         h.step();
         typing.push(t.elapsed());
     }
-    h.run_ok();
-    let matches = h
-        .query_all_by(|n| n.value().is_some_and(|v| v.ends_with(" comprobantes")))
-        .filter_map(|n| n.accesskit_node().value())
-        .next()
-        .unwrap_or_default();
+    // The answer comes from a worker; it is the list of "rojas" once its count shows.
+    let t = Instant::now();
+    let want = format!(
+        "{} de {n} comprobantes",
+        thousands(
+            store
+                .document_page("rojas", None, 0, 1)
+                .expect("page")
+                .total as u64
+        )
+    );
+    let count = |h: &Harness<'_, KioskApp>| {
+        h.query_all_by(|n| n.value().is_some_and(|v| v.ends_with(" comprobantes")))
+            .filter_map(|n| n.accesskit_node().value())
+            .next()
+            .unwrap_or_default()
+    };
+    let matches = loop {
+        h.step();
+        let now = count(&h);
+        if now == want || t.elapsed() > Duration::from_secs(60) {
+            break now;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    let answer = t.elapsed();
     let type_mean = typing.iter().sum::<Duration>() / typing.len() as u32;
     let type_max = typing.iter().copied().max().unwrap_or_default();
     let p95 = times[(FRAMES * 95 / 100).min(FRAMES - 1)];
@@ -141,6 +175,7 @@ fn run(invoices: usize) -> Row {
         type_mean,
         type_max,
         matches,
+        answer,
     }
 }
 
@@ -160,12 +195,12 @@ fn main() {
         "Documents list, {FRAMES} frames of mouse-wheel scrolling, 1280x800, egui_kittest (CPU only)"
     );
     println!(
-        "| documents | demo store: generated or copied from the cache (s) | list load (ms) | frame mean (ms) | frame p95 (ms) | frame max (ms) | top row before → after | typing frame mean / max (ms) | \"rojas\" |"
+        "| documents | demo store: generated or copied from the cache (s) | list load (ms) | frame mean (ms) | frame p95 (ms) | frame max (ms) | top row before → after | typing frame mean / max (ms) | \"rojas\" | its answer after (ms) |"
     );
-    println!("|---:|---:|---:|---:|---:|---:|---|---:|---|");
+    println!("|---:|---:|---:|---:|---:|---:|---|---:|---|---:|");
     for r in &rows {
         println!(
-            "| {} | {:.1} | {} | {} | {} | {} | {} → {} | {} / {} | {} |",
+            "| {} | {:.1} | {} | {} | {} | {} | {} → {} | {} / {} | {} | {} |",
             r.invoices,
             r.generate.as_secs_f64(),
             ms(r.load),
@@ -176,7 +211,8 @@ fn main() {
             r.first_after,
             ms(r.type_mean),
             ms(r.type_max),
-            r.matches
+            r.matches,
+            ms(r.answer)
         );
     }
 }
