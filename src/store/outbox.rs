@@ -198,17 +198,6 @@ fn write_entry(
     Ok(())
 }
 
-/// Only the bookkeeping row and the status index: nothing sealed is touched.
-fn write_state(txn: &WriteTransaction, seq: u64, old: u8, st: StateRow) -> StoreResult<()> {
-    txn.open_table(OUTBOX_STATE)?.insert(seq, st)?;
-    if old != st.0 {
-        let mut by_status = txn.open_table(OUTBOX_BY_STATUS)?;
-        by_status.remove((old, seq))?;
-        by_status.insert((st.0, seq), ())?;
-    }
-    Ok(())
-}
-
 /// The bookkeeping row of `seq`; an entry a migration missed gets one from its sealed copy.
 fn state_in(store: &Store, txn: &WriteTransaction, seq: u64) -> StoreResult<Option<StateRow>> {
     if let Some(st) = txn.open_table(OUTBOX_STATE)?.get(seq)? {
@@ -327,6 +316,41 @@ pub(crate) fn enqueue(
     Ok(seq)
 }
 
+/// Whether `kind` has a plain `record_sync` row: the XML's and fiscal state's sync state is
+/// their outbox entry alone.
+fn has_sync_row(kind: RecordKind) -> bool {
+    matches!(
+        kind,
+        RecordKind::Customer
+            | RecordKind::Vehicle
+            | RecordKind::Product
+            | RecordKind::Odometer
+            | RecordKind::Invoice
+    )
+}
+
+/// Writes a record's `record_sync` row for its version `version`; false (nothing written)
+/// when a newer version already has its own state (an ack arriving late).
+fn write_sync_row(
+    t: &mut redb::Table<'_, (u8, u128), (u8, u64, i64)>,
+    (kind, record_id, version): (RecordKind, Uuid, u64),
+    status: SyncStatus,
+    synced_at: Option<DateTime<Utc>>,
+) -> StoreResult<bool> {
+    let key = (kind.code(), record_id.as_u128());
+    let old = t.get(key)?.map(|v| v.value());
+    if old.is_some_and(|(_, v, _)| v > version) {
+        return Ok(false);
+    }
+    let synced = match (synced_at, old) {
+        (Some(at), _) => nanos(at),
+        (None, Some((_, v, ns))) if v == version => ns,
+        _ => NONE_NS,
+    };
+    t.insert(key, (status.code(), version, synced))?;
+    Ok(true)
+}
+
 /// Sets a record's sync status (and `synced_at`) for its version `version`, in the plain
 /// `record_sync` row that reads lay over the sealed record: nothing is opened or re-sealed.
 /// An invoice's small list row follows when `summary` (the list shows FAILED and SYNCED).
@@ -338,35 +362,55 @@ fn set_record_status(
     synced_at: Option<DateTime<Utc>>,
     summary: bool,
 ) -> StoreResult<()> {
-    if !matches!(
-        kind,
-        RecordKind::Customer
-            | RecordKind::Vehicle
-            | RecordKind::Product
-            | RecordKind::Odometer
-            | RecordKind::Invoice
-    ) {
-        // The XML's and fiscal state's sync state is their outbox entry alone.
+    if !has_sync_row(kind) {
         return Ok(());
     }
-    let key = (kind.code(), record_id.as_u128());
-    let mut t = txn.open_table(RECORD_SYNC)?;
-    let old = t.get(key)?.map(|v| v.value());
-    if old.is_some_and(|(_, v, _)| v > version) {
-        // A newer version already has its own state (an ack arriving late).
-        return Ok(());
-    }
-    let synced = match (synced_at, old) {
-        (Some(at), _) => nanos(at),
-        (None, Some((_, v, ns))) if v == version => ns,
-        _ => NONE_NS,
-    };
-    t.insert(key, (status.code(), version, synced))?;
-    drop(t);
-    if summary && kind == RecordKind::Invoice {
+    let written = write_sync_row(
+        &mut txn.open_table(RECORD_SYNC)?,
+        (kind, record_id, version),
+        status,
+        synced_at,
+    )?;
+    if written && summary && kind == RecordKind::Invoice {
         crate::store::queries::set_summary_status(store, txn, record_id, status)?;
     }
     Ok(())
+}
+
+/// The outbox's tables, opened once for a whole batch instead of several times per entry
+/// (each `open_table` in a write transaction looks the table up in redb's table tree and
+/// stores its root again when it closes).
+struct BatchTables<'t> {
+    outbox: redb::Table<'t, u64, &'static [u8]>,
+    states: redb::Table<'t, u64, StateRow>,
+    by_status: redb::Table<'t, (u8, u64), ()>,
+    by_record: redb::Table<'t, (u8, u128), u64>,
+    sync: redb::Table<'t, (u8, u128), (u8, u64, i64)>,
+}
+
+impl<'t> BatchTables<'t> {
+    fn open(txn: &'t WriteTransaction) -> StoreResult<BatchTables<'t>> {
+        Ok(BatchTables {
+            outbox: txn.open_table(OUTBOX)?,
+            states: txn.open_table(OUTBOX_STATE)?,
+            by_status: txn.open_table(OUTBOX_BY_STATUS)?,
+            by_record: txn.open_table(OUTBOX_BY_RECORD)?,
+            sync: txn.open_table(RECORD_SYNC)?,
+        })
+    }
+
+    /// `state_in` with the tables already open.
+    fn state(&mut self, store: &Store, seq: u64) -> StoreResult<Option<StateRow>> {
+        if let Some(st) = self.states.get(seq)? {
+            return Ok(Some(st.value()));
+        }
+        let Some(e) = read_entry(store, &self.outbox, &self.states, seq)? else {
+            return Ok(None);
+        };
+        let st = state_row(&e);
+        self.states.insert(seq, st)?;
+        Ok(Some(st))
+    }
 }
 
 impl Store {
@@ -646,27 +690,26 @@ impl Store {
         if let Err(e) = txn.set_durability(redb::Durability::None) {
             log::debug!("mark_syncing stays durable: {e}");
         }
+        let mut tb = BatchTables::open(&txn)?;
         for &seq in seqs {
-            let Some(mut st) = state_in(self, &txn, seq)? else {
+            let Some(mut st) = tb.state(self, seq)? else {
                 continue;
             };
             let old = st.0;
             st.0 = SyncStatus::Syncing.code();
             st.1 += 1;
             st.2 = at;
-            write_state(&txn, seq, old, st)?;
-            if let Some(kind) = kind_from(st.5) {
+            tb.states.insert(seq, st)?;
+            if old != st.0 {
+                tb.by_status.remove((old, seq))?;
+                tb.by_status.insert((st.0, seq), ())?;
+            }
+            if let Some(kind) = kind_from(st.5).filter(|&k| has_sync_row(k)) {
                 let id = Uuid::from_u128(st.6);
-                set_record_status(
-                    self,
-                    &txn,
-                    (kind, id, st.7),
-                    SyncStatus::Syncing,
-                    None,
-                    false,
-                )?;
+                write_sync_row(&mut tb.sync, (kind, id, st.7), SyncStatus::Syncing, None)?;
             }
         }
+        drop(tb);
         txn.commit()?;
         Ok(())
     }
@@ -712,28 +755,40 @@ impl Store {
         seqs: &[u64],
         at: DateTime<Utc>,
     ) -> StoreResult<()> {
+        let mut tb = BatchTables::open(txn)?;
+        let mut summaries = Vec::new();
         for &seq in seqs {
-            let Some(st) = state_in(self, txn, seq)? else {
+            let Some(st) = tb.state(self, seq)? else {
                 continue;
             };
             let Some(kind) = kind_from(st.5) else {
                 continue;
             };
             let id = Uuid::from_u128(st.6);
-            remove_entry(txn, seq, kind, id)?;
+            // `remove_entry` with the tables open.
+            tb.outbox.remove(seq)?;
+            tb.states.remove(seq)?;
+            for s in [SyncStatus::Pending, SyncStatus::Syncing, SyncStatus::Failed] {
+                tb.by_status.remove((s.code(), seq))?;
+            }
+            let key = (kind.code(), id.as_u128());
+            let current = tb.by_record.get(key)?.map(|v| v.value());
+            if current == Some(seq) {
+                tb.by_record.remove(key)?;
+            }
             // Changed again meanwhile (a newer entry waits): the list row keeps PENDING.
-            let newer = txn
-                .open_table(OUTBOX_BY_RECORD)?
-                .get((kind.code(), id.as_u128()))?
-                .is_some();
-            set_record_status(
-                self,
-                txn,
-                (kind, id, st.7),
-                SyncStatus::Synced,
-                Some(at),
-                !newer,
-            )?;
+            let newer = current.is_some_and(|s| s != seq);
+            if has_sync_row(kind)
+                && write_sync_row(&mut tb.sync, (kind, id, st.7), SyncStatus::Synced, Some(at))?
+                && !newer
+                && kind == RecordKind::Invoice
+            {
+                summaries.push(id);
+            }
+        }
+        drop(tb);
+        for id in summaries {
+            crate::store::queries::set_summary_status(self, txn, id, SyncStatus::Synced)?;
         }
         Ok(())
     }
