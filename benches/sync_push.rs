@@ -12,29 +12,6 @@
 #[path = "../tests/kiosk/sync_support/mod.rs"]
 mod sync_support;
 
-/// What `sync_support` takes from the kiosk tests' fixtures (the rest of them needs the
-/// UI test harness).
-mod fixtures {
-    use motordesk_core::{DocumentKind, InvoiceDraft, SaleLine, TaxAffectation, Unit};
-    use rust_decimal::Decimal;
-
-    /// The kiosk tests' `small_boleta`: one oil change, S/ 35.00 to S/ 39.99 by `i`.
-    pub fn small_boleta(i: usize) -> InvoiceDraft {
-        let mut draft = InvoiceDraft::new(DocumentKind::Boleta);
-        draft.lines.push(SaleLine {
-            product_id: None,
-            code: "SRV-001".into(),
-            description: "Cambio de aceite".into(),
-            unit: Unit::Servicio,
-            quantity: Decimal::ONE,
-            unit_price: Decimal::new(3500 + i as i64 % 500, 2),
-            discount: Decimal::ZERO,
-            affectation: TaxAffectation::Gravado,
-        });
-        draft
-    }
-}
-
 use motordesk::store::{OutboxReads, Store};
 use motordesk::sync::{Client, SyncOptions, sync_once_with};
 use std::path::Path;

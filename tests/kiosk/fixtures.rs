@@ -9,7 +9,7 @@ use crate::screen::harness;
 use egui_kittest::Harness;
 use motordesk::store::{DB_FILE, Store, StoreError};
 use motordesk::ui::{AppOptions, KioskApp, PanelId};
-use motordesk_core::{DocumentKind, InvoiceDraft, Product, Role, SaleLine, TaxAffectation, Unit};
+use motordesk_core::{Product, Role, TaxAffectation, Unit};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use std::path::{Path, PathBuf};
@@ -78,31 +78,7 @@ pub fn oil_change() -> Product {
     )
 }
 
-/// One unit of a taxed service typed on the ticket (no catalog item behind it).
-pub fn service_line(code: &str, description: &str, price: Decimal) -> SaleLine {
-    SaleLine {
-        product_id: None,
-        code: code.into(),
-        description: description.into(),
-        unit: Unit::Servicio,
-        quantity: Decimal::ONE,
-        unit_price: price,
-        discount: Decimal::ZERO,
-        affectation: TaxAffectation::Gravado,
-    }
-}
-
-/// A boleta of one oil change whose price varies with `i` (S/ 35.00
-/// to S/ 39.99), so that many of them are not all alike.
-pub fn small_boleta(i: usize) -> InvoiceDraft {
-    let mut draft = InvoiceDraft::new(DocumentKind::Boleta);
-    draft.lines.push(service_line(
-        "SRV-001",
-        "Cambio de aceite",
-        Decimal::new(3500 + i as i64 % 500, 2),
-    ));
-    draft
-}
+pub use crate::sync_support::{service_line, small_boleta};
 
 /// `new_shop` with the oil change on its quick keys.
 pub fn shop_with_oil_change(dir: &Path) -> Store {

@@ -8,6 +8,8 @@ use motordesk_core::Customer;
 use motordesk_core::IdKind;
 use motordesk_core::Invoice;
 use motordesk_core::protocol::{FaultPlan, ServerInvoice, TEST_FAULTS, TEST_INVOICES};
+use motordesk_core::{DocumentKind, InvoiceDraft, SaleLine, TaxAffectation, Unit};
+use rust_decimal::Decimal;
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -327,9 +329,7 @@ impl Kiosk {
 
 /// Issues one small boleta (the price varies with `i`).
 pub fn issue_boleta(store: &Store, i: usize) -> Invoice {
-    store
-        .issue_invoice(crate::fixtures::small_boleta(i))
-        .unwrap()
+    store.issue_invoice(small_boleta(i)).unwrap()
 }
 
 /// A new store at `path` (administrator `admin` with `password`, named `name`) with
@@ -414,4 +414,32 @@ pub fn wait_for<T>(secs: u64, what: &str, mut f: impl FnMut() -> Option<T>) -> T
         assert!(Instant::now() < deadline, "timed out waiting for {what}");
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// One unit of a taxed service typed on the ticket (no catalog item behind it). Here,
+/// not in `fixtures`, because the TLS test and the push bench include this module
+/// without the UI fixtures.
+pub fn service_line(code: &str, description: &str, price: Decimal) -> SaleLine {
+    SaleLine {
+        product_id: None,
+        code: code.into(),
+        description: description.into(),
+        unit: Unit::Servicio,
+        quantity: Decimal::ONE,
+        unit_price: price,
+        discount: Decimal::ZERO,
+        affectation: TaxAffectation::Gravado,
+    }
+}
+
+/// A boleta of one oil change whose price varies with `i` (S/ 35.00
+/// to S/ 39.99), so that many of them are not all alike.
+pub fn small_boleta(i: usize) -> InvoiceDraft {
+    let mut draft = InvoiceDraft::new(DocumentKind::Boleta);
+    draft.lines.push(service_line(
+        "SRV-001",
+        "Cambio de aceite",
+        Decimal::new(3500 + i as i64 % 500, 2),
+    ));
+    draft
 }
