@@ -14,9 +14,12 @@ use motordesk_core::{OdometerReading, Plate, Vehicle};
 use motordesk_core::{Record, RecordKind, Stored, check_len};
 use motordesk_sunat::DocumentName;
 use rust_decimal::Decimal;
+use serde::Deserialize;
 
 fn decode<T: Record>(m: &Mutation) -> Result<Stored<T>, String> {
-    let rec: Stored<T> = serde_json::from_value(m.payload.clone())
+    // Read from the tree in place: cloning it first (`from_value`) copied every string
+    // and number of every payload of a push once more.
+    let rec = Stored::<T>::deserialize(&m.payload)
         .map_err(|e| format!("Datos ilegibles para {}: {e}", m.kind.label()))?;
     if rec.data.id() != m.record_id {
         return Err("El identificador del registro no coincide con los datos.".into());
