@@ -484,8 +484,9 @@ pub(crate) fn doc_flag(kind: DocumentKind, archived: bool) -> u8 {
 const ARCHIVED: u8 = 0x80;
 
 /// Hands the heap the build freed back to the system. Opening every customer, vehicle and
-/// document leaves freed blocks that glibc keeps for later: 17 MiB on the 100k demo store
-/// (the kiosk at 191 → 174 MiB, docs/store.md "Resident memory"). Elsewhere a no-op.
+/// document leaves freed blocks that glibc keeps for later: the kiosk window on the 100k
+/// demo store is at 191 MiB after login with this, 196 MiB without (docs/store.md,
+/// "Resident memory"). Elsewhere a no-op.
 fn give_back_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only walks and releases glibc's own free lists; it takes no
