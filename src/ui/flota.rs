@@ -384,7 +384,7 @@ impl FlotaPanel {
         let count = match (&self.rows_key, self.rows.total()) {
             (None, _) => "Cargando vehículos…".to_string(),
             (_, 1) => "1 vehículo".to_string(),
-            (_, n) => format!("{n} vehículos"),
+            (_, n) => format!("{} vehículos", thousands(n as u64)),
         };
         ui.label(RichText::new(count).color(theme::grey()));
         let row_h = 52.0;
