@@ -506,8 +506,14 @@ fn lay_archived(s: &mut Shelves, texts: &[Archived], deleted: &HashSet<u128>) {
     }
 }
 
+/// A query's folded words.
+type Words = Vec<Vec<u8>>;
+
+/// The shelves while a search reads them.
+type ShelvesRead<'a> = std::sync::RwLockReadGuard<'a, Shelves>;
+
 /// The words of a query, folded like the entries.
-fn words(query: &str) -> Vec<Vec<u8>> {
+fn words(query: &str) -> Words {
     let mut q = query;
     if q.len() > MAX_QUERY {
         let mut end = MAX_QUERY;
@@ -748,6 +754,23 @@ impl Store {
         Ok(())
     }
 
+    /// The index, built and brought up to date with what was committed since, read-locked,
+    /// with `query`'s folded words; `None` when it could not be built (the caller scans
+    /// instead).
+    fn current_shelves(&self, query: &str) -> StoreResult<Option<(Words, ShelvesRead<'_>)>> {
+        self.start_search_index();
+        if !self.search.wait() {
+            return Ok(None);
+        }
+        self.refresh_search()?;
+        let shelves = self
+            .search
+            .shelves
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        Ok(Some((words(query), shelves)))
+    }
+
     /// Ids on `shelf` whose text contains every word of `query` (folded: case, accents,
     /// ñ and dashes do not matter), best first, at most `limit`. An empty query lists
     /// the shelf. `None` when the index could not be built (the caller scans instead).
@@ -757,17 +780,9 @@ impl Store {
         query: &str,
         limit: usize,
     ) -> StoreResult<Option<Vec<Uuid>>> {
-        self.start_search_index();
-        if !self.search.wait() {
+        let Some((words, shelves)) = self.current_shelves(query)? else {
             return Ok(None);
-        }
-        self.refresh_search()?;
-        let words = words(query);
-        let shelves = self
-            .search
-            .shelves
-            .read()
-            .unwrap_or_else(PoisonError::into_inner);
+        };
         let e = shelves.get(shelf);
         Ok(Some(
             e.find(&words, limit, shelf == Shelf::Documents)
@@ -788,17 +803,9 @@ impl Store {
         offset: usize,
         limit: usize,
     ) -> StoreResult<Option<(usize, Vec<Uuid>)>> {
-        self.start_search_index();
-        if !self.search.wait() {
+        let Some((words, shelves)) = self.current_shelves(query)? else {
             return Ok(None);
-        }
-        self.refresh_search()?;
-        let words = words(query);
-        let shelves = self
-            .search
-            .shelves
-            .read()
-            .unwrap_or_else(PoisonError::into_inner);
+        };
         let e = &shelves.vehicles;
         let (mut total, mut page) = (0, Vec::new());
         for slot in e.find(&words, usize::MAX, false) {
@@ -839,17 +846,9 @@ impl Store {
         offset: usize,
         limit: usize,
     ) -> StoreResult<Option<DocumentIds>> {
-        self.start_search_index();
-        if !self.search.wait() {
+        let Some((words, shelves)) = self.current_shelves(query)? else {
             return Ok(None);
-        }
-        self.refresh_search()?;
-        let words = words(query);
-        let shelves = self
-            .search
-            .shelves
-            .read()
-            .unwrap_or_else(PoisonError::into_inner);
+        };
         let e = &shelves.documents;
         let want = kind.map(|k| doc_flag(k, archived));
         let live = |s: usize| e.flags[s] & ARCHIVED == 0;

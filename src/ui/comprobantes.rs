@@ -211,13 +211,12 @@ impl ComprobantesPanel {
             kind: self.kind,
             revision: s.revision,
         };
-        let offset = match &self.rows_key {
-            Some(k) if *k == key => match self.rows.wanted(&self.visible) {
-                Some(start) => start,
-                None => return,
-            },
-            Some(k) if k.same_list(&key) => self.rows.start_of(self.visible.start),
-            _ => 0,
+        let Some(offset) = self.rows.ask_from(
+            self.rows_key.as_ref() == Some(&key),
+            self.rows_key.as_ref().is_some_and(|k| k.same_list(&key)),
+            &self.visible,
+        ) else {
+            return;
         };
         let store = s.store.clone();
         self.page_job.start(ctx, move || {

@@ -63,6 +63,23 @@ impl<T, const PAGE: usize> Pages<T, PAGE> {
         None
     }
 
+    /// Where the page to ask for next starts, given the list on screen: while it is the
+    /// list asked for (`same_key`), the first page the screen shows that is not loaded
+    /// (`None`: nothing to ask); when the same list changed (`same_list`: a sale, an
+    /// edit), the page on screen, again; for another list (a query, a filter), the top.
+    pub(super) fn ask_from(
+        &self,
+        same_key: bool,
+        same_list: bool,
+        visible: &Range<usize>,
+    ) -> Option<usize> {
+        match (same_key, same_list) {
+            (true, _) => self.wanted(visible),
+            (false, true) => Some(self.start_of(visible.start)),
+            (false, false) => Some(0),
+        }
+    }
+
     /// Lays in a page that arrived. `fresh`: the list changed (another query, or a sale
     /// moved every row), so every other page is dropped and loads again as it comes on
     /// screen. Pages far from `visible` are dropped too.
@@ -134,6 +151,28 @@ mod tests {
         assert_eq!(p.held().count(), 10);
         assert_eq!(p.get(85), None);
         assert_eq!(p.wanted(&(85..95)), Some(80));
+    }
+
+    #[test]
+    fn the_next_page_asked_for_follows_what_changed() {
+        let mut p = Pages::<usize, 10>::default();
+        p.put(100, 40, page(100, 40, 10), true, &(42..48));
+        assert_eq!(
+            p.ask_from(true, true, &(42..48)),
+            None,
+            "all on screen is loaded"
+        );
+        assert_eq!(p.ask_from(true, true, &(45..55)), Some(50));
+        assert_eq!(
+            p.ask_from(false, true, &(42..48)),
+            Some(40),
+            "a sale: this page again"
+        );
+        assert_eq!(
+            p.ask_from(false, false, &(42..48)),
+            Some(0),
+            "another list: the top"
+        );
     }
 
     #[test]
