@@ -12,6 +12,7 @@ use crate::ui::worker::Job;
 use chrono::{DateTime, Utc};
 use egui::Color32;
 use motordesk_core::SendUrgency;
+use motordesk_core::thousands;
 
 /// What the kiosk knows about its fiscal readiness.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -53,15 +54,16 @@ impl FiscalStatus {
             return None;
         }
         Some(match self.most_urgent {
-            Some(SendUrgency::Alarm) => {
-                (format!("SUNAT: {} POR VENCER", self.overdue), theme::red())
-            }
+            Some(SendUrgency::Alarm) => (
+                format!("SUNAT: {} POR VENCER", thousands(self.overdue as u64)),
+                theme::red(),
+            ),
             Some(SendUrgency::Warn) => (
-                format!("SUNAT: {} POR ACEPTAR", self.awaiting),
+                format!("SUNAT: {} POR ACEPTAR", thousands(self.awaiting as u64)),
                 theme::amber(),
             ),
             _ => (
-                format!("SUNAT: {} POR ACEPTAR", self.awaiting),
+                format!("SUNAT: {} POR ACEPTAR", thousands(self.awaiting as u64)),
                 theme::blue(),
             ),
         })
@@ -72,7 +74,8 @@ impl FiscalStatus {
         if !self.issuer_ready {
             return Some(("CONFIGURE EL NEGOCIO".into(), theme::red()));
         }
-        let unsigned = (self.unsigned > 0).then(|| format!("{} SIN FIRMAR", self.unsigned));
+        let unsigned =
+            (self.unsigned > 0).then(|| format!("{} SIN FIRMAR", thousands(self.unsigned)));
         match &self.certificate {
             None => Some((
                 unsigned.unwrap_or_else(|| "SIN CERTIFICADO".into()),
@@ -108,8 +111,12 @@ impl FiscalStatus {
             other if other.starts_with("CERTIFICADO VENCE") => {
                 format!("CERT. {} DÍAS", self.certificate.as_ref()?.days_left(now))
             }
-            other if other.ends_with(" POR VENCER") => format!("SUNAT {}!", self.overdue),
-            other if other.ends_with(" POR ACEPTAR") => format!("SUNAT: {}", self.awaiting),
+            other if other.ends_with(" POR VENCER") => {
+                format!("SUNAT {}!", thousands(self.overdue as u64))
+            }
+            other if other.ends_with(" POR ACEPTAR") => {
+                format!("SUNAT: {}", thousands(self.awaiting as u64))
+            }
             other => other.replace(" SIN FIRMAR", " S/FIRMA"),
         };
         Some((short, colour))
@@ -126,13 +133,13 @@ impl FiscalStatus {
         match &self.certificate {
             None => Some(format!(
                 "Sin certificado digital: los comprobantes se emiten sin firmar ({} {}) y se firmarán al importarlo.",
-                self.unsigned,
+                thousands(self.unsigned),
                 noun(self.unsigned, "pendiente", "pendientes")
             )),
             Some(c) if now > c.not_after => Some(format!(
                 "El certificado venció el {}: importe el nuevo. Hay {} {} sin firmar.",
                 date(c.not_after),
-                self.unsigned,
+                thousands(self.unsigned),
                 noun(self.unsigned, "comprobante", "comprobantes")
             )),
             Some(c) if c.needs_attention(now) => Some(format!(
@@ -143,25 +150,25 @@ impl FiscalStatus {
             )),
             Some(_) if self.unsigned > 0 => Some(format!(
                 "{} {} su firma.",
-                self.unsigned,
+                thousands(self.unsigned),
                 noun(self.unsigned, "comprobante espera", "comprobantes esperan")
             )),
             Some(_) if self.awaiting == 0 => None,
             Some(_) if self.most_urgent == Some(SendUrgency::Alarm) => Some(format!(
                 "{} {} por SUNAT; {} {} en su último día de plazo o {}. Envíelos ya (Ajustes › Envío a SUNAT); la lista está en Sincronización.",
-                self.awaiting,
+                thousands(self.awaiting as u64),
                 noun(
                     self.awaiting as u64,
                     "comprobante aún no aceptado",
                     "comprobantes aún no aceptados"
                 ),
-                self.overdue,
+                thousands(self.overdue as u64),
                 noun(self.overdue as u64, "está", "están"),
                 noun(self.overdue as u64, "vencido", "vencidos")
             )),
             Some(_) => Some(format!(
                 "{} {} por SUNAT. Véalos en Sincronización.",
-                self.awaiting,
+                thousands(self.awaiting as u64),
                 noun(
                     self.awaiting as u64,
                     "comprobante aún no aceptado",
