@@ -87,6 +87,8 @@ pub(super) struct ComprobantesPanel {
     page_job: Job<StoreResult<(ListKey, DocumentPage)>>,
     /// Places drawn in the last frame, so the page asked for next covers the screen.
     visible: Range<usize>,
+    /// The next frame scrolls the list to its top (another list arrived).
+    to_top: bool,
     query: String,
     kind: Option<DocumentKind>,
     /// The archived documents matching the query (searched, never listed whole), listed
@@ -255,6 +257,8 @@ impl ComprobantesPanel {
             // Another list, or the same after a sale: what was held may have moved, so
             // only this page stays and the rest loads as it comes on screen.
             let fresh = self.rows_key.as_ref() != Some(&key);
+            // Another list (a query, a kind) starts at its top, not where the last one was.
+            self.to_top = self.rows_key.as_ref().is_some_and(|k| !k.same_list(&key));
             self.rows
                 .put(page.total, page.offset, page.rows, fresh, &self.visible);
             self.all = page.all;
@@ -314,6 +318,7 @@ impl ComprobantesPanel {
 
     fn table(&mut self, ui: &mut Ui, s: &mut Session) {
         let mut clicked = None;
+        let to_top = std::mem::take(&mut self.to_top);
         let archived_rows = self.archived_shown();
         let mut drawn: Option<Range<usize>> = None;
         // Narrower screens (or the detail pane open) drop the plate, then the date.
@@ -331,6 +336,9 @@ impl ComprobantesPanel {
             .auto_shrink(false)
             .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
             .column(Column::exact(if tight { 150.0 } else { 165.0 }));
+        if to_top {
+            t = t.scroll_to_row(0, Some(egui::Align::TOP));
+        }
         if show_date {
             t = t.column(Column::exact(if long_date { 185.0 } else { 120.0 }));
         }

@@ -128,6 +128,8 @@ pub(super) struct FlotaPanel {
     page_job: Job<StoreResult<(ListKey, FleetPage)>>,
     /// Places drawn in the last frame, so the page asked for next covers the screen.
     visible: Range<usize>,
+    /// The next frame scrolls the list to its top (another list arrived).
+    to_top: bool,
     query: String,
     only_alerts: bool,
     selected: Option<Uuid>,
@@ -269,6 +271,8 @@ impl FlotaPanel {
             // Another list, or the same after an edit: what was loaded may be out of date,
             // so only this page stays and the rest loads as it comes on screen.
             let fresh = self.rows_key.as_ref() != Some(&key);
+            // Another list (a query, the filter) starts at its top, not where the last was.
+            self.to_top = self.rows_key.as_ref().is_some_and(|k| !k.same_list(&key));
             let rows = page
                 .rows
                 .into_iter()
@@ -388,64 +392,67 @@ impl FlotaPanel {
         ui.label(RichText::new(count).color(theme::grey()));
         let row_h = 52.0;
         ui.spacing_mut().item_spacing.y = 4.0;
-        egui::ScrollArea::vertical()
+        let mut area = egui::ScrollArea::vertical()
             .id_salt("fleet_rows")
-            .auto_shrink(false)
-            .show_rows(ui, row_h, self.rows.total(), |ui, range| {
-                self.visible = range.clone();
-                for i in range {
-                    let Some(r) = self.rows.get(i) else {
-                        // Its page is on its way (asked for after this frame).
-                        ui.add_sized(
-                            vec2(ui.available_width(), row_h),
-                            egui::Label::new(RichText::new("…").color(theme::grey())),
-                        );
-                        continue;
-                    };
-                    let worst = r.alerts.iter().map(|a| a.urgency).max();
-                    let mut t = RichText::new(format!(
-                        "{}  {} {} · {}",
-                        r.v.plate,
-                        r.v.brand,
-                        r.v.model,
-                        match worst {
-                            Some(Urgency::Overdue) => format!(
-                                "{} {} · vencido",
-                                r.alerts.len(),
-                                widgets::noun(r.alerts.len() as u64, "alerta", "alertas")
-                            ),
-                            Some(Urgency::DueSoon) => format!(
-                                "{} {} · próximo",
-                                r.alerts.len(),
-                                widgets::noun(r.alerts.len() as u64, "alerta", "alertas")
-                            ),
-                            None => format!("{} km", thousands(r.v.odometer_km)),
-                        }
-                    ))
-                    .size(18.0);
-                    if let Some(u) = worst {
-                        t = t.color(urgency_colour(u));
+            .auto_shrink(false);
+        if std::mem::take(&mut self.to_top) {
+            area = area.vertical_scroll_offset(0.0);
+        }
+        area.show_rows(ui, row_h, self.rows.total(), |ui, range| {
+            self.visible = range.clone();
+            for i in range {
+                let Some(r) = self.rows.get(i) else {
+                    // Its page is on its way (asked for after this frame).
+                    ui.add_sized(
+                        vec2(ui.available_width(), row_h),
+                        egui::Label::new(RichText::new("…").color(theme::grey())),
+                    );
+                    continue;
+                };
+                let worst = r.alerts.iter().map(|a| a.urgency).max();
+                let mut t = RichText::new(format!(
+                    "{}  {} {} · {}",
+                    r.v.plate,
+                    r.v.brand,
+                    r.v.model,
+                    match worst {
+                        Some(Urgency::Overdue) => format!(
+                            "{} {} · vencido",
+                            r.alerts.len(),
+                            widgets::noun(r.alerts.len() as u64, "alerta", "alertas")
+                        ),
+                        Some(Urgency::DueSoon) => format!(
+                            "{} {} · próximo",
+                            r.alerts.len(),
+                            widgets::noun(r.alerts.len() as u64, "alerta", "alertas")
+                        ),
+                        None => format!("{} km", thousands(r.v.odometer_km)),
                     }
-                    let sel = self.selected == Some(r.v.id);
-                    let b = Button::selectable(sel, t)
-                        .truncate()
-                        .min_size(vec2(ui.available_width(), row_h));
-                    if ui.add(b).clicked() {
-                        self.selected = Some(r.v.id);
-                        self.form = None;
-                        self.msg = None;
-                        self.km_text.clear();
-                        // Shown at once from the row; the owner follows from the store.
-                        if self.detail.as_ref().is_none_or(|d| d.v.id != r.v.id) {
-                            self.detail = Some(VehicleRow {
-                                v: r.v.clone(),
-                                owner: None,
-                                alerts: r.alerts.clone(),
-                            });
-                        }
+                ))
+                .size(18.0);
+                if let Some(u) = worst {
+                    t = t.color(urgency_colour(u));
+                }
+                let sel = self.selected == Some(r.v.id);
+                let b = Button::selectable(sel, t)
+                    .truncate()
+                    .min_size(vec2(ui.available_width(), row_h));
+                if ui.add(b).clicked() {
+                    self.selected = Some(r.v.id);
+                    self.form = None;
+                    self.msg = None;
+                    self.km_text.clear();
+                    // Shown at once from the row; the owner follows from the store.
+                    if self.detail.as_ref().is_none_or(|d| d.v.id != r.v.id) {
+                        self.detail = Some(VehicleRow {
+                            v: r.v.clone(),
+                            owner: None,
+                            alerts: r.alerts.clone(),
+                        });
                     }
                 }
-            });
+            }
+        });
     }
 
     fn detail(&mut self, ui: &mut Ui, s: &mut Session) {

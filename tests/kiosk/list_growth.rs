@@ -92,25 +92,48 @@ fn the_first_screen_opens_one_page_and_scrolling_opens_the_rest_once() {
         let oldest = oldest.number.to_string();
         assert!(!has(&h, &oldest), "{size:?}: the end is not loaded yet");
 
-        // Scroll to the end on whatever row is on screen.
-        for _ in 0..600 {
-            if has(&h, &oldest) {
-                break;
-            }
-            h.get_all_by_label_contains("-00000")
-                .last()
-                .expect("a row on screen")
-                .scroll_down();
-            h.step();
-            std::thread::sleep(std::time::Duration::from_millis(5));
-        }
-        wait_for(&mut h, "the oldest row", |h| has(h, &oldest));
+        scroll_to(&mut h, &oldest);
         let all = store.summaries_opened() - base;
         assert!(
             (300..=300 + PAGE).contains(&all),
             "{size:?}: scrolling to the end opened {all} rows (each page once)"
         );
     }
+}
+
+/// Scroll to the oldest document on whatever row is on screen.
+fn scroll_to(h: &mut Harness<'static, KioskApp>, number: &str) {
+    for _ in 0..600 {
+        if has(h, number) {
+            break;
+        }
+        h.get_all_by_label_contains("-00000")
+            .last()
+            .expect("a row on screen")
+            .scroll_down();
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    wait_for(h, "the oldest row", |h| has(h, number));
+}
+
+#[test]
+fn another_kind_starts_at_its_newest_document_not_where_the_list_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo_store(dir.path(), 300, 3);
+    let oldest = store.invoice_summaries().unwrap().pop().unwrap();
+    let newest_boleta = store
+        .document_page("", Some(DocumentKind::Boleta), 0, 1)
+        .unwrap()
+        .rows
+        .remove(0);
+    let mut h = app(dir.path(), store, (1280.0, 800.0));
+    wait_for(&mut h, "the list", |h| has(h, "300 de 300 comprobantes"));
+    scroll_to(&mut h, &oldest.number.to_string());
+    click(&mut h, "Boletas");
+    wait_for(&mut h, "the newest boleta at the top", |h| {
+        has(h, &newest_boleta.number.to_string())
+    });
 }
 
 #[test]
