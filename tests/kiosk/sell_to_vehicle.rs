@@ -289,11 +289,26 @@ fn the_first_sale_asks_the_opening_float_then_goes_on() {
         press(&mut h, "Cambio de aceite");
         wait_for(&mut h, "the line", |h| has(h, "Quitar"));
         h.run_steps(4);
-        press(&mut h, "EMITIR");
-        assert!(
-            !has(&h, "Fondo inicial de caja"),
-            "{size:?}: asked once per shift"
-        );
+        // Under load a touch can land while the footer is still moving (1 run in 5 lost
+        // it). Touch again only while the line is still on the ticket and nothing is
+        // being issued, so a touch that did count is never repeated.
+        for _ in 0..3 {
+            press(&mut h, "EMITIR");
+            assert!(
+                !has(&h, "Fondo inicial de caja"),
+                "{size:?}: asked once per shift"
+            );
+            for _ in 0..200 {
+                h.step();
+                if store.list::<Invoice>().unwrap().len() == 2 || !has(&h, "Quitar") {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            if !has(&h, "Quitar") || has(&h, "EMITIENDO") {
+                break;
+            }
+        }
         wait_for(&mut h, "second sale", |_| {
             store.list::<Invoice>().unwrap().len() == 2
         });
