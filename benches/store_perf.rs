@@ -518,6 +518,24 @@ fn search_bench(dir: &Path) {
     }
 }
 
+/// The demo store's first quick-key product: what the list parts sell between rounds.
+fn quick_key_product(store: &Store) -> Product {
+    store
+        .list::<Product>()
+        .expect("products")
+        .into_iter()
+        .find(|p| p.data.quick_key)
+        .expect("a quick key")
+        .data
+}
+
+/// One boleta of one `product`, issued as the kiosk issues it.
+fn sell_one(store: &Store, product: &Product) {
+    let mut d = InvoiceDraft::new(DocumentKind::Boleta);
+    d.lines = vec![product.line(Decimal::ONE)];
+    store.issue_invoice(d).expect("sale");
+}
+
 /// 3. The Comprobantes list, paged (`Store::document_page`): the first screen, the page
 ///    on screen again after a sale, a search typed letter by letter, beside the full
 ///    reload the list did before paging (every row opened), interleaved round by round.
@@ -537,13 +555,7 @@ fn list_bench(dir: &Path) {
     println!(
         "\n## Comprobantes, {docs} documents (store {how}), {rounds} rounds, paged by {DOCUMENT_PAGE}\n"
     );
-    let product = store
-        .list::<Product>()
-        .expect("products")
-        .into_iter()
-        .find(|p| p.data.quick_key)
-        .expect("a quick key")
-        .data;
+    let product = quick_key_product(&store);
     let mut first = Samples::new();
     for _ in 0..rounds {
         first.time(|| {
@@ -558,9 +570,7 @@ fn list_bench(dir: &Path) {
     let (mut after, mut full) = (Samples::new(), Samples::new());
     let mut opened = 0;
     for _ in 0..rounds {
-        let mut d = InvoiceDraft::new(DocumentKind::Boleta);
-        d.lines = vec![product.line(Decimal::ONE)];
-        store.issue_invoice(d).expect("sale");
+        sell_one(&store, &product);
         let before = store.summaries_opened();
         after.time(|| {
             store
@@ -624,19 +634,10 @@ fn list_cache_bench(dir: &Path) {
         lists.push((cache, store, Samples::new()));
     }
     motordesk::store::set_cache_bytes(motordesk::store::CACHE_BYTES_DEFAULT);
-    let product = lists[0]
-        .1
-        .list::<Product>()
-        .expect("products")
-        .into_iter()
-        .find(|p| p.data.quick_key)
-        .expect("a quick key")
-        .data;
+    let product = quick_key_product(&lists[0].1);
     for _ in 0..rounds {
         for (_, store, samples) in lists.iter_mut() {
-            let mut d = InvoiceDraft::new(DocumentKind::Boleta);
-            d.lines = vec![product.line(Decimal::ONE)];
-            store.issue_invoice(d).expect("sale");
+            sell_one(store, &product);
             samples.time(|| {
                 store
                     .document_page("", None, 0, DOCUMENT_PAGE)
