@@ -92,7 +92,7 @@ pub(super) struct ComprobantesPanel {
     query: String,
     kind: Option<DocumentKind>,
     /// The archived documents matching the query (searched, never listed whole), listed
-    /// after the live ones: (query, kind, rows).
+    /// after the live ones: (query, kind, revision asked at, rows).
     archived_rows: Option<ArchivedRows>,
     archived_rows_job: Job<StoreResult<ArchivedRows>>,
     /// The open document when it is an archived one (read from its file).
@@ -116,8 +116,8 @@ pub(super) struct ComprobantesPanel {
     msg: Option<Msg>,
 }
 
-/// Archived documents found by a search: (query, kind, rows).
-type ArchivedRows = (String, Option<DocumentKind>, Vec<InvoiceSummary>);
+/// Archived documents found by a search: (query, kind, revision asked at, rows).
+type ArchivedRows = (String, Option<DocumentKind>, u64, Vec<InvoiceSummary>);
 
 impl ComprobantesPanel {
     pub(super) fn ui(&mut self, ui: &mut Ui, s: &mut Session) {
@@ -227,27 +227,28 @@ impl ComprobantesPanel {
         });
     }
 
-    /// Searches the archive for the query (on a worker), once per query and kind.
+    /// Searches the archive for the query (on a worker), once per query, kind and
+    /// revision (an archiving run changes what it finds).
     fn load_archived(&mut self, ctx: &egui::Context, s: &Session) {
         let q = self.query.trim().to_string();
         let asked = self
             .archived_rows
             .as_ref()
-            .is_some_and(|(aq, ak, _)| *aq == q && *ak == self.kind);
+            .is_some_and(|(aq, ak, rev, _)| *aq == q && *ak == self.kind && *rev == s.revision);
         if q.is_empty() || asked || self.archived_rows_job.busy() {
             return;
         }
-        let (store, kind) = (s.store.clone(), self.kind);
+        let (store, kind, rev) = (s.store.clone(), self.kind, s.revision);
         self.archived_rows_job.start(ctx, move || {
             let rows = store.archived_matches(&q, kind)?;
-            Ok((q, kind, rows))
+            Ok((q, kind, rev, rows))
         });
     }
 
     /// The archived rows that belong to the query on screen.
     fn archived_shown(&self) -> &[InvoiceSummary] {
         match &self.archived_rows {
-            Some((q, k, rows)) if *q == self.query.trim() && *k == self.kind => rows,
+            Some((q, k, _, rows)) if *q == self.query.trim() && *k == self.kind => rows,
             _ => &[],
         }
     }
